@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.jaegerj.server;
+
+import io.jaegerj.storage.ArchiveStorage;
+import io.jaegerj.storage.DependencyReader;
+import io.jaegerj.storage.SamplingStore;
+import io.jaegerj.storage.SpanReader;
+import io.jaegerj.storage.SpanWriter;
+import java.util.Optional;
+
+/**
+ * The storage a binary opened from {@code SPAN_STORAGE_TYPE}: every listed backend is written, the first is read
+ * and archived, dependencies come from {@code DEPENDENCY_STORAGE_TYPE} (default: the first).
+ *
+ * <p>{@link #reader()} and {@link #dependencyReader()} throw {@link UnsupportedOperationException} for write-only
+ * backends (kafka), which binaries that read reject at start.
+ */
+public interface Storage extends AutoCloseable {
+  SpanWriter writer();
+
+  SpanReader reader();
+
+  DependencyReader dependencyReader();
+
+  Optional<ArchiveStorage> archive();
+
+  Optional<SamplingStore> samplingStore();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.jaegerj.storage;
+
+/**
+ * Archive storage: a second store, written by "archive trace" and read by ID only. Backends that support it return
+ * one from {@link StorageFactory#archive()} when their archive flags enable it.
+ */
+public interface ArchiveStorage {
+  SpanWriter writer();
+
+  SpanReader reader();
+}

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.jaegerj.storage;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Storage for adaptive sampling: per-service/operation throughput buckets and computed probabilities, plus a lock
+ * so that one collector at a time is the leader. Thread-safe.
+ */
+public interface SamplingStore {
+  /** Throughput observed in one bucket: service → operation → count of root spans, and the probabilities seen. */
+  record Throughput(String service, String operation, long count, List<Double> probabilities) {}
+
+  void insertThroughput(List<Throughput> throughput);
+
+  /** Buckets written with timestamps in {@code [startMicros, endMicros)}. */
+  List<Throughput> getThroughput(long startMicros, long endMicros);
+
+  /** Stores the latest computed probabilities and QPS per service and operation. */
+  void insertProbabilitiesAndQps(
+      String hostname, Map<String, Map<String, Double>> probabilities, Map<String, Map<String, Double>> qps);
+
+  /** The most recent probabilities; empty when none were stored. */
+  Map<String, Map<String, Double>> getLatestProbabilities();
+
+  /** Tries to become (or stay) leader for {@code ttlMillis}; true if this process holds the lock. */
+  boolean acquireLeaderLock(String owner, long ttlMillis);
+}

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.jaegerj.storage;
+
+import java.util.Optional;
+
+/**
+ * An opened backend. Created by {@link StorageProvider#open}; connected and ready when returned. All accessors return
+ * the same thread-safe instances on every call. {@link #close()} releases connections and threads.
+ */
+public interface StorageFactory extends AutoCloseable {
+  SpanWriter spanWriter();
+
+  SpanReader spanReader();
+
+  DependencyReader dependencyReader();
+
+  /** Archive storage when the backend supports it and its archive flags enable it. */
+  default Optional<ArchiveStorage> archive() {
+    return Optional.empty();
+  }
+
+  /** Adaptive sampling storage when the backend supports it. */
+  default Optional<SamplingStore> samplingStore() {
+    return Optional.empty();
+  }
+
+  /** Throws when the backend cannot currently serve; used by health checks. */
+  default void check() throws Exception {}
+
+  @Override
+  void close();
+}

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.jaegerj.storage;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A trace search. A trace matches when one single span satisfies every set condition:
+ *
+ * <ul>
+ *   <li>its process service name equals {@code serviceName} (required, non-empty);
+ *   <li>its operation name equals {@code operationName} (if non-empty);
+ *   <li>for every entry of {@code tags}, some span tag, process tag or log field has that key and a value whose
+ *       {@code asString()} equals the entry's value;
+ *   <li>{@code startTimeMinMicros <= start <= startTimeMaxMicros} (each bound only if non-zero);
+ *   <li>{@code durationMinMicros <= duration <= durationMaxMicros} (each bound only if non-zero).
+ * </ul>
+ *
+ * {@code numTraces} caps the number of traces (most recent by start time first); 0 or less means the backend default
+ * of 100 in the query service, and is passed on unchanged so that backends can apply their own policy.
+ */
+public record TraceQuery(
+    String serviceName,
+    String operationName,
+    Map<String, String> tags,
+    long startTimeMinMicros,
+    long startTimeMaxMicros,
+    long durationMinMicros,
+    long durationMaxMicros,
+    int numTraces) {
+
+  public TraceQuery {
+    Objects.requireNonNull(serviceName, "serviceName");
+    Objects.requireNonNull(operationName, "operationName");
+    tags = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tags));
+  }
+
+  /**
+   * Checks the query the way Jaeger's span readers do.
+   *
+   * @throws IllegalArgumentException naming the first problem
+   */
+  public void validate() {
+    if (serviceName.isEmpty() && !tags.isEmpty()) {
+      throw new IllegalArgumentException("service name must be set");
+    }
+    if (serviceName.isEmpty()) {
+      throw new IllegalArgumentException("service name must be set");
+    }
+    if (startTimeMinMicros == 0 || startTimeMaxMicros == 0) {
+      throw new IllegalArgumentException("start and end time must be set");
+    }
+    if (startTimeMaxMicros < startTimeMinMicros) {
+      throw new IllegalArgumentException("min start time is above max");
+    }
+    if (durationMinMicros != 0 && durationMaxMicros != 0 && durationMaxMicros < durationMinMicros) {
+      throw new IllegalArgumentException("min duration is above max");
+    }
+  }
+
+  public static Builder builder(String serviceName) {
+    return new Builder(serviceName);
+  }
+
+  /** Builder with defaults: no operation, no tags, no bounds, 100 traces. */
+  public static final class Builder {
+    private final String serviceName;
+    private String operationName = "";
+    private final Map<String, String> tags = new LinkedHashMap<>();
+    private long startTimeMinMicros;
+    private long startTimeMaxMicros;
+    private long durationMinMicros;
+    private long durationMaxMicros;
+    private int numTraces = 100;
+
+    private Builder(String serviceName) {
+      this.serviceName = serviceName;
+    }
+
+    public Builder operationName(String v) {
+      operationName = v;
+      return this;
+    }
+
+    public Builder tag(String key, String value) {
+      tags.put(key, value);
+      return this;
+    }
+
+    public Builder startTimeMinMicros(long v) {
+      startTimeMinMicros = v;
+      return this;
+    }
+
+    public Builder startTimeMaxMicros(long v) {
+      startTimeMaxMicros = v;
+      return this;
+    }
+
+    public Builder durationMinMicros(long v) {
+      durationMinMicros = v;
+      return this;
+    }
+
+    public Builder durationMaxMicros(long v) {
+      durationMaxMicros = v;
+      return this;
+    }
+
+    public Builder numTraces(int v) {
+      numTraces = v;
+      return this;
+    }
+
+    public TraceQuery build() {
+      return new TraceQuery(serviceName, operationName, tags, startTimeMinMicros, startTimeMaxMicros,
+          durationMinMicros, durationMaxMicros, numTraces);
+    }
+  }
+}
