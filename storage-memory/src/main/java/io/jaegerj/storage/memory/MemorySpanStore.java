@@ -26,6 +26,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -58,6 +59,9 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
   private final TraceEntry[] ring;
   private int ringIndex;
   private long spanCount;
+
+  /** Spans checked against search conditions since creation; shows that searches use the indexes. */
+  private final LongAdder spansExamined = new LongAdder();
 
   /** service → operations; never evicted, so kept outside the lock. */
   private final ConcurrentHashMap<String, Set<Operation>> operations = new ConcurrentHashMap<>();
@@ -256,14 +260,17 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
     }
 
     List<Snapshot> matched = new ArrayList<>();
+    long checked = 0;
     for (Snapshot s : candidates) {
       for (int i = 0; i < s.count; i++) {
+        checked++;
         if (codec.matches(s.spans[i], c)) {
           matched.add(s);
           break;
         }
       }
     }
+    spansExamined.add(checked);
     matched.sort(Comparator.comparingLong((Snapshot s) -> s.minStart).reversed());
     if (q.numTraces() > 0 && matched.size() > q.numTraces()) {
       return new ArrayList<>(matched.subList(0, q.numTraces()));
@@ -337,6 +344,10 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
   }
 
   // ------------------------------------------------------------------------------------------------- stats
+
+  long spansExamined() {
+    return spansExamined.sum();
+  }
 
   /** Number of stored traces. */
   int traceCount() {
