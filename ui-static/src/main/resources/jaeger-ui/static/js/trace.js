@@ -1,0 +1,652 @@
+// SPDX-License-Identifier: Apache-2.0
+// Trace page: header, minimap, virtualized timeline with span tree, span detail, alternate views.
+import { h, clear, url, navigate, fmtDuration, fmtDateTime, serviceColor, download, traceCache, isEmbedded, tagText,
+  shortId } from './util.js';
+import { config, archiveAvailable, linksFor } from './config.js';
+import { api } from './api.js';
+import { transformTrace, criticalPath, statistics, traceGraph, spanMatches } from './trace-model.js';
+import { layeredLayout, renderGraph } from './graph.js';
+
+const ROW_H = 26;
+const OVERSCAN = 12;
+
+function mark(name) {
+  try {
+    performance.mark(`jaegerj:${name}`);
+  } catch (e) {
+    /* marks are optional */
+  }
+}
+
+export function renderTrace(main, q, id) {
+  const timing = { id, t0: performance.now() };
+  window.__jaegerjTraceTiming = timing;
+  mark('trace-start');
+  const box = h('div', { class: 'trace-page', id: 'trace-page' }, h('div', { class: 'loading', id: 'trace-loading' }, `Loading trace ${id}…`));
+  main.appendChild(box);
+  let disposed = false;
+  let dispose = null;
+  (async () => {
+    let raw;
+    try {
+      raw = traceCache.get(id) || (await api.trace(id));
+      if (!raw) throw Object.assign(new Error('trace not found'), { status: 404 });
+    } catch (e) {
+      if (disposed) return;
+      clear(box).appendChild(
+        h('div', { class: 'error-box trace-error', id: 'trace-error', role: 'alert' },
+          h('h2', null, e.status === 404 ? 'Trace not found' : 'Could not load the trace'),
+          h('p', null, e.status === 404 ? `No trace with ID ${id} exists in storage.` : '', ' ', h('span', { class: 'error-detail' }, `Server said: ${e.message}`)),
+          h('a', { href: url('search') }, 'Back to search'))
+      );
+      return;
+    }
+    if (disposed) return;
+    timing.fetched = performance.now();
+    mark('trace-fetched');
+    const trace = transformTrace(raw);
+    timing.transformed = performance.now();
+    timing.spans = trace.spans.length;
+    mark('trace-transformed');
+    dispose = showTrace(box, trace, q, timing);
+  })();
+  return () => {
+    disposed = true;
+    if (dispose) dispose();
+  };
+}
+
+function showTrace(box, trace, q, timing) {
+  const embedded = isEmbedded(q);
+  const st = {
+    view: q.get('view') || 'timeline',
+    collapsed: new Set(),
+    selected: null,
+    range: [0, 1],
+    find: q.get('uiFind') || '',
+    matches: new Set(),
+    matchIdx: -1,
+    focus: 0,
+    headerCollapsed: q.get('uiTimelineCollapseTitle') === '1',
+    critical: null,
+  };
+  const cleanups = [];
+  clear(box);
+  document.title = `${trace.traceName} (${shortId(trace.traceID)}) - Jaeger UI`;
+
+  // ---- Header ----
+  const findInput = h('input', { type: 'search', id: 'trace-find', class: 'trace-find', placeholder: 'Find...', value: st.find, 'aria-label': 'Find in trace' });
+  const findCount = h('span', { class: 'find-count', id: 'find-count' });
+  const viewSel = h('select', { id: 'trace-view', 'aria-label': 'Trace view' },
+    [['timeline', 'Trace Timeline'], ['graph', 'Trace Graph'], ['statistics', 'Trace Statistics'], ['json', 'Trace JSON (in page)']]
+      .filter(([v]) => v !== 'json' || !config.disableJsonView)
+      .map(([v, l]) => h('option', { value: v, selected: st.view === v }, l)));
+  const target = config.forbidNewPage ? undefined : '_blank';
+  const archiveMsg = h('span', { class: 'archive-msg', id: 'archive-msg', role: 'status' });
+  const actions = h('div', { class: 'trace-actions' },
+    h('div', { class: 'find-box' }, findInput, findCount,
+      h('button', { type: 'button', class: 'btn btn-small', title: 'Previous match', 'aria-label': 'Previous match', onclick: () => stepMatch(-1) }, '↑'),
+      h('button', { type: 'button', class: 'btn btn-small', title: 'Next match', 'aria-label': 'Next match', onclick: () => stepMatch(1) }, '↓')),
+    viewSel,
+    config.disableJsonView ? null : h('a', { class: 'btn', id: 'link-json', href: url(`api/traces/${trace.traceID}?prettyPrint=true`), target }, 'Trace JSON'),
+    config.disableJsonView ? null : h('a', { class: 'btn', id: 'link-json-raw', href: url(`api/traces/${trace.traceID}?raw=true&prettyPrint=true`), target }, 'Trace JSON (unadjusted)'),
+    h('button', { type: 'button', class: 'btn', id: 'download-trace', onclick: () => download(`trace-${trace.traceID}.json`, JSON.stringify({ data: [trace.raw] }, null, 2)) }, 'Download'),
+    archiveAvailable() && !embedded ? h('button', { type: 'button', class: 'btn', id: 'archive-trace', onclick: archive }, 'Archive Trace') : null,
+    archiveMsg,
+    embedded ? h('a', { class: 'btn', href: url(`trace/${trace.traceID}`), target: '_blank', title: 'Open in a new tab' }, '↗') : null);
+  async function archive(e) {
+    e.target.disabled = true;
+    archiveMsg.textContent = 'Archiving…';
+    try {
+      await api.archive(trace.traceID);
+      archiveMsg.textContent = 'Archived successfully.';
+      archiveMsg.className = 'archive-msg ok';
+    } catch (err) {
+      archiveMsg.textContent = `Archive failed: ${err.message}`;
+      archiveMsg.className = 'archive-msg fail';
+      e.target.disabled = false;
+    }
+  }
+  const traceCtx = {
+    traceID: trace.traceID, startTime: trace.startTime, endTime: trace.endTime, duration: trace.duration, traceName: trace.traceName,
+  };
+  const traceLinks = linksFor('traces', null, { lookup: (f) => traceCtx[f.replace(/^trace\./, '')] });
+  const summary = q.get('uiTimelineHideSummary') === '1' ? null : h('dl', { class: 'trace-summary', id: 'trace-summary' },
+    h('div', null, h('dt', null, 'Trace Start'), h('dd', { id: 'summary-start' }, fmtDateTime(trace.startTime))),
+    h('div', null, h('dt', null, 'Duration'), h('dd', { id: 'summary-duration' }, fmtDuration(trace.duration))),
+    h('div', null, h('dt', null, 'Services'), h('dd', { id: 'summary-services' }, String(trace.services.length))),
+    h('div', null, h('dt', null, 'Depth'), h('dd', { id: 'summary-depth' }, String(trace.depth))),
+    h('div', null, h('dt', null, 'Total Spans'), h('dd', { id: 'summary-spans' }, String(trace.spans.length))),
+    trace.errors ? h('div', null, h('dt', null, 'Errors'), h('dd', { class: 'error-text' }, String(trace.errors))) : null);
+  const minimapWrap = q.get('uiTimelineHideMinimap') === '1' ? null : h('div', { class: 'minimap', id: 'minimap' });
+  const collapsible = h('div', { class: 'trace-header-body', hidden: st.headerCollapsed }, summary,
+    trace.warnings.length ? h('ul', { class: 'warnings' }, trace.warnings.map((w) => h('li', null, w))) : null,
+    traceLinks.length ? h('div', { class: 'trace-links' }, traceLinks.map((l) => h('a', { href: l.url, target }, l.text))) : null,
+    minimapWrap);
+  const header = h('header', { class: 'trace-header' },
+    h('div', { class: 'trace-title-row' },
+      h('button', { type: 'button', class: 'btn btn-ghost', 'aria-expanded': String(!st.headerCollapsed), title: 'Collapse header',
+        onclick: (e) => {
+          st.headerCollapsed = !st.headerCollapsed;
+          collapsible.hidden = st.headerCollapsed;
+          e.currentTarget.setAttribute('aria-expanded', String(!st.headerCollapsed));
+          layoutViewport();
+        } }, '▾'),
+      h('h1', { class: 'trace-title', id: 'trace-title' }, h('span', null, trace.traceName), ' ', h('small', { class: 'trace-id' }, shortId(trace.traceID, config.traceIdDisplayLength || 7))),
+      actions),
+    collapsible);
+  box.appendChild(header);
+  const viewBox = h('div', { class: 'trace-view' });
+  box.appendChild(viewBox);
+
+  // ---- Timeline ----
+  const serviceOf = trace.spans;
+  const index = new Map(serviceOf.map((s, i) => [s.spanID, i]));
+  let visible = [];
+  const recomputeVisible = () => {
+    visible = [];
+    const spans = trace.spans;
+    for (let i = 0; i < spans.length; i++) {
+      const s = spans[i];
+      visible.push(s);
+      if (st.collapsed.has(s.spanID)) {
+        // Skip the descendants: they directly follow in depth-first order with a greater depth.
+        let j = i + 1;
+        while (j < spans.length && spans[j].depth > s.depth) j++;
+        i = j - 1;
+      }
+    }
+  };
+  if (config.criticalPathEnabled !== false) {
+    st.critical = new Map();
+    for (const seg of criticalPath(trace)) {
+      const list = st.critical.get(seg.spanID) || [];
+      list.push(seg);
+      st.critical.set(seg.spanID, list);
+    }
+  }
+  const ruler = h('div', { class: 'tl-ruler', id: 'tl-ruler' });
+  const spacer = h('div', { class: 'tl-spacer' });
+  const viewport = h('div', { class: 'tl-viewport', id: 'tl-viewport', tabindex: 0, role: 'tree', 'aria-label': 'Spans' }, spacer);
+  const detail = h('section', { class: 'span-detail', id: 'span-detail', hidden: true, 'aria-label': 'Span detail' });
+  const timeline = h('div', { class: 'timeline', id: 'timeline' },
+    h('div', { class: 'tl-head' },
+      h('div', { class: 'tl-name-col tl-head-name' }, 'Service & Operation',
+        h('span', { class: 'tl-tree-buttons' },
+          h('button', { type: 'button', class: 'btn btn-small', id: 'expand-all', title: 'Expand all ([)', onclick: () => setCollapsed(new Set()) }, '⊞'),
+          h('button', { type: 'button', class: 'btn btn-small', id: 'collapse-all', title: 'Collapse all (])', onclick: collapseAll }, '⊟'),
+          h('button', { type: 'button', class: 'btn btn-small', id: 'expand-one', title: 'Expand one level (o)', onclick: expandOne }, '+1'),
+          h('button', { type: 'button', class: 'btn btn-small', id: 'collapse-one', title: 'Collapse one level (p)', onclick: collapseOne }, '−1'))),
+      ruler),
+    viewport, detail);
+
+  function collapseAll() {
+    const c = new Set();
+    for (const s of trace.spans) if (s.children.length) c.add(s.spanID);
+    setCollapsed(c);
+  }
+  function expandOne() {
+    // Expand the shallowest collapsed level.
+    let min = Infinity;
+    for (const id of st.collapsed) min = Math.min(min, trace.spanMap.get(id).depth);
+    setCollapsed(new Set([...st.collapsed].filter((id) => trace.spanMap.get(id).depth !== min)));
+  }
+  function collapseOne() {
+    // Collapse the deepest level that still shows children.
+    recomputeVisible();
+    let max = -1;
+    for (const s of visible) if (s.children.length && !st.collapsed.has(s.spanID)) max = Math.max(max, s.depth);
+    if (max < 0) return;
+    const c = new Set(st.collapsed);
+    for (const s of visible) if (s.children.length && s.depth === max) c.add(s.spanID);
+    setCollapsed(c);
+  }
+  function setCollapsed(c) {
+    st.collapsed = c;
+    recomputeVisible();
+    spacer.style.height = `${visible.length * ROW_H}px`;
+    st.focus = Math.min(st.focus, visible.length - 1);
+    drawRows(true);
+  }
+
+  const pct = (us) => {
+    const [a, b] = st.range;
+    const f = trace.duration ? us / trace.duration : 0;
+    return ((f - a) / (b - a)) * 100;
+  };
+  function drawRuler() {
+    clear(ruler);
+    const [a, b] = st.range;
+    for (let i = 0; i <= 4; i++) {
+      const f = i / 4;
+      const us = (a + (b - a) * f) * trace.duration;
+      ruler.appendChild(h('span', { class: 'tick', style: { left: `${f * 100}%` } }, h('span', { class: 'tick-label' }, fmtDuration(us))));
+    }
+  }
+
+  let lastRange = '';
+  function drawRows(force) {
+    const top = viewport.scrollTop;
+    const height = viewport.clientHeight || 600;
+    const first = Math.max(0, Math.floor(top / ROW_H) - OVERSCAN);
+    const last = Math.min(visible.length, Math.ceil((top + height) / ROW_H) + OVERSCAN);
+    const key = `${first}:${last}`;
+    if (!force && key === lastRange) return;
+    lastRange = key;
+    const frag = document.createDocumentFragment();
+    for (let i = first; i < last; i++) frag.appendChild(row(visible[i], i));
+    while (spacer.firstChild) spacer.removeChild(spacer.firstChild);
+    spacer.appendChild(frag);
+  }
+  function row(s, i) {
+    const collapsed = st.collapsed.has(s.spanID);
+    const left = pct(s.relativeStart);
+    const width = Math.max(pct(s.relativeStart + s.duration) - left, 0.15);
+    const color = serviceColor(s.serviceName);
+    const crit = st.critical && st.critical.get(s.spanID);
+    const cls = ['tl-row'];
+    if (st.selected === s.spanID) cls.push('selected');
+    if (st.matches.has(s.spanID)) cls.push('match');
+    if (st.focus === i) cls.push('focused');
+    const ref0 = s.references[0];
+    return h('div', { class: cls.join(' '), style: { top: `${i * ROW_H}px` }, role: 'treeitem', 'aria-level': s.depth + 1,
+      'aria-expanded': s.children.length ? String(!collapsed) : null, 'aria-selected': String(st.selected === s.spanID),
+      dataset: { spanId: s.spanID, index: i }, onclick: (e) => {
+        if (e.target.closest('.tl-toggle')) return;
+        st.focus = i;
+        select(s.spanID === st.selected ? null : s.spanID);
+      } },
+    h('div', { class: 'tl-name-col tl-name', style: { paddingLeft: `${6 + Math.min(s.depth, 40) * 14}px` } },
+      s.children.length
+        ? h('button', { type: 'button', class: 'tl-toggle', tabindex: -1, 'aria-label': collapsed ? 'Expand' : 'Collapse',
+          onclick: () => toggle(s.spanID) }, collapsed ? '▸' : '▾')
+        : h('span', { class: 'tl-toggle-space' }),
+      h('span', { class: 'svc-dot', style: { background: color } }),
+      s.hasError ? h('span', { class: 'icon-error', title: 'Error' }, '!') : null,
+      s.warnings.length ? h('span', { class: 'icon-warn', title: s.warnings.join('\n') }, '⚠') : null,
+      ref0 && ref0.refType === 'FOLLOWS_FROM' ? h('span', { class: 'icon-ref', title: 'Follows from its parent' }, '↪') : null,
+      s.references.length > 1 ? h('span', { class: 'icon-ref', title: `${s.references.length} references` }, '⧉') : null,
+      h('span', { class: 'svc-name' }, s.serviceName), ' ',
+      h('span', { class: 'op-name' }, s.operationName),
+      collapsed ? h('span', { class: 'badge badge-small' }, `+${countDescendants(s)}`) : null),
+    h('div', { class: 'tl-bar-col' },
+      h('div', { class: `tl-bar${s.hasError ? ' error' : ''}`, style: { left: `${left}%`, width: `${width}%`, background: color } },
+        crit ? crit.map((seg) => h('span', { class: 'tl-critical', style: {
+          left: `${((seg.start - s.startTime) / (s.duration || 1)) * 100}%`, width: `${((seg.end - seg.start) / (s.duration || 1)) * 100}%` } })) : null,
+        s.logs.map((l) => h('span', { class: 'tl-log', style: { left: `${((l.timestamp - s.startTime) / (s.duration || 1)) * 100}%` } }))),
+      h('span', { class: `tl-bar-label${labelSide(left, width) === 'inside' ? ' inside' : ''}`, style: labelStyle(left, width) }, fmtDuration(s.duration))));
+  }
+  function countDescendants(s) {
+    const i = index.get(s.spanID);
+    let j = i + 1;
+    while (j < trace.spans.length && trace.spans[j].depth > s.depth) j++;
+    return j - i - 1;
+  }
+  function toggle(id) {
+    const c = new Set(st.collapsed);
+    if (c.has(id)) c.delete(id);
+    else c.add(id);
+    setCollapsed(c);
+  }
+  function select(id) {
+    st.selected = id;
+    drawRows(true);
+    renderDetail();
+  }
+  function scrollToIndex(i) {
+    const top = i * ROW_H;
+    if (top < viewport.scrollTop || top + ROW_H > viewport.scrollTop + viewport.clientHeight) {
+      viewport.scrollTop = Math.max(0, top - viewport.clientHeight / 3);
+    }
+  }
+  function reveal(id) {
+    // Expand collapsed ancestors, then scroll the span into view.
+    let p = trace.spanMap.get(id);
+    let changed = false;
+    const c = new Set(st.collapsed);
+    while (p && p.parent) {
+      p = p.parent;
+      if (c.delete(p.spanID)) changed = true;
+    }
+    if (changed) setCollapsed(c);
+    const i = visible.findIndex((s) => s.spanID === id);
+    if (i >= 0) {
+      st.focus = i;
+      scrollToIndex(i);
+      drawRows(true);
+    }
+  }
+
+  function renderDetail() {
+    clear(detail);
+    const s = st.selected && trace.spanMap.get(st.selected);
+    detail.hidden = !s;
+    layoutViewport();
+    if (!s) return;
+    const ctxFor = (items) => ({
+      lookup: (f) => {
+        if (f.startsWith('trace.')) return traceCtx[f.slice(6)];
+        for (const list of [items, s.tags, s.process.tags || []]) {
+          const kv = list.find((t) => t.key === f);
+          if (kv) return kv.value;
+        }
+        return undefined;
+      },
+    });
+    const kvTable = (items, type, cls) =>
+      h('table', { class: `kv ${cls}` }, h('tbody', null, items.map((kv) => {
+        const text = tagText(kv);
+        let pretty = null;
+        if (typeof kv.value === 'string' && /^\s*[[{]/.test(kv.value)) {
+          try {
+            pretty = JSON.stringify(JSON.parse(kv.value), null, 2);
+          } catch (e) {
+            pretty = null;
+          }
+        }
+        const links = linksFor(type, kv.key, ctxFor(items));
+        return h('tr', null, h('th', { scope: 'row' }, kv.key),
+          h('td', null, pretty ? h('pre', { class: 'json-value' }, pretty) : text,
+            links.map((l) => h('a', { class: 'kv-link', href: l.url, target: config.forbidNewPage ? undefined : '_blank', title: l.text }, ' ↗')),
+            h('button', { type: 'button', class: 'btn btn-copy', title: 'Copy value', 'aria-label': 'Copy value', onclick: () => copy(text) }, 'copy')));
+      })));
+    const rel = s.startTime - trace.startTime;
+    const link = url(`trace/${trace.traceID}?uiFind=${s.spanID}`);
+    detail.appendChild(h('div', { class: 'detail-head' },
+      h('h2', { class: 'detail-op', id: 'detail-operation' }, s.operationName),
+      h('button', { type: 'button', class: 'btn btn-ghost', 'aria-label': 'Close detail', onclick: () => select(null) }, '✕')));
+    detail.appendChild(h('dl', { class: 'detail-overview' },
+      h('div', null, h('dt', null, 'Service'), h('dd', { id: 'detail-service' }, s.serviceName)),
+      h('div', null, h('dt', null, 'Duration'), h('dd', null, fmtDuration(s.duration))),
+      h('div', null, h('dt', null, 'Start Time'), h('dd', null, fmtDuration(rel))),
+      h('div', null, h('dt', null, 'SpanID'), h('dd', null, h('a', { href: link, id: 'span-link', title: 'Link to this span' }, s.spanID),
+        h('button', { type: 'button', class: 'btn btn-copy', title: 'Copy deep link', onclick: () => copy(new URL(link, location.href).href) }, 'copy link')))));
+    const section = (title, id, count, content, open = true) =>
+      h('details', { class: 'detail-section', id, open }, h('summary', null, `${title}${count != null ? ` (${count})` : ''}`), content);
+    if (s.warnings.length) {
+      detail.appendChild(section('Warnings', 'detail-warnings', s.warnings.length, h('ul', { class: 'warnings' }, s.warnings.map((w) => h('li', null, w)))));
+    }
+    detail.appendChild(section('Tags', 'detail-tags', s.tags.length, kvTable(s.tags, 'tags', 'tags-table')));
+    detail.appendChild(section('Process', 'detail-process', (s.process.tags || []).length, kvTable(s.process.tags || [], 'process', 'process-table'), false));
+    if (s.logs.length) {
+      detail.appendChild(section('Logs', 'detail-logs', s.logs.length, h('div', { class: 'logs' }, s.logs.map((l) =>
+        h('details', { class: 'log-entry', open: s.logs.length <= 5 },
+          h('summary', null, fmtDuration(l.timestamp - trace.startTime),
+            h('span', { class: 'muted' }, ' ', (l.fields || []).map((f) => `${f.key}=${tagText(f)}`).join(' ').slice(0, 120))),
+          kvTable(l.fields || [], 'logs', 'log-fields'))))));
+    }
+    if (s.references.length) {
+      detail.appendChild(section('References', 'detail-references', s.references.length, h('ul', { class: 'refs' }, s.references.map((r) => {
+        const local = r.traceID === trace.traceID && trace.spanMap.get(r.spanID);
+        return h('li', null, h('span', { class: 'badge' }, r.refType), ' ',
+          local
+            ? h('a', { href: '#', onclick: (e) => { e.preventDefault(); reveal(r.spanID); select(r.spanID); } },
+              `${local.serviceName}: ${local.operationName}`, ' ', h('code', null, r.spanID))
+            : h('a', { href: url(`trace/${r.traceID}?uiFind=${r.spanID}`) }, `span ${r.spanID} in trace ${shortId(r.traceID, 16)}`));
+      }))));
+    }
+  }
+  function copy(text) {
+    if (navigator.clipboard) navigator.clipboard.writeText(text).catch(() => {});
+  }
+
+  // ---- Find ----
+  function applyFind(scroll) {
+    const terms = st.find.toLowerCase().split(/\s+/).filter(Boolean);
+    st.matches = new Set();
+    if (terms.length) for (const s of trace.spans) if (spanMatches(s, terms)) st.matches.add(s.spanID);
+    findCount.textContent = terms.length ? `${st.matches.size} match${st.matches.size === 1 ? '' : 'es'}` : '';
+    st.matchIdx = -1;
+    drawRows(true);
+    if (scroll && st.matches.size) stepMatch(1);
+  }
+  function stepMatch(dir) {
+    const ids = trace.spans.filter((s) => st.matches.has(s.spanID)).map((s) => s.spanID);
+    if (!ids.length) return;
+    st.matchIdx = (st.matchIdx + dir + ids.length) % ids.length;
+    reveal(ids[st.matchIdx]);
+  }
+  findInput.addEventListener('input', () => {
+    st.find = findInput.value;
+    const u = new URL(location.href);
+    if (st.find) u.searchParams.set('uiFind', st.find);
+    else u.searchParams.delete('uiFind');
+    history.replaceState(null, '', u.pathname + u.search);
+    applyFind(true);
+  });
+
+  // ---- Minimap ----
+  let canvas = null;
+  const selBox = h('div', { class: 'minimap-sel' });
+  function drawMinimap() {
+    if (!minimapWrap) return;
+    if (!canvas) {
+      canvas = h('canvas', { class: 'minimap-canvas', height: 60, 'aria-label': 'Minimap; drag to zoom the timeline', role: 'img' });
+      minimapWrap.append(canvas, selBox, h('button', { type: 'button', class: 'btn btn-small minimap-reset', id: 'minimap-reset', onclick: () => setRange([0, 1]) }, 'Reset zoom'));
+      let dragFrom = null;
+      const frac = (e) => Math.min(1, Math.max(0, (e.clientX - canvas.getBoundingClientRect().left) / canvas.clientWidth));
+      canvas.addEventListener('mousedown', (e) => { dragFrom = frac(e); });
+      window.addEventListener('mouseup', onUp);
+      function onUp(e) {
+        if (dragFrom == null) return;
+        const to = frac(e);
+        const [a, b] = dragFrom < to ? [dragFrom, to] : [to, dragFrom];
+        dragFrom = null;
+        if (b - a > 0.005) setRange([a, b]);
+      }
+      cleanups.push(() => window.removeEventListener('mouseup', onUp));
+    }
+    const w = minimapWrap.clientWidth || 800;
+    canvas.width = w;
+    const ctx = canvas.getContext('2d');
+    ctx.clearRect(0, 0, w, 60);
+    const n = trace.spans.length || 1;
+    const rowH = Math.max(60 / n, 0.5);
+    trace.spans.forEach((s, i) => {
+      ctx.fillStyle = serviceColor(s.serviceName);
+      const x = trace.duration ? (s.relativeStart / trace.duration) * w : 0;
+      const ww = trace.duration ? Math.max((s.duration / trace.duration) * w, 1) : w;
+      ctx.fillRect(x, (i / n) * 60, ww, Math.max(rowH, 1));
+    });
+    drawSel();
+  }
+  function drawSel() {
+    const [a, b] = st.range;
+    Object.assign(selBox.style, { left: `${a * 100}%`, width: `${(b - a) * 100}%`, display: a === 0 && b === 1 ? 'none' : 'block' });
+  }
+  function setRange(r) {
+    st.range = r;
+    drawSel();
+    drawRuler();
+    drawRows(true);
+  }
+
+  // ---- Keyboard ----
+  function onKey(e) {
+    if (st.view !== 'timeline') return;
+    const tgt = e.target;
+    const typing = tgt && (tgt.tagName === 'INPUT' || tgt.tagName === 'TEXTAREA' || tgt.tagName === 'SELECT');
+    if (e.key === 'Escape') {
+      if (tgt === findInput || st.find) {
+        findInput.value = '';
+        st.find = '';
+        applyFind(false);
+        viewport.focus();
+      } else if (st.selected) select(null);
+      return;
+    }
+    if ((e.ctrlKey && e.key === 'b') || (!typing && e.key === '/')) {
+      e.preventDefault();
+      findInput.focus();
+      return;
+    }
+    if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
+    const span = visible[st.focus];
+    const [a, b] = st.range;
+    const step = (b - a) * (e.shiftKey ? 0.25 : 0.05);
+    const handled = {
+      '[': () => setCollapsed(new Set()),
+      ']': collapseAll,
+      o: expandOne,
+      p: collapseOne,
+      w: () => { viewport.scrollTop -= ROW_H * 5; },
+      s: () => { viewport.scrollTop += ROW_H * 5; },
+      a: () => setRange([Math.max(0, a - step), Math.max(0, a - step) + (b - a)]),
+      d: () => setRange([Math.min(1, b + step) - (b - a), Math.min(1, b + step)]),
+      '=': () => setRange([a + step, b - step].map((v) => Math.min(1, Math.max(0, v)))),
+      '-': () => setRange([Math.max(0, a - step), Math.min(1, b + step)]),
+      f: () => moveFocus(1, true),
+      b: () => moveFocus(-1, true),
+      ArrowDown: () => moveFocus(1),
+      ArrowUp: () => moveFocus(-1),
+      ArrowRight: () => span && span.children.length && st.collapsed.has(span.spanID) && toggle(span.spanID),
+      ArrowLeft: () => span && span.children.length && !st.collapsed.has(span.spanID) && toggle(span.spanID),
+      Enter: () => span && select(span.spanID === st.selected ? null : span.spanID),
+      ' ': () => span && select(span.spanID === st.selected ? null : span.spanID),
+      Home: () => { st.focus = 0; scrollToIndex(0); drawRows(true); },
+      End: () => { st.focus = visible.length - 1; scrollToIndex(st.focus); drawRows(true); },
+    }[e.key];
+    if (handled && (tgt === viewport || tgt === document.body || !tgt.closest('input,select,textarea,a,button,summary'))) {
+      e.preventDefault();
+      handled();
+    }
+  }
+  function moveFocus(d, openDetail) {
+    st.focus = Math.max(0, Math.min(visible.length - 1, st.focus + d));
+    scrollToIndex(st.focus);
+    if (openDetail && visible[st.focus]) select(visible[st.focus].spanID);
+    else drawRows(true);
+  }
+  document.addEventListener('keydown', onKey);
+  cleanups.push(() => document.removeEventListener('keydown', onKey));
+
+  // ---- Layout & scrolling ----
+  let raf = 0;
+  viewport.addEventListener('scroll', () => {
+    if (raf) return;
+    raf = requestAnimationFrame(() => {
+      raf = 0;
+      drawRows(false);
+    });
+  });
+  function layoutViewport() {
+    const top = viewport.getBoundingClientRect().top;
+    const avail = window.innerHeight - Math.max(top, 0) - 8;
+    const detailH = detail.hidden ? 0 : Math.min(Math.max(avail * 0.45, 200), 420);
+    viewport.style.height = `${Math.max(avail - detailH, 160)}px`;
+    detail.style.maxHeight = `${detailH}px`;
+    drawRows(false);
+  }
+  const onResize = () => {
+    layoutViewport();
+    drawMinimap();
+    drawRows(true);
+  };
+  window.addEventListener('resize', onResize);
+  cleanups.push(() => window.removeEventListener('resize', onResize));
+
+  // ---- Views ----
+  function showView() {
+    clear(viewBox);
+    if (st.view === 'graph') viewBox.appendChild(graphView(trace));
+    else if (st.view === 'statistics') viewBox.appendChild(statsView(trace));
+    else if (st.view === 'json') viewBox.appendChild(h('pre', { class: 'json-view', id: 'trace-json' }, JSON.stringify(trace.raw, null, 2)));
+    else {
+      viewBox.appendChild(timeline);
+      recomputeVisible();
+      spacer.style.height = `${visible.length * ROW_H}px`;
+      drawRuler();
+      layoutViewport();
+      drawMinimap();
+      drawRows(true);
+    }
+  }
+  viewSel.addEventListener('change', () => {
+    st.view = viewSel.value;
+    const u = new URL(location.href);
+    if (st.view === 'timeline') u.searchParams.delete('view');
+    else u.searchParams.set('view', st.view);
+    history.replaceState(null, '', u.pathname + u.search);
+    showView();
+  });
+
+  showView();
+  timing.rendered = performance.now();
+  mark('trace-rendered');
+  timeline.dataset.rows = String(trace.spans.length);
+  requestAnimationFrame(() => {
+    timing.painted = performance.now();
+    mark('trace-painted');
+    box.dataset.ready = 'true';
+  });
+  if (st.find) {
+    applyFind(false);
+    const exact = trace.spanMap.get(st.find);
+    if (exact) {
+      reveal(exact.spanID);
+      select(exact.spanID);
+    } else if (st.matches.size) stepMatch(1);
+  }
+  return () => cleanups.forEach((f) => f());
+}
+
+// Duration label beside the bar where there is room, else inside its right end.
+function labelSide(left, width) {
+  if (left + width <= 82) return 'right';
+  if (left >= 18) return 'left';
+  return 'inside';
+}
+
+function labelStyle(left, width) {
+  const side = labelSide(left, width);
+  if (side === 'right') return { left: `${left + width + 0.5}%` };
+  if (side === 'left') return { right: `${100 - left + 0.5}%` };
+  return { right: `${Math.max(100 - left - width, 0) + 0.5}%` };
+}
+
+function graphView(trace) {
+  const g = traceGraph(trace);
+  const layout = layeredLayout(
+    g.nodes.map((n) => ({
+      id: n.id,
+      lines: [n.service, n.operation, `${n.count}× · total ${fmtDuration(n.total)} · self ${fmtDuration(n.self)}${n.errors ? ` · ${n.errors} err` : ''}`],
+      color: serviceColor(n.service),
+      cls: n.errors ? 'node-error' : '',
+      title: `${n.service} ${n.operation}`,
+    })),
+    g.edges.map((e) => ({ from: e.from, to: e.to, label: e.count > 1 ? `${e.count}` : null })),
+    { nodeHeight: 60 }
+  );
+  return h('div', { class: 'trace-graph', id: 'trace-graph' }, renderGraph(layout, { label: 'Trace graph' }));
+}
+
+function statsView(trace) {
+  const groupSel = h('select', { id: 'stats-group', 'aria-label': 'Group by' },
+    h('option', { value: 'service' }, 'Service Name'), h('option', { value: 'operation' }, 'Operation Name'),
+    h('option', { value: 'both' }, 'Service and Operation'));
+  const table = h('div');
+  const keyFns = {
+    service: (s) => s.serviceName,
+    operation: (s) => s.operationName,
+    both: (s) => `${s.serviceName} / ${s.operationName}`,
+  };
+  let sortKey = 'total';
+  let desc = true;
+  const cols = [['key', 'Name'], ['count', 'Count'], ['total', 'Total'], ['avg', 'Avg'], ['min', 'Min'], ['max', 'Max'],
+    ['self', 'Self total'], ['pct', '% of trace'], ['errors', 'Errors']];
+  const draw = () => {
+    const rows = statistics(trace, keyFns[groupSel.value]).map((r) => ({ ...r, pct: trace.duration ? (r.self / trace.duration) * 100 : 0 }));
+    rows.sort((a, b) => {
+      const v = a[sortKey] < b[sortKey] ? -1 : a[sortKey] > b[sortKey] ? 1 : 0;
+      return desc ? -v : v;
+    });
+    const fmt = (k, v) => (['total', 'avg', 'min', 'max', 'self'].includes(k) ? fmtDuration(v) : k === 'pct' ? `${v.toFixed(2)}%` : String(v));
+    clear(table).appendChild(h('table', { class: 'stats-table', id: 'stats-table' },
+      h('thead', null, h('tr', null, cols.map(([k, l]) => h('th', { scope: 'col', 'aria-sort': k === sortKey ? (desc ? 'descending' : 'ascending') : null },
+        h('button', { type: 'button', class: 'th-btn', onclick: () => { desc = k === sortKey ? !desc : true; sortKey = k; draw(); } }, l))))),
+      h('tbody', null, rows.map((r) => h('tr', null, cols.map(([k]) => h(k === 'key' ? 'th' : 'td', k === 'key' ? { scope: 'row' } : null, fmt(k, r[k]))))))));
+  };
+  groupSel.addEventListener('change', draw);
+  draw();
+  return h('div', { class: 'trace-stats' }, h('label', { class: 'inline' }, 'Group by ', groupSel), table);
+}
