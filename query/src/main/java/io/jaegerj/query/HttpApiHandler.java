@@ -574,6 +574,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     try {
       traces = transform.toTraces(body);
     } catch (IOException | RuntimeException e) {
+      log.debug("Cannot transform OTLP body", e);
       throw new BadRequestException("cannot unmarshal OTLP : " + e.getMessage());
     }
     envelope(r, params, g -> UiJsonWriter.writeTraces(g, traces), 0, null);
