@@ -52,7 +52,7 @@ final class GrpcQueryV3 extends QueryServiceGrpc.QueryServiceImplBase {
       out.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
       return;
     }
-    t.ifPresent(trace -> out.onNext(ModelToOtlp.toTracesData(trace)));
+    t.ifPresent(trace -> out.onNext(convert(trace, req.getRawTraces())));
     out.onCompleted();
   }
 
@@ -83,9 +83,14 @@ final class GrpcQueryV3 extends QueryServiceGrpc.QueryServiceImplBase {
       return;
     }
     for (Trace t : traces) {
-      out.onNext(ModelToOtlp.toTracesData(t));
+      out.onNext(convert(t, p.getRawTraces()));
     }
     out.onCompleted();
+  }
+
+  private static TracesData convert(Trace t, boolean raw) {
+    TracesData td = ModelToOtlp.toTracesData(t);
+    return raw ? td : ModelToOtlp.sortAttributes(td);
   }
 
   @Override

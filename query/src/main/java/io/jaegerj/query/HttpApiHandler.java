@@ -13,6 +13,7 @@ import io.jaegerj.storage.GetTraceQuery;
 import io.jaegerj.storage.Operation;
 import io.jaegerj.storage.OperationQuery;
 import io.jaegerj.storage.TraceQuery;
+import io.opentelemetry.proto.trace.v1.TracesData;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
@@ -625,7 +626,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       String rt = params.first("raw_traces");
       boolean raw = !rt.isEmpty() && v3Param("raw_traces", () -> GoParse.parseBool(rt));
       Optional<Trace> t = service.getTrace(new GetTraceQuery(traceId, start, end), raw);
-      v3Traces(r, t.map(List::of).orElse(List.of()));
+      v3Traces(r, t.map(List::of).orElse(List.of()), raw);
     } catch (V3BadRequest e) {
       v3Error(r, HttpResponseStatus.BAD_REQUEST, e.getMessage());
     } catch (RuntimeException e) {
@@ -656,7 +657,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       boolean raw = !rt.isEmpty() && v3Param("query.raw_traces", () -> GoParse.parseBool(rt));
       TraceQuery q = new TraceQuery(params.first("query.service_name"), params.first("query.operation_name"),
           Map.of(), minNanos / 1000, maxNanos / 1000, durMin / 1000, durMax / 1000, limit);
-      v3Traces(r, service.findTraces(q, raw));
+      v3Traces(r, service.findTraces(q, raw), raw);
     } catch (V3BadRequest e) {
       v3Error(r, HttpResponseStatus.BAD_REQUEST, e.getMessage());
     } catch (RuntimeException e) {
@@ -670,7 +671,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     return v.isEmpty() ? p.first(b) : v;
   }
 
-  private static void v3Traces(Reply r, List<Trace> traces) throws IOException {
+  private static void v3Traces(Reply r, List<Trace> traces, boolean raw) throws IOException {
     if (traces.isEmpty()) {
       v3Error(r, HttpResponseStatus.NOT_FOUND, "No traces found");
       return;
@@ -680,7 +681,8 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     try (JsonGenerator g = UiJsonWriter.newGenerator(new ByteBufOutputStream(buf), false)) {
       g.writeStartObject();
       g.writeFieldName("result");
-      OtlpJsonWriter.write(g, ModelToOtlp.toTracesData(traces));
+      TracesData td = ModelToOtlp.toTracesData(traces);
+      OtlpJsonWriter.write(g, raw ? td : ModelToOtlp.sortAttributes(td));
       g.writeEndObject();
     }
     r.contentType = "application/json";

@@ -66,6 +66,44 @@ public final class ModelToOtlp {
     return out.build();
   }
 
+  /**
+   * Sorts resource, scope, span, event and link attributes by key, as Jaeger's api_v3 "sort collections" adjuster
+   * does (stable, so equal keys keep their order). Used unless raw traces are requested.
+   */
+  public static TracesData sortAttributes(TracesData data) {
+    TracesData.Builder b = data.toBuilder();
+    for (ResourceSpans.Builder rs : b.getResourceSpansBuilderList()) {
+      Resource.Builder r = rs.getResourceBuilder();
+      List<io.opentelemetry.proto.common.v1.KeyValue> ra = sorted(r.getAttributesList());
+      r.clearAttributes().addAllAttributes(ra);
+      for (ScopeSpans.Builder ss : rs.getScopeSpansBuilderList()) {
+        InstrumentationScope.Builder sc = ss.getScopeBuilder();
+        List<io.opentelemetry.proto.common.v1.KeyValue> sa = sorted(sc.getAttributesList());
+        sc.clearAttributes().addAllAttributes(sa);
+        for (io.opentelemetry.proto.trace.v1.Span.Builder sp : ss.getSpansBuilderList()) {
+          List<io.opentelemetry.proto.common.v1.KeyValue> a = sorted(sp.getAttributesList());
+          sp.clearAttributes().addAllAttributes(a);
+          for (io.opentelemetry.proto.trace.v1.Span.Event.Builder e : sp.getEventsBuilderList()) {
+            List<io.opentelemetry.proto.common.v1.KeyValue> ea = sorted(e.getAttributesList());
+            e.clearAttributes().addAllAttributes(ea);
+          }
+          for (io.opentelemetry.proto.trace.v1.Span.Link.Builder l : sp.getLinksBuilderList()) {
+            List<io.opentelemetry.proto.common.v1.KeyValue> la = sorted(l.getAttributesList());
+            l.clearAttributes().addAllAttributes(la);
+          }
+        }
+      }
+    }
+    return b.build();
+  }
+
+  private static List<io.opentelemetry.proto.common.v1.KeyValue> sorted(
+      List<io.opentelemetry.proto.common.v1.KeyValue> attrs) {
+    List<io.opentelemetry.proto.common.v1.KeyValue> out = new ArrayList<>(attrs);
+    out.sort(java.util.Comparator.comparing(io.opentelemetry.proto.common.v1.KeyValue::getKey));
+    return out;
+  }
+
   private record ScopeKey(String name, String version) {}
 
   private static void appendTrace(TracesData.Builder out, Trace trace) {
