@@ -8,6 +8,7 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.jaegerj.collector.grpc.GrpcServers;
+import io.jaegerj.collector.grpc.Tenancy;
 import io.jaegerj.collector.http.ReceiverErrors;
 import io.jaegerj.collector.pipeline.SpanConsumer;
 import io.jaegerj.model.Span;
@@ -31,10 +32,12 @@ public final class OtlpGrpcService {
 
   private final SpanConsumer consumer;
   private final ReceiverErrors errors;
+  private final Tenancy tenancy;
 
-  public OtlpGrpcService(SpanConsumer consumer, ReceiverErrors errors) {
+  public OtlpGrpcService(SpanConsumer consumer, ReceiverErrors errors, Tenancy tenancy) {
     this.consumer = consumer;
     this.errors = errors;
+    this.tenancy = tenancy;
   }
 
   /** The service with a request marshaller that counts undecodable messages. */
@@ -70,6 +73,12 @@ public final class OtlpGrpcService {
     if (OtlpToModel.spanCount(request) == 0) {
       response.onNext(OK);
       response.onCompleted();
+      return;
+    }
+    Status denied = tenancy.check();
+    if (denied != null) {
+      errors.count("tenancy");
+      response.onError(denied.asRuntimeException());
       return;
     }
     List<Span> spans;
