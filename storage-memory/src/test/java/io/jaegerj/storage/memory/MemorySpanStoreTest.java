@@ -135,6 +135,22 @@ class MemorySpanStoreTest {
   }
 
   @Test
+  void findTraces_selectiveTag_examinesOnlyCandidateTraces() {
+    MemorySpanStore store = new MemorySpanStore(0);
+    List<Span> spans = new ArrayList<>();
+    for (int i = 1; i <= 2000; i++) {
+      spans.add(span(i, i, "svc", "op", T0 + i).toBuilder().addTag(KeyValue.int64("order.id", i)).build());
+    }
+    store.write(spans).toCompletableFuture().join();
+    long before = store.spansExamined();
+
+    assertThat(store.findTraceIds(TraceQuery.builder("svc").tag("order.id", "1234")
+        .startTimeMinMicros(T0).startTimeMaxMicros(T0 + 10_000).build()))
+        .containsExactly(new TraceId(0, 1234));
+    assertThat(store.spansExamined() - before).isLessThanOrEqualTo(3);
+  }
+
+  @Test
   void findTraces_operation_usesOperationIndex() {
     MemorySpanStore store = new MemorySpanStore(0);
     for (int i = 1; i <= 500; i++) {
@@ -166,10 +182,11 @@ class MemorySpanStoreTest {
   }
 
   @Test
-  void getOperations_reportsKindFromSpanKindTag() {
+  void getOperations_reportsKnownKindsFromSpanKindTag_elseEmpty() {
     MemorySpanStore store = new MemorySpanStore(0);
     Span server = span(1, 1, "svc", "get", T0).toBuilder().addTag(KeyValue.string("span.kind", "server")).build();
-    write(store, server, span(1, 2, "svc", "get", T0));
+    Span odd = span(1, 3, "svc", "get", T0).toBuilder().addTag(KeyValue.string("span.kind", "Server")).build();
+    write(store, server, span(1, 2, "svc", "get", T0), odd);
 
     assertThat(store.getOperations(new OperationQuery("svc", "")))
         .containsExactly(new Operation("get", ""), new Operation("get", "server"));
