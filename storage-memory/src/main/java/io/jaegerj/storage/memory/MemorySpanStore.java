@@ -145,6 +145,7 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
     // Index lists may still point at the entry until they are compacted; free its spans now.
     e.spans = null;
     e.hashes = null;
+    e.lookup = null;
     e.tags = null;
     e.count = 0;
     e.postings = null;
@@ -427,9 +428,13 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
 
   /** One stored trace. Guarded by the store's lock. */
   private static final class TraceEntry {
+    private static final int LOOKUP_THRESHOLD = 256;
+
     final TraceId id;
     byte[][] spans = new byte[2][];
     int[] hashes = new int[2];
+    /** Span index + 1 by hash, open addressing; only for traces of at least LOOKUP_THRESHOLD spans. */
+    int[] lookup;
     int count;
     /** Hashes of every (key, value) pair of the trace's spans; see {@link TagFilter}. */
     TagFilter tags;
@@ -446,9 +451,19 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
     /** Appends an encoded span unless an identical one is stored; false for a duplicate. */
     boolean add(byte[] bytes, long start) {
       int h = Arrays.hashCode(bytes);
-      for (int i = 0; i < count; i++) {
-        if (hashes[i] == h && Arrays.equals(spans[i], bytes)) {
-          return false;
+      if (lookup != null) {
+        int mask = lookup.length - 1;
+        for (int i = mix(h) & mask; lookup[i] != 0; i = (i + 1) & mask) {
+          int idx = lookup[i] - 1;
+          if (hashes[idx] == h && Arrays.equals(spans[idx], bytes)) {
+            return false;
+          }
+        }
+      } else {
+        for (int i = 0; i < count; i++) {
+          if (hashes[i] == h && Arrays.equals(spans[i], bytes)) {
+            return false;
+          }
         }
       }
       if (count == spans.length) {
@@ -461,7 +476,35 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
       count++;
       minStart = Math.min(minStart, start);
       maxStart = Math.max(maxStart, start);
+      if (lookup != null && count * 2 <= lookup.length) {
+        put(lookup, count - 1);
+      } else if (count >= LOOKUP_THRESHOLD) {
+        rebuildLookup();
+      }
       return true;
+    }
+
+    /** Large traces get a hash table over their span hashes so that deduplication stays O(1) per span. */
+    private void rebuildLookup() {
+      int size = Integer.highestOneBit(count) << 2;
+      lookup = new int[size];
+      for (int i = 0; i < count; i++) {
+        put(lookup, i);
+      }
+    }
+
+    private void put(int[] table, int idx) {
+      int mask = table.length - 1;
+      int i = mix(hashes[idx]) & mask;
+      while (table[i] != 0) {
+        i = (i + 1) & mask;
+      }
+      table[i] = idx + 1;
+    }
+
+    private static int mix(int h) {
+      h *= 0x9E3779B1;
+      return h ^ (h >>> 16);
     }
 
     /** Adds this trace to an index list once. */

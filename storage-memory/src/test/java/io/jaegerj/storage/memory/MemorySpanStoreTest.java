@@ -211,6 +211,24 @@ class MemorySpanStoreTest {
   }
 
   @Test
+  void write_largeTraceRewritten_keepsOneCopyOfEachSpan() {
+    MemorySpanStore store = new MemorySpanStore(0);
+    List<Span> spans = new ArrayList<>();
+    for (int i = 1; i <= 50_000; i++) {
+      spans.add(span(1, i, "svc", "op", T0 + i));
+    }
+    store.write(spans).toCompletableFuture().join();
+    store.write(spans.subList(100, 40_000)).toCompletableFuture().join();
+    store.write(List.of(spans.get(7), span(1, 50_001, "svc", "op", T0), spans.get(49_999)))
+        .toCompletableFuture().join();
+
+    assertThat(store.spanCount()).isEqualTo(50_001);
+    assertThat(store.getTrace(GetTraceQuery.of(new TraceId(0, 1))).orElseThrow().spans())
+        .hasSize(50_001)
+        .extracting(Span::spanId).doesNotHaveDuplicates();
+  }
+
+  @Test
   void purge_removesEverything() {
     MemorySpanStore store = new MemorySpanStore(5);
     write(store, span(1, 1, "svc", "op", T0));
