@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Trace page: header, minimap, virtualized timeline with span tree, span detail, alternate views.
-import { h, clear, url, navigate, fmtDuration, fmtDateTime, serviceColor, download, traceCache, isEmbedded, tagText,
+import { h, clear, url, fmtDuration, fmtDateTime, serviceColor, download, traceCache, isEmbedded, tagText,
   shortId } from './util.js';
 import { config, archiveAvailable, linksFor } from './config.js';
 import { api } from './api.js';
@@ -633,9 +633,11 @@ function statsView(trace) {
   let sortKey = 'total';
   let desc = true;
   const cols = [['key', 'Name'], ['count', 'Count'], ['total', 'Total'], ['avg', 'Avg'], ['min', 'Min'], ['max', 'Max'],
-    ['self', 'Self total'], ['pct', '% of trace'], ['errors', 'Errors']];
+    ['self', 'Self total'], ['pct', '% of self time'], ['errors', 'Errors']];
   const draw = () => {
-    const rows = statistics(trace, keyFns[groupSel.value]).map((r) => ({ ...r, pct: trace.duration ? (r.self / trace.duration) * 100 : 0 }));
+    const stats = statistics(trace, keyFns[groupSel.value]);
+    const selfSum = stats.reduce((acc, r) => acc + r.self, 0) || 1;
+    const rows = stats.map((r) => ({ ...r, pct: (r.self / selfSum) * 100 }));
     rows.sort((a, b) => {
       const v = a[sortKey] < b[sortKey] ? -1 : a[sortKey] > b[sortKey] ? 1 : 0;
       return desc ? -v : v;
