@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -200,7 +201,7 @@ final class Cli {
     HostPort hp = HostPort.parse(CommonFlags.STATUS_HOST_PORT, c.settings().getString(CommonFlags.STATUS_HOST_PORT));
     String url = "http://" + hp.authority() + "/";
     try {
-      HttpURLConnection conn = (HttpURLConnection) URI.create(url).toURL().openConnection();
+      HttpURLConnection conn = (HttpURLConnection) URI.create(url).toURL().openConnection(Proxy.NO_PROXY);
       conn.setConnectTimeout(1000);
       conn.setReadTimeout(1000);
       int code = conn.getResponseCode();

@@ -152,6 +152,9 @@ record Configuration(Settings settings, Set<String> userAssigned, List<Flag> fla
   }
 
   private static void checkCommon(Settings s) {
+    if (!s.has(CommonFlags.LOG_LEVEL)) {
+      return; // a sub-command with its own flags only
+    }
     String level = s.getString(CommonFlags.LOG_LEVEL);
     if (!CommonFlags.LOG_LEVELS.contains(level.toLowerCase(Locale.ROOT))) {
       throw new IllegalArgumentException("invalid argument \"" + level + "\" for \"--log-level\" flag: unrecognized"

@@ -7,7 +7,6 @@ import io.jaegerj.server.net.NettyTransport;
 import io.jaegerj.server.tls.ServerTls;
 import io.jaegerj.storage.StorageContext;
 import io.jaegerj.storage.StorageRegistry;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -19,6 +18,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.core.metrics.Info;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -78,7 +78,7 @@ final class Launcher implements JaegerMain.Running {
 
   private void startAll(Configuration config, StorageRegistry registry, Clock clock) throws Exception {
     Settings s = config.settings();
-    bindMeters(s);
+    bindMeters();
     HostPort adminAddress = HostPort.parse(CommonFlags.ADMIN_HOST_PORT, s.getString(CommonFlags.ADMIN_HOST_PORT));
     admin = AdminServer.start(adminAddress, ServerTls.serverContext(s, CommonFlags.ADMIN_TLS, false), health,
         meters instanceof PrometheusMeterRegistry p ? p : null, s.getString(CommonFlags.METRICS_ROUTE),
@@ -95,7 +95,7 @@ final class Launcher implements JaegerMain.Running {
     LOG.info("{} started; admin port {}", spec.name(), admin.port());
   }
 
-  private void bindMeters(Settings s) {
+  private void bindMeters() {
     new JvmMemoryMetrics().bindTo(meters);
     new JvmThreadMetrics().bindTo(meters);
     new ClassLoaderMetrics().bindTo(meters);
@@ -104,13 +104,16 @@ final class Launcher implements JaegerMain.Running {
     new FileDescriptorMetrics().bindTo(meters);
     gcMetrics = new JvmGcMetrics();
     gcMetrics.bindTo(meters);
-    BuildInfo b = BuildInfo.get();
-    Gauge.builder(buildInfoName(spec.name()), () -> 1)
-        .description("A metric with a constant '1' value labeled by version, revision and build date")
-        .tag("version", b.gitVersion())
-        .tag("revision", b.gitCommit())
-        .tag("build_date", b.buildDate())
-        .register(meters);
+    if (meters instanceof PrometheusMeterRegistry p) {
+      // Prometheus reserves the _info suffix for info metrics, so this one is registered natively.
+      BuildInfo b = BuildInfo.get();
+      Info.builder()
+          .name(buildInfoName(spec.name()))
+          .help("A metric with a constant '1' value labeled by version, revision and build date")
+          .labelNames("build_date", "revision", "version")
+          .register(p.getPrometheusRegistry())
+          .addLabelValues(b.buildDate(), b.gitCommit(), b.gitVersion());
+    }
   }
 
   /** {@code jaeger_collector_build_info}, {@code jaeger_query_build_info}; the all-in-one uses {@code jaeger_}. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Entry point: top navigation, client-side router (paths relative to <base>), theme toggle.
 import { BASE, h, clear, url, routePath, navigate, setRouter } from './util.js';
-import { config } from './config.js';
+import { config, version } from './config.js';
 import { renderSearch } from './search.js';
 import { renderTrace } from './trace.js';
 import { renderCompare } from './compare.js';
@@ -77,7 +77,7 @@ function topNav(section) {
   return h(
     'header',
     { class: 'topnav', role: 'banner' },
-    h('a', { class: 'brand', href: url('search') }, h('img', { src: url('static/favicon.svg'), alt: '', width: 22, height: 22 }), 'JAEGER UI'),
+    h('a', { class: 'brand', href: url('search'), title: versionText() }, h('img', { src: url('static/favicon.svg'), alt: '', width: 22, height: 22 }), 'JAEGER UI'),
     h(
       'nav',
       { class: 'nav-main', 'aria-label': 'Main' },
@@ -96,6 +96,20 @@ function topNav(section) {
       h('button', { id: 'theme-toggle', type: 'button', class: 'btn btn-ghost', onclick: toggleTheme, title: 'Switch light/dark theme' },
         currentTheme() === 'dark' ? '☀ Light' : '☾ Dark'))
   );
+}
+
+function versionText() {
+  const v = version || {};
+  return v.gitVersion ? `Jaeger UI, server ${v.gitVersion}${v.gitCommit ? ` (${v.gitCommit.slice(0, 7)})` : ''}${v.buildDate ? `, built ${v.buildDate}` : ''}` : 'Jaeger UI';
+}
+
+// Extra inline scripts from the UI configuration (config.scripts), run once at start.
+for (const s of Array.isArray(config.scripts) ? config.scripts : []) {
+  if (s && s.type === 'inline' && typeof s.text === 'string') {
+    const el = document.createElement('script');
+    el.text = s.text;
+    document.head.appendChild(el);
+  }
 }
 
 function notFound(main) {

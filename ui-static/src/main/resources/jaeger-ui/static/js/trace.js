@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Trace page: header, minimap, virtualized timeline with span tree, span detail, alternate views.
-import { h, clear, url, navigate, fmtDuration, fmtDateTime, serviceColor, download, traceCache, isEmbedded, tagText,
+import { h, clear, url, fmtDuration, fmtDateTime, serviceColor, download, traceCache, isEmbedded, tagText,
   shortId } from './util.js';
 import { config, archiveAvailable, linksFor } from './config.js';
 import { api } from './api.js';
@@ -88,6 +88,7 @@ function showTrace(box, trace, q, timing) {
       h('button', { type: 'button', class: 'btn btn-small', title: 'Previous match', 'aria-label': 'Previous match', onclick: () => stepMatch(-1) }, '↑'),
       h('button', { type: 'button', class: 'btn btn-small', title: 'Next match', 'aria-label': 'Next match', onclick: () => stepMatch(1) }, '↓')),
     viewSel,
+    h('button', { type: 'button', class: 'btn', id: 'shortcuts-help', title: 'Keyboard shortcuts (?)', 'aria-label': 'Keyboard shortcuts', onclick: showShortcuts }, '⌨'),
     config.disableJsonView ? null : h('a', { class: 'btn', id: 'link-json', href: url(`api/traces/${trace.traceID}?prettyPrint=true`), target }, 'Trace JSON'),
     config.disableJsonView ? null : h('a', { class: 'btn', id: 'link-json-raw', href: url(`api/traces/${trace.traceID}?raw=true&prettyPrint=true`), target }, 'Trace JSON (unadjusted)'),
     h('button', { type: 'button', class: 'btn', id: 'download-trace', onclick: () => download(`trace-${trace.traceID}.json`, JSON.stringify({ data: [trace.raw] }, null, 2)) }, 'Download'),
@@ -366,7 +367,7 @@ function showTrace(box, trace, q, timing) {
     if (s.warnings.length) {
       detail.appendChild(section('Warnings', 'detail-warnings', s.warnings.length, h('ul', { class: 'warnings' }, s.warnings.map((w) => h('li', null, w)))));
     }
-    detail.appendChild(section('Tags', 'detail-tags', s.tags.length, kvTable(s.tags, 'tags', 'tags-table')));
+    detail.appendChild(section('Tags', 'detail-tags', s.tags.length, kvTable(orderTags(s.tags), 'tags', 'tags-table')));
     detail.appendChild(section('Process', 'detail-process', (s.process.tags || []).length, kvTable(s.process.tags || [], 'process', 'process-table'), false));
     if (s.logs.length) {
       detail.appendChild(section('Logs', 'detail-logs', s.logs.length, h('div', { class: 'logs' }, s.logs.map((l) =>
@@ -481,6 +482,11 @@ function showTrace(box, trace, q, timing) {
       return;
     }
     if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === '?') {
+      e.preventDefault();
+      showShortcuts();
+      return;
+    }
     const span = visible[st.focus];
     const [a, b] = st.range;
     const step = (b - a) * (e.shiftKey ? 0.25 : 0.05);
@@ -590,6 +596,36 @@ function showTrace(box, trace, q, timing) {
   return () => cleanups.forEach((f) => f());
 }
 
+// Tags whose key starts with one of config.topTagPrefixes come first, in prefix order.
+function orderTags(tags) {
+  const prefixes = Array.isArray(config.topTagPrefixes) ? config.topTagPrefixes : [];
+  if (!prefixes.length) return tags;
+  const rank = (t) => {
+    const i = prefixes.findIndex((p) => t.key.startsWith(p));
+    return i < 0 ? prefixes.length : i;
+  };
+  return tags.map((t, i) => [t, i]).sort((a, b) => rank(a[0]) - rank(b[0]) || a[1] - b[1]).map(([t]) => t);
+}
+
+const SHORTCUTS = [
+  ['↑ / ↓', 'Move between spans'], ['Enter / Space', 'Open or close the span detail'], ['← / →', 'Collapse / expand the span'],
+  ['f / b', 'Next / previous span with its detail'], ['w / s', 'Scroll up / down'], ['a / d', 'Pan left / right (Shift: more)'],
+  ['= / -', 'Zoom in / out (Shift: more)'], ['[ / ]', 'Expand all / collapse all'], ['o / p', 'Expand / collapse one level'],
+  ['/ or Ctrl+b', 'Find in the trace'], ['Esc', 'Clear the search, close the detail'], ['?', 'This help'],
+];
+
+function showShortcuts() {
+  let dlg = document.getElementById('shortcuts-dialog');
+  if (!dlg) {
+    dlg = h('dialog', { id: 'shortcuts-dialog', class: 'shortcuts', 'aria-label': 'Keyboard shortcuts' },
+      h('h2', null, 'Keyboard shortcuts'),
+      h('table', { class: 'kv' }, h('tbody', null, SHORTCUTS.map(([k, v]) => h('tr', null, h('th', { scope: 'row' }, h('kbd', null, k)), h('td', null, v))))),
+      h('form', { method: 'dialog' }, h('button', { class: 'btn', type: 'submit' }, 'Close')));
+    document.body.appendChild(dlg);
+  }
+  if (!dlg.open) dlg.showModal();
+}
+
 // Duration label beside the bar where there is room, else inside its right end.
 function labelSide(left, width) {
   if (left + width <= 82) return 'right';
@@ -633,9 +669,11 @@ function statsView(trace) {
   let sortKey = 'total';
   let desc = true;
   const cols = [['key', 'Name'], ['count', 'Count'], ['total', 'Total'], ['avg', 'Avg'], ['min', 'Min'], ['max', 'Max'],
-    ['self', 'Self total'], ['pct', '% of trace'], ['errors', 'Errors']];
+    ['self', 'Self total'], ['pct', '% of self time'], ['errors', 'Errors']];
   const draw = () => {
-    const rows = statistics(trace, keyFns[groupSel.value]).map((r) => ({ ...r, pct: trace.duration ? (r.self / trace.duration) * 100 : 0 }));
+    const stats = statistics(trace, keyFns[groupSel.value]);
+    const selfSum = stats.reduce((acc, r) => acc + r.self, 0) || 1;
+    const rows = stats.map((r) => ({ ...r, pct: (r.self / selfSum) * 100 }));
     rows.sort((a, b) => {
       const v = a[sortKey] < b[sortKey] ? -1 : a[sortKey] > b[sortKey] ? 1 : 0;
       return desc ? -v : v;

@@ -110,10 +110,13 @@ const PALETTE = [
   '#12939A', '#DDB27C', '#88572C', '#FF9833', '#EF5D28', '#162A65', '#DA70BF', '#125C77', '#4DC19C', '#776E57',
 ];
 const colorCache = new Map();
+/** Colour of a service: a hash of its name, so every page and every visit agrees. */
 export function serviceColor(name) {
   let c = colorCache.get(name);
   if (!c) {
-    c = PALETTE[colorCache.size % PALETTE.length];
+    let hash = 0;
+    for (let i = 0; i < name.length; i++) hash = (hash * 31 + name.charCodeAt(i)) | 0;
+    c = PALETTE[Math.abs(hash) % PALETTE.length];
     colorCache.set(name, c);
   }
   return c;

@@ -135,6 +135,22 @@ class MemorySpanStoreTest {
   }
 
   @Test
+  void findTraces_selectiveTag_examinesOnlyCandidateTraces() {
+    MemorySpanStore store = new MemorySpanStore(0);
+    List<Span> spans = new ArrayList<>();
+    for (int i = 1; i <= 2000; i++) {
+      spans.add(span(i, i, "svc", "op", T0 + i).toBuilder().addTag(KeyValue.int64("order.id", i)).build());
+    }
+    store.write(spans).toCompletableFuture().join();
+    long before = store.spansExamined();
+
+    assertThat(store.findTraceIds(TraceQuery.builder("svc").tag("order.id", "1234")
+        .startTimeMinMicros(T0).startTimeMaxMicros(T0 + 10_000).build()))
+        .containsExactly(new TraceId(0, 1234));
+    assertThat(store.spansExamined() - before).isLessThanOrEqualTo(3);
+  }
+
+  @Test
   void findTraces_operation_usesOperationIndex() {
     MemorySpanStore store = new MemorySpanStore(0);
     for (int i = 1; i <= 500; i++) {
@@ -166,10 +182,11 @@ class MemorySpanStoreTest {
   }
 
   @Test
-  void getOperations_reportsKindFromSpanKindTag() {
+  void getOperations_reportsKnownKindsFromSpanKindTag_elseEmpty() {
     MemorySpanStore store = new MemorySpanStore(0);
     Span server = span(1, 1, "svc", "get", T0).toBuilder().addTag(KeyValue.string("span.kind", "server")).build();
-    write(store, server, span(1, 2, "svc", "get", T0));
+    Span odd = span(1, 3, "svc", "get", T0).toBuilder().addTag(KeyValue.string("span.kind", "Server")).build();
+    write(store, server, span(1, 2, "svc", "get", T0), odd);
 
     assertThat(store.getOperations(new OperationQuery("svc", "")))
         .containsExactly(new Operation("get", ""), new Operation("get", "server"));
@@ -191,6 +208,24 @@ class MemorySpanStoreTest {
     assertThat(store.getDependencies(T0 + 2_000_000, 2_000_000))
         .containsExactly(new DependencyLink("a", "b", 1), new DependencyLink("c", "d", 1));
     assertThat(store.getDependencies(T0 - 1, 1_000)).isEmpty();
+  }
+
+  @Test
+  void write_largeTraceRewritten_keepsOneCopyOfEachSpan() {
+    MemorySpanStore store = new MemorySpanStore(0);
+    List<Span> spans = new ArrayList<>();
+    for (int i = 1; i <= 50_000; i++) {
+      spans.add(span(1, i, "svc", "op", T0 + i));
+    }
+    store.write(spans).toCompletableFuture().join();
+    store.write(spans.subList(100, 40_000)).toCompletableFuture().join();
+    store.write(List.of(spans.get(7), span(1, 50_001, "svc", "op", T0), spans.get(49_999)))
+        .toCompletableFuture().join();
+
+    assertThat(store.spanCount()).isEqualTo(50_001);
+    assertThat(store.getTrace(GetTraceQuery.of(new TraceId(0, 1))).orElseThrow().spans())
+        .hasSize(50_001)
+        .extracting(Span::spanId).doesNotHaveDuplicates();
   }
 
   @Test

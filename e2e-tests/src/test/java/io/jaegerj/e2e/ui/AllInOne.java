@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.jaegerj.e2e.ui;
+
+import io.jaegerj.collector.CollectorModule;
+import io.jaegerj.model.Span;
+import io.jaegerj.model.TraceId;
+import io.jaegerj.query.QueryModule;
+import io.jaegerj.server.BinarySpec;
+import io.jaegerj.server.JaegerMain;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * An all-in-one (collector + query, memory storage) started in this JVM on free 127.0.0.1 ports. Test data goes in
+ * through the collector's OTLP HTTP receiver; if that receiver does not accept it, through the binary's storage.
+ */
+final class AllInOne implements UiServer {
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final JaegerMain.Running running;
+  private final String baseUrl;
+  private final int otlpHttpPort;
+  private String route = "none yet";
+
+  private AllInOne(JaegerMain.Running running, String baseUrl, int otlpHttpPort) {
+    this.running = running;
+    this.baseUrl = baseUrl;
+    this.otlpHttpPort = otlpHttpPort;
+  }
+
+  /** The all-in-one binary: the collector and query modules over one runtime, as the all-in-one main wires them. */
+  static BinarySpec spec() {
+    return new BinarySpec("jaeger-all-in-one", "Jaeger all-in-one distribution with collector and query in one process.",
+        "memory", ":14269", true, List.of(new CollectorModule(), new QueryModule()));
+  }
+
+  static AllInOne start(String basePath) throws Exception {
+    int http = freePort();
+    int otlpHttp = freePort();
+    List<String> args = new ArrayList<>(List.of(
+        "--admin.http.host-port=127.0.0.1:" + freePort(),
+        "--collector.grpc-server.host-port=127.0.0.1:" + freePort(),
+        "--collector.http-server.host-port=127.0.0.1:" + freePort(),
+        "--collector.otlp.grpc.host-port=127.0.0.1:" + freePort(),
+        "--collector.otlp.http.host-port=127.0.0.1:" + otlpHttp,
+        "--query.grpc-server.host-port=127.0.0.1:" + freePort(),
+        "--query.http-server.host-port=127.0.0.1:" + http));
+    if (!basePath.equals("/")) {
+      args.add("--query.base-path=" + basePath);
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("SPAN_STORAGE_TYPE", "memory");
+    JaegerMain.Running running;
+    try {
+      running = JaegerMain.start(spec(), args.toArray(String[]::new), env);
+    } catch (UnsupportedOperationException e) {
+      Assumptions.abort("the all-in-one runtime is not available on this branch yet: " + e.getMessage());
+      throw e;
+    }
+    String base = "http://127.0.0.1:" + http + (basePath.equals("/") ? "/" : basePath + "/");
+    AllInOne server = new AllInOne(running, base, otlpHttp);
+    try {
+      server.awaitUi();
+    } catch (Exception | AssertionError e) {
+      server.close();
+      throw e;
+    }
+    return server;
+  }
+
+  @Override
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  @Override
+  public String ingestRoute() {
+    return route;
+  }
+
+  @Override
+  public void ingest(List<Span> spans) throws Exception {
+    if (!postOtlp(spans)) {
+      running.storage().writer().write(spans).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      route = "storage writer of the running binary";
+    }
+    Map<TraceId, Integer> expected = new LinkedHashMap<>();
+    for (Span s : spans) {
+      expected.merge(s.traceId(), 1, Integer::sum);
+    }
+    for (Map.Entry<TraceId, Integer> e : expected.entrySet()) {
+      awaitTrace(e.getKey(), e.getValue());
+    }
+  }
+
+  private boolean postOtlp(List<Span> spans) {
+    try {
+      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + otlpHttpPort + "/v1/traces"))
+          .timeout(Duration.ofSeconds(30))
+          .header("Content-Type", "application/x-protobuf")
+          .POST(HttpRequest.BodyPublishers.ofByteArray(OtlpEncoder.encode(spans).toByteArray()))
+          .build();
+      int status = HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+      if (status == 200) {
+        route = "collector OTLP HTTP receiver (/v1/traces, protobuf)";
+        return true;
+      }
+      return false;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void awaitTrace(TraceId id, int spanCount) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    String body = "";
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> r = get("api/traces/" + id);
+      body = r.body();
+      if (r.statusCode() == 200 && countOccurrences(body, "\"spanID\"") >= spanCount) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("trace " + id + " not readable with " + spanCount + " spans; last answer starts: "
+        + body.substring(0, Math.min(300, body.length())));
+  }
+
+  private void awaitUi() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      try {
+        if (get("search").statusCode() == 200 && get("api/services").statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the query service did not answer on " + baseUrl);
+  }
+
+  HttpResponse<String> get(String rel) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + rel)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static int countOccurrences(String s, String needle) {
+    int n = 0;
+    for (int i = s.indexOf(needle); i >= 0; i = s.indexOf(needle, i + needle.length())) {
+      n++;
+    }
+    return n;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    running.close();
+  }
+}
