@@ -625,7 +625,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       long end = et.isEmpty() ? 0 : v3Param("end_time", () -> GoParse.parseRfc3339Nanos(et)) / 1000;
       String rt = params.first("raw_traces");
       boolean raw = !rt.isEmpty() && v3Param("raw_traces", () -> GoParse.parseBool(rt));
-      Optional<Trace> t = service.getTrace(new GetTraceQuery(traceId, start, end), raw);
+      Optional<Trace> t = service.getTrace(new GetTraceQuery(traceId, start, end), v3View(raw));
       v3Traces(r, t.map(List::of).orElse(List.of()), raw);
     } catch (V3BadRequest e) {
       v3Error(r, HttpResponseStatus.BAD_REQUEST, e.getMessage());
@@ -657,13 +657,17 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       boolean raw = !rt.isEmpty() && v3Param("query.raw_traces", () -> GoParse.parseBool(rt));
       TraceQuery q = new TraceQuery(params.first("query.service_name"), params.first("query.operation_name"),
           Map.of(), minNanos / 1000, maxNanos / 1000, durMin / 1000, durMax / 1000, limit);
-      v3Traces(r, service.findTraces(q, raw), raw);
+      v3Traces(r, service.findTraces(q, v3View(raw)), raw);
     } catch (V3BadRequest e) {
       v3Error(r, HttpResponseStatus.BAD_REQUEST, e.getMessage());
     } catch (RuntimeException e) {
       log.error("api_v3 FindTraces failed", e);
       v3Error(r, HttpResponseStatus.INTERNAL_SERVER_ERROR, String.valueOf(e.getMessage()));
     }
+  }
+
+  private static QueryService.View v3View(boolean raw) {
+    return raw ? QueryService.View.RAW : QueryService.View.OTLP;
   }
 
   private static String firstOf(ApiParams p, String a, String b) {
