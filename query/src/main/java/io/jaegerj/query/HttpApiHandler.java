@@ -101,12 +101,28 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       apiError(r, HttpResponseStatus.NOT_FOUND, e.getMessage());
     } catch (Exception e) {
       release(r);
-      log.error("HTTP request {} {} failed", req.method(), req.uri(), e);
+      logFailure(req, e);
       apiError(r, HttpResponseStatus.INTERNAL_SERVER_ERROR, String.valueOf(e.getMessage()));
     } finally {
       BearerToken.set("");
     }
     send(ctx, req, r);
+  }
+
+  private final java.util.concurrent.atomic.AtomicLong lastFailureLog = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong suppressedFailures = new java.util.concurrent.atomic.AtomicLong();
+
+  /** Storage failures are logged at most every 10 s (with the number suppressed since), else at DEBUG. */
+  private void logFailure(FullHttpRequest req, Exception e) {
+    long now = System.nanoTime();
+    long last = lastFailureLog.get();
+    if ((last == 0 || now - last > 10_000_000_000L) && lastFailureLog.compareAndSet(last, now)) {
+      log.error("HTTP request {} {} failed ({} similar failures suppressed)", req.method(), req.uri(),
+          suppressedFailures.getAndSet(0), e);
+    } else {
+      suppressedFailures.incrementAndGet();
+      log.debug("HTTP request {} {} failed", req.method(), req.uri(), e);
+    }
   }
 
   private static void release(Reply r) {
