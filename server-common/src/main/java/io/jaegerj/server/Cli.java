@@ -167,8 +167,9 @@ final class Cli {
       default: {
         Configuration c = Configuration.resolve(inv.flags(), inv.selection(), inv.values(), env, true);
         Launcher l = Launcher.start(spec, c, registry, Clock.systemUTC());
-        Thread hook = new Thread(l::close, "shutdown-hook");
-        Runtime.getRuntime().addShutdownHook(hook);
+        // SIGTERM/SIGINT: stop gracefully and exit 0 as Jaeger does; the hook covers every other way out.
+        Runtime.getRuntime().addShutdownHook(new Thread(l::close, "shutdown-hook"));
+        Signals.onTermination(() -> new Thread(l::close, "shutdown-signal").start());
         l.awaitClosed();
         return 0;
       }
