@@ -48,7 +48,7 @@ final class Cli {
 
   static Invocation parse(BinarySpec spec, String[] args, Map<String, String> env, StorageRegistry registry) {
     StorageSelection selection = StorageSelection.resolve(spec, args, env, registry);
-    List<Flag> flags = Configuration.flags(spec, selection, registry);
+    List<Flag> flags = Configuration.flags(spec, selection, registry, env);
     Flag status = CommonFlags.statusHostPort(spec);
 
     CommandSpec root = CommandSpec.create().name(spec.name());

@@ -87,6 +87,6 @@ public final class JaegerMain {
   public static List<Flag> flags(BinarySpec spec, Map<String, String> env) {
     StorageRegistry registry = StorageRegistry.load(JaegerMain.class.getClassLoader());
     StorageSelection sel = StorageSelection.resolve(spec, new String[0], env, registry);
-    return Configuration.flags(spec, sel, registry);
+    return Configuration.flags(spec, sel, registry, env);
   }
 }
