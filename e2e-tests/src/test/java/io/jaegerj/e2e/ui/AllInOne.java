@@ -45,7 +45,7 @@ final class AllInOne implements UiServer {
         "memory", ":14269", true, List.of(new CollectorModule(), new QueryModule()));
   }
 
-  static AllInOne start(String basePath) throws Exception {
+  static AllInOne start(String basePath, String... extraArgs) throws Exception {
     int http = freePort();
     int otlpHttp = freePort();
     List<String> args = new ArrayList<>(List.of(
@@ -59,6 +59,7 @@ final class AllInOne implements UiServer {
     if (!basePath.equals("/")) {
       args.add("--query.base-path=" + basePath);
     }
+    args.addAll(List.of(extraArgs));
     Map<String, String> env = new LinkedHashMap<>();
     env.put("SPAN_STORAGE_TYPE", "memory");
     JaegerMain.Running running;
