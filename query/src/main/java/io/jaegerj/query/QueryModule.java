@@ -2,19 +2,61 @@
 package io.jaegerj.query;
 
 import io.jaegerj.config.Flag;
+import io.jaegerj.model.adjust.Adjusters;
+import io.jaegerj.server.Lifecycle;
 import io.jaegerj.server.ServerContext;
 import io.jaegerj.server.ServerModule;
+import io.jaegerj.server.Storage;
+import io.jaegerj.server.tls.ServerTls;
+import io.netty.handler.ssl.SslContext;
 import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The query service: HTTP /api and /api/v3, gRPC query services, UI hosting. */
+/** The query service: HTTP /api and /api/v3 plus the UI on 16686, gRPC api_v2/api_v3/health/reflection on 16685. */
 public final class QueryModule implements ServerModule {
+  private static final Logger log = LoggerFactory.getLogger(QueryModule.class);
+
+  private volatile int httpPort = -1;
+  private volatile int grpcPort = -1;
+
   @Override
   public List<Flag> flags() {
-    return List.of();
+    return QueryOptions.flags();
+  }
+
+  /** The bound HTTP port after {@link #start} (useful with port 0), else -1. */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** The bound gRPC port after {@link #start} (useful with port 0), else -1. */
+  public int grpcPort() {
+    return grpcPort;
   }
 
   @Override
-  public void start(ServerContext context) {
-    // Servers arrive with issue #4.
+  public void start(ServerContext context) throws Exception {
+    QueryOptions options = QueryOptions.from(context.settings());
+    Optional<SslContext> httpTls = ServerTls.serverContext(context.settings(), "query.http", false);
+    Optional<SslContext> grpcTls = ServerTls.serverContext(context.settings(), "query.grpc", true);
+    Storage storage = context.storage();
+    QueryService service = new QueryService(storage.reader(), storage.dependencyReader(), storage.archive(),
+        Adjusters.standard(options.maxClockSkewAdjustment()));
+    UiAssets assets = new UiAssets(options.staticFiles(), options.uiConfig(), options.basePath(),
+        service.hasArchive());
+    context.lifecycle().onShutdown(Lifecycle.Phase.CLOSE, "query UI assets", assets::close);
+
+    QueryGrpcServer grpc = new QueryGrpcServer(options, service, grpcTls);
+    context.lifecycle().onShutdown(Lifecycle.Phase.STOP_ACCEPTING, "query gRPC server", grpc::close);
+    grpcPort = grpc.port();
+    log.info("Starting GRPC server on port {}", grpcPort);
+
+    HttpApiHandler handler = new HttpApiHandler(service, options, assets, context.clock(), OtlpTransforms.find());
+    QueryHttpServer http = new QueryHttpServer(options, handler, httpTls);
+    context.lifecycle().onShutdown(Lifecycle.Phase.STOP_ACCEPTING, "query HTTP server", http::close);
+    httpPort = http.port();
+    log.info("Starting HTTP server on port {} with base path '{}'", httpPort, options.basePath());
   }
 }

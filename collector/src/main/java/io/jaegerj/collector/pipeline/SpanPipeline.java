@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.jaegerj.collector.pipeline;
+
+import io.jaegerj.model.Span;
+import io.jaegerj.storage.SpanWriter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The collector's write path: a bounded queue (by span count and optionally by bytes) in front of a pool of storage
+ * workers that sanitize, downsample and write. {@link #submit} never blocks: when the batch does not fit it is
+ * refused as a whole, for every protocol, so clients can retry (Jaeger drops silently on its own protocols).
+ *
+ * <p>Thread-safe. Start with {@link #start}; {@link #drain} on shutdown, then {@link #close}.
+ */
+public final class SpanPipeline implements SpanConsumer, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SpanPipeline.class);
+  private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  private record Item(List<Span> spans, Format format, Transport transport, long bytes, long enqueuedNanos) {}
+
+  private final PipelineOptions options;
+  private final SpanWriter writer;
+  private final PipelineMetrics metrics;
+  private final Downsampler downsampler;
+  private final boolean measureBytes;
+  private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+  private final AtomicLong queuedSpans = new AtomicLong();
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private final AtomicLong totalBytes = new AtomicLong();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicLong lastBatchSize = new AtomicLong();
+  private final AtomicLong lastErrorLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+  private final List<Thread> workers;
+  private volatile boolean accepting = true;
+  private volatile boolean running = true;
+
+  private SpanPipeline(PipelineOptions options, SpanWriter writer, MeterRegistry registry) {
+    this.options = options;
+    this.writer = writer;
+    this.metrics = new PipelineMetrics(registry);
+    this.downsampler = new Downsampler(options.downsamplingRatio(), options.downsamplingSalt());
+    this.measureBytes = options.queueSizeMemoryBytes() > 0 || options.spanSizeMetrics();
+    this.workers = new ArrayList<>(options.numWorkers());
+    Tags host = Tags.of("host", metrics.host);
+    Gauge.builder("jaeger_collector_queue_length", queuedSpans, AtomicLong::get).tags(host).register(registry);
+    Gauge.builder("jaeger_collector_queue_capacity", options, o -> o.queueSize()).tags(host).register(registry);
+    Gauge.builder("jaeger_collector_batch_size", lastBatchSize, AtomicLong::get).tags(host).register(registry);
+    if (measureBytes) {
+      Gauge.builder("jaeger_collector_spans_bytes", totalBytes, AtomicLong::get).tags(host).register(registry);
+    }
+  }
+
+  /** Creates the pipeline and starts its workers. */
+  public static SpanPipeline start(PipelineOptions options, SpanWriter writer, MeterRegistry registry) {
+    SpanPipeline p = new SpanPipeline(
+        Objects.requireNonNull(options, "options"), Objects.requireNonNull(writer, "writer"),
+        Objects.requireNonNull(registry, "registry"));
+    for (int i = 0; i < options.numWorkers(); i++) {
+      Thread t = new Thread(p::work, "jaeger-collector-worker-" + i);
+      t.setDaemon(true);
+      p.workers.add(t);
+      t.start();
+    }
+    return p;
+  }
+
+  @Override
+  public Result submit(List<Span> spans, Format format, Transport transport) {
+    int n = spans.size();
+    if (n == 0) {
+      return Result.ACCEPTED;
+    }
+    if (countsReceived(format, transport)) {
+      int f = formatIndex(format);
+      int t = transportIndex(transport);
+      for (int i = 0; i < n; i++) {
+        metrics.received(spans.get(i), f, t);
+      }
+    }
+    long bytes = measureBytes ? SpanSizes.estimate(spans) : 0;
+    if (!accepting || !reserve(n, bytes)) {
+      metrics.spansDropped.increment(n);
+      return Result.REJECTED_QUEUE_FULL;
+    }
+    if (options.spanSizeMetrics()) {
+      totalBytes.addAndGet(bytes);
+    }
+    queue.add(new Item(spans, format, transport, bytes, System.nanoTime()));
+    return Result.ACCEPTED;
+  }
+
+  /**
+   * Claims room for a batch. An empty queue always takes one batch, however large, so that a batch above the
+   * capacity is not refused forever.
+   */
+  private boolean reserve(int n, long bytes) {
+    long cap = options.queueSize();
+    long byteCap = options.queueSizeMemoryBytes();
+    while (true) {
+      long cur = queuedSpans.get();
+      if (cur > 0 && cur + n > cap) {
+        return false;
+      }
+      if (byteCap > 0 && cur > 0 && queuedBytes.get() + bytes > byteCap) {
+        return false;
+      }
+      if (queuedSpans.compareAndSet(cur, cur + n)) {
+        queuedBytes.addAndGet(bytes);
+        return true;
+      }
+    }
+  }
+
+  /** Spans waiting in the queue (not yet taken by a worker). */
+  public long queuedSpans() {
+    return queuedSpans.get();
+  }
+
+  /**
+   * Stops accepting, then waits until every queued batch is written or the timeout passes.
+   *
+   * @return true when everything was written
+   */
+  public boolean drain(Duration timeout) throws InterruptedException {
+    accepting = false;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (queuedSpans.get() > 0 || inFlight.get() > 0 || !queue.isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        LOG.warn("Span queue not drained in {}: {} spans left", timeout, queuedSpans.get());
+        return false;
+      }
+      Thread.sleep(5);
+    }
+    return true;
+  }
+
+  /** Stops the workers; spans still queued are lost (call {@link #drain} first). */
+  @Override
+  public void close() {
+    accepting = false;
+    running = false;
+    for (Thread t : workers) {
+      t.interrupt();
+    }
+    for (Thread t : workers) {
+      try {
+        t.join(TimeUnit.SECONDS.toMillis(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private void work() {
+    Sanitizer sanitizer = new Sanitizer(options.collectorTags());
+    while (running) {
+      Item item;
+      try {
+        item = queue.poll(100, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        if (!running) {
+          return;
+        }
+        continue;
+      }
+      if (item == null) {
+        continue;
+      }
+      inFlight.incrementAndGet();
+      queuedSpans.addAndGet(-item.spans().size());
+      queuedBytes.addAndGet(-item.bytes());
+      try {
+        process(item, sanitizer);
+      } catch (VirtualMachineError e) {
+        throw e;
+      } catch (Throwable t) {
+        logFailure(item.spans(), t);
+      } finally {
+        inFlight.decrementAndGet();
+      }
+    }
+  }
+
+  private void process(Item item, Sanitizer sanitizer) {
+    long start = System.nanoTime();
+    metrics.inQueueLatency.record((start - item.enqueuedNanos()) / 1e9);
+    List<Span> in = item.spans();
+    boolean jaegerPath = isJaegerPath(item.format(), item.transport());
+    List<Span> out = new ArrayList<>(in.size());
+    for (int i = 0, n = in.size(); i < n; i++) {
+      Span s = sanitizer.sanitize(in.get(i), jaegerPath);
+      if (downsampler.enabled()) {
+        if (!downsampler.keep(s.traceId())) {
+          metrics.downsamplingDropped.increment();
+          continue;
+        }
+        metrics.downsamplingAccepted.increment();
+      }
+      out.add(s);
+    }
+    lastBatchSize.set(out.size());
+    if (out.isEmpty()) {
+      return;
+    }
+    boolean ok = true;
+    Throwable failure = null;
+    try {
+      writer.write(out).toCompletableFuture().join();
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable t) {
+      ok = false;
+      failure = t;
+    }
+    metrics.saveLatency.record((System.nanoTime() - start) / 1e9);
+    boolean otlp = !jaegerPath;
+    for (int i = 0, n = out.size(); i < n; i++) {
+      metrics.saved(out.get(i), ok, otlp);
+    }
+    if (failure != null) {
+      logFailure(out, failure);
+    }
+  }
+
+  private void logFailure(List<Span> spans, Throwable t) {
+    long now = System.nanoTime();
+    long last = lastErrorLog.get();
+    if (now - last < LOG_INTERVAL_NANOS || !lastErrorLog.compareAndSet(last, now)) {
+      return;
+    }
+    StringBuilder ids = new StringBuilder();
+    for (int i = 0; i < spans.size() && i < 3; i++) {
+      ids.append(i == 0 ? "" : ",").append(spans.get(i).traceId());
+    }
+    LOG.error("Failed to save {} spans (trace ids {})", spans.size(), ids, t);
+  }
+
+  /** Jaeger's own protocols follow the "v1 path": received metrics, duration sanitizer, sorted collector tags. */
+  private static boolean isJaegerPath(Format format, Transport transport) {
+    return format == Format.JAEGER || format == Format.PROTO
+        || (format == Format.ZIPKIN && transport == Transport.UDP);
+  }
+
+  private static boolean countsReceived(Format format, Transport transport) {
+    return isJaegerPath(format, transport);
+  }
+
+  private static int formatIndex(Format f) {
+    switch (f) {
+      case JAEGER:
+        return 0;
+      case PROTO:
+        return 1;
+      case ZIPKIN:
+        return 2;
+      default:
+        return 3;
+    }
+  }
+
+  private static int transportIndex(Transport t) {
+    switch (t) {
+      case HTTP:
+        return 0;
+      case GRPC:
+        return 1;
+      default:
+        return 2;
+    }
+  }
+}
