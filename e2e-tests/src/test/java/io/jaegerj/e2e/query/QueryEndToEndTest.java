@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.jaegerj.allinone.AllInOneMain;
+import io.jaegerj.config.Flag;
 import io.jaegerj.model.proto.ProtoConverter;
 import io.jaegerj.proto.api_v2.GetTraceRequest;
 import io.jaegerj.proto.api_v2.QueryServiceGrpc;
@@ -73,17 +76,32 @@ class QueryEndToEndTest {
     httpPort = freePort();
     grpcPort = freePort();
     int otlpHttp = freePort();
-    String[] args = {
-        "--admin.http.host-port=127.0.0.1:" + freePort(),
-        "--collector.grpc-server.host-port=127.0.0.1:" + freePort(),
-        "--collector.http-server.host-port=127.0.0.1:" + freePort(),
-        "--collector.otlp.grpc.host-port=127.0.0.1:" + freePort(),
-        "--collector.otlp.http.host-port=127.0.0.1:" + otlpHttp,
-        "--query.grpc-server.host-port=127.0.0.1:" + grpcPort,
-        "--query.http-server.host-port=127.0.0.1:" + httpPort,
-        "--query.max-clock-skew-adjustment=1s",
-    };
-    running = JaegerMain.start(AllInOneMain.spec(), args, Map.of("SPAN_STORAGE_TYPE", "memory"));
+    Map<String, String> env = Map.of("SPAN_STORAGE_TYPE", "memory");
+    // every listener the binary declares goes to a free loopback port, so parallel builds cannot collide
+    List<String> args = new ArrayList<>();
+    for (Flag f : JaegerMain.flags(AllInOneMain.spec(), env)) {
+      if (f.type() != Flag.Type.HOST_PORT || f.defaultValue().isEmpty()) {
+        continue;
+      }
+      int port;
+      switch (f.name()) {
+        case "query.http-server.host-port":
+          port = httpPort;
+          break;
+        case "query.grpc-server.host-port":
+          port = grpcPort;
+          break;
+        case "collector.otlp.http.host-port":
+          port = otlpHttp;
+          break;
+        default:
+          port = freePort();
+          break;
+      }
+      args.add("--" + f.name() + "=127.0.0.1:" + port);
+    }
+    args.add("--query.max-clock-skew-adjustment=1s");
+    running = JaegerMain.start(AllInOneMain.spec(), args.toArray(String[]::new), env);
     sendWithOtelSdk("http://127.0.0.1:" + otlpHttp + "/v1/traces");
     awaitSpans(3);
   }
@@ -170,9 +188,15 @@ class QueryEndToEndTest {
     throw new AssertionError("trace not readable with " + n + " spans: " + body);
   }
 
-  /** Compares with a checked-in pretty-printed JSON file; -Dgolden.update=true rewrites it. */
+  /**
+   * Compares with a checked-in pretty-printed JSON file; -Dgolden.update=true rewrites it. Storage order of spans is
+   * unspecified (the UI sorts them itself), so UI traces are compared with spans sorted by ID and process keys
+   * renumbered in that order, and OTLP resource/scope spans sorted likewise.
+   */
   static void assertGolden(String name, String json) throws IOException {
-    String pretty = JSON.writeValueAsString(JSON.readTree(json)) + "\n";
+    JsonNode root = JSON.readTree(json);
+    normalize(root);
+    String pretty = JSON.writeValueAsString(root) + "\n";
     if (Boolean.getBoolean("golden.update")) {
       Path p = Path.of("src/test/resources/golden/query", name);
       Files.createDirectories(p.getParent());
@@ -183,6 +207,51 @@ class QueryEndToEndTest {
       assertThat(in).as("golden %s", name).isNotNull();
       assertThat(pretty).isEqualTo(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
+  }
+
+  static void normalize(JsonNode root) {
+    JsonNode data = root.get("data");
+    if (data != null && data.isArray()) {
+      for (JsonNode trace : data) {
+        if (trace.has("spans")) {
+          normalizeUiTrace((ObjectNode) trace);
+        }
+      }
+    }
+    JsonNode result = root.get("result");
+    if (result != null && result.has("resourceSpans")) {
+      ArrayNode rss = (ArrayNode) result.get("resourceSpans");
+      for (JsonNode rs : rss) {
+        for (JsonNode ss : rs.path("scopeSpans")) {
+          sortArray((ArrayNode) ss.get("spans"), n -> n.get("spanId").asText());
+        }
+        sortArray((ArrayNode) rs.get("scopeSpans"), JsonNode::toString);
+      }
+      sortArray(rss, JsonNode::toString);
+    }
+  }
+
+  private static void normalizeUiTrace(ObjectNode trace) {
+    ArrayNode spans = (ArrayNode) trace.get("spans");
+    sortArray(spans, n -> n.get("spanID").asText());
+    ObjectNode oldProcesses = (ObjectNode) trace.get("processes");
+    java.util.Map<String, String> renamed = new java.util.LinkedHashMap<>();
+    ObjectNode processes = JSON.createObjectNode();
+    for (JsonNode span : spans) {
+      String old = span.get("processID").asText();
+      String key = renamed.computeIfAbsent(old, o -> "p" + (renamed.size() + 1));
+      processes.set(key, oldProcesses.get(old));
+      ((ObjectNode) span).put("processID", key);
+    }
+    trace.set("processes", processes);
+  }
+
+  private static void sortArray(ArrayNode array, java.util.function.Function<JsonNode, String> key) {
+    List<JsonNode> items = new ArrayList<>();
+    array.forEach(items::add);
+    items.sort(java.util.Comparator.comparing(key));
+    array.removeAll();
+    items.forEach(array::add);
   }
 
   @Test
