@@ -19,8 +19,15 @@ final class CommonFlags {
   static final String STATUS_HOST_PORT = "status.http.host-port";
 
   static final List<String> LOG_LEVELS = List.of("debug", "info", "warn", "error", "dpanic", "panic", "fatal");
-  static final String FEATURE_GATES_DEFAULT = "confighttp.framedSnappy,-confmap.enableMergeAppendOption,"
+  /** The all-in-one's default; it does not link the OTel collector service, so fewer gates are registered. */
+  static final String FEATURE_GATES_ALL_IN_ONE = "confighttp.framedSnappy,-confmap.enableMergeAppendOption,"
       + "exporter.PersistRequestContext,jaeger.es.disableLegacyId,-telemetry.newPipelineTelemetry";
+  /** The default of the other binaries (they also have the {@code featuregate} command). */
+  static final String FEATURE_GATES = "confighttp.framedSnappy,-confmap.enableMergeAppendOption,"
+      + "exporter.PersistRequestContext,jaeger.es.disableLegacyId,-otelcol.printInitialConfig,"
+      + "-service.AllowNoPipelines,-service.noopTracerProvider,-service.profilesSupport,"
+      + "telemetry.UseLocalHostAsDefaultMetricsAddress,-telemetry.disableHighCardinalityMetrics,"
+      + "-telemetry.newPipelineTelemetry";
 
   private CommonFlags() {}
 
@@ -40,7 +47,8 @@ final class CommonFlags {
     f.add(Flag.hostPort(ADMIN_HOST_PORT, admin, "The host:port (e.g. 127.0.0.1" + admin + " or " + admin
         + ") for the admin server, including health check, /metrics, etc."));
     f.addAll(ServerTls.flags(ADMIN_TLS));
-    f.add(Flag.string("feature-gates", FEATURE_GATES_DEFAULT,
+    f.add(Flag.string("feature-gates",
+        spec.name().equals("jaeger-all-in-one") ? FEATURE_GATES_ALL_IN_ONE : FEATURE_GATES,
         "Comma-delimited list of feature gate identifiers. Prefix with '-' to disable the feature. '+' or no prefix"
             + " will enable the feature."));
     f.add(Flag.string(SPAN_STORAGE_TYPE_FLAG, "",
