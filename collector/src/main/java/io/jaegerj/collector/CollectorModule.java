@@ -38,6 +38,7 @@ import io.jaegerj.server.tls.ServerTls;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -71,6 +72,22 @@ public final class CollectorModule implements ServerModule {
     flags.addAll(ZipkinReceiver.flags());
     flags.addAll(AgentReceivers.flags());
     return flags;
+  }
+
+  /**
+   * Validates {@code SAMPLING_CONFIG_TYPE}: {@code file} (the default) is served; {@code adaptive} is not implemented
+   * yet and is refused rather than silently replaced; anything else is refused as Jaeger does.
+   */
+  @Override
+  public List<Flag> flags(Map<String, String> env) {
+    String type = env.getOrDefault("SAMPLING_CONFIG_TYPE", "");
+    if (!type.isEmpty() && !type.equals("file")) {
+      if (type.equals("adaptive")) {
+        throw new IllegalArgumentException("SAMPLING_CONFIG_TYPE=adaptive is not supported yet (use file)");
+      }
+      throw new IllegalArgumentException("unknown sampling strategy store type " + type);
+    }
+    return flags();
   }
 
   @Override
