@@ -55,6 +55,7 @@ public final class GrpcServers {
         .workerEventLoopGroup(transport.workers())
         .channelType(transport.serverChannelClass())
         .directExecutor()
+        .decompressorRegistry(ExtraCodecs.registry())
         .maxInboundMessageSize(maxMessageBytes(settings.getLong(prefix + ".max-message-size")));
     Duration age = settings.getDuration(prefix + ".max-connection-age");
     if (!age.isZero()) {
