@@ -15,6 +15,7 @@ import io.jaegerj.collector.http.HttpServerConfig;
 import io.jaegerj.collector.http.HttpTenancy;
 import io.jaegerj.collector.http.NettyHttpServer;
 import io.jaegerj.collector.http.ReceiverErrors;
+import io.jaegerj.collector.http.RequestDurations;
 import io.jaegerj.collector.jaeger.JaegerGrpcService;
 import io.jaegerj.collector.jaeger.JaegerHttpHandler;
 import io.jaegerj.collector.otlp.OtlpGrpcService;
@@ -146,7 +147,8 @@ public final class CollectorModule implements ServerModule {
       NettyHttpServer jaegerHttp = NettyHttpServer.start(
           httpConfig(s, "jaeger-http", CollectorFlags.HTTP_SERVER, CollectorFlags.HTTP_TLS, false,
               OtlpHttpHandler.MAX_BODY_BYTES),
-          new JaegerHttpHandler(pipeline, samplingHttp, jaegerHttpErrors), jaegerHttpErrors);
+          new JaegerHttpHandler(pipeline, samplingHttp, jaegerHttpErrors,
+              new RequestDurations(context.meters())), jaegerHttpErrors);
       http.add(jaegerHttp);
       lifecycle.onShutdown(Lifecycle.Phase.STOP_ACCEPTING, "Jaeger HTTP server", jaegerHttp::close);
 

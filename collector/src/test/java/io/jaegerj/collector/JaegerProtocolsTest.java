@@ -191,7 +191,11 @@ class JaegerProtocolsTest {
         .isEqualTo("{\"strategyType\":1,\"rateLimitingSampling\":{\"maxTracesPerSecond\":5}}");
     assertThat(get(collector.agentHttpPort(), "/nope?service=bar").statusCode()).isEqualTo(404);
     assertThat(collector.scrape()).contains("jaeger_collector_http_server_requests_total{type=\"sampling\"} 6.0")
-        .contains("jaeger_collector_http_server_errors_total{source=\"all\",status=\"4xx\"} 2.0");
+        .contains("jaeger_collector_http_server_errors_total{source=\"all\",status=\"4xx\"} 2.0")
+        .contains("jaeger_collector_http_request_duration_count{method=\"GET\",path=\"/api/sampling\",status=\"400\"}"
+            + " 2\n")
+        .contains("jaeger_collector_http_request_duration_bucket{method=\"GET\",path=\"/api/sampling\",status=\"200\","
+            + "le=\"0.005\"}");
   }
 
   private HttpResponse<String> get(int port, String path) throws Exception {
