@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Configures logback from {@code log-level} and {@code log-encoding}, writing to stderr as Jaeger's zap logger does:
- * {@code json} is one object per line ({@code level}, {@code ts}, {@code logger}, {@code msg}, and {@code error} and
- * {@code stacktrace} for exceptions); {@code console} is a tab-separated line.
+ * {@code json} is one object per line ({@code level}, {@code ts} in epoch seconds like zap's, {@code logger},
+ * {@code msg}, and {@code error} and {@code stacktrace} for exceptions); {@code console} is a tab-separated line.
  */
 final class Logging {
   private Logging() {}
@@ -75,10 +75,9 @@ final class Logging {
     @Override
     public String doLayout(ILoggingEvent e) {
       StringBuilder b = new StringBuilder(256);
-      b.append("{\"level\":\"").append(levelName(e.getLevel())).append("\",\"ts\":\"")
-          .append(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
-              Instant.ofEpochMilli(e.getTimeStamp()).atOffset(ZoneOffset.UTC)))
-          .append("\",\"logger\":");
+      b.append("{\"level\":\"").append(levelName(e.getLevel())).append("\",\"ts\":");
+      epochSeconds(b, e.getInstant() != null ? e.getInstant() : Instant.ofEpochMilli(e.getTimeStamp()));
+      b.append(",\"logger\":");
       quote(b, e.getLoggerName());
       b.append(",\"msg\":");
       quote(b, e.getFormattedMessage());
@@ -92,6 +91,16 @@ final class Logging {
       b.append('}').append(CoreConstants.LINE_SEPARATOR);
       return b.toString();
     }
+  }
+
+  /** Seconds since the epoch with a fraction, as zap's production encoder writes {@code ts}. */
+  static void epochSeconds(StringBuilder b, Instant t) {
+    b.append(t.getEpochSecond()).append('.');
+    String frac = Integer.toString(t.getNano() / 1000);
+    for (int i = frac.length(); i < 6; i++) {
+      b.append('0');
+    }
+    b.append(frac);
   }
 
   static final class ConsoleLayout extends LayoutBase<ILoggingEvent> {

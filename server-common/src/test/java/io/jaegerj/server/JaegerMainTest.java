@@ -243,6 +243,8 @@ class JaegerMainTest {
     for (String line : lines) {
       JsonNode n = JSON.readTree(line);
       assertThat(n.has("level") && n.has("ts") && n.has("logger") && n.has("msg")).as(line).isTrue();
+      assertThat(n.get("ts").isNumber()).as(line).isTrue();
+      assertThat(Math.abs(n.get("ts").asDouble() - System.currentTimeMillis() / 1000.0)).isLessThan(600);
       sawServer |= n.get("msg").asText().startsWith("Starting HTTP server");
       sawDebug |= n.get("level").asText().equals("debug");
     }
