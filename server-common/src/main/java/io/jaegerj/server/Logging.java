@@ -3,6 +3,7 @@ package io.jaegerj.server;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
@@ -16,6 +17,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Configures logback from {@code log-level} and {@code log-encoding}, writing to stderr as Jaeger's zap logger does:
@@ -31,6 +33,17 @@ final class Logging {
       return; // another SLF4J backend was chosen by the embedding application; leave it alone
     }
     ctx.reset();
+    // java.util.logging (gRPC) goes through SLF4J; the propagator keeps JUL levels in step so that disabled
+    // records are dropped before the bridge.
+    if (!SLF4JBridgeHandler.isInstalled()) {
+      SLF4JBridgeHandler.removeHandlersForRootLogger();
+      SLF4JBridgeHandler.install();
+    }
+    LevelChangePropagator propagator = new LevelChangePropagator();
+    propagator.setContext(ctx);
+    propagator.setResetJUL(true);
+    propagator.start();
+    ctx.addListener(propagator);
     LayoutBase<ILoggingEvent> layout = "console".equals(encoding) ? new ConsoleLayout() : new JsonLayout();
     layout.setContext(ctx);
     layout.start();

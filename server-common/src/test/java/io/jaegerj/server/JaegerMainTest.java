@@ -231,8 +231,10 @@ class JaegerMainTest {
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try {
-      JaegerMain.start(spec(new RecordingModule(new CountDownLatch(0))),
-          new String[] {"--admin.http.host-port=127.0.0.1:0", "--log-level=debug"}, Map.of()).close();
+      JaegerMain.Running r = JaegerMain.start(spec(new RecordingModule(new CountDownLatch(0))),
+          new String[] {"--admin.http.host-port=127.0.0.1:0", "--log-level=debug"}, Map.of());
+      java.util.logging.Logger.getLogger("io.grpc.test").info("hello from jul");
+      r.close();
     } finally {
       System.setErr(original);
     }
@@ -249,6 +251,7 @@ class JaegerMainTest {
       sawDebug |= n.get("level").asText().equals("debug");
     }
     assertThat(sawServer).isTrue();
+    assertThat(lines).anyMatch(l -> l.contains("\"logger\":\"io.grpc.test\"") && l.contains("hello from jul"));
     assertThat(sawDebug).isTrue();
   }
 
