@@ -91,13 +91,6 @@ final class OpenedStorage implements Storage {
     return Optional.empty();
   }
 
-  /** Health of every backend; throws the first failure. */
-  void check() throws Exception {
-    for (StorageFactory f : factories.values()) {
-      f.check();
-    }
-  }
-
   @Override
   public void close() {
     closeAll(factories);
