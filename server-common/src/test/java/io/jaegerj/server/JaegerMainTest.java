@@ -115,6 +115,7 @@ class JaegerMainTest {
           .contains("process_cpu_usage")
           .contains("jvm_threads_live_threads")
           .contains("jaeger_test_module_events_total 1.0")
+          .contains("jaeger_test_module_latency_bucket{le=\"0.005\"} 1")
           .containsPattern("jaeger_test_build_info\\{build_date=\"[^\"]*\",revision=\"[^\"]*\",version=\"v1\\.74\\.0");
       assertThat(r.meters().find("jaeger_test_module_events").counter()).isNotNull();
 
