@@ -1,20 +1,225 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.collector;
 
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.jaegerj.collector.agent.AgentReceivers;
+import io.jaegerj.collector.grpc.GrpcServers;
+import io.jaegerj.collector.grpc.Tenancy;
+import io.jaegerj.collector.http.HttpServerConfig;
+import io.jaegerj.collector.http.HttpTenancy;
+import io.jaegerj.collector.http.NettyHttpServer;
+import io.jaegerj.collector.http.ReceiverErrors;
+import io.jaegerj.collector.jaeger.JaegerGrpcService;
+import io.jaegerj.collector.jaeger.JaegerHttpHandler;
+import io.jaegerj.collector.otlp.OtlpGrpcService;
+import io.jaegerj.collector.otlp.OtlpHttpHandler;
+import io.jaegerj.collector.pipeline.CollectorTags;
+import io.jaegerj.collector.pipeline.PipelineOptions;
+import io.jaegerj.collector.pipeline.SpanPipeline;
+import io.jaegerj.collector.sampling.FileStrategyProvider;
+import io.jaegerj.collector.sampling.SamplingGrpcService;
+import io.jaegerj.collector.sampling.SamplingHttp;
+import io.jaegerj.collector.zipkin.ZipkinReceiver;
 import io.jaegerj.config.Flag;
+import io.jaegerj.config.Settings;
+import io.jaegerj.proto.api_v2.CollectorServiceGrpc;
+import io.jaegerj.proto.api_v2.SamplingManagerGrpc;
+import io.jaegerj.server.Lifecycle;
 import io.jaegerj.server.ServerContext;
 import io.jaegerj.server.ServerModule;
+import io.jaegerj.server.net.HostPort;
+import io.jaegerj.server.tls.ServerTls;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
-/** The collector: every ingestion receiver, the span pipeline and remote sampling. */
+/**
+ * The collector: the span pipeline, OTLP gRPC/HTTP (4317/4318), Jaeger gRPC (14250: spans, sampling, health,
+ * reflection) and HTTP (14268: Thrift spans, sampling), the legacy agent sampling port (5778), and the Zipkin and
+ * agent UDP receivers. On shutdown: listeners close (STOP_ACCEPTING), the queue drains into storage (DRAIN), workers
+ * and the sampling reloader stop (CLOSE).
+ */
 public final class CollectorModule implements ServerModule {
-  @Override
-  public List<Flag> flags() {
-    return List.of();
+  /** How long the DRAIN phase waits for queued spans to reach storage. */
+  static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
+
+  private final Function<String, String> env;
+  private volatile Started started;
+
+  /** What {@link #start} opened; for tests. */
+  record Started(SpanPipeline pipeline, List<Server> grpcServers, List<NettyHttpServer> httpServers) {}
+
+  public CollectorModule() {
+    this(System::getenv);
+  }
+
+  /** @param env looks up environment variables for {@code ${VAR}} references in {@code collector.tags} */
+  CollectorModule(Function<String, String> env) {
+    this.env = env;
   }
 
   @Override
-  public void start(ServerContext context) {
-    // Receivers arrive with issue #3.
+  public List<Flag> flags() {
+    List<Flag> flags = new ArrayList<>(CollectorFlags.all());
+    flags.addAll(ZipkinReceiver.flags());
+    flags.addAll(AgentReceivers.flags());
+    return flags;
+  }
+
+  /**
+   * Validates {@code SAMPLING_CONFIG_TYPE}: {@code file} (the default) is served; {@code adaptive} is not implemented
+   * yet and is refused rather than silently replaced; anything else is refused as Jaeger does.
+   */
+  @Override
+  public List<Flag> flags(Map<String, String> env) {
+    String type = env.getOrDefault("SAMPLING_CONFIG_TYPE", "");
+    if (!type.isEmpty() && !type.equals("file")) {
+      if (type.equals("adaptive")) {
+        throw new IllegalArgumentException("SAMPLING_CONFIG_TYPE=adaptive is not supported yet (use file)");
+      }
+      throw new IllegalArgumentException("unknown sampling strategy store type " + type);
+    }
+    return flags();
+  }
+
+  @Override
+  public void start(ServerContext context) throws Exception {
+    Settings s = context.settings();
+    Lifecycle lifecycle = context.lifecycle();
+    PipelineOptions options = pipelineOptions(s, env);
+    SpanPipeline pipeline = SpanPipeline.start(options, context.storage().writer(), context.meters());
+    lifecycle.onShutdown(Lifecycle.Phase.CLOSE, "span pipeline workers", pipeline::close);
+    lifecycle.onShutdown(Lifecycle.Phase.DRAIN, "span pipeline queue", () -> pipeline.drain(DRAIN_TIMEOUT));
+
+    FileStrategyProvider sampling = FileStrategyProvider.create(s.getString(CollectorFlags.STRATEGIES_FILE),
+        s.getDuration(CollectorFlags.STRATEGIES_RELOAD), s.getDouble(CollectorFlags.DEFAULT_PROBABILITY));
+    lifecycle.onShutdown(Lifecycle.Phase.CLOSE, "sampling strategies reloader", sampling::close);
+    SamplingHttp samplingHttp = new SamplingHttp(sampling, context.meters());
+
+    Tenancy tenancy = tenancy(s);
+    List<Server> grpc = new ArrayList<>();
+    List<NettyHttpServer> http = new ArrayList<>();
+    try {
+      if (s.getBool(CollectorFlags.OTLP_ENABLED)) {
+        OtlpGrpcService otlp = new OtlpGrpcService(pipeline, new ReceiverErrors(context.meters(), "otlp-grpc"),
+            tenancy);
+        Server otlpGrpc = GrpcServers.start(s, CollectorFlags.OTLP_GRPC, CollectorFlags.OTLP_GRPC,
+            List.of(ServerInterceptors.intercept(otlp.definition(), tenancy.interceptor())));
+        grpc.add(otlpGrpc);
+        register(lifecycle, "OTLP gRPC server", otlpGrpc);
+        ReceiverErrors otlpHttpErrors = new ReceiverErrors(context.meters(), "otlp-http");
+        NettyHttpServer otlpHttp = NettyHttpServer.start(
+            httpConfig(s, "otlp-http", CollectorFlags.OTLP_HTTP, CollectorFlags.OTLP_HTTP, true,
+                OtlpHttpHandler.MAX_BODY_BYTES),
+            new OtlpHttpHandler(pipeline, otlpHttpErrors, OtlpHttpHandler.MAX_BODY_BYTES, httpTenancy(s)),
+            otlpHttpErrors);
+        http.add(otlpHttp);
+        lifecycle.onShutdown(Lifecycle.Phase.STOP_ACCEPTING, "OTLP HTTP server", otlpHttp::close);
+      }
+
+      HealthStatusManager health = new HealthStatusManager();
+      health.setStatus("", ServingStatus.SERVING);
+      health.setStatus(CollectorServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+      health.setStatus(SamplingManagerGrpc.SERVICE_NAME, ServingStatus.SERVING);
+      JaegerGrpcService jaeger = new JaegerGrpcService(pipeline, new ReceiverErrors(context.meters(), "jaeger-grpc"),
+          tenancy);
+      List<ServerServiceDefinition> services = List.of(
+          ServerInterceptors.intercept(jaeger.definition(), tenancy.interceptor()),
+          new SamplingGrpcService(sampling).bindService(),
+          health.getHealthService().bindService(),
+          ProtoReflectionServiceV1.newInstance().bindService(),
+          reflectionV1Alpha());
+      Server jaegerGrpc = GrpcServers.start(s, CollectorFlags.GRPC_SERVER, CollectorFlags.GRPC_TLS, services);
+      grpc.add(jaegerGrpc);
+      lifecycle.onShutdown(Lifecycle.Phase.STOP_ACCEPTING, "gRPC health", health::enterTerminalState);
+      register(lifecycle, "Jaeger gRPC server", jaegerGrpc);
+
+      ReceiverErrors jaegerHttpErrors = new ReceiverErrors(context.meters(), "jaeger-http");
+      NettyHttpServer jaegerHttp = NettyHttpServer.start(
+          httpConfig(s, "jaeger-http", CollectorFlags.HTTP_SERVER, CollectorFlags.HTTP_TLS, false,
+              OtlpHttpHandler.MAX_BODY_BYTES),
+          new JaegerHttpHandler(pipeline, samplingHttp, jaegerHttpErrors), jaegerHttpErrors);
+      http.add(jaegerHttp);
+      lifecycle.onShutdown(Lifecycle.Phase.STOP_ACCEPTING, "Jaeger HTTP server", jaegerHttp::close);
+
+      String agentHttp = s.getString(CollectorFlags.AGENT_HTTP).trim();
+      if (!agentHttp.isEmpty()) {
+        NettyHttpServer agent = NettyHttpServer.start(new HttpServerConfig("agent-sampling",
+                CollectorFlags.AGENT_HTTP, HostPort.parse(CollectorFlags.AGENT_HTTP, agentHttp), java.util.Optional.empty(),
+                Duration.ofSeconds(2), Duration.ZERO, Duration.ZERO, List.of(), List.of(), 1 << 20),
+            samplingHttp.agentHandler(), new ReceiverErrors(context.meters(), "agent-sampling"));
+        http.add(agent);
+        lifecycle.onShutdown(Lifecycle.Phase.STOP_ACCEPTING, "agent sampling HTTP server", agent::close);
+      }
+
+      ZipkinReceiver.start(context, pipeline);
+      AgentReceivers.start(context, pipeline);
+    } catch (Exception | Error e) {
+      for (NettyHttpServer h : http) {
+        h.close();
+      }
+      for (Server g : grpc) {
+        g.shutdownNow();
+      }
+      throw e;
+    }
+    started = new Started(pipeline, List.copyOf(grpc), List.copyOf(http));
+  }
+
+  Started started() {
+    return started;
+  }
+
+  /** grpc-go registers both reflection versions; grpcurl and older tools use v1alpha. */
+  @SuppressWarnings("deprecation")
+  private static ServerServiceDefinition reflectionV1Alpha() {
+    return ProtoReflectionService.newInstance().bindService();
+  }
+
+  private static void register(Lifecycle lifecycle, String name, Server server) {
+    lifecycle.onShutdown(Lifecycle.Phase.STOP_ACCEPTING, name, () -> GrpcServers.stop(server));
+  }
+
+  static PipelineOptions pipelineOptions(Settings s, Function<String, String> env) {
+    long memMiB = s.getLong(CollectorFlags.QUEUE_SIZE_MEMORY);
+    double ratio = s.has("downsampling.ratio") ? s.getDouble("downsampling.ratio") : 1;
+    String salt = s.has("downsampling.hashsalt") ? s.getString("downsampling.hashsalt") : "";
+    return new PipelineOptions(s.getInt(CollectorFlags.QUEUE_SIZE), s.getInt(CollectorFlags.NUM_WORKERS),
+        memMiB * (1L << 20), s.getBool(CollectorFlags.SPAN_SIZE_METRICS),
+        CollectorTags.parse(s.getString(CollectorFlags.TAGS), env), ratio, salt);
+  }
+
+  private static Tenancy tenancy(Settings s) {
+    if (!s.has("multi-tenancy.enabled") || !s.getBool("multi-tenancy.enabled")) {
+      return Tenancy.disabled();
+    }
+    return new Tenancy(true, s.getString("multi-tenancy.header"), s.getList("multi-tenancy.tenants"));
+  }
+
+  private static HttpTenancy httpTenancy(Settings s) {
+    if (!s.has("multi-tenancy.enabled") || !s.getBool("multi-tenancy.enabled")) {
+      return HttpTenancy.disabled();
+    }
+    return new HttpTenancy(true, s.getString("multi-tenancy.header"), s.getList("multi-tenancy.tenants"));
+  }
+
+  private static HttpServerConfig httpConfig(Settings s, String name, String prefix, String tlsPrefix, boolean cors,
+      int maxBody) {
+    String flag = prefix + ".host-port";
+    return new HttpServerConfig(name, flag, HostPort.parse(flag, s.getString(flag)),
+        ServerTls.serverContext(s, tlsPrefix, false),
+        s.getDuration(prefix + ".read-header-timeout"), s.getDuration(prefix + ".read-timeout"),
+        s.getDuration(prefix + ".idle-timeout"),
+        cors ? Settings.parseList(s.getString(prefix + ".cors.allowed-origins")) : List.of(),
+        cors ? Settings.parseList(s.getString(prefix + ".cors.allowed-headers")) : List.of(),
+        maxBody);
   }
 }

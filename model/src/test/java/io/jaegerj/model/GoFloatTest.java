@@ -90,4 +90,33 @@ class GoFloatTest {
       assertThat(s).doesNotContain("E").doesNotEndWith(".");
     }
   }
+
+  /**
+   * Go's shortest formatting: no decimal with fewer significant digits parses back to the same double, and among
+   * decimals of the chosen length that do, the chosen one is the closest to the exact binary value.
+   */
+  @Test
+  void formatJson_randomDoubles_shortestAndClosest() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+    for (int i = 0; i < 3_000; i++) {
+      double d = Math.abs(Double.longBitsToDouble(r.nextLong()));
+      if (Double.isNaN(d) || Double.isInfinite(d) || d == 0) {
+        continue;
+      }
+      java.math.BigDecimal chosen = new java.math.BigDecimal(GoFloat.formatJson(d));
+      int digits = chosen.stripTrailingZeros().precision();
+      java.math.BigDecimal exact = new java.math.BigDecimal(d);
+      if (digits > 1) {
+        java.math.MathContext shorter = new java.math.MathContext(digits - 1, java.math.RoundingMode.FLOOR);
+        java.math.BigDecimal down = exact.round(shorter);
+        java.math.BigDecimal up = exact.round(new java.math.MathContext(digits - 1, java.math.RoundingMode.CEILING));
+        assertThat(down.doubleValue()).as("shorter below %s", chosen).isNotEqualTo(d);
+        assertThat(up.doubleValue()).as("shorter above %s", chosen).isNotEqualTo(d);
+      }
+      java.math.BigDecimal nearest = exact.round(new java.math.MathContext(digits, java.math.RoundingMode.HALF_EVEN));
+      if (nearest.doubleValue() == d) {
+        assertThat(chosen.compareTo(nearest)).as("closest for %s", exact).isZero();
+      }
+    }
+  }
 }

@@ -8,6 +8,7 @@ import com.google.rpc.RetryInfo;
 import io.jaegerj.collector.http.Decompression;
 import io.jaegerj.collector.http.HttpHandler;
 import io.jaegerj.collector.http.HttpResponses;
+import io.jaegerj.collector.http.HttpTenancy;
 import io.jaegerj.collector.http.ReceiverErrors;
 import io.jaegerj.collector.pipeline.SpanConsumer;
 import io.jaegerj.model.Span;
@@ -47,11 +48,13 @@ public final class OtlpHttpHandler implements HttpHandler {
   private final SpanConsumer consumer;
   private final ReceiverErrors errors;
   private final int maxBodyBytes;
+  private final HttpTenancy tenancy;
 
-  public OtlpHttpHandler(SpanConsumer consumer, ReceiverErrors errors, int maxBodyBytes) {
+  public OtlpHttpHandler(SpanConsumer consumer, ReceiverErrors errors, int maxBodyBytes, HttpTenancy tenancy) {
     this.consumer = consumer;
     this.errors = errors;
     this.maxBodyBytes = maxBodyBytes;
+    this.tenancy = tenancy;
   }
 
   @Override
@@ -98,13 +101,25 @@ public final class OtlpHttpHandler implements HttpHandler {
       LOG.debug("Malformed OTLP/HTTP request", e);
       return status(alloc, json, HttpResponseStatus.BAD_REQUEST, 3, e.getMessage());
     }
-    if (!spans.isEmpty() && consumer.submit(spans, SpanConsumer.Format.OTLP, SpanConsumer.Transport.HTTP)
+    if (spans.isEmpty()) {
+      return ok(alloc, json);
+    }
+    String denied = tenancy.check(req.headers());
+    if (denied != null) {
+      errors.count("tenancy");
+      return status(alloc, json, HttpResponseStatus.FORBIDDEN, 7, denied);
+    }
+    if (consumer.submit(spans, SpanConsumer.Format.OTLP, SpanConsumer.Transport.HTTP)
         == SpanConsumer.Result.REJECTED_QUEUE_FULL) {
       errors.count("queue_full");
       FullHttpResponse r = status(alloc, json, HttpResponseStatus.SERVICE_UNAVAILABLE, 14, "sending queue is full");
       r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
       return r;
     }
+    return ok(alloc, json);
+  }
+
+  private static FullHttpResponse ok(ByteBufAllocator alloc, boolean json) {
     return json
         ? HttpResponses.bytes(alloc, HttpResponseStatus.OK, JSON, "{}".getBytes(StandardCharsets.UTF_8))
         : HttpResponses.bytes(alloc, HttpResponseStatus.OK, PROTOBUF, new byte[0]);

@@ -27,13 +27,27 @@ public record HostPort(String host, int port) {
   public static HostPort parse(String flag, String value) {
     Objects.requireNonNull(flag, "flag");
     Objects.requireNonNull(value, "value");
+    Object r = parseOrReason(value);
+    if (r instanceof String why) {
+      throw new IllegalArgumentException("invalid value \"" + value + "\" for flag --" + flag + ": " + why);
+    }
+    return (HostPort) r;
+  }
+
+  /** Why {@code value} is not a valid host:port, or {@code null} when it is. */
+  public static String problem(String value) {
+    Object r = parseOrReason(value);
+    return r instanceof String why ? why : null;
+  }
+
+  private static Object parseOrReason(String value) {
     String v = value.trim();
     String host;
     String port;
     if (v.startsWith("[")) {
       int close = v.indexOf(']');
       if (close < 0 || close + 1 >= v.length() || v.charAt(close + 1) != ':') {
-        throw invalid(flag, value, "missing port after IPv6 address");
+        return "missing port after IPv6 address";
       }
       host = v.substring(1, close);
       port = v.substring(close + 2);
@@ -46,27 +60,23 @@ public record HostPort(String host, int port) {
         host = v.substring(0, colon);
         port = v.substring(colon + 1);
         if (host.indexOf(':') >= 0) {
-          throw invalid(flag, value, "too many colons in address");
+          return "too many colons in address";
         }
       }
     }
     if (port.isEmpty()) {
-      throw invalid(flag, value, "missing port");
+      return "missing port";
     }
     int p;
     try {
       p = Integer.parseInt(port);
     } catch (NumberFormatException e) {
-      throw invalid(flag, value, "port \"" + port + "\" is not a number");
+      return "port \"" + port + "\" is not a number";
     }
     if (p < 0 || p > 65535) {
-      throw invalid(flag, value, "port " + p + " out of range 0..65535");
+      return "port " + p + " out of range 0..65535";
     }
     return new HostPort(host, p);
-  }
-
-  private static IllegalArgumentException invalid(String flag, String value, String why) {
-    return new IllegalArgumentException("invalid value \"" + value + "\" for flag --" + flag + ": " + why);
   }
 
   /** The address to listen on; the wildcard address when the host is empty. */

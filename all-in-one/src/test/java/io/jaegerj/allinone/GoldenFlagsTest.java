@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.jaegerj.allinone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.jaegerj.config.Flag;
+import io.jaegerj.server.BinarySpec;
+import io.jaegerj.server.JaegerMain;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Compares each binary's flags (with memory storage) with Jaeger 1.74's CLI reference: every flag we declare exists
+ * there with the same default, and every reference flag we do not declare yet is listed in
+ * {@code server-common/src/test/resources/golden/not-yet-implemented-<binary>.txt}. A listed flag that is now
+ * declared fails the test too, so the lists only shrink.
+ *
+ * <p>Regenerate the lists with {@code -Djaegerj.golden.regenerate=true} (see README); mismatching defaults and
+ * unknown flags still fail.
+ */
+class GoldenFlagsTest {
+  static final boolean REGENERATE = Boolean.getBoolean("jaegerj.golden.regenerate");
+
+  @ParameterizedTest
+  @ValueSource(strings = {"all-in-one", "collector", "query"})
+  void flags_matchJaegerReference(String binary) throws IOException {
+    Map<String, String> reference = reference(binary);
+    Map<String, String> ours = new TreeMap<>();
+    for (Flag f : JaegerMain.flags(Binaries.all().get(binary), Map.of("SPAN_STORAGE_TYPE", Binaries.storageType()))) {
+      ours.put(f.name(), f.defaultValue());
+    }
+
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, String> e : ours.entrySet()) {
+      String ref = reference.get(e.getKey());
+      if (ref == null) {
+        problems.add("--" + e.getKey() + " is not a Jaeger 1.74 flag of jaeger-" + binary);
+      } else if (!ref.equals(e.getValue())) {
+        problems.add("--" + e.getKey() + " default \"" + e.getValue() + "\", Jaeger has \"" + ref + "\"");
+      }
+    }
+    TreeSet<String> missing = new TreeSet<>(reference.keySet());
+    missing.removeAll(ours.keySet());
+
+    Path listFile = Binaries.goldenDir().resolve("not-yet-implemented-" + binary + ".txt");
+    if (REGENERATE) {
+      Files.createDirectories(listFile.getParent());
+      StringBuilder b = new StringBuilder("# Jaeger 1.74 flags of jaeger-" + binary
+          + " (memory storage) that jaegerj does not declare yet. Only ever shrink this list;\n"
+          + "# regenerate with -Djaegerj.golden.regenerate=true (see README).\n");
+      missing.forEach(n -> b.append(n).append('\n'));
+      Files.writeString(listFile, b.toString(), StandardCharsets.UTF_8);
+    } else {
+      TreeSet<String> listed = readList(listFile);
+      for (String n : missing) {
+        if (!listed.contains(n)) {
+          problems.add("--" + n + " is missing and not listed in " + listFile.getFileName());
+        }
+      }
+      for (String n : listed) {
+        if (ours.containsKey(n)) {
+          problems.add("--" + n + " is implemented now: remove it from " + listFile.getFileName());
+        } else if (!reference.containsKey(n)) {
+          problems.add("--" + n + " is listed in " + listFile.getFileName() + " but is not a Jaeger flag");
+        }
+      }
+    }
+    assertThat(problems).as("flag differences for jaeger-" + binary).isEmpty();
+  }
+
+  /** The runtime's own flags (no module, a flagless backend) must also carry Jaeger's help texts. */
+  @ParameterizedTest
+  @ValueSource(strings = {"all-in-one", "collector", "query"})
+  void commonFlags_usageMatchesJaegerReference(String binary) throws IOException {
+    BinarySpec full = Binaries.all().get(binary);
+    BinarySpec bare = new BinarySpec(full.name(), full.description(), full.defaultSpanStorageType(),
+        full.defaultAdminHostPort(), full.pipelineFlags(), List.of());
+    Map<String, String> usage = usages(binary);
+    List<String> problems = new ArrayList<>();
+    for (Flag f : JaegerMain.flags(bare, Map.of("SPAN_STORAGE_TYPE", NoopStorageProvider.TYPE))) {
+      String ref = usage.get(f.name());
+      if (ref == null) {
+        problems.add("--" + f.name() + " is not a Jaeger 1.74 flag");
+      } else if (!ref.equals(f.usage())) {
+        problems.add("--" + f.name() + " usage \"" + f.usage() + "\", Jaeger has \"" + ref + "\"");
+      }
+    }
+    assertThat(problems).isEmpty();
+  }
+
+  static Map<String, String> usages(String binary) throws IOException {
+    JsonNode doc = new YAMLMapper().readTree(Binaries.cliReference().resolve("jaeger-" + binary + ".yaml").toFile());
+    Map<String, String> out = new TreeMap<>();
+    for (JsonNode o : doc.get("options")) {
+      JsonNode u = o.get("usage");
+      out.put(o.get("name").asText(), u == null ? "" : u.asText().trim());
+    }
+    return out;
+  }
+
+  static TreeSet<String> readList(Path file) throws IOException {
+    TreeSet<String> out = new TreeSet<>();
+    if (!Files.exists(file)) {
+      return out;
+    }
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      String l = line.trim();
+      if (!l.isEmpty() && !l.startsWith("#")) {
+        out.add(l);
+      }
+    }
+    return out;
+  }
+
+  /** Flag name → default for the binary with memory storage; {@code help} is left out (it is not a setting). */
+  static Map<String, String> reference(String binary) throws IOException {
+    Path dir = Binaries.cliReference();
+    Map<String, String> allInOneMemory = read(dir.resolve("jaeger-all-in-one-memory.yaml"));
+    if (binary.equals("all-in-one")) {
+      return allInOneMemory;
+    }
+    // The reference has collector and query with their default (cassandra) storage only: swap the storage flags.
+    Map<String, String> m = read(dir.resolve("jaeger-" + binary + ".yaml"));
+    m.keySet().removeIf(n -> n.startsWith("cassandra.") || n.startsWith("cassandra-archive."));
+    allInOneMemory.forEach((k, v) -> {
+      if (k.startsWith("memory.")) {
+        m.put(k, v);
+      }
+    });
+    return m;
+  }
+
+  static Map<String, String> read(Path yaml) throws IOException {
+    JsonNode doc = new YAMLMapper().readTree(yaml.toFile());
+    Map<String, String> out = new TreeMap<>();
+    for (JsonNode o : doc.get("options")) {
+      String name = o.get("name").asText();
+      if (name.equals("help")) {
+        continue;
+      }
+      JsonNode d = o.get("default_value");
+      out.put(name, d == null ? "" : d.asText().trim());
+    }
+    return out;
+  }
+}

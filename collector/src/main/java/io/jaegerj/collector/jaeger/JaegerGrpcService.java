@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.jaegerj.collector.jaeger;
+
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
+import io.grpc.Status;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import io.jaegerj.collector.grpc.ParseFailures;
+import io.jaegerj.collector.grpc.Tenancy;
+import io.jaegerj.collector.http.ReceiverErrors;
+import io.jaegerj.collector.pipeline.SpanConsumer;
+import io.jaegerj.model.Span;
+import io.jaegerj.model.proto.ProtoConverter;
+import io.jaegerj.proto.api_v2.CollectorServiceGrpc;
+import io.jaegerj.proto.api_v2.PostSpansRequest;
+import io.jaegerj.proto.api_v2.PostSpansResponse;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code jaeger.api_v2.CollectorService/PostSpans} on port 14250. Spans without a process take the batch's. A full
+ * queue answers {@code RESOURCE_EXHAUSTED "server busy"} (Jaeger drops silently and answers OK); IDs of a wrong
+ * length answer {@code INVALID_ARGUMENT}.
+ */
+public final class JaegerGrpcService {
+  private static final Logger LOG = LoggerFactory.getLogger(JaegerGrpcService.class);
+  private static final PostSpansResponse OK = PostSpansResponse.getDefaultInstance();
+
+  private final SpanConsumer consumer;
+  private final ReceiverErrors errors;
+  private final Tenancy tenancy;
+
+  public JaegerGrpcService(SpanConsumer consumer, ReceiverErrors errors, Tenancy tenancy) {
+    this.consumer = consumer;
+    this.errors = errors;
+    this.tenancy = tenancy;
+  }
+
+  /** The service, with undecodable requests answered {@code INTERNAL} as grpc-go does. */
+  public ServerServiceDefinition definition() {
+    MethodDescriptor<PostSpansRequest, PostSpansResponse> method = CollectorServiceGrpc.getPostSpansMethod()
+        .toBuilder(ParseFailures.marshaller(PostSpansRequest.getDefaultInstance(), errors),
+            ProtoUtils.marshaller(PostSpansResponse.getDefaultInstance()))
+        .build();
+    // Keep the schema descriptor so that server reflection still describes the service.
+    ServiceDescriptor descriptor = ServiceDescriptor.newBuilder(CollectorServiceGrpc.SERVICE_NAME)
+        .setSchemaDescriptor(CollectorServiceGrpc.getServiceDescriptor().getSchemaDescriptor())
+        .addMethod(method).build();
+    return ServerServiceDefinition.builder(descriptor)
+        .addMethod(method, ServerCalls.asyncUnaryCall(this::postSpans))
+        .build();
+  }
+
+  void postSpans(PostSpansRequest request, StreamObserver<PostSpansResponse> response) {
+    Status unparsable = ParseFailures.failure(request);
+    if (unparsable != null) {
+      response.onError(unparsable.asRuntimeException());
+      return;
+    }
+    Status denied = tenancy.check();
+    if (denied != null) {
+      errors.count("tenancy");
+      response.onError(denied.asRuntimeException());
+      return;
+    }
+    List<Span> spans;
+    try {
+      spans = ProtoConverter.fromBatch(request.getBatch());
+    } catch (IllegalArgumentException e) {
+      errors.count("malformed");
+      LOG.debug("Malformed PostSpans request", e);
+      response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    }
+    if (consumer.submit(spans, SpanConsumer.Format.PROTO, SpanConsumer.Transport.GRPC)
+        == SpanConsumer.Result.REJECTED_QUEUE_FULL) {
+      errors.count("queue_full");
+      response.onError(Status.RESOURCE_EXHAUSTED.withDescription("server busy").asRuntimeException());
+      return;
+    }
+    response.onNext(OK);
+    response.onCompleted();
+  }
+}
