@@ -233,6 +233,39 @@ class AgentReceiversTest {
     assertThat(collector.received.get(0).tag("t").type()).isEqualTo(ValueType.STRING);
   }
 
+  @Test
+  void close_stopsWorkersAndFreesPorts() throws Exception {
+    int port = ports.get("jaeger-compact");
+    for (UdpReceiver r : receivers) {
+      r.close();
+    }
+    receivers = List.of();
+
+    assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+        .noneMatch(n -> n.startsWith("udp-"));
+    try (DatagramSocket again = new DatagramSocket(port, InetAddress.getByName("127.0.0.1"))) {
+      assertThat(again.getLocalPort()).isEqualTo(port);
+    }
+  }
+
+  @Test
+  void startAll_emptyHostPort_disablesThatPort() throws Exception {
+    Map<String, String> overrides = new HashMap<>();
+    for (AgentReceivers.Processor p : AgentReceivers.PROCESSORS) {
+      overrides.put(p.prefix() + AgentReceivers.HOST_PORT, p.name().equals("jaeger-binary") ? "127.0.0.1:0" : "");
+    }
+    try (TestCollector other = new TestCollector(AgentReceivers.flags(), overrides)) {
+      List<UdpReceiver> started = AgentReceivers.startAll(other.context, other);
+      try {
+        assertThat(started).extracting(UdpReceiver::name).containsExactly("jaeger-binary");
+      } finally {
+        for (UdpReceiver r : started) {
+          r.close();
+        }
+      }
+    }
+  }
+
   private static byte[] emitBatch(String operation) throws Exception {
     Batch batch = new Batch(new Process("svc"), List.of(new io.jaegertracing.thriftjava.Span(1L, 0L, 2L, 0L,
         operation, 1, 10L, 1L).setTags(List.of(new Tag("t", TagType.STRING).setVStr("v")))));
