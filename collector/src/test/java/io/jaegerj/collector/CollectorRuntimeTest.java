@@ -67,6 +67,25 @@ class CollectorRuntimeTest {
       assertThat(metrics.body()).contains("jaeger_collector_spans_saved_by_svc_total{debug=\"false\",result=\"ok\","
           + "svc=\"rt-svc\"} 1.0").contains("jaeger_collector_queue_capacity{host=");
     }
+    // close() drained and stopped everything the collector started.
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    List<String> left;
+    do {
+      left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+          .filter(n -> n.startsWith("jaeger-collector-worker-") || n.startsWith("jaeger-sampling-reload"))
+          .toList();
+      Thread.sleep(10);
+    } while (!left.isEmpty() && System.nanoTime() < deadline);
+    assertThat(left).isEmpty();
+    for (io.grpc.Server s : module.started().grpcServers()) {
+      assertThat(s.isTerminated()).isTrue();
+    }
+    try (java.net.Socket ignored = new java.net.Socket("127.0.0.1",
+        module.started().httpServers().get(0).port())) {
+      throw new AssertionError("OTLP HTTP port still accepts connections");
+    } catch (java.net.ConnectException expected) {
+      // closed
+    }
   }
 
   @Test
