@@ -110,10 +110,10 @@ public final class CollectorModule implements ServerModule {
     List<NettyHttpServer> http = new ArrayList<>();
     try {
       if (s.getBool(CollectorFlags.OTLP_ENABLED)) {
-        OtlpGrpcService otlp = new OtlpGrpcService(pipeline, new ReceiverErrors(context.meters(), "otlp-grpc"),
-            tenancy);
+        ReceiverErrors otlpGrpcErrors = new ReceiverErrors(context.meters(), "otlp-grpc");
+        OtlpGrpcService otlp = new OtlpGrpcService(pipeline, otlpGrpcErrors, tenancy);
         Server otlpGrpc = GrpcServers.start(s, CollectorFlags.OTLP_GRPC, CollectorFlags.OTLP_GRPC,
-            List.of(ServerInterceptors.intercept(otlp.definition(), tenancy.interceptor())));
+            List.of(ServerInterceptors.intercept(otlp.definition(), tenancy.interceptor())), otlpGrpcErrors);
         grpc.add(otlpGrpc);
         register(lifecycle, "OTLP gRPC server", otlpGrpc);
         ReceiverErrors otlpHttpErrors = new ReceiverErrors(context.meters(), "otlp-http");
@@ -130,15 +130,16 @@ public final class CollectorModule implements ServerModule {
       health.setStatus("", ServingStatus.SERVING);
       health.setStatus(CollectorServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
       health.setStatus(SamplingManagerGrpc.SERVICE_NAME, ServingStatus.SERVING);
-      JaegerGrpcService jaeger = new JaegerGrpcService(pipeline, new ReceiverErrors(context.meters(), "jaeger-grpc"),
-          tenancy);
+      ReceiverErrors jaegerGrpcErrors = new ReceiverErrors(context.meters(), "jaeger-grpc");
+      JaegerGrpcService jaeger = new JaegerGrpcService(pipeline, jaegerGrpcErrors, tenancy);
       List<ServerServiceDefinition> services = List.of(
           ServerInterceptors.intercept(jaeger.definition(), tenancy.interceptor()),
           new SamplingGrpcService(sampling).bindService(),
           health.getHealthService().bindService(),
           ProtoReflectionServiceV1.newInstance().bindService(),
           reflectionV1Alpha());
-      Server jaegerGrpc = GrpcServers.start(s, CollectorFlags.GRPC_SERVER, CollectorFlags.GRPC_TLS, services);
+      Server jaegerGrpc = GrpcServers.start(s, CollectorFlags.GRPC_SERVER, CollectorFlags.GRPC_TLS, services,
+          jaegerGrpcErrors);
       grpc.add(jaegerGrpc);
       lifecycle.onShutdown(Lifecycle.Phase.STOP_ACCEPTING, "gRPC health", health::enterTerminalState);
       register(lifecycle, "Jaeger gRPC server", jaegerGrpc);
