@@ -113,8 +113,19 @@ final class Cli {
     } else if ("help".equals(sub)) {
       helpFor = leaf.matchedPositionals().isEmpty() ? "" : String.valueOf(leaf.matchedPositionals().get(0).getValue());
     }
+    // Flags may come before the sub-command (root) or after it (leaf); the leaf's win.
     Map<String, String> values = new HashMap<>();
-    for (OptionSpec o : leaf.matchedOptions()) {
+    collect(pr, values);
+    if (leaf != pr) {
+      collect(leaf, values);
+    }
+    boolean all = command == Command.PRINT_CONFIG && leaf.hasMatchedOption("--all");
+    List<Flag> leafFlags = command == Command.STATUS ? List.of(status) : flags;
+    return new Invocation(command, values, all, helpFor, leafFlags, selection);
+  }
+
+  private static void collect(ParseResult result, Map<String, String> values) {
+    for (OptionSpec o : result.matchedOptions()) {
       String name = o.longestName().substring(2);
       if (name.equals("help") || name.equals("all")) {
         continue;
@@ -122,9 +133,6 @@ final class Cli {
       Object v = o.getValue();
       values.put(name, v == null ? "" : String.valueOf(v));
     }
-    boolean all = command == Command.PRINT_CONFIG && leaf.hasMatchedOption("--all");
-    List<Flag> leafFlags = command == Command.STATUS ? List.of(status) : flags;
-    return new Invocation(command, values, all, helpFor, leafFlags, selection);
   }
 
   private static void addFlags(CommandSpec cmd, List<Flag> flags) {

@@ -114,6 +114,8 @@ class CliTest {
         .doesNotContain("admin.http.tls.cert");
     assertThat(r.out().indexOf("| admin.http.host-port")).isLessThan(r.out().indexOf("| log-level"));
     assertThat(CliRunner.run(Map.of(), "print-config", "--all").out()).contains("| admin.http.tls.cert ");
+    assertThat(CliRunner.run(Map.of(), "--log-level=warn", "print-config").out())
+        .containsPattern("\\| log-level +warn +user-assigned \\|");
   }
 
   @Test
