@@ -11,6 +11,7 @@ import java.net.HttpURLConnection;
 import java.net.Proxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,6 +33,7 @@ final class Cli {
     HELP,
     VERSION,
     ENV,
+    DOCS,
     PRINT_CONFIG,
     STATUS
   }
@@ -60,6 +62,8 @@ final class Cli {
     addFlags(statusCmd, List.of(status));
     CommandSpec version = CommandSpec.create().name("version");
     addFlags(version, List.of());
+    CommandSpec docs = CommandSpec.create().name("docs");
+    addFlags(docs, Docs.FLAGS);
     CommandSpec envCmd = CommandSpec.create().name("env");
     addFlags(envCmd, List.of());
     CommandSpec help = CommandSpec.create().name("help");
@@ -69,6 +73,7 @@ final class Cli {
         .addSubcommand("status", new CommandLine(statusCmd))
         .addSubcommand("version", new CommandLine(version))
         .addSubcommand("env", new CommandLine(envCmd))
+        .addSubcommand("docs", new CommandLine(docs))
         .addSubcommand("help", new CommandLine(help));
     cl.setOverwrittenOptionsAllowed(true);
     cl.setExpandAtFiles(false);
@@ -103,6 +108,7 @@ final class Cli {
         case "status" -> Command.STATUS;
         case "version" -> Command.VERSION;
         case "env" -> Command.ENV;
+        case "docs" -> Command.DOCS;
         default -> Command.HELP;
       };
     }
@@ -120,7 +126,7 @@ final class Cli {
       collect(leaf, values);
     }
     boolean all = command == Command.PRINT_CONFIG && leaf.hasMatchedOption("--all");
-    List<Flag> leafFlags = command == Command.STATUS ? List.of(status) : flags;
+    List<Flag> leafFlags = command == Command.STATUS ? List.of(status) : command == Command.DOCS ? Docs.FLAGS : flags;
     return new Invocation(command, values, all, helpFor, leafFlags, selection);
   }
 
@@ -172,6 +178,15 @@ final class Cli {
       }
       case STATUS:
         return status(spec, inv, env, out, err);
+      case DOCS: {
+        StorageSelection sel = inv.selection();
+        List<Flag> rootFlags = Configuration.flags(spec, sel, registry, env);
+        for (Path p : Docs.write(spec, rootFlags, Path.of(inv.values().getOrDefault("dir", "./")),
+            inv.values().getOrDefault("format", "md"))) {
+          out.println(p);
+        }
+        return 0;
+      }
       default: {
         Configuration c = Configuration.resolve(inv.flags(), inv.selection(), inv.values(), env, true);
         Launcher l = Launcher.start(spec, c, registry, Clock.systemUTC());
