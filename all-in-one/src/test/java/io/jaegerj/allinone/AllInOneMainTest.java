@@ -39,7 +39,6 @@ class AllInOneMainTest {
         "QUERY_HTTP_SERVER_HOST_PORT"}) {
       env.put(v, "127.0.0.1:" + freePort());
     }
-    env.put("SPAN_STORAGE_TYPE", Binaries.storageType());
     return env;
   }
 
@@ -56,7 +55,7 @@ class AllInOneMainTest {
   }
 
   @Test
-  void start_healthyFast_andMetricsServed() throws Exception {
+  void start_defaultMemoryStorage_healthyFast_andMetricsServed() throws Exception {
     long t0 = System.nanoTime();
     try (JaegerMain.Running r = JaegerMain.start(AllInOneMain.spec(),
         new String[] {"--admin.http.host-port=127.0.0.1:0"}, freePorts())) {
@@ -71,6 +70,13 @@ class AllInOneMainTest {
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.adminPort() + "/metrics")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       assertThat(metrics).contains("jaeger_build_info{").contains("jvm_memory_used_bytes");
+      // no SPAN_STORAGE_TYPE: the all-in-one opened memory storage, whose reader carries the storage metrics
+      assertThat(r.storage().reader().getServices()).isEmpty();
+      String after = http.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.adminPort() + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(after).contains("jaeger_storage_requests_total{kind=\"memory\",operation=\"get_services\","
+          + "result=\"ok\",role=\"primary\"} 1");
     }
   }
 
@@ -85,7 +91,7 @@ class AllInOneMainTest {
   private static String runCli(io.jaegerj.server.BinarySpec spec, String... args) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = JaegerMain.run(spec, args, Map.of("SPAN_STORAGE_TYPE", Binaries.storageType()),
+    int code = JaegerMain.run(spec, args, Map.of("SPAN_STORAGE_TYPE", "memory"),
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
     return out.toString(StandardCharsets.UTF_8);

@@ -4,7 +4,6 @@ package io.jaegerj.allinone;
 import io.jaegerj.collector.CollectorMain;
 import io.jaegerj.query.QueryMain;
 import io.jaegerj.server.BinarySpec;
-import io.jaegerj.storage.StorageRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -16,15 +15,6 @@ final class Binaries {
   /** Golden file key → spec. */
   static Map<String, BinarySpec> all() {
     return Map.of("all-in-one", AllInOneMain.spec(), "collector", CollectorMain.spec(), "query", QueryMain.spec());
-  }
-
-  /**
-   * {@code memory} when its backend is on the class path, else the flagless test backend, so that this module's
-   * tests run on branches built before storage-memory is merged.
-   */
-  static String storageType() {
-    return StorageRegistry.load(Binaries.class.getClassLoader()).types().contains("memory")
-        ? "memory" : NoopStorageProvider.TYPE;
   }
 
   /** The repository root (parent of this module). */

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,7 +38,7 @@ class GoldenFlagsTest {
   void flags_matchJaegerReference(String binary) throws IOException {
     Map<String, String> reference = reference(binary);
     Map<String, String> ours = new TreeMap<>();
-    for (Flag f : JaegerMain.flags(Binaries.all().get(binary), Map.of("SPAN_STORAGE_TYPE", Binaries.storageType()))) {
+    for (Flag f : JaegerMain.flags(Binaries.all().get(binary), Map.of("SPAN_STORAGE_TYPE", "memory"))) {
       ours.put(f.name(), f.defaultValue());
     }
 
@@ -97,6 +98,32 @@ class GoldenFlagsTest {
       }
     }
     assertThat(problems).isEmpty();
+  }
+
+  /** The sub-commands documented by {@code docs --format=yaml} have exactly Jaeger's options. */
+  @ParameterizedTest
+  @ValueSource(strings = {"all-in-one", "collector", "query"})
+  void docs_subCommandOptionsMatchJaegerReference(String binary, @TempDir Path dir) throws IOException {
+    java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream ps = new java.io.PrintStream(sink, true, StandardCharsets.UTF_8);
+    int code = JaegerMain.run(Binaries.all().get(binary), new String[] {"docs", "--format=yaml", "--dir=" + dir},
+        Map.of("SPAN_STORAGE_TYPE", "memory"), ps, ps);
+    assertThat(code).as(sink.toString(StandardCharsets.UTF_8)).isZero();
+    for (String sub : List.of("status", "print-config")) {
+      String file = "jaeger-" + binary + "_" + sub + ".yaml";
+      assertThat(options(dir.resolve(file))).as(file)
+          .isEqualTo(options(Binaries.cliReference().resolve(file)));
+    }
+  }
+
+  private static List<String> options(Path yaml) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (JsonNode o : new YAMLMapper().readTree(yaml.toFile()).get("options")) {
+      out.add(o.get("name").asText() + "|" + (o.has("shorthand") ? o.get("shorthand").asText() : "") + "|"
+          + (o.has("default_value") ? o.get("default_value").asText().trim() : "") + "|"
+          + o.get("usage").asText().trim());
+    }
+    return out;
   }
 
   static Map<String, String> usages(String binary) throws IOException {

@@ -20,10 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-/**
- * A flagless backend ({@code test-noop}) used by these tests only when the real {@code memory} backend is not on the
- * class path (a branch built before storage-memory is merged); see {@link Binaries#storageType}.
- */
+/** A flagless backend ({@code test-noop}): lets a test list the runtime's own flags without any backend's. */
 public final class NoopStorageProvider implements StorageProvider {
   static final String TYPE = "test-noop";
 

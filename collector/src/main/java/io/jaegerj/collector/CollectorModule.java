@@ -7,6 +7,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.jaegerj.collector.agent.AgentReceivers;
 import io.jaegerj.collector.grpc.GrpcServers;
 import io.jaegerj.collector.grpc.Tenancy;
@@ -14,6 +15,7 @@ import io.jaegerj.collector.http.HttpServerConfig;
 import io.jaegerj.collector.http.HttpTenancy;
 import io.jaegerj.collector.http.NettyHttpServer;
 import io.jaegerj.collector.http.ReceiverErrors;
+import io.jaegerj.collector.http.RequestDurations;
 import io.jaegerj.collector.jaeger.JaegerGrpcService;
 import io.jaegerj.collector.jaeger.JaegerHttpHandler;
 import io.jaegerj.collector.otlp.OtlpGrpcService;
@@ -37,6 +39,7 @@ import io.jaegerj.server.tls.ServerTls;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -72,6 +75,22 @@ public final class CollectorModule implements ServerModule {
     return flags;
   }
 
+  /**
+   * Validates {@code SAMPLING_CONFIG_TYPE}: {@code file} (the default) is served; {@code adaptive} is not implemented
+   * yet and is refused rather than silently replaced; anything else is refused as Jaeger does.
+   */
+  @Override
+  public List<Flag> flags(Map<String, String> env) {
+    String type = env.getOrDefault("SAMPLING_CONFIG_TYPE", "");
+    if (!type.isEmpty() && !type.equals("file")) {
+      if (type.equals("adaptive")) {
+        throw new IllegalArgumentException("SAMPLING_CONFIG_TYPE=adaptive is not supported yet (use file)");
+      }
+      throw new IllegalArgumentException("unknown sampling strategy store type " + type);
+    }
+    return flags();
+  }
+
   @Override
   public void start(ServerContext context) throws Exception {
     Settings s = context.settings();
@@ -91,10 +110,10 @@ public final class CollectorModule implements ServerModule {
     List<NettyHttpServer> http = new ArrayList<>();
     try {
       if (s.getBool(CollectorFlags.OTLP_ENABLED)) {
-        OtlpGrpcService otlp = new OtlpGrpcService(pipeline, new ReceiverErrors(context.meters(), "otlp-grpc"),
-            tenancy);
+        ReceiverErrors otlpGrpcErrors = new ReceiverErrors(context.meters(), "otlp-grpc");
+        OtlpGrpcService otlp = new OtlpGrpcService(pipeline, otlpGrpcErrors, tenancy);
         Server otlpGrpc = GrpcServers.start(s, CollectorFlags.OTLP_GRPC, CollectorFlags.OTLP_GRPC,
-            List.of(ServerInterceptors.intercept(otlp.definition(), tenancy.interceptor())));
+            List.of(ServerInterceptors.intercept(otlp.definition(), tenancy.interceptor())), otlpGrpcErrors);
         grpc.add(otlpGrpc);
         register(lifecycle, "OTLP gRPC server", otlpGrpc);
         ReceiverErrors otlpHttpErrors = new ReceiverErrors(context.meters(), "otlp-http");
@@ -111,14 +130,16 @@ public final class CollectorModule implements ServerModule {
       health.setStatus("", ServingStatus.SERVING);
       health.setStatus(CollectorServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
       health.setStatus(SamplingManagerGrpc.SERVICE_NAME, ServingStatus.SERVING);
-      JaegerGrpcService jaeger = new JaegerGrpcService(pipeline, new ReceiverErrors(context.meters(), "jaeger-grpc"),
-          tenancy);
+      ReceiverErrors jaegerGrpcErrors = new ReceiverErrors(context.meters(), "jaeger-grpc");
+      JaegerGrpcService jaeger = new JaegerGrpcService(pipeline, jaegerGrpcErrors, tenancy);
       List<ServerServiceDefinition> services = List.of(
           ServerInterceptors.intercept(jaeger.definition(), tenancy.interceptor()),
           new SamplingGrpcService(sampling).bindService(),
           health.getHealthService().bindService(),
-          ProtoReflectionService.newInstance().bindService());
-      Server jaegerGrpc = GrpcServers.start(s, CollectorFlags.GRPC_SERVER, CollectorFlags.GRPC_TLS, services);
+          ProtoReflectionServiceV1.newInstance().bindService(),
+          reflectionV1Alpha());
+      Server jaegerGrpc = GrpcServers.start(s, CollectorFlags.GRPC_SERVER, CollectorFlags.GRPC_TLS, services,
+          jaegerGrpcErrors);
       grpc.add(jaegerGrpc);
       lifecycle.onShutdown(Lifecycle.Phase.STOP_ACCEPTING, "gRPC health", health::enterTerminalState);
       register(lifecycle, "Jaeger gRPC server", jaegerGrpc);
@@ -127,7 +148,8 @@ public final class CollectorModule implements ServerModule {
       NettyHttpServer jaegerHttp = NettyHttpServer.start(
           httpConfig(s, "jaeger-http", CollectorFlags.HTTP_SERVER, CollectorFlags.HTTP_TLS, false,
               OtlpHttpHandler.MAX_BODY_BYTES),
-          new JaegerHttpHandler(pipeline, samplingHttp, jaegerHttpErrors), jaegerHttpErrors);
+          new JaegerHttpHandler(pipeline, samplingHttp, jaegerHttpErrors,
+              new RequestDurations(context.meters())), jaegerHttpErrors);
       http.add(jaegerHttp);
       lifecycle.onShutdown(Lifecycle.Phase.STOP_ACCEPTING, "Jaeger HTTP server", jaegerHttp::close);
 
@@ -157,6 +179,12 @@ public final class CollectorModule implements ServerModule {
 
   Started started() {
     return started;
+  }
+
+  /** grpc-go registers both reflection versions; grpcurl and older tools use v1alpha. */
+  @SuppressWarnings("deprecation")
+  private static ServerServiceDefinition reflectionV1Alpha() {
+    return ProtoReflectionService.newInstance().bindService();
   }
 
   private static void register(Lifecycle lifecycle, String name, Server server) {

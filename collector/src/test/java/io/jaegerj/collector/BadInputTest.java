@@ -191,7 +191,8 @@ class BadInputTest {
     TraceServiceGrpc.newBlockingStub(otlpChannel).export(request("ok", 4, 10));
     collector.awaitTrace(new TraceId(7, 4), 1);
     assertThat(collector.scrape())
-        .contains("jaeger_collector_receiver_errors_total{reason=\"malformed\",receiver=\"otlp-grpc\"} 2.0");
+        .contains("jaeger_collector_receiver_errors_total{reason=\"malformed\",receiver=\"otlp-grpc\"} 2.0")
+        .contains("jaeger_collector_receiver_errors_total{reason=\"too_large\",receiver=\"otlp-grpc\"} 1.0");
   }
 
   @Test

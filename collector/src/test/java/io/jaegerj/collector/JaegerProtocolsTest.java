@@ -101,6 +101,7 @@ class JaegerProtocolsTest {
         KeyValue.string("sampler.type", "const"), KeyValue.bool("sampler.param", true));
     assertThat(c.references()).containsExactly(SpanRef.childOf(id, root.context().getSpanId()));
     assertThat(c.tags()).contains(KeyValue.bool("ok", true));
+    assertThat(c.tags().get(c.tags().size() - 1)).isEqualTo(KeyValue.string("@jaeger@format", "jaeger"));
     assertThat(c.logs()).hasSize(1);
     assertThat(c.logs().get(0).timestampMicros()).isEqualTo(1_700_000_000_000_001L);
     assertThat(c.logs().get(0).fields()).containsExactly(KeyValue.string("event", "cache-miss"));
@@ -134,7 +135,7 @@ class JaegerProtocolsTest {
     assertThat(a.process().serviceName()).isEqualTo("batch-svc");
     assertThat(a.process().tags()).containsExactly(KeyValue.string("dc", "west"), KeyValue.string("ip", "10.0.0.1"),
         KeyValue.string("zone", "z9"));
-    assertThat(a.tags()).containsExactly(KeyValue.float64("f", 2.5));
+    assertThat(a.tags()).containsExactly(KeyValue.float64("f", 2.5), KeyValue.string("@jaeger@format", "proto"));
     assertThat(byId(t, 2).process().serviceName()).isEqualTo("own-process");
     assertThat(byId(t, 2).references()).containsExactly(SpanRef.childOf(id, 1));
     assertThat(collector.scrape()).contains("format=\"proto\",svc=\"batch-svc\",transport=\"grpc\"} 1.0");
@@ -191,7 +192,11 @@ class JaegerProtocolsTest {
         .isEqualTo("{\"strategyType\":1,\"rateLimitingSampling\":{\"maxTracesPerSecond\":5}}");
     assertThat(get(collector.agentHttpPort(), "/nope?service=bar").statusCode()).isEqualTo(404);
     assertThat(collector.scrape()).contains("jaeger_collector_http_server_requests_total{type=\"sampling\"} 6.0")
-        .contains("jaeger_collector_http_server_errors_total{source=\"all\",status=\"4xx\"} 2.0");
+        .contains("jaeger_collector_http_server_errors_total{source=\"all\",status=\"4xx\"} 2.0")
+        .contains("jaeger_collector_http_request_duration_count{method=\"GET\",path=\"/api/sampling\",status=\"400\"}"
+            + " 2\n")
+        .contains("jaeger_collector_http_request_duration_bucket{method=\"GET\",path=\"/api/sampling\",status=\"200\","
+            + "le=\"0.005\"}");
   }
 
   private HttpResponse<String> get(int port, String path) throws Exception {

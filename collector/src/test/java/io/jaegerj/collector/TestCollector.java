@@ -65,6 +65,9 @@ final class TestCollector implements AutoCloseable {
     o.put("collector.http-server.host-port", "127.0.0.1:0");
     o.put("agent.http-server.host-port", "127.0.0.1:0");
     o.put("collector.zipkin.host-port", "");
+    for (String udp : new String[] {"jaeger-compact", "jaeger-binary", "zipkin-compact"}) {
+      o.put("processor." + udp + ".server-host-port", "");
+    }
     o.putAll(overrides);
     Settings settings = Settings.defaults(flags, o);
     Lifecycle lifecycle = (phase, name, step) -> steps.computeIfAbsent(phase, p -> new ArrayList<>()).add(step);

@@ -11,6 +11,7 @@ import java.net.HttpURLConnection;
 import java.net.Proxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,6 +33,7 @@ final class Cli {
     HELP,
     VERSION,
     ENV,
+    DOCS,
     PRINT_CONFIG,
     STATUS
   }
@@ -60,6 +62,8 @@ final class Cli {
     addFlags(statusCmd, List.of(status));
     CommandSpec version = CommandSpec.create().name("version");
     addFlags(version, List.of());
+    CommandSpec docs = CommandSpec.create().name("docs");
+    addFlags(docs, Docs.FLAGS);
     CommandSpec envCmd = CommandSpec.create().name("env");
     addFlags(envCmd, List.of());
     CommandSpec help = CommandSpec.create().name("help");
@@ -69,6 +73,7 @@ final class Cli {
         .addSubcommand("status", new CommandLine(statusCmd))
         .addSubcommand("version", new CommandLine(version))
         .addSubcommand("env", new CommandLine(envCmd))
+        .addSubcommand("docs", new CommandLine(docs))
         .addSubcommand("help", new CommandLine(help));
     cl.setOverwrittenOptionsAllowed(true);
     cl.setExpandAtFiles(false);
@@ -103,6 +108,7 @@ final class Cli {
         case "status" -> Command.STATUS;
         case "version" -> Command.VERSION;
         case "env" -> Command.ENV;
+        case "docs" -> Command.DOCS;
         default -> Command.HELP;
       };
     }
@@ -113,8 +119,19 @@ final class Cli {
     } else if ("help".equals(sub)) {
       helpFor = leaf.matchedPositionals().isEmpty() ? "" : String.valueOf(leaf.matchedPositionals().get(0).getValue());
     }
+    // Flags may come before the sub-command (root) or after it (leaf); the leaf's win.
     Map<String, String> values = new HashMap<>();
-    for (OptionSpec o : leaf.matchedOptions()) {
+    collect(pr, values);
+    if (leaf != pr) {
+      collect(leaf, values);
+    }
+    boolean all = command == Command.PRINT_CONFIG && leaf.hasMatchedOption("--all");
+    List<Flag> leafFlags = command == Command.STATUS ? List.of(status) : command == Command.DOCS ? Docs.FLAGS : flags;
+    return new Invocation(command, values, all, helpFor, leafFlags, selection);
+  }
+
+  private static void collect(ParseResult result, Map<String, String> values) {
+    for (OptionSpec o : result.matchedOptions()) {
       String name = o.longestName().substring(2);
       if (name.equals("help") || name.equals("all")) {
         continue;
@@ -122,9 +139,6 @@ final class Cli {
       Object v = o.getValue();
       values.put(name, v == null ? "" : String.valueOf(v));
     }
-    boolean all = command == Command.PRINT_CONFIG && leaf.hasMatchedOption("--all");
-    List<Flag> leafFlags = command == Command.STATUS ? List.of(status) : flags;
-    return new Invocation(command, values, all, helpFor, leafFlags, selection);
   }
 
   private static void addFlags(CommandSpec cmd, List<Flag> flags) {
@@ -164,6 +178,15 @@ final class Cli {
       }
       case STATUS:
         return status(spec, inv, env, out, err);
+      case DOCS: {
+        StorageSelection sel = inv.selection();
+        List<Flag> rootFlags = Configuration.flags(spec, sel, registry, env);
+        for (Path p : Docs.write(spec, rootFlags, Path.of(inv.values().getOrDefault("dir", "./")),
+            inv.values().getOrDefault("format", "md"))) {
+          out.println(p);
+        }
+        return 0;
+      }
       default: {
         Configuration c = Configuration.resolve(inv.flags(), inv.selection(), inv.values(), env, true);
         Launcher l = Launcher.start(spec, c, registry, Clock.systemUTC());

@@ -8,6 +8,7 @@ import java.util.List;
 /** Cobra-style help, env and print-config texts. */
 final class HelpText {
   static final String[][] COMMANDS = {
+    {"docs", "Generates documentation"},
     {"env", "Help about environment variables."},
     {"help", "Help about any command"},
     {"print-config", "Print names and values of configuration options"},

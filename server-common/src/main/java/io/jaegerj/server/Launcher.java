@@ -66,8 +66,15 @@ final class Launcher implements JaegerMain.Running {
     LOG.info("application version: git-commit={}, git-version={}, build-date={}", build.gitCommit(),
         build.gitVersion(), build.buildDate());
     boolean prometheus = s.getString(CommonFlags.METRICS_BACKEND).equals("prometheus");
-    MeterRegistry meters = prometheus ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)
-        : new CompositeMeterRegistry();
+    MeterRegistry meters;
+    if (prometheus) {
+      PrometheusMeterRegistry p = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      p.config().namingConvention(new JaegerNaming());
+      p.config().meterFilter(JaegerNaming.defaultBuckets());
+      meters = p;
+    } else {
+      meters = new CompositeMeterRegistry();
+    }
     Launcher l = new Launcher(spec, meters, clock);
     try {
       l.startAll(config, registry, clock);

@@ -3,6 +3,7 @@ package io.jaegerj.server;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
@@ -16,11 +17,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Configures logback from {@code log-level} and {@code log-encoding}, writing to stderr as Jaeger's zap logger does:
- * {@code json} is one object per line ({@code level}, {@code ts}, {@code logger}, {@code msg}, and {@code error} and
- * {@code stacktrace} for exceptions); {@code console} is a tab-separated line.
+ * {@code json} is one object per line ({@code level}, {@code ts} in epoch seconds like zap's, {@code logger},
+ * {@code msg}, and {@code error} and {@code stacktrace} for exceptions); {@code console} is a tab-separated line.
  */
 final class Logging {
   private Logging() {}
@@ -31,6 +33,17 @@ final class Logging {
       return; // another SLF4J backend was chosen by the embedding application; leave it alone
     }
     ctx.reset();
+    // java.util.logging (gRPC) goes through SLF4J; the propagator keeps JUL levels in step so that disabled
+    // records are dropped before the bridge.
+    if (!SLF4JBridgeHandler.isInstalled()) {
+      SLF4JBridgeHandler.removeHandlersForRootLogger();
+      SLF4JBridgeHandler.install();
+    }
+    LevelChangePropagator propagator = new LevelChangePropagator();
+    propagator.setContext(ctx);
+    propagator.setResetJUL(true);
+    propagator.start();
+    ctx.addListener(propagator);
     LayoutBase<ILoggingEvent> layout = "console".equals(encoding) ? new ConsoleLayout() : new JsonLayout();
     layout.setContext(ctx);
     layout.start();
@@ -75,10 +88,9 @@ final class Logging {
     @Override
     public String doLayout(ILoggingEvent e) {
       StringBuilder b = new StringBuilder(256);
-      b.append("{\"level\":\"").append(levelName(e.getLevel())).append("\",\"ts\":\"")
-          .append(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
-              Instant.ofEpochMilli(e.getTimeStamp()).atOffset(ZoneOffset.UTC)))
-          .append("\",\"logger\":");
+      b.append("{\"level\":\"").append(levelName(e.getLevel())).append("\",\"ts\":");
+      epochSeconds(b, e.getInstant() != null ? e.getInstant() : Instant.ofEpochMilli(e.getTimeStamp()));
+      b.append(",\"logger\":");
       quote(b, e.getLoggerName());
       b.append(",\"msg\":");
       quote(b, e.getFormattedMessage());
@@ -92,6 +104,16 @@ final class Logging {
       b.append('}').append(CoreConstants.LINE_SEPARATOR);
       return b.toString();
     }
+  }
+
+  /** Seconds since the epoch with a fraction, as zap's production encoder writes {@code ts}. */
+  static void epochSeconds(StringBuilder b, Instant t) {
+    b.append(t.getEpochSecond()).append('.');
+    String frac = Integer.toString(t.getNano() / 1000);
+    for (int i = frac.length(); i < 6; i++) {
+      b.append('0');
+    }
+    b.append(frac);
   }
 
   static final class ConsoleLayout extends LayoutBase<ILoggingEvent> {

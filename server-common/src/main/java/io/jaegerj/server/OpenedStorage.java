@@ -11,11 +11,13 @@ import io.jaegerj.storage.SpanWriter;
 import io.jaegerj.storage.StorageContext;
 import io.jaegerj.storage.StorageFactory;
 import io.jaegerj.storage.StorageRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,10 +27,16 @@ final class OpenedStorage implements Storage {
 
   private final StorageSelection selection;
   private final Map<String, StorageFactory> factories;
-  private final SpanWriter writer;
+  /** Backends whose readers Jaeger wraps in the storage metrics (the others publish their own). */
+  static final Set<String> METERED_KINDS = Set.of("memory", "badger", "grpc");
 
-  private OpenedStorage(StorageSelection selection, Map<String, StorageFactory> factories) {
+  private final SpanWriter writer;
+  private final MeterRegistry meters;
+  private volatile SpanReader reader;
+
+  private OpenedStorage(StorageSelection selection, Map<String, StorageFactory> factories, MeterRegistry meters) {
     this.selection = selection;
+    this.meters = meters;
     this.factories = factories;
     List<SpanWriter> writers = new ArrayList<>();
     for (String t : selection.spanTypes()) {
@@ -46,7 +54,7 @@ final class OpenedStorage implements Storage {
         LOG.info("Opening span storage {}", type);
         opened.put(type, registry.provider(type).open(type, settings, context));
       }
-      return new OpenedStorage(selection, opened);
+      return new OpenedStorage(selection, opened, context.meters());
     } catch (Exception | Error e) {
       closeAll(opened);
       throw e;
@@ -64,7 +72,18 @@ final class OpenedStorage implements Storage {
 
   @Override
   public SpanReader reader() {
-    return primary().spanReader();
+    SpanReader r = reader;
+    if (r == null) {
+      synchronized (this) {
+        if (reader == null) {
+          String type = selection.spanTypes().get(0);
+          SpanReader raw = primary().spanReader();
+          reader = METERED_KINDS.contains(type) ? new MeteredSpanReader(raw, meters, type, "primary") : raw;
+        }
+        r = reader;
+      }
+    }
+    return r;
   }
 
   @Override
@@ -89,13 +108,6 @@ final class OpenedStorage implements Storage {
       }
     }
     return Optional.empty();
-  }
-
-  /** Health of every backend; throws the first failure. */
-  void check() throws Exception {
-    for (StorageFactory f : factories.values()) {
-      f.check();
-    }
   }
 
   @Override

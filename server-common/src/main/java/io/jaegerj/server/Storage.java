@@ -12,6 +12,9 @@ import java.util.Optional;
  * The storage a binary opened from {@code SPAN_STORAGE_TYPE}: every listed backend is written, the first is read
  * and archived, dependencies come from {@code DEPENDENCY_STORAGE_TYPE} (default: the first).
  *
+ * <p>The reader of {@code memory}, {@code badger} and {@code grpc} is wrapped in Jaeger's
+ * {@code jaeger_storage_requests_total/latency/responses} metrics ({@code kind}, {@code role=primary}).
+ *
  * <p>{@link #reader()} and {@link #dependencyReader()} throw {@link UnsupportedOperationException} for write-only
  * backends (kafka), which binaries that read reject at start.
  */

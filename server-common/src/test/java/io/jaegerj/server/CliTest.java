@@ -114,6 +114,8 @@ class CliTest {
         .doesNotContain("admin.http.tls.cert");
     assertThat(r.out().indexOf("| admin.http.host-port")).isLessThan(r.out().indexOf("| log-level"));
     assertThat(CliRunner.run(Map.of(), "print-config", "--all").out()).contains("| admin.http.tls.cert ");
+    assertThat(CliRunner.run(Map.of(), "--log-level=warn", "print-config").out())
+        .containsPattern("\\| log-level +warn +user-assigned \\|");
   }
 
   @Test
@@ -190,5 +192,24 @@ class CliTest {
     assertFails(CliRunner.run(spec, Map.of(), "--prometheus.server-url=x"), "unknown flag: --prometheus.server-url");
     assertFails(CliRunner.run(spec, Map.of("METRICS_STORAGE_TYPE", "graphite"), "help"),
         "unknown metrics type \"graphite\"");
+  }
+
+  @Test
+  void docs_writesOneFilePerCommand() throws Exception {
+    CliRunner r = CliRunner.run(Map.of(), "docs", "--format=yaml", "--dir=" + dir);
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(Files.list(dir).map(p -> p.getFileName().toString()).sorted().toList()).containsExactly(
+        "jaeger-test.yaml", "jaeger-test_docs.yaml", "jaeger-test_env.yaml", "jaeger-test_print-config.yaml",
+        "jaeger-test_status.yaml", "jaeger-test_version.yaml");
+    JsonNode root = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(
+        dir.resolve("jaeger-test.yaml").toFile());
+    assertThat(root.get("name").asText()).isEqualTo("jaeger-test");
+    JsonNode first = root.get("options").get(0);
+    assertThat(first.get("name").asText()).isEqualTo("admin.http.host-port");
+    assertThat(first.get("default_value").asText()).isEqualTo(":14269");
+    assertThat(CliRunner.run(Map.of(), "docs", "--dir=" + dir.resolve("md")).exitCode()).isZero();
+    assertThat(Files.readString(dir.resolve("md").resolve("jaeger-test.md"))).contains("## jaeger-test")
+        .contains("--test-a.timeout duration");
+    assertFails(CliRunner.run(Map.of(), "docs", "--format=man"), "unsupported format");
   }
 }

@@ -115,6 +115,7 @@ class JaegerMainTest {
           .contains("process_cpu_usage")
           .contains("jvm_threads_live_threads")
           .contains("jaeger_test_module_events_total 1.0")
+          .contains("jaeger_test_module_latency_bucket{le=\"0.005\"} 1")
           .containsPattern("jaeger_test_build_info\\{build_date=\"[^\"]*\",revision=\"[^\"]*\",version=\"v1\\.74\\.0");
       assertThat(r.meters().find("jaeger_test_module_events").counter()).isNotNull();
 
@@ -231,8 +232,10 @@ class JaegerMainTest {
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try {
-      JaegerMain.start(spec(new RecordingModule(new CountDownLatch(0))),
-          new String[] {"--admin.http.host-port=127.0.0.1:0", "--log-level=debug"}, Map.of()).close();
+      JaegerMain.Running r = JaegerMain.start(spec(new RecordingModule(new CountDownLatch(0))),
+          new String[] {"--admin.http.host-port=127.0.0.1:0", "--log-level=debug"}, Map.of());
+      java.util.logging.Logger.getLogger("io.grpc.test").info("hello from jul");
+      r.close();
     } finally {
       System.setErr(original);
     }
@@ -243,10 +246,13 @@ class JaegerMainTest {
     for (String line : lines) {
       JsonNode n = JSON.readTree(line);
       assertThat(n.has("level") && n.has("ts") && n.has("logger") && n.has("msg")).as(line).isTrue();
+      assertThat(n.get("ts").isNumber()).as(line).isTrue();
+      assertThat(Math.abs(n.get("ts").asDouble() - System.currentTimeMillis() / 1000.0)).isLessThan(600);
       sawServer |= n.get("msg").asText().startsWith("Starting HTTP server");
       sawDebug |= n.get("level").asText().equals("debug");
     }
     assertThat(sawServer).isTrue();
+    assertThat(lines).anyMatch(l -> l.contains("\"logger\":\"io.grpc.test\"") && l.contains("hello from jul"));
     assertThat(sawDebug).isTrue();
   }
 

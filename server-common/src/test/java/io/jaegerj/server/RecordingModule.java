@@ -35,6 +35,7 @@ final class RecordingModule implements ServerModule {
       throw new IllegalStateException("start gate never opened");
     }
     ctx.meters().counter("jaeger_test_module_events").increment();
+    ctx.meters().timer("jaeger_test_module_latency").record(java.time.Duration.ofMillis(3));
     ctx.lifecycle().onShutdown(Lifecycle.Phase.CLOSE, "module-close", () -> events.add("close"));
     ctx.lifecycle().onShutdown(Lifecycle.Phase.DRAIN, "module-drain", () -> {
       events.add("drain");

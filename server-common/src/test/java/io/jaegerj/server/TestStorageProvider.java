@@ -55,7 +55,7 @@ public final class TestStorageProvider implements StorageProvider {
     return o;
   }
 
-  static final class Opened implements StorageFactory, SpanWriter, SpanReader, DependencyReader {
+  static class Opened implements StorageFactory, SpanWriter, SpanReader, DependencyReader {
     final String type;
     final Settings settings;
     final AtomicInteger written = new AtomicInteger();

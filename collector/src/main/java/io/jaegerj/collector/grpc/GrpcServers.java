@@ -4,11 +4,14 @@ package io.jaegerj.collector.grpc;
 import com.google.protobuf.Any;
 import com.google.rpc.RetryInfo;
 import io.grpc.BindableService;
+import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.ServerStreamTracer;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.StatusProto;
+import io.jaegerj.collector.http.ReceiverErrors;
 import io.jaegerj.config.Settings;
 import io.jaegerj.server.net.HostPort;
 import io.jaegerj.server.net.NettyTransport;
@@ -47,6 +50,15 @@ public final class GrpcServers {
    */
   public static Server start(Settings settings, String prefix, String tlsPrefix, List<ServerServiceDefinition> services)
       throws IOException {
+    return start(settings, prefix, tlsPrefix, services, null);
+  }
+
+  /**
+   * As {@link #start(Settings, String, String, List)}, counting messages that the gRPC runtime refuses as too large
+   * (they never reach a handler) as {@code too_large} in {@code errors}.
+   */
+  public static Server start(Settings settings, String prefix, String tlsPrefix, List<ServerServiceDefinition> services,
+      ReceiverErrors errors) throws IOException {
     String flag = prefix + ".host-port";
     HostPort address = HostPort.parse(flag, settings.getString(flag));
     NettyTransport transport = NettyTransport.shared();
@@ -55,6 +67,7 @@ public final class GrpcServers {
         .workerEventLoopGroup(transport.workers())
         .channelType(transport.serverChannelClass())
         .directExecutor()
+        .decompressorRegistry(ExtraCodecs.registry())
         .maxInboundMessageSize(maxMessageBytes(settings.getLong(prefix + ".max-message-size")));
     Duration age = settings.getDuration(prefix + ".max-connection-age");
     if (!age.isZero()) {
@@ -65,6 +78,22 @@ public final class GrpcServers {
       b.maxConnectionAgeGrace(grace.toNanos(), TimeUnit.NANOSECONDS);
     }
     ServerTls.serverContext(settings, tlsPrefix, true).ifPresent(b::sslContext);
+    if (errors != null) {
+      b.addStreamTracerFactory(new ServerStreamTracer.Factory() {
+        @Override
+        public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
+          return new ServerStreamTracer() {
+            @Override
+            public void streamClosed(io.grpc.Status status) {
+              if (status.getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED && status.getDescription() != null
+                  && status.getDescription().contains("exceeds maximum")) {
+                errors.count("too_large");
+              }
+            }
+          };
+        }
+      });
+    }
     for (ServerServiceDefinition s : services) {
       b.addService(s);
     }

@@ -21,8 +21,23 @@ public final class ParseFailures {
 
   private ParseFailures() {}
 
+  /** Parses a whole message from bytes. */
+  @FunctionalInterface
+  public interface BytesParser<T> {
+    T parse(byte[] bytes) throws java.io.IOException;
+  }
+
   public static <T extends Message> MethodDescriptor.Marshaller<T> marshaller(T defaultInstance,
       ReceiverErrors errors) {
+    return marshaller(defaultInstance, errors, null);
+  }
+
+  /**
+   * As {@link #marshaller(Message, ReceiverErrors)}, parsing the whole message with {@code custom} when given (for
+   * decoders that need the raw bytes, such as the lenient UTF-8 fallback of OTLP).
+   */
+  public static <T extends Message> MethodDescriptor.Marshaller<T> marshaller(T defaultInstance,
+      ReceiverErrors errors, BytesParser<T> custom) {
     MethodDescriptor.Marshaller<T> proto = ProtoUtils.marshaller(defaultInstance);
     return new MethodDescriptor.Marshaller<>() {
       @Override
@@ -34,6 +49,13 @@ public final class ParseFailures {
       @SuppressWarnings("unchecked")
       public T parse(InputStream stream) {
         try {
+          if (custom != null) {
+            try {
+              return custom.parse(stream.readAllBytes());
+            } catch (java.io.IOException e) {
+              throw new IllegalStateException(e);
+            }
+          }
           return proto.parse(stream);
         } catch (RuntimeException e) {
           errors.count("malformed");

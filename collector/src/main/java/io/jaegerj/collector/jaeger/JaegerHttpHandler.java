@@ -4,6 +4,7 @@ package io.jaegerj.collector.jaeger;
 import io.jaegerj.collector.http.HttpHandler;
 import io.jaegerj.collector.http.HttpResponses;
 import io.jaegerj.collector.http.ReceiverErrors;
+import io.jaegerj.collector.http.RequestDurations;
 import io.jaegerj.collector.pipeline.SpanConsumer;
 import io.jaegerj.collector.sampling.SamplingHttp;
 import io.jaegerj.collector.thrift.JaegerThriftDecoder;
@@ -34,18 +35,28 @@ public final class JaegerHttpHandler implements HttpHandler {
   private final SpanConsumer consumer;
   private final SamplingHttp sampling;
   private final ReceiverErrors errors;
+  private final RequestDurations durations;
 
-  public JaegerHttpHandler(SpanConsumer consumer, SamplingHttp sampling, ReceiverErrors errors) {
+  public JaegerHttpHandler(SpanConsumer consumer, SamplingHttp sampling, ReceiverErrors errors,
+      RequestDurations durations) {
     this.consumer = consumer;
     this.sampling = sampling;
     this.errors = errors;
+    this.durations = durations;
   }
 
   @Override
   public FullHttpResponse handle(FullHttpRequest req, ByteBufAllocator alloc) {
+    long start = System.nanoTime();
     String uri = req.uri();
     int q = uri.indexOf('?');
     String path = q < 0 ? uri : uri.substring(0, q);
+    FullHttpResponse r = route(req, alloc, path);
+    durations.record(req.method().name(), path, r.status().code(), System.nanoTime() - start);
+    return r;
+  }
+
+  private FullHttpResponse route(FullHttpRequest req, ByteBufAllocator alloc, String path) {
     if (path.equals("/api/traces")) {
       if (!req.method().equals(HttpMethod.POST)) {
         errors.count("method_not_allowed");

@@ -43,7 +43,7 @@ public final class OtlpGrpcService {
   /** The service with a request marshaller that counts undecodable messages. */
   public ServerServiceDefinition definition() {
     MethodDescriptor.Marshaller<ExportTraceServiceRequest> counting =
-        ParseFailures.marshaller(ExportTraceServiceRequest.getDefaultInstance(), errors);
+        ParseFailures.marshaller(ExportTraceServiceRequest.getDefaultInstance(), errors, OtlpUtf8::parse);
     MethodDescriptor<ExportTraceServiceRequest, ExportTraceServiceResponse> method =
         TraceServiceGrpc.getExportMethod().toBuilder(counting,
             ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance())).build();

@@ -21,7 +21,6 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -95,7 +94,7 @@ public final class OtlpHttpHandler implements HttpHandler {
     }
     List<Span> spans;
     try {
-      spans = json ? OtlpJson.decode(body) : OtlpToModel.toModel(ExportTraceServiceRequest.parseFrom(body));
+      spans = json ? OtlpJson.decode(body) : OtlpToModel.toModel(OtlpUtf8.parse(body));
     } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
       errors.count("malformed");
       LOG.debug("Malformed OTLP/HTTP request", e);

@@ -18,6 +18,7 @@ import java.util.List;
 final class Sanitizer {
   static final String EMPTY_SERVICE_NAME = "empty-service-name";
   static final String INVALID_DURATION_TAG = "InvalidNegativeDuration";
+  static final String FORMAT_TAG = "@jaeger@format";
   private static final byte[] INVALID_DURATION_MESSAGE =
       "Duration can't be negative, so it is changed to default value".getBytes(StandardCharsets.UTF_8);
 
@@ -36,14 +37,19 @@ final class Sanitizer {
    * Returns the span itself when nothing changes.
    *
    * @param jaegerPath true for spans of Jaeger's own protocols (v1 path semantics), false for OTLP and Zipkin HTTP
+   * @param formatTag the value of the {@code @jaeger@format} tag Jaeger's own protocols add, or null
    */
-  Span sanitize(Span span, boolean jaegerPath) {
+  Span sanitize(Span span, boolean jaegerPath, String formatTag) {
     Process process = process(span.process(), jaegerPath);
     boolean badDuration = jaegerPath && span.durationMicros() <= 0;
-    if (process == span.process() && !badDuration) {
+    if (process == span.process() && !badDuration && formatTag == null) {
       return span;
     }
     Span.Builder b = span.toBuilder().process(process);
+    if (formatTag != null) {
+      // Added on receipt in Jaeger, so before the sanitizers' tags.
+      b.addTag(KeyValue.string(FORMAT_TAG, formatTag));
+    }
     if (badDuration) {
       b.durationMicros(0).addTag(KeyValue.binary(INVALID_DURATION_TAG, INVALID_DURATION_MESSAGE));
     }

@@ -199,9 +199,10 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
     metrics.inQueueLatency.record((start - item.enqueuedNanos()) / 1e9);
     List<Span> in = item.spans();
     boolean jaegerPath = isJaegerPath(item.format(), item.transport());
+    String formatTag = formatTag(item.format(), item.transport());
     List<Span> out = new ArrayList<>(in.size());
     for (int i = 0, n = in.size(); i < n; i++) {
-      Span s = sanitizer.sanitize(in.get(i), jaegerPath);
+      Span s = sanitizer.sanitize(in.get(i), jaegerPath, formatTag);
       if (downsampler.enabled()) {
         if (!downsampler.keep(s.traceId())) {
           metrics.downsamplingDropped.increment();
@@ -252,6 +253,17 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
   private static boolean isJaegerPath(Format format, Transport transport) {
     return format == Format.JAEGER || format == Format.PROTO
         || (format == Format.ZIPKIN && transport == Transport.UDP);
+  }
+
+  /**
+   * The {@code @jaeger@format} tag of Jaeger's own protocols: {@code jaeger} on 14268, {@code proto} on 14250 and for
+   * the legacy agent's UDP ports (the agent forwarded to 14250); none for OTLP and Zipkin over HTTP.
+   */
+  private static String formatTag(Format format, Transport transport) {
+    if (transport == Transport.UDP || format == Format.PROTO) {
+      return "proto";
+    }
+    return format == Format.JAEGER ? "jaeger" : null;
   }
 
   private static boolean countsReceived(Format format, Transport transport) {

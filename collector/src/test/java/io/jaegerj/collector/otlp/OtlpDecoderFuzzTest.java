@@ -24,7 +24,7 @@ class OtlpDecoderFuzzTest {
 
   static void decodeProto(byte[] data) {
     try {
-      OtlpToModel.toModel(ExportTraceServiceRequest.parseFrom(data));
+      OtlpToModel.toModel(OtlpUtf8.parse(data));
     } catch (InvalidProtocolBufferException | IllegalArgumentException expected) {
       // declared failures
     }

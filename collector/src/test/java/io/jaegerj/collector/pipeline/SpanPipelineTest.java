@@ -134,6 +134,8 @@ class SpanPipelineTest {
     assertThat(new String(tag.binaryValue(), java.nio.charset.StandardCharsets.UTF_8))
         .isEqualTo("Duration can't be negative, so it is changed to default value");
     assertThat(byId(2).durationMicros()).isZero();
+    assertThat(a.tags()).extracting(KeyValue::key).containsExactly("@jaeger@format", "InvalidNegativeDuration");
+    assertThat(a.tag("@jaeger@format").stringValue()).isEqualTo("jaeger");
     assertThat(registry.get("jaeger_collector_spans_received").tags("svc", "__unknown").counter().count())
         .isEqualTo(1);
   }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.server.net;
 
+import io.jaegerj.config.Settings;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 
@@ -32,6 +33,11 @@ public record HostPort(String host, int port) {
       throw new IllegalArgumentException("invalid value \"" + value + "\" for flag --" + flag + ": " + why);
     }
     return (HostPort) r;
+  }
+
+  /** The value of a host:port flag from resolved settings, e.g. {@code from(settings, "collector.grpc-server.host-port")}. */
+  public static HostPort from(Settings settings, String flag) {
+    return parse(flag, settings.getString(flag));
   }
 
   /** Why {@code value} is not a valid host:port, or {@code null} when it is. */

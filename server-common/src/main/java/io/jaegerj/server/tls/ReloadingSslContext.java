@@ -90,6 +90,7 @@ final class ReloadingSslContext extends SslContext {
   }
 
   @Override
+  @SuppressWarnings("deprecation") // part of SslContext's abstract contract
   public ApplicationProtocolNegotiator applicationProtocolNegotiator() {
     return current.applicationProtocolNegotiator();
   }

@@ -49,4 +49,12 @@ class HostPortTest {
     assertThatThrownBy(() -> HostPort.parse("x", "::1:80")).hasMessageContaining("too many colons");
     assertThatThrownBy(() -> HostPort.parse("x", "[::1]")).hasMessageContaining("missing port");
   }
+
+  @Test
+  void from_settings() {
+    var s = new io.jaegerj.config.Settings(java.util.Map.of("a.host-port", "127.0.0.1:9"));
+    assertThat(HostPort.from(s, "a.host-port")).isEqualTo(new HostPort("127.0.0.1", 9));
+    assertThat(HostPort.problem("1:2:3")).isEqualTo("too many colons in address");
+    assertThat(HostPort.problem(":80")).isNull();
+  }
 }
