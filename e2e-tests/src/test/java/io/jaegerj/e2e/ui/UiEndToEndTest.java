@@ -252,6 +252,31 @@ final class UiEndToEndTest {
   }
 
   @Test
+  void upload_convertsOtlpJsonThroughTheServerAndOpensTheTrace() throws Exception {
+    String traceId = "5b8efff798038103d269b633813fc60c";
+    long start = System.currentTimeMillis() * 1_000_000L;
+    String otlp = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"uploaded-svc\"}}]},"
+        + "\"scopeSpans\":[{\"spans\":[{\"traceId\":\"" + traceId + "\",\"spanId\":\"eee19b7ec3c1b174\",\"name\":\"uploaded-op\","
+        + "\"kind\":2,\"startTimeUnixNano\":\"" + start + "\",\"endTimeUnixNano\":\"" + (start + 5_000_000L) + "\","
+        + "\"attributes\":[{\"key\":\"upload.check\",\"value\":{\"stringValue\":\"yes\"}}]}]}]}]}";
+    Path file = Files.createTempFile("ui-upload-otlp", ".json");
+    Files.writeString(file, otlp, StandardCharsets.UTF_8);
+    try {
+      browser.get(url("search"));
+      browser.await(By.id("tab-upload")).click();
+      browser.awaitPresent(By.id("upload-input"));
+      browser.driver.findElement(By.id("upload-input")).sendKeys(file.toAbsolutePath().toString());
+      WebElement link = browser.await(By.cssSelector(".result-item[data-trace-id='" + traceId + "'] .result-link"));
+      assertThat(link.getText()).contains("uploaded-svc: uploaded-op");
+      link.click();
+      browser.awaitPresent(By.cssSelector("#trace-page[data-ready='true']"));
+      assertThat(browser.driver.findElement(By.id("trace-title")).getText()).contains("uploaded-svc: uploaded-op");
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  @Test
   void themeToggle_switchesToDark() {
     openTrace("trace/" + traces.traceA);
     browser.driver.findElement(By.id("theme-toggle")).click();
