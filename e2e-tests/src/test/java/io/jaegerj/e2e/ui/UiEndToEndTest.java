@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -49,6 +50,13 @@ final class UiEndToEndTest {
     server.ingest(traces.bigSpans);
     System.out.println("UI e2e: test traces ingested through the " + server.ingestRoute());
     browser = Browser.open();
+  }
+
+  @AfterEach
+  void noConsoleErrors() {
+    if (browser != null) {
+      assertThat(browser.takeConsoleErrors()).as("errors in the browser console").isEmpty();
+    }
   }
 
   @AfterAll

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -35,6 +36,13 @@ final class UiJsConfigTest {
     Files.writeString(configFile, CONFIG);
     server = AllInOne.start("/", "--query.ui-config=" + configFile.toAbsolutePath());
     browser = Browser.open();
+  }
+
+  @AfterEach
+  void noConsoleErrors() {
+    if (browser != null) {
+      assertThat(browser.takeConsoleErrors()).as("errors in the browser console").isEmpty();
+    }
   }
 
   @AfterAll
