@@ -54,12 +54,20 @@ export function renderSearch(main, q) {
   if (traceIDs.length) {
     runQuery(results, () => api.searchTraces({ traceID: traceIDs }), q, hideGraph);
   } else if (q.get('service')) {
+    // A deep link may carry only a lookback: turn it into the window the server needs.
+    let start = q.get('start') || undefined;
+    let end = q.get('end') || undefined;
+    const lb = q.get('lookback');
+    if (!start && !end && lb && lb !== 'custom' && Number.isFinite(lookbackMicros(lb))) {
+      end = String(Date.now() * 1000);
+      start = String(Number(end) - lookbackMicros(lb));
+    }
     const params = {
       service: q.get('service'),
       operation: q.get('operation') || undefined,
       tags: q.get('tags') || undefined,
-      start: q.get('start') || undefined,
-      end: q.get('end') || undefined,
+      start,
+      end,
       limit: q.get('limit') || 20,
       lookback: q.get('lookback') || undefined,
       minDuration: q.get('minDuration') || undefined,

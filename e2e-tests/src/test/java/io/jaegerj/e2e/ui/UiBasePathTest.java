@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -27,6 +28,13 @@ final class UiBasePathTest {
     traces = new UiTraces(7, System.currentTimeMillis() * 1000);
     server.ingest(traces.spansA);
     browser = Browser.open();
+  }
+
+  @AfterEach
+  void noConsoleErrors() {
+    if (browser != null) {
+      assertThat(browser.takeConsoleErrors()).as("errors in the browser console").isEmpty();
+    }
   }
 
   @AfterAll

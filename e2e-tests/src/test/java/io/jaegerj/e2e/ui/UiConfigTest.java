@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -42,6 +43,13 @@ final class UiConfigTest {
     traces = new UiTraces(11, System.currentTimeMillis() * 1000);
     server.ingest(traces.spansA);
     browser = Browser.open();
+  }
+
+  @AfterEach
+  void noConsoleErrors() {
+    if (browser != null) {
+      assertThat(browser.takeConsoleErrors()).as("errors in the browser console").isEmpty();
+    }
   }
 
   @AfterAll

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -49,6 +50,13 @@ final class UiEndToEndTest {
     server.ingest(traces.bigSpans);
     System.out.println("UI e2e: test traces ingested through the " + server.ingestRoute());
     browser = Browser.open();
+  }
+
+  @AfterEach
+  void noConsoleErrors() {
+    if (browser != null) {
+      assertThat(browser.takeConsoleErrors()).as("errors in the browser console").isEmpty();
+    }
   }
 
   @AfterAll
@@ -246,6 +254,31 @@ final class UiEndToEndTest {
       browser.driver.findElement(By.id("upload-input")).sendKeys(file.toAbsolutePath().toString());
       browser.awaitPresent(By.cssSelector(".result-item[data-trace-id='" + traces.traceA + "']"));
       assertThat(browser.driver.findElement(By.id("results-count")).getText()).isEqualTo("1 Trace");
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  @Test
+  void upload_convertsOtlpJsonThroughTheServerAndOpensTheTrace() throws Exception {
+    String traceId = "5b8efff798038103d269b633813fc60c";
+    long start = System.currentTimeMillis() * 1_000_000L;
+    String otlp = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"uploaded-svc\"}}]},"
+        + "\"scopeSpans\":[{\"spans\":[{\"traceId\":\"" + traceId + "\",\"spanId\":\"eee19b7ec3c1b174\",\"name\":\"uploaded-op\","
+        + "\"kind\":2,\"startTimeUnixNano\":\"" + start + "\",\"endTimeUnixNano\":\"" + (start + 5_000_000L) + "\","
+        + "\"attributes\":[{\"key\":\"upload.check\",\"value\":{\"stringValue\":\"yes\"}}]}]}]}]}";
+    Path file = Files.createTempFile("ui-upload-otlp", ".json");
+    Files.writeString(file, otlp, StandardCharsets.UTF_8);
+    try {
+      browser.get(url("search"));
+      browser.await(By.id("tab-upload")).click();
+      browser.awaitPresent(By.id("upload-input"));
+      browser.driver.findElement(By.id("upload-input")).sendKeys(file.toAbsolutePath().toString());
+      WebElement link = browser.await(By.cssSelector(".result-item[data-trace-id='" + traceId + "'] .result-link"));
+      assertThat(link.getText()).contains("uploaded-svc: uploaded-op");
+      link.click();
+      browser.awaitPresent(By.cssSelector("#trace-page[data-ready='true']"));
+      assertThat(browser.driver.findElement(By.id("trace-title")).getText()).contains("uploaded-svc: uploaded-op");
     } finally {
       Files.deleteIfExists(file);
     }
