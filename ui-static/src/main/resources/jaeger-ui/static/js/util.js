@@ -114,9 +114,13 @@ const colorCache = new Map();
 export function serviceColor(name) {
   let c = colorCache.get(name);
   if (!c) {
-    let hash = 0;
-    for (let i = 0; i < name.length; i++) hash = (hash * 31 + name.charCodeAt(i)) | 0;
-    c = PALETTE[Math.abs(hash) % PALETTE.length];
+    // FNV-1a, then a final mix so short names spread over the palette.
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
+    hash ^= hash >>> 15;
+    hash = Math.imul(hash, 0x2c1b3c6d);
+    hash ^= hash >>> 12;
+    c = PALETTE[(hash >>> 0) % PALETTE.length];
     colorCache.set(name, c);
   }
   return c;

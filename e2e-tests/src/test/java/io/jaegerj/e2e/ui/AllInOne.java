@@ -2,6 +2,7 @@
 package io.jaegerj.e2e.ui;
 
 import io.jaegerj.allinone.AllInOneMain;
+import io.jaegerj.config.Flag;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.TraceId;
 import io.jaegerj.server.JaegerMain;
@@ -17,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * An all-in-one (collector + query, memory storage) started in this JVM on free 127.0.0.1 ports. Test data goes in
@@ -40,27 +40,24 @@ final class AllInOne implements UiServer {
   static AllInOne start(String basePath, String... extraArgs) throws Exception {
     int http = freePort();
     int otlpHttp = freePort();
-    List<String> args = new ArrayList<>(List.of(
-        "--admin.http.host-port=127.0.0.1:" + freePort(),
-        "--collector.grpc-server.host-port=127.0.0.1:" + freePort(),
-        "--collector.http-server.host-port=127.0.0.1:" + freePort(),
-        "--collector.otlp.grpc.host-port=127.0.0.1:" + freePort(),
-        "--collector.otlp.http.host-port=127.0.0.1:" + otlpHttp,
-        "--query.grpc-server.host-port=127.0.0.1:" + freePort(),
-        "--query.http-server.host-port=127.0.0.1:" + http));
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("SPAN_STORAGE_TYPE", "memory");
+    // Every listener the binary declares goes to a free loopback port, so parallel builds cannot collide.
+    List<String> args = new ArrayList<>();
+    for (Flag f : JaegerMain.flags(AllInOneMain.spec(), env)) {
+      if (f.type() != Flag.Type.HOST_PORT || f.defaultValue().isEmpty()) {
+        continue;
+      }
+      int port = f.name().equals("query.http-server.host-port") ? http
+          : f.name().equals("collector.otlp.http.host-port") ? otlpHttp
+          : freePort();
+      args.add("--" + f.name() + "=127.0.0.1:" + port);
+    }
     if (!basePath.equals("/")) {
       args.add("--query.base-path=" + basePath);
     }
     args.addAll(List.of(extraArgs));
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("SPAN_STORAGE_TYPE", "memory");
-    JaegerMain.Running running;
-    try {
-      running = JaegerMain.start(AllInOneMain.spec(), args.toArray(String[]::new), env);
-    } catch (UnsupportedOperationException e) {
-      Assumptions.abort("the all-in-one runtime is not available on this branch yet: " + e.getMessage());
-      throw e;
-    }
+    JaegerMain.Running running = JaegerMain.start(AllInOneMain.spec(), args.toArray(String[]::new), env);
     String base = "http://127.0.0.1:" + http + (basePath.equals("/") ? "/" : basePath + "/");
     AllInOne server = new AllInOne(running, base, otlpHttp);
     try {
