@@ -47,7 +47,7 @@ public final class FanOutSpanWriter implements SpanWriter {
           }
           if (first == null) {
             first = t;
-          } else {
+          } else if (t != first) {
             first.addSuppressed(t);
           }
         }

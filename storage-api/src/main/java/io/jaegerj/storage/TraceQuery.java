@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.storage;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -17,8 +18,9 @@ import java.util.Objects;
  *   <li>{@code durationMinMicros <= duration <= durationMaxMicros} (each bound only if non-zero).
  * </ul>
  *
- * {@code numTraces} caps the number of traces (most recent by start time first); 0 or less means the backend default
- * of 100 in the query service, and is passed on unchanged so that backends can apply their own policy.
+ * {@code numTraces} caps the number of traces: when more match, the most recent are kept, a trace's time being the
+ * start of its earliest span. 0 or less is passed on unchanged so that backends can apply their own policy (the
+ * query service's default is 100; memory storage treats it as "no limit", as Jaeger does).
  */
 public record TraceQuery(
     String serviceName,
@@ -33,29 +35,33 @@ public record TraceQuery(
   public TraceQuery {
     Objects.requireNonNull(serviceName, "serviceName");
     Objects.requireNonNull(operationName, "operationName");
-    tags = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tags));
+    Objects.requireNonNull(tags, "tags");
+    LinkedHashMap<String, String> copy = new LinkedHashMap<>(tags);
+    for (Map.Entry<String, String> e : copy.entrySet()) {
+      Objects.requireNonNull(e.getKey(), "tag key");
+      Objects.requireNonNull(e.getValue(), "tag value");
+    }
+    tags = Collections.unmodifiableMap(copy);
   }
 
   /**
-   * Checks the query the way Jaeger's span readers do.
+   * Checks the query the way Jaeger's span readers do, with their error texts: a service name is required, both
+   * start-time bounds must be set and ordered, and duration bounds (when both are set) must be ordered.
    *
    * @throws IllegalArgumentException naming the first problem
    */
   public void validate() {
-    if (serviceName.isEmpty() && !tags.isEmpty()) {
-      throw new IllegalArgumentException("service name must be set");
-    }
     if (serviceName.isEmpty()) {
-      throw new IllegalArgumentException("service name must be set");
+      throw new IllegalArgumentException("service Name must be set");
     }
     if (startTimeMinMicros == 0 || startTimeMaxMicros == 0) {
-      throw new IllegalArgumentException("start and end time must be set");
+      throw new IllegalArgumentException("start and End Time must be set");
     }
     if (startTimeMaxMicros < startTimeMinMicros) {
-      throw new IllegalArgumentException("min start time is above max");
+      throw new IllegalArgumentException("start Time Minimum is above Maximum");
     }
     if (durationMinMicros != 0 && durationMaxMicros != 0 && durationMaxMicros < durationMinMicros) {
-      throw new IllegalArgumentException("min duration is above max");
+      throw new IllegalArgumentException("duration Minimum is above Maximum");
     }
   }
 

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.jaegerj.storage.memory;
+
+import io.jaegerj.storage.SamplingStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Adaptive-sampling data for a single process: throughput buckets stamped with their insertion time, newest first
+ * and capped at {@code sampling.aggregation-buckets}; only the latest probabilities; a leader lock that is always
+ * granted since nothing else can share this store. Thread-safe (every method synchronizes on the store).
+ */
+final class MemorySamplingStore implements SamplingStore {
+  private record Bucket(long timeMicros, List<Throughput> items) {}
+
+  private final Clock clock;
+  private final int maxBuckets;
+  private final ArrayDeque<Bucket> buckets = new ArrayDeque<>();
+  private Map<String, Map<String, Double>> latestProbabilities = Map.of();
+
+  MemorySamplingStore(Clock clock, int maxBuckets) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    if (maxBuckets <= 0) {
+      throw new IllegalArgumentException("maxBuckets: " + maxBuckets + " (expected: > 0)");
+    }
+    this.maxBuckets = maxBuckets;
+  }
+
+  @Override
+  public synchronized void insertThroughput(List<Throughput> throughput) {
+    List<Throughput> copy = new ArrayList<>(throughput.size());
+    for (Throughput t : throughput) {
+      copy.add(new Throughput(t.service(), t.operation(), t.count(), List.copyOf(t.probabilities())));
+    }
+    buckets.addFirst(new Bucket(nowMicros(), List.copyOf(copy)));
+    while (buckets.size() > maxBuckets) {
+      buckets.removeLast();
+    }
+  }
+
+  @Override
+  public synchronized List<Throughput> getThroughput(long startMicros, long endMicros) {
+    List<Throughput> out = new ArrayList<>();
+    for (Iterator<Bucket> it = buckets.descendingIterator(); it.hasNext(); ) {
+      Bucket b = it.next();
+      if (b.timeMicros() >= startMicros && b.timeMicros() < endMicros) {
+        out.addAll(b.items());
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized void insertProbabilitiesAndQps(
+      String hostname, Map<String, Map<String, Double>> probabilities, Map<String, Map<String, Double>> qps) {
+    Objects.requireNonNull(hostname, "hostname");
+    Map<String, Map<String, Double>> copy = new LinkedHashMap<>();
+    for (Map.Entry<String, Map<String, Double>> e : probabilities.entrySet()) {
+      copy.put(e.getKey(), Map.copyOf(e.getValue()));
+    }
+    latestProbabilities = Map.copyOf(copy);
+  }
+
+  @Override
+  public synchronized Map<String, Map<String, Double>> getLatestProbabilities() {
+    return latestProbabilities;
+  }
+
+  /** Always true: a memory store lives in one process, so that process is the leader. */
+  @Override
+  public boolean acquireLeaderLock(String owner, long ttlMillis) {
+    Objects.requireNonNull(owner, "owner");
+    return true;
+  }
+
+  /** Number of throughput buckets held; for tests. */
+  synchronized int bucketCount() {
+    return buckets.size();
+  }
+
+  private long nowMicros() {
+    Instant now = clock.instant();
+    return Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000);
+  }
+}

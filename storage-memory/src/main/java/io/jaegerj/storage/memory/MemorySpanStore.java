@@ -1,0 +1,489 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.jaegerj.storage.memory;
+
+import io.jaegerj.model.DependencyLink;
+import io.jaegerj.model.Span;
+import io.jaegerj.model.Trace;
+import io.jaegerj.model.TraceId;
+import io.jaegerj.storage.DependencyReader;
+import io.jaegerj.storage.GetTraceQuery;
+import io.jaegerj.storage.Operation;
+import io.jaegerj.storage.OperationQuery;
+import io.jaegerj.storage.Purgeable;
+import io.jaegerj.storage.SpanReader;
+import io.jaegerj.storage.SpanWriter;
+import io.jaegerj.storage.TraceQuery;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The span store behind {@code SPAN_STORAGE_TYPE=memory}.
+ *
+ * <p>Spans are kept encoded by {@link SpanCodec}, grouped per trace in arrival order. Two indexes narrow searches:
+ * service → traces that have a span of that service, and (service, operation) → traces, both in trace arrival
+ * order. A search reads only the candidates of one index list, prunes them by the trace's span start-time range and
+ * then checks the encoded spans; only the traces it returns are decoded.
+ *
+ * <p>With {@code maxTraces > 0} the store holds at most that many traces and evicts the one whose ID arrived first
+ * (appending spans to a trace does not refresh it). Services and operations are never evicted.
+ *
+ * <p>Thread-safe: spans are encoded before the write lock is taken; reads hold the read lock only while they
+ * collect candidates and decode after releasing it (encoded spans are immutable).
+ */
+final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader, Purgeable {
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+  private static final int STRING_TABLE_CAPACITY = 1 << 20;
+  private static final int PROCESS_TABLE_CAPACITY = 1 << 16;
+
+  private final int maxTraces;
+  private final SpanCodec codec = new SpanCodec(STRING_TABLE_CAPACITY, PROCESS_TABLE_CAPACITY);
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+  // Guarded by lock.
+  private final HashMap<TraceId, TraceEntry> traces = new HashMap<>();
+  private final HashMap<String, PostingList> byService = new HashMap<>();
+  private final HashMap<String, PostingList> byOperation = new HashMap<>();
+  private final TraceEntry[] ring;
+  private int ringIndex;
+  private long spanCount;
+
+  /** service → operations; never evicted, so kept outside the lock. */
+  private final ConcurrentHashMap<String, Set<Operation>> operations = new ConcurrentHashMap<>();
+
+  MemorySpanStore(int maxTraces) {
+    this.maxTraces = Math.max(0, maxTraces);
+    this.ring = this.maxTraces > 0 ? new TraceEntry[this.maxTraces] : null;
+  }
+
+  // ------------------------------------------------------------------------------------------------- writing
+
+  @Override
+  public CompletionStage<Void> write(List<Span> spans) {
+    Objects.requireNonNull(spans, "spans");
+    int n = spans.size();
+    byte[][] encoded = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      Span s = Objects.requireNonNull(spans.get(i), "span");
+      encoded[i] = codec.encode(s);
+      String service = s.process().serviceName();
+      operations.computeIfAbsent(service, k -> ConcurrentHashMap.newKeySet())
+          .add(new Operation(s.operationName(), s.spanKind()));
+    }
+    lock.writeLock().lock();
+    try {
+      for (int i = 0; i < n; i++) {
+        Span s = spans.get(i);
+        insert(s, encoded[i]);
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+    return DONE;
+  }
+
+  private void insert(Span s, byte[] bytes) {
+    TraceEntry e = traces.get(s.traceId());
+    if (e == null) {
+      e = new TraceEntry(s.traceId());
+      traces.put(e.id, e);
+      if (ring != null) {
+        ringIndex = (ringIndex + 1) % maxTraces;
+        TraceEntry old = ring[ringIndex];
+        if (old != null) {
+          evict(old);
+        }
+        ring[ringIndex] = e;
+      }
+    }
+    if (!e.add(bytes, s.startTimeMicros())) {
+      return;
+    }
+    spanCount++;
+    String service = s.process().serviceName();
+    PostingList services = byService.computeIfAbsent(service, k -> new PostingList());
+    e.index(services);
+    if (!s.operationName().isEmpty()) {
+      e.index(byOperation.computeIfAbsent(operationKey(service, s.operationName()), k -> new PostingList()));
+    }
+  }
+
+  private void evict(TraceEntry e) {
+    traces.remove(e.id);
+    e.evicted = true;
+    spanCount -= e.count;
+    for (int i = 0; i < e.postingCount; i++) {
+      e.postings[i].onEvicted();
+    }
+    // Index lists may still point at the entry until they are compacted; free its spans now.
+    e.spans = null;
+    e.hashes = null;
+    e.count = 0;
+    e.postings = null;
+    e.postingCount = 0;
+  }
+
+  private static String operationKey(String service, String operation) {
+    return service.length() + ":" + service + operation;
+  }
+
+  @Override
+  public void purge() {
+    lock.writeLock().lock();
+    try {
+      traces.clear();
+      byService.clear();
+      byOperation.clear();
+      if (ring != null) {
+        Arrays.fill(ring, null);
+      }
+      ringIndex = 0;
+      spanCount = 0;
+      operations.clear();
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------- reading
+
+  @Override
+  public Optional<Trace> getTrace(GetTraceQuery query) {
+    Objects.requireNonNull(query, "query");
+    Snapshot snap;
+    lock.readLock().lock();
+    try {
+      TraceEntry e = traces.get(query.traceId());
+      if (e == null) {
+        return Optional.empty();
+      }
+      snap = e.snapshot();
+    } finally {
+      lock.readLock().unlock();
+    }
+    return Optional.of(decode(snap));
+  }
+
+  @Override
+  public List<String> getServices() {
+    List<String> out = new ArrayList<>(operations.keySet());
+    out.sort(null);
+    return out;
+  }
+
+  @Override
+  public List<Operation> getOperations(OperationQuery query) {
+    Objects.requireNonNull(query, "query");
+    Set<Operation> ops = operations.get(query.serviceName());
+    if (ops == null) {
+      return List.of();
+    }
+    List<Operation> out = new ArrayList<>(ops.size());
+    for (Operation op : ops) {
+      if (query.spanKind().isEmpty() || query.spanKind().equals(op.spanKind())) {
+        out.add(op);
+      }
+    }
+    out.sort(Comparator.comparing(Operation::name).thenComparing(Operation::spanKind));
+    return out;
+  }
+
+  /** {@inheritDoc} A {@code numTraces} of 0 or less returns every match, as Jaeger's memory storage does. */
+  @Override
+  public List<Trace> findTraces(TraceQuery query) {
+    List<Snapshot> found = search(query);
+    List<Trace> out = new ArrayList<>(found.size());
+    for (Snapshot s : found) {
+      out.add(decode(s));
+    }
+    return out;
+  }
+
+  @Override
+  public List<TraceId> findTraceIds(TraceQuery query) {
+    List<Snapshot> found = search(query);
+    List<TraceId> out = new ArrayList<>(found.size());
+    for (Snapshot s : found) {
+      out.add(s.id);
+    }
+    return out;
+  }
+
+  /** Matching traces, most recent (by earliest span start) first, cut to {@code numTraces}. */
+  private List<Snapshot> search(TraceQuery q) {
+    Objects.requireNonNull(q, "query");
+    q.validate();
+    String[] keys = new String[q.tags().size()];
+    String[] values = new String[keys.length];
+    int t = 0;
+    for (Map.Entry<String, String> e : q.tags().entrySet()) {
+      keys[t] = e.getKey();
+      values[t] = e.getValue();
+      t++;
+    }
+    SpanCodec.Condition c = new SpanCodec.Condition(codec, q.serviceName(), q.operationName(),
+        q.startTimeMinMicros(), q.startTimeMaxMicros(), q.durationMinMicros(), q.durationMaxMicros(), keys, values);
+
+    List<Snapshot> candidates;
+    lock.readLock().lock();
+    try {
+      PostingList list = q.operationName().isEmpty()
+          ? byService.get(q.serviceName())
+          : byOperation.get(operationKey(q.serviceName(), q.operationName()));
+      if (list == null) {
+        return List.of();
+      }
+      candidates = new ArrayList<>();
+      for (int i = list.size - 1; i >= 0; i--) {
+        TraceEntry e = list.items[i];
+        if (!e.evicted && e.maxStart >= c.startMin && e.minStart <= c.startMax) {
+          candidates.add(e.snapshot());
+        }
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+
+    List<Snapshot> matched = new ArrayList<>();
+    for (Snapshot s : candidates) {
+      for (int i = 0; i < s.count; i++) {
+        if (codec.matches(s.spans[i], c)) {
+          matched.add(s);
+          break;
+        }
+      }
+    }
+    matched.sort(Comparator.comparingLong((Snapshot s) -> s.minStart).reversed());
+    if (q.numTraces() > 0 && matched.size() > q.numTraces()) {
+      return new ArrayList<>(matched.subList(0, q.numTraces()));
+    }
+    return matched;
+  }
+
+  private Trace decode(Snapshot s) {
+    List<Span> spans = new ArrayList<>(s.count);
+    for (int i = 0; i < s.count; i++) {
+      spans.add(codec.decode(s.id, s.spans[i]));
+    }
+    return Trace.of(spans);
+  }
+
+  // ------------------------------------------------------------------------------------------------- dependencies
+
+  /**
+   * {@inheritDoc} Computed from the stored traces that have a span starting within the window: for every span whose
+   * parent (first same-trace CHILD_OF reference, else first FOLLOWS_FROM) is stored and belongs to another service,
+   * the (parent service, child service) pair counts one call. One link per pair, sorted by parent then child.
+   */
+  @Override
+  public List<DependencyLink> getDependencies(long endTsMicros, long lookbackMicros) {
+    long from = endTsMicros - lookbackMicros;
+    List<Snapshot> window = new ArrayList<>();
+    lock.readLock().lock();
+    try {
+      for (TraceEntry e : traces.values()) {
+        if (e.maxStart >= from && e.minStart <= endTsMicros) {
+          window.add(e.snapshot());
+        }
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+    TreeMap<String, TreeMap<String, long[]>> counts = new TreeMap<>();
+    HashMap<Long, String> serviceOf = new HashMap<>();
+    List<SpanCodec.Link> links = new ArrayList<>();
+    for (Snapshot s : window) {
+      boolean inWindow = false;
+      serviceOf.clear();
+      links.clear();
+      for (int i = 0; i < s.count; i++) {
+        SpanCodec.Link l = codec.readLink(s.spans[i]);
+        inWindow |= l.start() >= from && l.start() <= endTsMicros;
+        serviceOf.putIfAbsent(l.spanId(), l.service());
+        links.add(l);
+      }
+      if (!inWindow) {
+        continue;
+      }
+      for (SpanCodec.Link l : links) {
+        if (l.parentSpanId() == 0) {
+          continue;
+        }
+        String parent = serviceOf.get(l.parentSpanId());
+        if (parent != null && !parent.equals(l.service())) {
+          counts.computeIfAbsent(parent, k -> new TreeMap<>())
+              .computeIfAbsent(l.service(), k -> new long[1])[0]++;
+        }
+      }
+    }
+    List<DependencyLink> out = new ArrayList<>();
+    for (Map.Entry<String, TreeMap<String, long[]>> p : counts.entrySet()) {
+      for (Map.Entry<String, long[]> c : p.getValue().entrySet()) {
+        out.add(new DependencyLink(p.getKey(), c.getKey(), c.getValue()[0]));
+      }
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------------------------------------- stats
+
+  /** Number of stored traces. */
+  int traceCount() {
+    lock.readLock().lock();
+    try {
+      return traces.size();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Number of stored spans. */
+  long spanCount() {
+    lock.readLock().lock();
+    try {
+      return spanCount;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Total size of the encoded spans in bytes, for sizing estimates. */
+  long encodedBytes() {
+    lock.readLock().lock();
+    try {
+      long total = 0;
+      for (TraceEntry e : traces.values()) {
+        for (int i = 0; i < e.count; i++) {
+          total += e.spans[i].length;
+        }
+      }
+      return total;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Entries currently held by all index lists, live or not yet compacted; for tests. */
+  int indexEntries() {
+    lock.readLock().lock();
+    try {
+      int total = 0;
+      for (PostingList l : byService.values()) {
+        total += l.size;
+      }
+      for (PostingList l : byOperation.values()) {
+        total += l.size;
+      }
+      return total;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------- structures
+
+  /** An immutable view of a trace's spans taken under the lock; the arrays' first {@code count} slots never change. */
+  private record Snapshot(TraceId id, byte[][] spans, int count, long minStart) {}
+
+  /** One stored trace. Guarded by the store's lock. */
+  private static final class TraceEntry {
+    final TraceId id;
+    byte[][] spans = new byte[2][];
+    int[] hashes = new int[2];
+    int count;
+    long minStart = Long.MAX_VALUE;
+    long maxStart = Long.MIN_VALUE;
+    PostingList[] postings = new PostingList[2];
+    int postingCount;
+    boolean evicted;
+
+    TraceEntry(TraceId id) {
+      this.id = id;
+    }
+
+    /** Appends an encoded span unless an identical one is stored; false for a duplicate. */
+    boolean add(byte[] bytes, long start) {
+      int h = Arrays.hashCode(bytes);
+      for (int i = 0; i < count; i++) {
+        if (hashes[i] == h && Arrays.equals(spans[i], bytes)) {
+          return false;
+        }
+      }
+      if (count == spans.length) {
+        int cap = count + (count >> 1) + 1;
+        spans = Arrays.copyOf(spans, cap);
+        hashes = Arrays.copyOf(hashes, cap);
+      }
+      spans[count] = bytes;
+      hashes[count] = h;
+      count++;
+      minStart = Math.min(minStart, start);
+      maxStart = Math.max(maxStart, start);
+      return true;
+    }
+
+    /** Adds this trace to an index list once. */
+    void index(PostingList list) {
+      for (int i = 0; i < postingCount; i++) {
+        if (postings[i] == list) {
+          return;
+        }
+      }
+      if (postingCount == postings.length) {
+        postings = Arrays.copyOf(postings, postingCount * 2);
+      }
+      postings[postingCount++] = list;
+      list.add(this);
+    }
+
+    Snapshot snapshot() {
+      return new Snapshot(id, spans, count, minStart);
+    }
+  }
+
+  /**
+   * Traces in arrival order. Evicted traces stay until they make up half of the list, then the list is compacted,
+   * which keeps the cost of eviction amortized O(1) per index entry. Guarded by the store's lock.
+   */
+  private static final class PostingList {
+    TraceEntry[] items = new TraceEntry[4];
+    int size;
+    int evicted;
+
+    void add(TraceEntry e) {
+      if (size == items.length) {
+        items = Arrays.copyOf(items, size * 2);
+      }
+      items[size++] = e;
+    }
+
+    void onEvicted() {
+      evicted++;
+      if (evicted * 2 > size) {
+        int w = 0;
+        for (int r = 0; r < size; r++) {
+          if (!items[r].evicted) {
+            items[w++] = items[r];
+          }
+        }
+        Arrays.fill(items, w, size, null);
+        size = w;
+        evicted = 0;
+        if (items.length > 16 && size < items.length / 4) {
+          items = Arrays.copyOf(items, Math.max(4, size * 2));
+        }
+      }
+    }
+  }
+}

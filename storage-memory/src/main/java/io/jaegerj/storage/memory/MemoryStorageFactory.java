@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.jaegerj.storage.memory;
+
+import io.jaegerj.storage.DependencyReader;
+import io.jaegerj.storage.Purgeable;
+import io.jaegerj.storage.SamplingStore;
+import io.jaegerj.storage.SpanReader;
+import io.jaegerj.storage.SpanWriter;
+import io.jaegerj.storage.StorageContext;
+import io.jaegerj.storage.StorageFactory;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Memory storage opened with a validated {@link MemoryConfig}: one span store serving as writer, reader and
+ * dependency reader, and a sampling store. Nothing is persisted. {@link #purge()} empties the span store (for
+ * tests). Thread-safe.
+ */
+final class MemoryStorageFactory implements StorageFactory, Purgeable {
+  private final MemorySpanStore spans;
+  private final MemorySamplingStore sampling;
+
+  MemoryStorageFactory(MemoryConfig config, StorageContext context) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(context, "context");
+    this.spans = new MemorySpanStore(config.maxTraces());
+    this.sampling = new MemorySamplingStore(context.clock(), config.samplingAggregationBuckets());
+  }
+
+  @Override
+  public SpanWriter spanWriter() {
+    return spans;
+  }
+
+  @Override
+  public SpanReader spanReader() {
+    return spans;
+  }
+
+  @Override
+  public DependencyReader dependencyReader() {
+    return spans;
+  }
+
+  @Override
+  public Optional<SamplingStore> samplingStore() {
+    return Optional.of(sampling);
+  }
+
+  @Override
+  public void purge() {
+    spans.purge();
+  }
+
+  MemorySpanStore store() {
+    return spans;
+  }
+
+  @Override
+  public void close() {
+    spans.purge();
+  }
+}

@@ -1,0 +1,513 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.jaegerj.storage.memory;
+
+import io.jaegerj.model.KeyValue;
+import io.jaegerj.model.Log;
+import io.jaegerj.model.Process;
+import io.jaegerj.model.RefType;
+import io.jaegerj.model.Span;
+import io.jaegerj.model.SpanRef;
+import io.jaegerj.model.TraceId;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The compact binary form in which memory storage keeps each span (the trace ID is kept once per trace, not per
+ * span). Layout, all integers as unsigned LEB128 varints unless noted:
+ *
+ * <pre>
+ * symbol service, symbol operation, zigzag start, zigzag duration, fixed64 spanId, varint flags,
+ * process    = varint (0: inline → symbol service, kvs | n: process table entry n-1)
+ * references = varint count, then per ref: byte (bit0 FOLLOWS_FROM, bit1 other trace), [fixed64 high, low], fixed64 span
+ * tags       = kvs
+ * logs       = varint count, then per log: zigzag (timestamp - start), kvs
+ * warnings   = varint count, then strings
+ * kvs        = varint count, then per kv: symbol key, byte type, value
+ *              (string/binary: varint length + bytes; bool: byte; int64: zigzag; float64: fixed64 raw bits)
+ * symbol     = varint (0: inline string | n: string table entry n-1)
+ * string     = varint UTF-8 length + bytes
+ * </pre>
+ *
+ * The fields a search filters on most come first so that a non-matching span is rejected after reading a few bytes.
+ * Thread-safe: the tables are concurrent and every call works on its own buffers.
+ */
+final class SpanCodec {
+  private static final int FOLLOWS_FROM_BIT = 1;
+  private static final int OTHER_TRACE_BIT = 2;
+
+  private final InternTable<String> strings;
+  private final InternTable<Process> processes;
+
+  SpanCodec(int stringCapacity, int processCapacity) {
+    this.strings = new InternTable<>(stringCapacity);
+    this.processes = new InternTable<>(processCapacity);
+  }
+
+  /** The table ID of a string if it was ever interned, else -1; used to resolve query terms once per search. */
+  int findSymbol(String s) {
+    return strings.find(s);
+  }
+
+  // ------------------------------------------------------------------------------------------------- encoding
+
+  byte[] encode(Span span) {
+    Out out = new Out(128 + 32 * span.tags().size());
+    writeSymbol(out, span.process().serviceName());
+    writeSymbol(out, span.operationName());
+    out.zigzag(span.startTimeMicros());
+    out.zigzag(span.durationMicros());
+    out.fixed64(span.spanId());
+    out.varint(span.flags() & 0xffffffffL);
+    int pid = processes.intern(span.process());
+    if (pid >= 0) {
+      out.varint(pid + 1L);
+    } else {
+      out.varint(0);
+      writeSymbol(out, span.process().serviceName());
+      writeKeyValues(out, span.process().tags());
+    }
+    List<SpanRef> refs = span.references();
+    out.varint(refs.size());
+    for (int i = 0; i < refs.size(); i++) {
+      SpanRef r = refs.get(i);
+      boolean other = !r.traceId().equals(span.traceId());
+      out.raw((r.type() == RefType.FOLLOWS_FROM ? FOLLOWS_FROM_BIT : 0) | (other ? OTHER_TRACE_BIT : 0));
+      if (other) {
+        out.fixed64(r.traceId().high());
+        out.fixed64(r.traceId().low());
+      }
+      out.fixed64(r.spanId());
+    }
+    writeKeyValues(out, span.tags());
+    List<Log> logs = span.logs();
+    out.varint(logs.size());
+    for (int i = 0; i < logs.size(); i++) {
+      Log l = logs.get(i);
+      out.zigzag(l.timestampMicros() - span.startTimeMicros());
+      writeKeyValues(out, l.fields());
+    }
+    List<String> warnings = span.warnings();
+    out.varint(warnings.size());
+    for (int i = 0; i < warnings.size(); i++) {
+      out.string(warnings.get(i));
+    }
+    return out.toByteArray();
+  }
+
+  private void writeSymbol(Out out, String s) {
+    int id = strings.intern(s);
+    if (id >= 0) {
+      out.varint(id + 1L);
+    } else {
+      out.varint(0);
+      out.string(s);
+    }
+  }
+
+  private void writeKeyValues(Out out, List<KeyValue> kvs) {
+    out.varint(kvs.size());
+    for (int i = 0; i < kvs.size(); i++) {
+      KeyValue kv = kvs.get(i);
+      writeSymbol(out, kv.key());
+      out.raw(kv.type().ordinal());
+      switch (kv.type()) {
+        case STRING -> out.string(kv.stringValue());
+        case BOOL -> out.raw(kv.boolValue() ? 1 : 0);
+        case INT64 -> out.zigzag(kv.int64Value());
+        case FLOAT64 -> out.fixed64(Double.doubleToRawLongBits(kv.float64Value()));
+        case BINARY -> out.bytes(kv.binaryValue());
+        default -> throw new AssertionError(kv.type());
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------- decoding
+
+  Span decode(TraceId traceId, byte[] bytes) {
+    In in = new In(bytes);
+    skipSymbol(in); // the service, also held by the process
+    String operation = readSymbol(in);
+    long start = in.zigzag();
+    long duration = in.zigzag();
+    long spanId = in.fixed64();
+    int flags = (int) in.varint();
+    Process process = readProcess(in);
+    int refCount = (int) in.varint();
+    List<SpanRef> refs = new ArrayList<>(refCount);
+    for (int i = 0; i < refCount; i++) {
+      int b = in.raw();
+      TraceId refTrace = (b & OTHER_TRACE_BIT) != 0 ? new TraceId(in.fixed64(), in.fixed64()) : traceId;
+      RefType type = (b & FOLLOWS_FROM_BIT) != 0 ? RefType.FOLLOWS_FROM : RefType.CHILD_OF;
+      refs.add(new SpanRef(type, refTrace, in.fixed64()));
+    }
+    List<KeyValue> tags = readKeyValues(in);
+    int logCount = (int) in.varint();
+    List<Log> logs = new ArrayList<>(logCount);
+    for (int i = 0; i < logCount; i++) {
+      long ts = start + in.zigzag();
+      logs.add(new Log(ts, readKeyValues(in)));
+    }
+    int warningCount = (int) in.varint();
+    List<String> warnings = new ArrayList<>(warningCount);
+    for (int i = 0; i < warningCount; i++) {
+      warnings.add(in.string());
+    }
+    return new Span(traceId, spanId, operation, refs, flags, start, duration, tags, logs, process, warnings);
+  }
+
+  private Process readProcess(In in) {
+    int ref = (int) in.varint();
+    if (ref > 0) {
+      return processes.get(ref - 1);
+    }
+    String service = readSymbol(in);
+    return new Process(service, readKeyValues(in));
+  }
+
+  private String readSymbol(In in) {
+    int ref = (int) in.varint();
+    return ref > 0 ? strings.get(ref - 1) : in.string();
+  }
+
+  private List<KeyValue> readKeyValues(In in) {
+    int n = (int) in.varint();
+    List<KeyValue> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(readValue(in, readSymbol(in)));
+    }
+    return out;
+  }
+
+  private static KeyValue readValue(In in, String key) {
+    int type = in.raw();
+    return switch (type) {
+      case 0 -> KeyValue.string(key, in.string());
+      case 1 -> KeyValue.bool(key, in.raw() != 0);
+      case 2 -> KeyValue.int64(key, in.zigzag());
+      case 3 -> KeyValue.float64(key, Double.longBitsToDouble(in.fixed64()));
+      case 4 -> KeyValue.binary(key, in.bytes());
+      default -> throw new IllegalStateException("corrupt span encoding: value type " + type);
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------------- matching
+
+  /**
+   * A search condition resolved against the tables once per query: symbol IDs (or -1 when the term was never
+   * interned, in which case only inline-stored strings can match it).
+   */
+  static final class Condition {
+    final String service;
+    final int serviceId;
+    final String operation; // "" = any
+    final int operationId;
+    final long startMin;
+    final long startMax;
+    final long durationMin; // 0 = unbounded
+    final long durationMax; // 0 = unbounded
+    final String[] tagKeys;
+    final int[] tagKeyIds;
+    final String[] tagValues;
+
+    Condition(SpanCodec codec, String service, String operation, long startMin, long startMax, long durationMin,
+        long durationMax, String[] tagKeys, String[] tagValues) {
+      this.service = service;
+      this.serviceId = codec.findSymbol(service);
+      this.operation = operation;
+      this.operationId = operation.isEmpty() ? -1 : codec.findSymbol(operation);
+      this.startMin = startMin;
+      this.startMax = startMax;
+      this.durationMin = durationMin;
+      this.durationMax = durationMax;
+      this.tagKeys = tagKeys;
+      this.tagValues = tagValues;
+      this.tagKeyIds = new int[tagKeys.length];
+      for (int i = 0; i < tagKeys.length; i++) {
+        tagKeyIds[i] = codec.findSymbol(tagKeys[i]);
+      }
+    }
+  }
+
+  /** True when this one span satisfies every part of the condition. Decodes only what the check needs. */
+  boolean matches(byte[] bytes, Condition c) {
+    In in = new In(bytes);
+    if (!symbolEquals(in, c.serviceId, c.service)) {
+      return false;
+    }
+    if (c.operation.isEmpty()) {
+      skipSymbol(in);
+    } else if (!symbolEquals(in, c.operationId, c.operation)) {
+      return false;
+    }
+    long start = in.zigzag();
+    if (start < c.startMin || start > c.startMax) {
+      return false;
+    }
+    long duration = in.zigzag();
+    if ((c.durationMin != 0 && duration < c.durationMin) || (c.durationMax != 0 && duration > c.durationMax)) {
+      return false;
+    }
+    int n = c.tagKeys.length;
+    if (n == 0) {
+      return true;
+    }
+    boolean[] found = new boolean[n];
+    int remaining = n;
+    in.skip(8); // span ID
+    in.varint(); // flags
+    int pref = (int) in.varint();
+    if (pref > 0) {
+      List<KeyValue> tags = processes.get(pref - 1).tags();
+      for (int i = 0; i < tags.size() && remaining > 0; i++) {
+        remaining -= markMatches(tags.get(i), c, found);
+      }
+    } else {
+      skipSymbol(in);
+      remaining = matchKeyValues(in, c, found, remaining);
+    }
+    int refCount = (int) in.varint();
+    for (int i = 0; i < refCount; i++) {
+      in.skip((in.raw() & OTHER_TRACE_BIT) != 0 ? 24 : 8);
+    }
+    remaining = matchKeyValues(in, c, found, remaining);
+    int logCount = (int) in.varint();
+    for (int i = 0; i < logCount && remaining > 0; i++) {
+      in.zigzag();
+      remaining = matchKeyValues(in, c, found, remaining);
+    }
+    return remaining == 0;
+  }
+
+  /** Reads a kv list, marking query tags it satisfies; returns how many query tags are still unmatched. */
+  private int matchKeyValues(In in, Condition c, boolean[] found, int remaining) {
+    int count = (int) in.varint();
+    for (int i = 0; i < count; i++) {
+      int ref = (int) in.varint();
+      String inlineKey = ref == 0 ? in.string() : null;
+      boolean wanted = false;
+      for (int q = 0; q < c.tagKeys.length; q++) {
+        if (!found[q] && (ref > 0 ? ref - 1 == c.tagKeyIds[q] : c.tagKeys[q].equals(inlineKey))) {
+          wanted = true;
+          break;
+        }
+      }
+      if (!wanted) {
+        skipValue(in);
+        continue;
+      }
+      KeyValue kv = readValue(in, ref > 0 ? strings.get(ref - 1) : inlineKey);
+      remaining -= markMatches(kv, c, found);
+    }
+    return remaining;
+  }
+
+  private static int markMatches(KeyValue kv, Condition c, boolean[] found) {
+    int marked = 0;
+    String value = null;
+    for (int q = 0; q < c.tagKeys.length; q++) {
+      if (!found[q] && c.tagKeys[q].equals(kv.key())) {
+        if (value == null) {
+          value = kv.asString();
+        }
+        if (value.equals(c.tagValues[q])) {
+          found[q] = true;
+          marked++;
+        }
+      }
+    }
+    return marked;
+  }
+
+  private boolean symbolEquals(In in, int id, String s) {
+    int ref = (int) in.varint();
+    if (ref > 0) {
+      return ref - 1 == id;
+    }
+    return in.string().equals(s);
+  }
+
+  private static void skipSymbol(In in) {
+    if (in.varint() == 0) {
+      in.skip((int) in.varint());
+    }
+  }
+
+  private static void skipValue(In in) {
+    int type = in.raw();
+    switch (type) {
+      case 0, 4 -> in.skip((int) in.varint());
+      case 1 -> in.skip(1);
+      case 2 -> in.varint();
+      case 3 -> in.skip(8);
+      default -> throw new IllegalStateException("corrupt span encoding: value type " + type);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------- dependencies
+
+  /** The few fields the dependency computation needs, read without decoding tags or logs. */
+  record Link(String service, long spanId, long parentSpanId, long start) {}
+
+  Link readLink(byte[] bytes) {
+    In in = new In(bytes);
+    String service = readSymbol(in);
+    skipSymbol(in);
+    long start = in.zigzag();
+    in.zigzag();
+    long spanId = in.fixed64();
+    in.varint();
+    if (in.varint() == 0) {
+      skipSymbol(in);
+      int n = (int) in.varint();
+      for (int i = 0; i < n; i++) {
+        skipSymbol(in);
+        skipValue(in);
+      }
+    }
+    int refCount = (int) in.varint();
+    long childOf = 0;
+    long followsFrom = 0;
+    boolean haveChildOf = false;
+    boolean haveFollowsFrom = false;
+    for (int i = 0; i < refCount; i++) {
+      int b = in.raw();
+      if ((b & OTHER_TRACE_BIT) != 0) {
+        in.skip(24);
+        continue;
+      }
+      long parent = in.fixed64();
+      if ((b & FOLLOWS_FROM_BIT) == 0 && !haveChildOf) {
+        childOf = parent;
+        haveChildOf = true;
+      } else if ((b & FOLLOWS_FROM_BIT) != 0 && !haveFollowsFrom) {
+        followsFrom = parent;
+        haveFollowsFrom = true;
+      }
+    }
+    return new Link(service, spanId, haveChildOf ? childOf : followsFrom, start);
+  }
+
+  /** The start time of an encoded span. */
+  static long startOf(byte[] bytes) {
+    In in = new In(bytes);
+    skipSymbol(in);
+    skipSymbol(in);
+    return in.zigzag();
+  }
+
+  // ------------------------------------------------------------------------------------------------- buffers
+
+  /** A growable output buffer. */
+  private static final class Out {
+    private byte[] buf;
+    private int pos;
+
+    Out(int initial) {
+      buf = new byte[initial];
+    }
+
+    private void ensure(int n) {
+      if (pos + n > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
+      }
+    }
+
+    void raw(int b) {
+      ensure(1);
+      buf[pos++] = (byte) b;
+    }
+
+    void varint(long v) {
+      ensure(10);
+      while ((v & ~0x7FL) != 0) {
+        buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+        v >>>= 7;
+      }
+      buf[pos++] = (byte) v;
+    }
+
+    void zigzag(long v) {
+      varint((v << 1) ^ (v >> 63));
+    }
+
+    void fixed64(long v) {
+      ensure(8);
+      for (int i = 56; i >= 0; i -= 8) {
+        buf[pos++] = (byte) (v >>> i);
+      }
+    }
+
+    void bytes(byte[] b) {
+      varint(b.length);
+      ensure(b.length);
+      System.arraycopy(b, 0, buf, pos, b.length);
+      pos += b.length;
+    }
+
+    void string(String s) {
+      bytes(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    byte[] toByteArray() {
+      return Arrays.copyOf(buf, pos);
+    }
+  }
+
+  /** A cursor over an encoded span. */
+  private static final class In {
+    private final byte[] buf;
+    private int pos;
+
+    In(byte[] buf) {
+      this.buf = buf;
+    }
+
+    int raw() {
+      return buf[pos++] & 0xff;
+    }
+
+    long varint() {
+      long v = 0;
+      for (int shift = 0; ; shift += 7) {
+        byte b = buf[pos++];
+        v |= (long) (b & 0x7F) << shift;
+        if (b >= 0) {
+          return v;
+        }
+      }
+    }
+
+    long zigzag() {
+      long v = varint();
+      return (v >>> 1) ^ -(v & 1);
+    }
+
+    long fixed64() {
+      long v = 0;
+      for (int i = 0; i < 8; i++) {
+        v = (v << 8) | (buf[pos++] & 0xff);
+      }
+      return v;
+    }
+
+    void skip(int n) {
+      pos += n;
+    }
+
+    byte[] bytes() {
+      int n = (int) varint();
+      byte[] b = Arrays.copyOfRange(buf, pos, pos + n);
+      pos += n;
+      return b;
+    }
+
+    String string() {
+      int n = (int) varint();
+      String s = new String(buf, pos, n, StandardCharsets.UTF_8);
+      pos += n;
+      return s;
+    }
+  }
+}
