@@ -1,11 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.server;
 
+import io.jaegerj.config.Flag;
+import io.jaegerj.storage.StorageRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.PrintStream;
+import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The shared runtime of every binary: command line, configuration, storage, admin server and lifecycle. */
 public final class JaegerMain {
+  private static final Logger LOG = LoggerFactory.getLogger(JaegerMain.class);
+
   private JaegerMain() {}
 
   /** A started binary, for tests and embedding. */
@@ -17,6 +25,11 @@ public final class JaegerMain {
     /** Graceful stop: stop accepting, drain, close. */
     @Override
     void close();
+
+    /** The port the admin server listens on (useful with {@code --admin.http.host-port=:0}). */
+    default int adminPort() {
+      throw new UnsupportedOperationException();
+    }
   }
 
   /**
@@ -24,11 +37,53 @@ public final class JaegerMain {
    * return). Returns the process exit code; mains pass it to {@code System.exit}.
    */
   public static int run(BinarySpec spec, String[] args, Map<String, String> env) {
-    throw new UnsupportedOperationException("runtime arrives with issue #2");
+    return run(spec, args, env, System.out, System.err);
+  }
+
+  /**
+   * As {@link #run(BinarySpec, String[], Map)} with explicit output streams: any configuration or start-up error is
+   * printed as one {@code Error: ...} line on {@code err} and gives exit code 1.
+   */
+  public static int run(BinarySpec spec, String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    try {
+      StorageRegistry registry = StorageRegistry.load(JaegerMain.class.getClassLoader());
+      Cli.Invocation inv = Cli.parse(spec, args, env, registry);
+      return Cli.execute(spec, inv, env, registry, out, err);
+    } catch (IllegalArgumentException e) {
+      LOG.debug("Invalid configuration", e);
+      err.println("Error: " + e.getMessage());
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    } catch (Exception e) {
+      LOG.debug("Start-up failed", e);
+      err.println("Error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      return 1;
+    }
   }
 
   /** Starts the servers with the given arguments and environment and returns once they accept connections. */
   public static Running start(BinarySpec spec, String[] args, Map<String, String> env) throws Exception {
-    throw new UnsupportedOperationException("runtime arrives with issue #2");
+    StorageRegistry registry = StorageRegistry.load(JaegerMain.class.getClassLoader());
+    Cli.Invocation inv = Cli.parse(spec, args, env, registry);
+    if (inv.command() != Cli.Command.MAIN) {
+      throw new IllegalArgumentException("start() runs the main command, not " + inv.command());
+    }
+    for (String w : inv.selection().warnings()) {
+      LOG.warn(w);
+    }
+    Configuration c = Configuration.resolve(inv.flags(), inv.selection(), inv.values(), env, true);
+    return Launcher.start(spec, c, registry, java.time.Clock.systemUTC());
+  }
+
+  /**
+   * Every flag the binary registers for this environment (storage flags depend on {@code SPAN_STORAGE_TYPE}), in
+   * registration order; for docs and the golden test.
+   */
+  public static List<Flag> flags(BinarySpec spec, Map<String, String> env) {
+    StorageRegistry registry = StorageRegistry.load(JaegerMain.class.getClassLoader());
+    StorageSelection sel = StorageSelection.resolve(spec, new String[0], env, registry);
+    return Configuration.flags(spec, sel, registry);
   }
 }

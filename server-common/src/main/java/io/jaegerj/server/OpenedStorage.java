@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.jaegerj.server;
+
+import io.jaegerj.config.Settings;
+import io.jaegerj.storage.ArchiveStorage;
+import io.jaegerj.storage.DependencyReader;
+import io.jaegerj.storage.FanOutSpanWriter;
+import io.jaegerj.storage.SamplingStore;
+import io.jaegerj.storage.SpanReader;
+import io.jaegerj.storage.SpanWriter;
+import io.jaegerj.storage.StorageContext;
+import io.jaegerj.storage.StorageFactory;
+import io.jaegerj.storage.StorageRegistry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The backends named by a {@link StorageSelection}, each opened once whatever roles it plays. */
+final class OpenedStorage implements Storage {
+  private static final Logger LOG = LoggerFactory.getLogger(OpenedStorage.class);
+
+  private final StorageSelection selection;
+  private final Map<String, StorageFactory> factories;
+  private final SpanWriter writer;
+
+  private OpenedStorage(StorageSelection selection, Map<String, StorageFactory> factories) {
+    this.selection = selection;
+    this.factories = factories;
+    List<SpanWriter> writers = new ArrayList<>();
+    for (String t : selection.spanTypes()) {
+      writers.add(factories.get(t).spanWriter());
+    }
+    this.writer = new FanOutSpanWriter(writers);
+  }
+
+  /** Opens every selected backend; on failure closes those already open and rethrows. */
+  static OpenedStorage open(StorageSelection selection, StorageRegistry registry, Settings settings,
+      StorageContext context) throws Exception {
+    Map<String, StorageFactory> opened = new LinkedHashMap<>();
+    try {
+      for (String type : selection.allTypes()) {
+        LOG.info("Opening span storage {}", type);
+        opened.put(type, registry.provider(type).open(type, settings, context));
+      }
+      return new OpenedStorage(selection, opened);
+    } catch (Exception | Error e) {
+      closeAll(opened);
+      throw e;
+    }
+  }
+
+  private StorageFactory primary() {
+    return factories.get(selection.spanTypes().get(0));
+  }
+
+  @Override
+  public SpanWriter writer() {
+    return writer;
+  }
+
+  @Override
+  public SpanReader reader() {
+    return primary().spanReader();
+  }
+
+  @Override
+  public DependencyReader dependencyReader() {
+    return factories.get(selection.dependencyType()).dependencyReader();
+  }
+
+  @Override
+  public Optional<ArchiveStorage> archive() {
+    return primary().archive();
+  }
+
+  @Override
+  public Optional<SamplingStore> samplingStore() {
+    if (!selection.samplingType().isEmpty()) {
+      return factories.get(selection.samplingType()).samplingStore();
+    }
+    for (StorageFactory f : factories.values()) {
+      Optional<SamplingStore> s = f.samplingStore();
+      if (s.isPresent()) {
+        return s;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Health of every backend; throws the first failure. */
+  void check() throws Exception {
+    for (StorageFactory f : factories.values()) {
+      f.check();
+    }
+  }
+
+  @Override
+  public void close() {
+    closeAll(factories);
+  }
+
+  private static void closeAll(Map<String, StorageFactory> factories) {
+    List<StorageFactory> l = new ArrayList<>(factories.values());
+    for (int i = l.size() - 1; i >= 0; i--) {
+      try {
+        l.get(i).close();
+      } catch (RuntimeException e) {
+        LOG.warn("Closing storage failed", e);
+      }
+    }
+  }
+}
