@@ -210,10 +210,10 @@ class BadgerStorageTest {
   void findTraceIds_invalidQueryThrowsBeforeIo() throws Exception {
     BadgerStorage s = open(Map.of());
     assertThatThrownBy(() -> s.spanReader().findTraceIds(TraceQuery.builder("svc").build()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("start and end time must be set");
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("start and End Time must be set");
     assertThatThrownBy(() -> s.spanReader().findTraces(
         query("svc").durationMinMicros(10).durationMaxMicros(5).build()))
-        .hasMessage("min duration is above max");
+        .hasMessage("duration Minimum is above Maximum");
   }
 
   @Test
