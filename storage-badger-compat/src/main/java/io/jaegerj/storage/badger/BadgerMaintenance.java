@@ -171,11 +171,35 @@ final class BadgerMaintenance implements AutoCloseable {
     } finally {
       store.exit();
     }
+    purgeExpiredNames(nowSeconds);
     if (deleted > 0) {
       expiredSpans.increment(deleted);
       log.debug("badger maintenance: deleted {} expired spans", deleted);
     }
     return deleted;
+  }
+
+  /** Deletes the expired service and operation name entries ({@code 0x85}/{@code 0x86}; one per name). */
+  private void purgeExpiredNames(long nowSeconds) throws RocksDBException {
+    store.enter();
+    try (ReadOptions ro = new ReadOptions();
+        RocksIterator it = store.db.newIterator(store.index, ro);
+        WriteBatch batch = new WriteBatch()) {
+      for (it.seek(new byte[] {Keys.SERVICE_NAME}); it.isValid(); it.next()) {
+        byte[] key = it.key();
+        if (key[0] != Keys.SERVICE_NAME && key[0] != Keys.OPERATION_NAME) {
+          break;
+        }
+        if (Values.expired(Values.indexExpiry(it.value()), nowSeconds)) {
+          batch.delete(store.index, key);
+        }
+      }
+      if (batch.count() > 0) {
+        store.db.write(store.writeOptions, batch);
+      }
+    } finally {
+      store.exit();
+    }
   }
 
   /**

@@ -18,7 +18,9 @@ import org.rocksdb.WriteBatch;
 /**
  * Writes each batch of spans, with all their index and expiry entries, as one RocksDB write batch on the calling
  * thread (the collector's workers), so a batch is atomic. The returned stage is already complete when this method
- * returns.
+ * returns. The service and operation list entries ({@code 0x85}/{@code 0x86}) are written only when the cache says
+ * their expiry moves forward, i.e. at most once per name per second; the cache is updated before the write, so after
+ * a failed write it may list a name that has no stored span (it expires with the TTL).
  *
  * <p>Acknowledgement point: the stage completes normally once RocksDB has appended the batch to its write-ahead log
  * (and, with {@code --badger.consistency=true}, synced it to disk). An acknowledged batch therefore survives a crash
@@ -64,9 +66,15 @@ final class BadgerSpanWriter implements SpanWriter {
         batch.put(store.spans, spanKey, Values.spanValue(expiresAt, SpanCodec.encode(span)));
         List<byte[]> indexKeys = Keys.indexKeys(span);
         for (int k = 0; k < indexKeys.size(); k++) {
-          byte[] key = indexKeys.get(k);
-          byte[] value = key[0] == Keys.OPERATION ? Values.operationIndexValue(expiresAt, span.spanKind()) : indexValue;
-          batch.put(store.index, key, value);
+          batch.put(store.index, indexKeys.get(k), indexValue);
+        }
+        String service = span.process().serviceName();
+        if (cache.putService(service, expiresAt)) {
+          batch.put(store.index, Keys.serviceNameKey(service), indexValue);
+        }
+        String kind = span.spanKind();
+        if (cache.putOperation(service, span.operationName(), kind, expiresAt)) {
+          batch.put(store.index, Keys.operationNameKey(service, span.operationName(), kind), indexValue);
         }
         batch.put(store.expiry, Keys.expiryKey(expiresAt, spanKey), EMPTY);
       }
@@ -75,10 +83,6 @@ final class BadgerSpanWriter implements SpanWriter {
       return CompletableFuture.failedFuture(e);
     } finally {
       store.exit();
-    }
-    for (int i = 0; i < spans.size(); i++) {
-      Span span = spans.get(i);
-      cache.put(span.process().serviceName(), span.operationName(), span.spanKind(), expiresAt);
     }
     return CompletableFuture.completedFuture(null);
   }

@@ -14,9 +14,10 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksIterator;
 
 /**
- * Services and operations with the expiry of their newest write (Unix seconds), as Jaeger's Badger cache keeps them.
- * Filled from the index on open and updated by every write, so lookups never touch the database. Unlike Jaeger the
- * operation entries remember their span kind. Thread-safe.
+ * Services and operations with the expiry of their newest write (Unix seconds), as Jaeger's Badger cache keeps them,
+ * plus the span kind of each operation. Filled on open from the small {@code 0x85}/{@code 0x86} name entries (one per
+ * service and per operation and kind, so opening does not read one entry per span as Jaeger's prefill does) and
+ * updated by every write, so lookups never touch the database. Thread-safe.
  */
 final class ServiceCache {
   private static final Comparator<Operation> BY_NAME_THEN_KIND =
@@ -25,13 +26,29 @@ final class ServiceCache {
   private final ConcurrentHashMap<String, Long> services = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, ConcurrentHashMap<Operation, Long>> operations = new ConcurrentHashMap<>();
 
-  void put(String service, String operation, String spanKind, long expiresAt) {
+  /** Records a service write; true when its expiry moved forward (the name entry must be written). */
+  boolean putService(String service, long expiresAt) {
+    Long old = services.get(service);
+    if (old != null && old >= expiresAt) {
+      return false;
+    }
     services.merge(service, expiresAt, Math::max);
+    return true;
+  }
+
+  /** Records an operation write; true when its expiry moved forward (the name entry must be written). */
+  boolean putOperation(String service, String operation, String spanKind, long expiresAt) {
     ConcurrentHashMap<Operation, Long> ops = operations.get(service);
     if (ops == null) {
       ops = operations.computeIfAbsent(service, s -> new ConcurrentHashMap<>());
     }
-    ops.merge(new Operation(operation, spanKind), expiresAt, Math::max);
+    Operation op = new Operation(operation, spanKind);
+    Long old = ops.get(op);
+    if (old != null && old >= expiresAt) {
+      return false;
+    }
+    ops.merge(op, expiresAt, Math::max);
+    return true;
   }
 
   /** Non-expired services, sorted. */
@@ -80,26 +97,24 @@ final class ServiceCache {
     operations.clear();
   }
 
-  /** Reads every service and operation index entry, keeping the latest expiry of each. */
+  /** Reads every live service and operation name entry. */
   void prefill(BadgerDb store, long nowSeconds) {
-    try (ReadOptions ro = new ReadOptions().setFillCache(false);
+    try (ReadOptions ro = new ReadOptions();
         RocksIterator it = store.db.newIterator(store.index, ro)) {
-      byte[] start = {Keys.SERVICE};
-      for (it.seek(start); it.isValid(); it.next()) {
+      for (it.seek(new byte[] {Keys.SERVICE_NAME}); it.isValid(); it.next()) {
         byte[] key = it.key();
-        if (key[0] != Keys.SERVICE && key[0] != Keys.OPERATION) {
+        if (key[0] != Keys.SERVICE_NAME && key[0] != Keys.OPERATION_NAME) {
           break;
         }
-        byte[] value = it.value();
-        long expiresAt = Values.indexExpiry(value);
+        long expiresAt = Values.indexExpiry(it.value());
         if (Values.expired(expiresAt, nowSeconds)) {
           continue;
         }
-        List<String> parts = Keys.indexStrings(key);
-        if (key[0] == Keys.SERVICE) {
-          services.merge(parts.get(0), expiresAt, Math::max);
+        List<String> parts = Keys.nameKeyStrings(key);
+        if (key[0] == Keys.SERVICE_NAME) {
+          putService(parts.get(0), expiresAt);
         } else {
-          put(parts.get(0), parts.get(1), Values.operationKind(value), expiresAt);
+          putOperation(parts.get(0), parts.get(1), parts.get(2), expiresAt);
         }
       }
     }

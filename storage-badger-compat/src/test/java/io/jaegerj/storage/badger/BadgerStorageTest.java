@@ -250,7 +250,8 @@ class BadgerStorageTest {
     assertThat(r.findTraceIds(query("svc").tag("k", "v").build())).isEmpty();
 
     assertThat(s.maintenance().runMaintenance()).isEqualTo(1);
-    assertThat(countKeys(s)).isEqualTo(1 + 3 + 1); // fresh: span, service/operation/duration index, expiry
+    // fresh: span, service/operation/duration index, service and operation names, expiry
+    assertThat(countKeys(s)).isEqualTo(1 + 3 + 2 + 1);
     assertThat(meters.get("jaeger_storage_badger_expired_spans_deleted").counter().count()).isEqualTo(1.0);
     assertThat(meters.get("jaeger_storage_badger_storage_valueloggc_last_run").gauge().value()).isPositive();
 

@@ -21,6 +21,8 @@ import java.util.List;
  * operation 0x82 ‖ str(service) ‖ str(operation)   ‖ startMicros ‖ traceId.high ‖ traceId.low
  * tag       0x83 ‖ str(service) ‖ str(key) ‖ str(value.asString()) ‖ startMicros ‖ traceId
  * duration  0x84 ‖ durationMicros                  ‖ startMicros ‖ traceId.high ‖ traceId.low
+ * services  0x85 ‖ str(service)                                       one per service
+ * ops       0x86 ‖ str(service) ‖ str(operation) ‖ str(spanKind)      one per operation and kind
  * expiry    expiresAtSeconds ‖ span key                                                     (41 bytes)
  * </pre>
  *
@@ -34,6 +36,8 @@ public final class Keys {
   public static final byte OPERATION = (byte) 0x82;
   public static final byte TAG = (byte) 0x83;
   public static final byte DURATION = (byte) 0x84;
+  public static final byte SERVICE_NAME = (byte) 0x85;
+  public static final byte OPERATION_NAME = (byte) 0x86;
   public static final byte SAMPLING_THROUGHPUT = (byte) 0x08;
   public static final byte SAMPLING_PROBABILITIES = (byte) 0x09;
 
@@ -96,6 +100,21 @@ public final class Keys {
     return b.toBytes();
   }
 
+  /** {@code 0x85 ‖ str(service)}: the service list entry, whose value is the latest expiry. */
+  public static byte[] serviceNameKey(String service) {
+    return new Builder(SERVICE_NAME).str(service).toBytes();
+  }
+
+  /** {@code 0x86 ‖ str(service) ‖ str(operation) ‖ str(spanKind)}: the operation list entry. */
+  public static byte[] operationNameKey(String service, String operation, String spanKind) {
+    return new Builder(OPERATION_NAME).str(service).str(operation).str(spanKind).toBytes();
+  }
+
+  /** The strings of a {@code 0x85}/{@code 0x86} key. */
+  public static List<String> nameKeyStrings(byte[] key) {
+    return strings(key, key.length);
+  }
+
   /** {@code 0x84 ‖ durationMicros}. */
   public static byte[] durationSeek(long durationMicros) {
     byte[] k = new byte[9];
@@ -151,7 +170,10 @@ public final class Keys {
    * @throws IllegalArgumentException when the key is not a well-formed string index key
    */
   public static List<String> indexStrings(byte[] indexKey) {
-    int end = indexKey.length - INDEX_SUFFIX_LENGTH;
+    return strings(indexKey, indexKey.length - INDEX_SUFFIX_LENGTH);
+  }
+
+  private static List<String> strings(byte[] indexKey, int end) {
     List<String> out = new ArrayList<>(3);
     int[] pos = {1};
     while (pos[0] < end) {

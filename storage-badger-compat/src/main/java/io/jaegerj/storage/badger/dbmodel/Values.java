@@ -2,7 +2,6 @@
 package io.jaegerj.storage.badger.dbmodel;
 
 import io.jaegerj.model.Hex;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Stored values. Every entry carries its expiry so that reads can hide expired data before the maintenance purge
@@ -10,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <pre>
  * span value   encoding(1) ‖ expiresAtSeconds(8) ‖ payload      encoding 0x02 = api_v2 protobuf
- * index value  expiresAtSeconds(8) [‖ span kind UTF-8, operation index only]
+ * index value  expiresAtSeconds(8)
  * </pre>
  */
 public final class Values {
@@ -38,20 +37,8 @@ public final class Values {
     return v;
   }
 
-  public static byte[] operationIndexValue(long expiresAtSeconds, String spanKind) {
-    byte[] kind = spanKind.getBytes(StandardCharsets.UTF_8);
-    byte[] v = new byte[8 + kind.length];
-    Hex.putLong(v, 0, expiresAtSeconds);
-    System.arraycopy(kind, 0, v, 8, kind.length);
-    return v;
-  }
-
   public static long indexExpiry(byte[] indexValue) {
     return Hex.getLong(indexValue, 0);
-  }
-
-  public static String operationKind(byte[] indexValue) {
-    return new String(indexValue, 8, indexValue.length - 8, StandardCharsets.UTF_8);
   }
 
   /** Badger's rule: an entry whose expiry is at or before now is gone; 0 means no expiry. */

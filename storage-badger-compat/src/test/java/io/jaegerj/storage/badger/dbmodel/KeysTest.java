@@ -100,6 +100,14 @@ class KeysTest {
   }
 
   @Test
+  void nameKeys_roundTrip() {
+    assertThat(Keys.nameKeyStrings(Keys.serviceNameKey("svc"))).containsExactly("svc");
+    byte[] op = Keys.operationNameKey("svc", "GET /", "");
+    assertThat(op[0]).isEqualTo(Keys.OPERATION_NAME);
+    assertThat(Keys.nameKeyStrings(op)).containsExactly("svc", "GET /", "");
+  }
+
+  @Test
   void expiryKey_roundTrip() {
     byte[] span = Keys.spanKey(TID, 1, 2);
     byte[] k = Keys.expiryKey(1234, span);
@@ -118,9 +126,7 @@ class KeysTest {
     byte[] v = Values.spanValue(99, new byte[] {7});
     assertThat(v[0]).isEqualTo(Values.ENCODING_PROTOBUF);
     assertThat(Values.spanExpiry(v)).isEqualTo(99);
-    byte[] op = Values.operationIndexValue(5, "server");
-    assertThat(Values.indexExpiry(op)).isEqualTo(5);
-    assertThat(Values.operationKind(op)).isEqualTo("server");
+    assertThat(Values.indexExpiry(Values.indexValue(5))).isEqualTo(5);
     assertThat(Values.expired(5, 5)).isTrue();
     assertThat(Values.expired(6, 5)).isFalse();
     assertThat(Values.expired(0, 5)).isFalse();
