@@ -34,7 +34,10 @@ import org.rocksdb.RocksIterator;
  * over {@code [startTimeMin, startTimeMax]}; all seeks but the ordering one, and the duration range scan, are
  * intersected as trace ID sets; the ordering seek is then walked newest first. When more than one condition came from
  * different index entries, each candidate trace is loaded and kept only if one single span satisfies the whole query
- * (Jaeger's Badger store accepts traces whose conditions are met by different spans). Results are newest first and
+ * (Jaeger's Badger store accepts traces whose conditions are met by different spans). A duration bound is first
+ * checked on the loaded candidates alone; only when that needs more than {@link #DURATION_VERIFY_BUDGET} loads does
+ * the search scan the duration index (whose size grows with every span of every service in the range). Both ways
+ * give the same result. Results are newest first and
  * at most {@code numTraces} (100 when it is not positive).
  *
  * <p>Services and operations come from the in-memory {@link ServiceCache}, sorted. Expired entries are invisible even
@@ -42,15 +45,23 @@ import org.rocksdb.RocksIterator;
  */
 final class BadgerSpanReader implements SpanReader {
   static final int DEFAULT_NUM_TRACES = 100;
+  /** Trace loads tried before a duration-bounded search falls back to scanning the duration index. */
+  static final int DURATION_VERIFY_BUDGET = 1_000;
 
   private final BadgerDb store;
   private final ServiceCache cache;
   private final Clock clock;
+  private final int verifyBudget;
 
   BadgerSpanReader(BadgerDb store, ServiceCache cache, Clock clock) {
+    this(store, cache, clock, DURATION_VERIFY_BUDGET);
+  }
+
+  BadgerSpanReader(BadgerDb store, ServiceCache cache, Clock clock, int verifyBudget) {
     this.store = store;
     this.cache = cache;
     this.clock = clock;
+    this.verifyBudget = verifyBudget;
   }
 
   @Override
@@ -115,7 +126,6 @@ final class BadgerSpanReader implements SpanReader {
     boolean durationBound = q.durationMinMicros() != 0 || q.durationMaxMicros() != 0;
     boolean verify = !filters.isEmpty() || durationBound;
 
-    Map<TraceId, List<Span>> out = new LinkedHashMap<>();
     store.enter();
     try (ReadOptions ro = new ReadOptions();
         RocksIterator index = store.db.newIterator(store.index, ro);
@@ -129,10 +139,15 @@ final class BadgerSpanReader implements SpanReader {
           allowed.retainAll(ids);
         }
         if (allowed.isEmpty()) {
-          return out;
+          return new LinkedHashMap<>();
         }
       }
       if (durationBound) {
+        // Cheap first: check durations on the candidates themselves, within a budget of trace loads.
+        Map<TraceId, List<Span>> out = walk(index, spans, ordering, allowed, q, limit, now, true, verifyBudget);
+        if (out != null) {
+          return out;
+        }
         Set<TraceId> ids = scanDurations(index, q, now);
         if (allowed == null) {
           allowed = ids;
@@ -140,44 +155,59 @@ final class BadgerSpanReader implements SpanReader {
           allowed.retainAll(ids);
         }
         if (allowed.isEmpty()) {
-          return out;
+          return new LinkedHashMap<>();
         }
       }
-      Set<TraceId> rejected = new HashSet<>();
-      index.seekForPrev(Keys.indexUpperBound(ordering, q.startTimeMaxMicros()));
-      for (; index.isValid() && out.size() < limit; index.prev()) {
-        byte[] key = index.key();
-        if (!Keys.startsWith(key, ordering)) {
-          break;
-        }
-        if (key.length != ordering.length + Keys.INDEX_SUFFIX_LENGTH) {
-          continue;
-        }
-        if (Keys.indexStartMicros(key) < q.startTimeMinMicros()) {
-          break;
-        }
-        TraceId tid = Keys.indexTraceId(key);
-        if (out.containsKey(tid) || rejected.contains(tid) || (allowed != null && !allowed.contains(tid))) {
-          continue;
-        }
-        if (Values.expired(Values.indexExpiry(index.value()), now)) {
-          continue;
-        }
-        if (!load && !verify) {
-          out.put(tid, null);
-          continue;
-        }
-        List<Span> trace = readTrace(spans, tid, now);
-        if (trace.isEmpty() || (verify && !anySpanMatches(trace, q))) {
-          rejected.add(tid);
-          continue;
-        }
-        out.put(tid, trace);
-      }
-      return out;
+      return walk(index, spans, ordering, allowed, q, limit, now, verify || load, Integer.MAX_VALUE);
     } finally {
       store.exit();
     }
+  }
+
+  /**
+   * Walks the ordering seek newest first and collects up to {@code limit} traces that are in {@code allowed} (when
+   * set) and, when {@code check}, have one span matching the whole query (the trace is loaded to check it). Returns
+   * null when more than {@code budget} traces had to be loaded.
+   */
+  private static Map<TraceId, List<Span>> walk(RocksIterator index, RocksIterator spans, byte[] ordering,
+      Set<TraceId> allowed, TraceQuery q, int limit, long now, boolean check, int budget) {
+    Map<TraceId, List<Span>> out = new LinkedHashMap<>();
+    Set<TraceId> rejected = new HashSet<>();
+    int loads = 0;
+    index.seekForPrev(Keys.indexUpperBound(ordering, q.startTimeMaxMicros()));
+    for (; index.isValid() && out.size() < limit; index.prev()) {
+      byte[] key = index.key();
+      if (!Keys.startsWith(key, ordering)) {
+        break;
+      }
+      if (key.length != ordering.length + Keys.INDEX_SUFFIX_LENGTH) {
+        continue;
+      }
+      if (Keys.indexStartMicros(key) < q.startTimeMinMicros()) {
+        break;
+      }
+      TraceId tid = Keys.indexTraceId(key);
+      if (out.containsKey(tid) || rejected.contains(tid) || (allowed != null && !allowed.contains(tid))) {
+        continue;
+      }
+      if (Values.expired(Values.indexExpiry(index.value()), now)) {
+        continue;
+      }
+      if (!check) {
+        out.put(tid, null);
+        continue;
+      }
+      if (++loads > budget) {
+        return null;
+      }
+      List<Span> trace = readTrace(spans, tid, now);
+      if (trace.isEmpty() || !anySpanMatches(trace, q)) {
+        rejected.add(tid);
+        continue;
+      }
+      out.put(tid, trace);
+    }
+    return out;
   }
 
   /** Trace IDs of every live index entry {@code seek ‖ ts ‖ id} with {@code min <= ts <= max}. */

@@ -183,6 +183,38 @@ class BadgerStorageTest {
   }
 
   @Test
+  void findTraceIds_durationBound_sameResultWithAndWithoutTheDurationIndexScan() throws Exception {
+    BadgerStorage s = open(Map.of());
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      TraceId tid = new TraceId(1, i + 1);
+      spans.add(span(tid, 1, "svc", "op" + (i % 3), T0 + i, (i * 37) % 1000));
+      spans.add(span(tid, 2, "other", "op0", T0 + i, 5_000));
+    }
+    s.spanWriter().write(spans).toCompletableFuture().get();
+    BadgerSpanReader cheap = new BadgerSpanReader(s.db(), new ServiceCache(), clock, 10_000);
+    BadgerSpanReader fallback = new BadgerSpanReader(s.db(), new ServiceCache(), clock, 1);
+    List<TraceQuery> queries = List.of(
+        query("svc").durationMinMicros(900).build(),
+        query("svc").durationMinMicros(100).durationMaxMicros(120).numTraces(5).build(),
+        query("svc").operationName("op1").durationMaxMicros(50).build(),
+        query("svc").durationMinMicros(4_000).build(),
+        query("other").durationMaxMicros(10).build());
+    for (TraceQuery q : queries) {
+      List<TraceId> expected = new ArrayList<>();
+      for (int i = 199; i >= 0 && expected.size() < q.numTraces(); i--) {
+        Span sp = spans.get(2 * i);
+        if (BadgerSpanReader.matches(sp, q) || BadgerSpanReader.matches(spans.get(2 * i + 1), q)) {
+          expected.add(sp.traceId());
+        }
+      }
+      assertThat(cheap.findTraceIds(q)).as("%s", q).containsExactlyElementsOf(expected);
+      assertThat(fallback.findTraceIds(q)).as("%s", q).containsExactlyElementsOf(expected);
+    }
+    assertThat(cheap.findTraceIds(queries.get(0))).isNotEmpty();
+  }
+
+  @Test
   void findTraceIds_conditionsMustHoldOnOneSpan() throws Exception {
     BadgerStorage s = open(Map.of());
     TraceId tid = new TraceId(0, 11);
