@@ -18,23 +18,45 @@ public final class Hex {
   }
 
   /**
-   * Parses 1 to 16 hex digits (either case) as an unsigned value.
+   * Parses hex digits (either case) as an unsigned 64-bit value, like Go's {@code strconv.ParseUint(s, 16, 64)}:
+   * leading zeros are allowed beyond 16 digits; no sign, prefix or separators.
    *
-   * @throws IllegalArgumentException in the shape of Go's strconv error for empty or non-hex input
+   * @throws IllegalArgumentException with Go's text: {@code strconv.ParseUint: parsing "s": invalid syntax} for empty
+   *     or non-hex input, {@code ...: value out of range} when the value needs more than 64 bits
    */
   public static long parse64(String s) {
-    if (s.isEmpty() || s.length() > 16) {
-      throw new IllegalArgumentException("strconv.ParseUint: parsing \"" + s + "\": invalid syntax");
+    if (s.isEmpty()) {
+      throw parseError(s, "invalid syntax");
     }
     long v = 0;
     for (int i = 0; i < s.length(); i++) {
-      int d = Character.digit(s.charAt(i), 16);
+      int d = digit(s.charAt(i));
       if (d < 0) {
-        throw new IllegalArgumentException("strconv.ParseUint: parsing \"" + s + "\": invalid syntax");
+        throw parseError(s, "invalid syntax");
+      }
+      if ((v >>> 60) != 0) {
+        throw parseError(s, "value out of range");
       }
       v = (v << 4) | d;
     }
     return v;
+  }
+
+  private static int digit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
+  }
+
+  private static IllegalArgumentException parseError(String s, String why) {
+    return new IllegalArgumentException("strconv.ParseUint: parsing " + GoQuote.strconv(s) + ": " + why);
   }
 
   public static void putLong(byte[] b, int off, long v) {

@@ -13,10 +13,11 @@ public final class SpanId {
   /**
    * Parses 1 to 16 hex characters.
    *
-   * @throws IllegalArgumentException when the text is empty, longer than 16 characters or not hex
+   * @throws IllegalArgumentException with Jaeger's texts: {@code SpanID cannot be longer than 16 hex characters: s}, or
+   *     Go's {@code strconv.ParseUint: parsing "s": invalid syntax} when empty or not hex
    */
   public static long parse(String s) {
-    if (s.length() > 16) {
+    if (TraceId.utf8Length(s) > 16) {
       throw new IllegalArgumentException("SpanID cannot be longer than 16 hex characters: " + s);
     }
     return Hex.parse64(s);

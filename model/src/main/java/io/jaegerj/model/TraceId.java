@@ -36,14 +36,32 @@ public record TraceId(long high, long low) implements Comparable<TraceId> {
    * @throws IllegalArgumentException with Jaeger's message text when the input is too long, empty or not hex
    */
   public static TraceId parse(String s) {
-    if (s.length() > 32) {
+    int len = utf8Length(s);
+    if (len > 32) {
       throw new IllegalArgumentException("TraceID cannot be longer than 32 hex characters: " + s);
     }
-    if (s.length() > 16) {
+    if (len > 16 && s.length() > 16) {
       int split = s.length() - 16;
       return new TraceId(Hex.parse64(s.substring(0, split)), Hex.parse64(s.substring(split)));
     }
     return new TraceId(0, Hex.parse64(s));
+  }
+
+  /** Go measures the input in UTF-8 bytes; non-ASCII input is invalid anyway, but the length check comes first. */
+  static int utf8Length(String s) {
+    int n = s.length();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+          n += 2;
+          i++;
+        } else {
+          n += c >= 0x800 ? 2 : 1;
+        }
+      }
+    }
+    return n;
   }
 
   /** 16 bytes big-endian, high half first, as api_v2 protobuf and OTLP carry trace IDs. */

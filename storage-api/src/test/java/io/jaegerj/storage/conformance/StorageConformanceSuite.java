@@ -55,8 +55,8 @@ import org.slf4j.LoggerFactory;
  * {@link #openFactory()}; the factory is opened once per class and closed after the last case.
  *
  * <p>Hooks: {@link #purge()} runs before every case (default: {@link Purgeable#purge()} when the factory implements
- * it); {@link #awaitIndexed()} runs after every acknowledged write before the case reads (eventually consistent
- * backends refresh their indexes there); {@link #skippedCases()} names cases the backend cannot pass, each with a
+ * it); {@link #flush()} then {@link #awaitIndexed()} run after every acknowledged write before the case reads
+ * (buffering backends flush, eventually consistent backends refresh their indexes there); {@link #skippedCases()} names cases the backend cannot pass, each with a
  * reason that is printed and must also be listed in the backend's README.
  *
  * <p>Every case draws its service names and tag values from a fresh {@link TraceFixtures}, so cases do not see each
@@ -80,7 +80,16 @@ public abstract class StorageConformanceSuite {
     }
   }
 
-  /** Called after acknowledged writes, before reads; eventually consistent backends wait for their indexes here. */
+  /**
+   * Called after every acknowledged write: backends that buffer acknowledged writes (a producer, a batching
+   * client) push them out here. Default: nothing.
+   */
+  protected void flush() throws Exception {}
+
+  /**
+   * Called after {@link #flush()}, before reads; eventually consistent backends wait for their indexes here.
+   * Default: nothing.
+   */
   protected void awaitIndexed() throws Exception {}
 
   /** Cases this backend skips: test method name → reason. Only ever shrink this list. */
@@ -130,6 +139,7 @@ public abstract class StorageConformanceSuite {
   /** Writes and waits for the acknowledgement, then for the indexes. */
   protected final void write(List<Span> spans) throws Exception {
     factory.spanWriter().write(spans).toCompletableFuture().get(timeout().toMillis(), TimeUnit.MILLISECONDS);
+    flush();
     awaitIndexed();
   }
 
@@ -567,6 +577,109 @@ public abstract class StorageConformanceSuite {
     assertThat(reader().findTraceIds(queries.get(0))).hasSize(5);
   }
 
+  /**
+   * Many rich traces and a spread of queries, each answered by the backend and by a direct evaluation of the
+   * {@link TraceQuery} contract over the written spans.
+   */
+  @Test
+  void findTraces_agreesWithReferenceEvaluation() throws Exception {
+    TraceFixtures fx = new TraceFixtures("oracle");
+    List<String> services = List.of(fx.service("a"), fx.service("b"), fx.service("c"), fx.service("d"));
+    Map<TraceId, List<Span>> traces = new java.util.LinkedHashMap<>();
+    List<Span> all = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      TraceId id = i % 3 == 0 ? fx.traceId64() : fx.traceId128();
+      List<String> rotated = new ArrayList<>(services);
+      java.util.Collections.rotate(rotated, i);
+      List<Span> spans = fx.richTrace(id, fx.baseMicros() + i * 7 * MINUTE_MICROS / 10, 1 + (i * 5) % 12,
+          rotated.subList(0, 1 + i % 4));
+      traces.put(id, spans);
+      all.addAll(spans);
+    }
+    write(all);
+
+    long base = fx.baseMicros();
+    List<TraceQuery> queries = new ArrayList<>();
+    for (String svc : services) {
+      queries.add(query(fx, svc).numTraces(1000).build());
+      queries.add(query(fx, svc).operationName("op-2").numTraces(1000).build());
+      queries.add(query(fx, svc).tag("http.status_code", "203").numTraces(1000).build());
+      queries.add(query(fx, svc).tag("error", "true").tag("span.kind", "server").numTraces(1000).build());
+      queries.add(query(fx, svc).tag("pid", "1001").numTraces(1000).build());
+      queries.add(query(fx, svc).tag("attempt", "3").tag("final", "true").numTraces(1000).build());
+      queries.add(query(fx, svc).tag("backoff", "0.75").numTraces(1000).build());
+      queries.add(query(fx, svc).tag("payload", "7035").numTraces(1000).build());
+      queries.add(query(fx, svc).tag("ratio", "0.125").numTraces(1000).build());
+      queries.add(query(fx, svc).durationMinMicros(300).durationMaxMicros(700).numTraces(1000).build());
+      queries.add(query(fx, svc).durationMinMicros(1_000_000).numTraces(1000).build());
+      queries.add(TraceQuery.builder(svc).startTimeMinMicros(base + 10 * MINUTE_MICROS)
+          .startTimeMaxMicros(base + 20 * MINUTE_MICROS).numTraces(1000).build());
+      queries.add(query(fx, svc).numTraces(3).build());
+      queries.add(query(fx, svc).operationName("op-0").tag("error", "true").numTraces(2).build());
+    }
+    int nonEmpty = 0;
+    for (TraceQuery q : queries) {
+      Set<TraceId> expected = referenceFind(traces, q);
+      assertThat(findIds(q)).as("findTraces %s", q).isEqualTo(expected);
+      assertThat(new HashSet<>(reader().findTraceIds(q))).as("findTraceIds %s", q).isEqualTo(expected);
+      nonEmpty += expected.isEmpty() ? 0 : 1;
+    }
+    assertThat(nonEmpty).as("queries with results").isGreaterThan(queries.size() / 2);
+  }
+
+  /** The {@link TraceQuery} contract evaluated directly; the kept traces are those whose earliest span is latest. */
+  private static Set<TraceId> referenceFind(Map<TraceId, List<Span>> traces, TraceQuery q) {
+    List<Map.Entry<TraceId, Long>> matched = new ArrayList<>();
+    for (Map.Entry<TraceId, List<Span>> t : traces.entrySet()) {
+      boolean hit = false;
+      long first = Long.MAX_VALUE;
+      for (Span s : t.getValue()) {
+        first = Math.min(first, s.startTimeMicros());
+        hit |= referenceMatch(s, q);
+      }
+      if (hit) {
+        matched.add(Map.entry(t.getKey(), first));
+      }
+    }
+    matched.sort(Map.Entry.<TraceId, Long>comparingByValue().reversed());
+    Set<TraceId> out = new HashSet<>();
+    for (int i = 0; i < matched.size() && (q.numTraces() <= 0 || i < q.numTraces()); i++) {
+      out.add(matched.get(i).getKey());
+    }
+    return out;
+  }
+
+  private static boolean referenceMatch(Span s, TraceQuery q) {
+    if (!s.process().serviceName().equals(q.serviceName())) {
+      return false;
+    }
+    if (!q.operationName().isEmpty() && !s.operationName().equals(q.operationName())) {
+      return false;
+    }
+    if (s.startTimeMicros() < q.startTimeMinMicros() || s.startTimeMicros() > q.startTimeMaxMicros()) {
+      return false;
+    }
+    if ((q.durationMinMicros() != 0 && s.durationMicros() < q.durationMinMicros())
+        || (q.durationMaxMicros() != 0 && s.durationMicros() > q.durationMaxMicros())) {
+      return false;
+    }
+    List<KeyValue> fields = new ArrayList<>(s.tags());
+    fields.addAll(s.process().tags());
+    for (Log l : s.logs()) {
+      fields.addAll(l.fields());
+    }
+    for (Map.Entry<String, String> tag : q.tags().entrySet()) {
+      boolean found = false;
+      for (KeyValue kv : fields) {
+        found |= kv.key().equals(tag.getKey()) && kv.asString().equals(tag.getValue());
+      }
+      if (!found) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   @Test
   void emptyResults_areNeverNull() throws Exception {
     TraceFixtures fx = new TraceFixtures("empty");
@@ -689,6 +802,7 @@ public abstract class StorageConformanceSuite {
               Thread.onSpinWait();
               continue;
             }
+            flush();
             awaitIndexed();
             TraceId id = spans.get(0).traceId();
             Trace t = eventually(timeout(), () -> reader().getTrace(GetTraceQuery.of(id)).orElse(Trace.of(List.of())),
@@ -714,6 +828,7 @@ public abstract class StorageConformanceSuite {
       pool.shutdownNow();
       assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     }
+    flush();
     awaitIndexed();
     assertThat(reader().findTraceIds(query(fx, svc).numTraces(1000).build())).hasSize(writers * tracesPerWriter);
   }

@@ -26,6 +26,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -34,7 +35,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>Spans are kept encoded by {@link SpanCodec}, grouped per trace in arrival order. Two indexes narrow searches:
  * service → traces that have a span of that service, and (service, operation) → traces, both in trace arrival
  * order. A search reads only the candidates of one index list, prunes them by the trace's span start-time range and
- * then checks the encoded spans; only the traces it returns are decoded.
+ * by the trace's {@link TagFilter}, and only then checks the encoded spans; only the traces it returns are
+ * decoded.
  *
  * <p>With {@code maxTraces > 0} the store holds at most that many traces and evicts the one whose ID arrived first
  * (appending spans to a trace does not refresh it). Services and operations are never evicted.
@@ -59,6 +61,9 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
   private int ringIndex;
   private long spanCount;
 
+  /** Spans checked against search conditions since creation; shows that searches use the indexes. */
+  private final LongAdder spansExamined = new LongAdder();
+
   /** service → operations; never evicted, so kept outside the lock. */
   private final ConcurrentHashMap<String, Set<Operation>> operations = new ConcurrentHashMap<>();
 
@@ -74,18 +79,19 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
     Objects.requireNonNull(spans, "spans");
     int n = spans.size();
     byte[][] encoded = new byte[n][];
+    short[][] tagHashes = new short[n][];
     for (int i = 0; i < n; i++) {
       Span s = Objects.requireNonNull(spans.get(i), "span");
       encoded[i] = codec.encode(s);
+      tagHashes[i] = TagFilter.hashes(s);
       String service = s.process().serviceName();
       operations.computeIfAbsent(service, k -> ConcurrentHashMap.newKeySet())
-          .add(new Operation(s.operationName(), s.spanKind()));
+          .add(new Operation(s.operationName(), spanKind(s)));
     }
     lock.writeLock().lock();
     try {
       for (int i = 0; i < n; i++) {
-        Span s = spans.get(i);
-        insert(s, encoded[i]);
+        insert(spans.get(i), encoded[i], tagHashes[i]);
       }
     } finally {
       lock.writeLock().unlock();
@@ -93,7 +99,16 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
     return DONE;
   }
 
-  private void insert(Span s, byte[] bytes) {
+  /** The span's kind as Jaeger reports it for operations: a known {@code span.kind} value, else "". */
+  static String spanKind(Span s) {
+    String kind = s.spanKind();
+    return switch (kind) {
+      case "client", "server", "producer", "consumer", "internal" -> kind;
+      default -> "";
+    };
+  }
+
+  private void insert(Span s, byte[] bytes, short[] tagHashes) {
     TraceEntry e = traces.get(s.traceId());
     if (e == null) {
       e = new TraceEntry(s.traceId());
@@ -110,6 +125,7 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
     if (!e.add(bytes, s.startTimeMicros())) {
       return;
     }
+    e.tags = TagFilter.addAll(e.tags, tagHashes);
     spanCount++;
     String service = s.process().serviceName();
     PostingList services = byService.computeIfAbsent(service, k -> new PostingList());
@@ -129,6 +145,8 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
     // Index lists may still point at the entry until they are compacted; free its spans now.
     e.spans = null;
     e.hashes = null;
+    e.lookup = null;
+    e.tags = null;
     e.count = 0;
     e.postings = null;
     e.postingCount = 0;
@@ -234,6 +252,10 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
     }
     SpanCodec.Condition c = new SpanCodec.Condition(codec, q.serviceName(), q.operationName(),
         q.startTimeMinMicros(), q.startTimeMaxMicros(), q.durationMinMicros(), q.durationMaxMicros(), keys, values);
+    short[] wanted = new short[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      wanted[i] = TagFilter.hash(keys[i], values[i]);
+    }
 
     List<Snapshot> candidates;
     lock.readLock().lock();
@@ -247,7 +269,8 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
       candidates = new ArrayList<>();
       for (int i = list.size - 1; i >= 0; i--) {
         TraceEntry e = list.items[i];
-        if (!e.evicted && e.maxStart >= c.startMin && e.minStart <= c.startMax) {
+        if (!e.evicted && e.maxStart >= c.startMin && e.minStart <= c.startMax
+            && TagFilter.containsAll(e.tags, wanted)) {
           candidates.add(e.snapshot());
         }
       }
@@ -256,14 +279,17 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
     }
 
     List<Snapshot> matched = new ArrayList<>();
+    long checked = 0;
     for (Snapshot s : candidates) {
       for (int i = 0; i < s.count; i++) {
+        checked++;
         if (codec.matches(s.spans[i], c)) {
           matched.add(s);
           break;
         }
       }
     }
+    spansExamined.add(checked);
     matched.sort(Comparator.comparingLong((Snapshot s) -> s.minStart).reversed());
     if (q.numTraces() > 0 && matched.size() > q.numTraces()) {
       return new ArrayList<>(matched.subList(0, q.numTraces()));
@@ -338,6 +364,10 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
 
   // ------------------------------------------------------------------------------------------------- stats
 
+  long spansExamined() {
+    return spansExamined.sum();
+  }
+
   /** Number of stored traces. */
   int traceCount() {
     lock.readLock().lock();
@@ -398,10 +428,16 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
 
   /** One stored trace. Guarded by the store's lock. */
   private static final class TraceEntry {
+    private static final int LOOKUP_THRESHOLD = 256;
+
     final TraceId id;
     byte[][] spans = new byte[2][];
     int[] hashes = new int[2];
+    /** Span index + 1 by hash, open addressing; only for traces of at least LOOKUP_THRESHOLD spans. */
+    int[] lookup;
     int count;
+    /** Hashes of every (key, value) pair of the trace's spans; see {@link TagFilter}. */
+    TagFilter tags;
     long minStart = Long.MAX_VALUE;
     long maxStart = Long.MIN_VALUE;
     PostingList[] postings = new PostingList[2];
@@ -415,9 +451,19 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
     /** Appends an encoded span unless an identical one is stored; false for a duplicate. */
     boolean add(byte[] bytes, long start) {
       int h = Arrays.hashCode(bytes);
-      for (int i = 0; i < count; i++) {
-        if (hashes[i] == h && Arrays.equals(spans[i], bytes)) {
-          return false;
+      if (lookup != null) {
+        int mask = lookup.length - 1;
+        for (int i = mix(h) & mask; lookup[i] != 0; i = (i + 1) & mask) {
+          int idx = lookup[i] - 1;
+          if (hashes[idx] == h && Arrays.equals(spans[idx], bytes)) {
+            return false;
+          }
+        }
+      } else {
+        for (int i = 0; i < count; i++) {
+          if (hashes[i] == h && Arrays.equals(spans[i], bytes)) {
+            return false;
+          }
         }
       }
       if (count == spans.length) {
@@ -430,7 +476,35 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
       count++;
       minStart = Math.min(minStart, start);
       maxStart = Math.max(maxStart, start);
+      if (lookup != null && count * 2 <= lookup.length) {
+        put(lookup, count - 1);
+      } else if (count >= LOOKUP_THRESHOLD) {
+        rebuildLookup();
+      }
       return true;
+    }
+
+    /** Large traces get a hash table over their span hashes so that deduplication stays O(1) per span. */
+    private void rebuildLookup() {
+      int size = Integer.highestOneBit(count) << 2;
+      lookup = new int[size];
+      for (int i = 0; i < count; i++) {
+        put(lookup, i);
+      }
+    }
+
+    private void put(int[] table, int idx) {
+      int mask = table.length - 1;
+      int i = mix(hashes[idx]) & mask;
+      while (table[i] != 0) {
+        i = (i + 1) & mask;
+      }
+      table[i] = idx + 1;
+    }
+
+    private static int mix(int h) {
+      h *= 0x9E3779B1;
+      return h ^ (h >>> 16);
     }
 
     /** Adds this trace to an index list once. */
