@@ -72,7 +72,7 @@ final class BadgerSpanWriter implements SpanWriter {
         if (cache.putService(service, expiresAt)) {
           batch.put(store.index, Keys.serviceNameKey(service), indexValue);
         }
-        String kind = span.spanKind();
+        String kind = knownKind(span.spanKind());
         if (cache.putOperation(service, span.operationName(), kind, expiresAt)) {
           batch.put(store.index, Keys.operationNameKey(service, span.operationName(), kind), indexValue);
         }
@@ -85,5 +85,19 @@ final class BadgerSpanWriter implements SpanWriter {
       store.exit();
     }
     return CompletableFuture.completedFuture(null);
+  }
+
+  /** The span kinds Jaeger's model knows; any other {@code span.kind} value is reported as "" (unspecified). */
+  static String knownKind(String kind) {
+    switch (kind) {
+      case "client":
+      case "server":
+      case "producer":
+      case "consumer":
+      case "internal":
+        return kind;
+      default:
+        return "";
+    }
   }
 }

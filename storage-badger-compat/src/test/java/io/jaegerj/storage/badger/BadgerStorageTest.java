@@ -255,10 +255,12 @@ class BadgerStorageTest {
     write(s,
         span(tid, 1, "svc", "b", T0, 1).toBuilder().addTag(KeyValue.string("span.kind", "server")).build(),
         span(tid, 2, "svc", "a", T0, 1).toBuilder().addTag(KeyValue.string("span.kind", "client")).build(),
-        span(tid, 3, "svc", "c", T0, 1));
+        span(tid, 3, "svc", "c", T0, 1),
+        span(tid, 4, "svc", "d", T0, 1).toBuilder().addTag(KeyValue.string("span.kind", "Server")).build());
     var r = s.spanReader();
     assertThat(r.getOperations(new OperationQuery("svc", "")))
-        .containsExactly(new Operation("a", "client"), new Operation("b", "server"), new Operation("c", ""));
+        .containsExactly(new Operation("a", "client"), new Operation("b", "server"), new Operation("c", ""),
+            new Operation("d", ""));
     assertThat(r.getOperations(new OperationQuery("svc", "server"))).containsExactly(new Operation("b", "server"));
     assertThat(r.getOperations(new OperationQuery("unknown", ""))).isEmpty();
   }
