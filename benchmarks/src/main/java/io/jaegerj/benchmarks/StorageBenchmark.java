@@ -64,8 +64,8 @@ public final class StorageBenchmark {
     System.out.printf(Locale.ROOT, "# %d spans (%d traces), batch %d spans, JVM %s, %d CPUs%n", traces
         * SyntheticTraces.SPANS_PER_TRACE, traces, batch, Runtime.version(), Runtime.getRuntime().availableProcessors());
     System.out.println("| backend | write spans/s | write CPU µs/span (writer thread / process) | getTrace p50 / p99 ms | search p50 / p99 ms (service; +op; +tag;"
-        + " +duration) | footprint bytes/span | reopen s |");
-    System.out.println("|---|---|---|---|---|---|---|");
+        + " +duration) | dependencies 1h / 10min ms | footprint bytes/span | reopen s |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
     try {
       for (String backend : backends) {
         System.out.println(run(backend, gen, traces, batch, dir.resolve(backend), end));
@@ -160,9 +160,20 @@ public final class StorageBenchmark {
       double[] l = latencies(SEARCH_SAMPLES, k -> reader.findTraces(shape.apply(k)).size());
       search.append(search.length() == 0 ? "" : "; ").append(String.format(Locale.ROOT, "%.1f / %.1f", l[0], l[1]));
     }
+    long d0 = System.nanoTime();
+    int hourLinks = f.dependencyReader().getDependencies(end, SyntheticTraces.WINDOW_MICROS).size();
+    double depsHour = (System.nanoTime() - d0) / 1e6;
+    d0 = System.nanoTime();
+    int tenMinuteLinks = f.dependencyReader().getDependencies(end, SyntheticTraces.WINDOW_MICROS / 6).size();
+    double depsTenMinutes = (System.nanoTime() - d0) / 1e6;
+    if (hourLinks == 0 || tenMinuteLinks == 0) {
+      throw new IllegalStateException("no dependency links found");
+    }
     f.close();
-    return String.format(Locale.ROOT, "| %s | %,.0f | %.1f / %.1f | %.2f / %.2f | %s | %s | %s |", backend,
-        spanCount / writeSeconds, writerThreadCpuMicros, writeCpuMicros, getTrace[0], getTrace[1], search, footprint,
+    return String.format(Locale.ROOT, "| %s | %,.0f | %.1f / %.1f | %.2f / %.2f | %s | %.0f / %.0f | %s | %s |",
+        backend,
+        spanCount / writeSeconds, writerThreadCpuMicros, writeCpuMicros, getTrace[0], getTrace[1], search,
+        depsHour, depsTenMinutes, footprint,
         Double.isNaN(reopenSeconds) ? "-" : String.format(Locale.ROOT, "%.1f", reopenSeconds));
   }
 

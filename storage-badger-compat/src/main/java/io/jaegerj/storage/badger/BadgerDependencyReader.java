@@ -5,7 +5,6 @@ import io.jaegerj.model.DependencyLink;
 import io.jaegerj.model.Span;
 import io.jaegerj.storage.DependencyReader;
 import io.jaegerj.storage.badger.dbmodel.Keys;
-import io.jaegerj.storage.badger.dbmodel.Values;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,7 +22,8 @@ import org.rocksdb.RocksIterator;
  *
  * <p>Deliberate difference from Jaeger's Badger store, which only looks at the 100 most recent traces of the window:
  * every trace with a span starting within {@code [endTs - lookback, endTs]} is counted, as the memory store does.
- * The span column family is read in key order (trace by trace); values are decoded only for traces in the window.
+ * The span keys are read in order (trace by trace, each trace by start time) without their values; the spans of a
+ * trace are loaded only when one of its keys starts within the window. Expired spans are left out.
  * Thread-safe.
  */
 final class BadgerDependencyReader implements DependencyReader {
@@ -45,35 +45,29 @@ final class BadgerDependencyReader implements DependencyReader {
     Map<List<String>, long[]> counts = new LinkedHashMap<>();
     store.enter();
     try (ReadOptions ro = new ReadOptions().setFillCache(false);
-        RocksIterator it = store.db.newIterator(store.spans, ro)) {
+        RocksIterator keys = store.db.newIterator(store.spans, ro);
+        RocksIterator values = store.db.newIterator(store.spans, ro)) {
       byte[] currentTrace = null;
-      List<byte[][]> entries = new ArrayList<>();
       boolean inWindow = false;
-      for (it.seek(new byte[] {Keys.SPAN}); it.isValid(); it.next()) {
-        byte[] key = it.key();
+      for (keys.seek(new byte[] {Keys.SPAN}); keys.isValid(); keys.next()) {
+        byte[] key = keys.key();
         if (key[0] != Keys.SPAN) {
           break;
         }
         if (currentTrace == null || !Arrays.equals(key, 0, 17, currentTrace, 0, 17)) {
           if (inWindow) {
-            count(entries, counts);
+            count(BadgerSpanReader.readTrace(values, Keys.spanKeyTraceId(currentTrace), now), counts);
           }
           currentTrace = key;
-          entries.clear();
           inWindow = false;
-        }
-        byte[] value = it.value();
-        if (Values.expired(Values.spanExpiry(value), now)) {
-          continue;
         }
         long ts = Keys.spanKeyStartMicros(key);
         if (ts >= start && ts <= endTsMicros) {
           inWindow = true;
         }
-        entries.add(new byte[][] {key, value});
       }
       if (inWindow) {
-        count(entries, counts);
+        count(BadgerSpanReader.readTrace(values, Keys.spanKeyTraceId(currentTrace), now), counts);
       }
     } finally {
       store.exit();
@@ -85,12 +79,9 @@ final class BadgerDependencyReader implements DependencyReader {
     return out;
   }
 
-  private static void count(List<byte[][]> entries, Map<List<String>, long[]> counts) {
-    List<Span> spans = new ArrayList<>(entries.size());
+  private static void count(List<Span> spans, Map<List<String>, long[]> counts) {
     Map<Long, String> serviceBySpanId = new HashMap<>();
-    for (byte[][] e : entries) {
-      Span s = BadgerSpanReader.decode(e[0], e[1]);
-      spans.add(s);
+    for (Span s : spans) {
       serviceBySpanId.put(s.spanId(), s.process().serviceName());
     }
     for (Span s : spans) {
