@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.storage.badger;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.jaegerj.model.DependencyLink;
-import io.jaegerj.model.Span;
+import io.jaegerj.model.Hex;
 import io.jaegerj.storage.DependencyReader;
 import io.jaegerj.storage.badger.dbmodel.Keys;
+import io.jaegerj.storage.badger.dbmodel.SpanCodec;
+import io.jaegerj.storage.badger.dbmodel.Values;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,7 +26,8 @@ import org.rocksdb.RocksIterator;
  * <p>Deliberate difference from Jaeger's Badger store, which only looks at the 100 most recent traces of the window:
  * every trace with a span starting within {@code [endTs - lookback, endTs]} is counted, as the memory store does.
  * The span keys are read in order (trace by trace, each trace by start time) without their values; the spans of a
- * trace are loaded only when one of its keys starts within the window. Expired spans are left out.
+ * trace are read only when one of its keys starts within the window, and then only their IDs, references and
+ * service names are decoded ({@link SpanCodec#decodeLink}). Expired spans are left out.
  * Thread-safe.
  */
 final class BadgerDependencyReader implements DependencyReader {
@@ -56,7 +60,7 @@ final class BadgerDependencyReader implements DependencyReader {
         }
         if (currentTrace == null || !Arrays.equals(key, 0, 17, currentTrace, 0, 17)) {
           if (inWindow) {
-            count(BadgerSpanReader.readTrace(values, Keys.spanKeyTraceId(currentTrace), now), counts);
+            count(readLinks(values, currentTrace, now), counts);
           }
           currentTrace = key;
           inWindow = false;
@@ -67,7 +71,7 @@ final class BadgerDependencyReader implements DependencyReader {
         }
       }
       if (inWindow) {
-        count(BadgerSpanReader.readTrace(values, Keys.spanKeyTraceId(currentTrace), now), counts);
+        count(readLinks(values, currentTrace, now), counts);
       }
     } finally {
       store.exit();
@@ -79,20 +83,41 @@ final class BadgerDependencyReader implements DependencyReader {
     return out;
   }
 
-  private static void count(List<Span> spans, Map<List<String>, long[]> counts) {
-    Map<Long, String> serviceBySpanId = new HashMap<>();
-    for (Span s : spans) {
-      serviceBySpanId.put(s.spanId(), s.process().serviceName());
+  /** The dependency view of the live spans of the trace whose key prefix {@code anyKeyOfTrace} starts with. */
+  private static List<SpanCodec.Link> readLinks(RocksIterator it, byte[] anyKeyOfTrace, long now) {
+    byte[] prefix = Arrays.copyOf(anyKeyOfTrace, 17);
+    List<SpanCodec.Link> links = new ArrayList<>();
+    for (it.seek(prefix); it.isValid(); it.next()) {
+      byte[] key = it.key();
+      if (!Keys.startsWith(key, prefix)) {
+        break;
+      }
+      byte[] value = it.value();
+      if (Values.expired(Values.spanExpiry(value), now)) {
+        continue;
+      }
+      try {
+        links.add(SpanCodec.decodeLink(value, Values.SPAN_HEADER_LENGTH, value.length - Values.SPAN_HEADER_LENGTH));
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException("corrupt span entry " + Hex.of(key), e);
+      }
     }
-    for (Span s : spans) {
+    return links;
+  }
+
+  private static void count(List<SpanCodec.Link> spans, Map<List<String>, long[]> counts) {
+    Map<Long, String> serviceBySpanId = new HashMap<>();
+    for (SpanCodec.Link s : spans) {
+      serviceBySpanId.put(s.spanId(), s.service());
+    }
+    for (SpanCodec.Link s : spans) {
       long parent = s.parentSpanId();
       if (parent == 0) {
         continue;
       }
       String parentService = serviceBySpanId.get(parent);
-      String service = s.process().serviceName();
-      if (parentService != null && !parentService.equals(service)) {
-        counts.computeIfAbsent(List.of(parentService, service), k -> new long[1])[0]++;
+      if (parentService != null && !parentService.equals(s.service())) {
+        counts.computeIfAbsent(List.of(parentService, s.service()), k -> new long[1])[0]++;
       }
     }
   }

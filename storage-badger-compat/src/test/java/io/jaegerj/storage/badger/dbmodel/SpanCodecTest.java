@@ -67,6 +67,36 @@ class SpanCodecTest {
   }
 
   @Test
+  void decodeLink_agreesWithFullDecodeOnReferenceVariants() throws Exception {
+    TraceId tid = new TraceId(1, 2);
+    TraceId other = new TraceId(0, 2);
+    List<List<SpanRef>> variants = List.of(
+        List.of(),
+        List.of(SpanRef.childOf(tid, 5)),
+        List.of(SpanRef.followsFrom(tid, 6), SpanRef.childOf(tid, 7)),
+        List.of(SpanRef.childOf(other, 8), SpanRef.followsFrom(tid, 9)),
+        List.of(SpanRef.childOf(other, 8)),
+        List.of(SpanRef.followsFrom(tid, 10), SpanRef.followsFrom(tid, 11), SpanRef.childOf(tid, 12),
+            SpanRef.childOf(tid, 13)));
+    for (List<SpanRef> refs : variants) {
+      Span span = richSpan().toBuilder().traceId(tid).references(refs).build();
+      byte[] bytes = SpanCodec.encode(span);
+      SpanCodec.Link link = SpanCodec.decodeLink(bytes, 0, bytes.length);
+      assertThat(link).as("%s", refs).isEqualTo(new SpanCodec.Link(span.spanId(), span.parentSpanId(), "svc"));
+    }
+    Span rich = richSpan();
+    byte[] bytes = SpanCodec.encode(rich);
+    assertThat(SpanCodec.decodeLink(bytes, 0, bytes.length).parentSpanId()).isEqualTo(7);
+  }
+
+  @Test
+  void decodeLink_garbageThrows() {
+    byte[] garbage = {0x12, 0x03, 1, 2, 3};
+    assertThatThrownBy(() -> SpanCodec.decodeLink(garbage, 0, garbage.length))
+        .isInstanceOf(InvalidProtocolBufferException.class);
+  }
+
+  @Test
   void decode_garbageThrows() {
     byte[] garbage = {(byte) 0xff, (byte) 0xff, (byte) 0xff};
     assertThatThrownBy(() -> SpanCodec.decode(garbage, 0, garbage.length))
