@@ -25,8 +25,9 @@ import org.rocksdb.RocksIterator;
  *
  * <p>Deliberate difference from Jaeger's Badger store, which only looks at the 100 most recent traces of the window:
  * every trace with a span starting within {@code [endTs - lookback, endTs]} is counted, as the memory store does.
- * The span keys are read in order (trace by trace, each trace by start time) without their values; the spans of a
- * trace are read only when one of its keys starts within the window, and then only their IDs, references and
+ * The span keys are visited trace by trace (each trace's keys are ordered by start time, so one seek finds its first
+ * span at or after the window start); the spans of a trace are read only when that span starts within the window,
+ * and then only their IDs, references and
  * service names are decoded ({@link SpanCodec#decodeLink}). Expired spans are left out.
  * Thread-safe.
  */
@@ -44,34 +45,36 @@ final class BadgerDependencyReader implements DependencyReader {
     if (lookbackMicros < 0) {
       throw new IllegalArgumentException("lookback: " + lookbackMicros + " (expected: >= 0)");
     }
-    long start = endTsMicros - lookbackMicros;
+    long start = Math.max(0, endTsMicros - lookbackMicros);
     long now = clock.instant().getEpochSecond();
     Map<List<String>, long[]> counts = new LinkedHashMap<>();
     store.enter();
     try (ReadOptions ro = new ReadOptions().setFillCache(false);
         RocksIterator keys = store.db.newIterator(store.spans, ro);
         RocksIterator values = store.db.newIterator(store.spans, ro)) {
-      byte[] currentTrace = null;
-      boolean inWindow = false;
-      for (keys.seek(new byte[] {Keys.SPAN}); keys.isValid(); keys.next()) {
+      // Per trace: seek to its first key at or after the window start; if that key is still in the trace and not
+      // past the window end, count the trace; then seek to the next trace.
+      keys.seek(new byte[] {Keys.SPAN});
+      while (keys.isValid()) {
         byte[] key = keys.key();
         if (key[0] != Keys.SPAN) {
           break;
         }
-        if (currentTrace == null || !Arrays.equals(key, 0, 17, currentTrace, 0, 17)) {
-          if (inWindow) {
-            count(readLinks(values, currentTrace, now), counts);
-          }
-          currentTrace = key;
-          inWindow = false;
-        }
         long ts = Keys.spanKeyStartMicros(key);
-        if (ts >= start && ts <= endTsMicros) {
-          inWindow = true;
+        if (ts < start) {
+          byte[] from = Arrays.copyOf(key, 25);
+          Hex.putLong(from, 17, start);
+          keys.seek(from);
+          continue;
         }
-      }
-      if (inWindow) {
-        count(readLinks(values, currentTrace, now), counts);
+        if (ts <= endTsMicros) {
+          count(readLinks(values, key, now), counts);
+        }
+        byte[] next = Keys.prefixEnd(Arrays.copyOf(key, 17));
+        if (next == null) {
+          break;
+        }
+        keys.seek(next);
       }
     } finally {
       store.exit();

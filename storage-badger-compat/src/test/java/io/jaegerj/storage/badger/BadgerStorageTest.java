@@ -379,6 +379,38 @@ class BadgerStorageTest {
   }
 
   @Test
+  void dependencies_windowBoundsAndTracesStartingBeforeTheWindow() throws Exception {
+    BadgerStorage s = open(Map.of());
+    long start = T0;
+    long end = T0 + 1_000;
+    write(s,
+        // starts before the window, one later span inside it: counted, with its early spans
+        span(new TraceId(0, 1), 1, "a", "r", start - 500, 1),
+        span(new TraceId(0, 1), 2, "b", "c", start - 400, 1).toBuilder()
+            .addReference(SpanRef.childOf(new TraceId(0, 1), 1)).build(),
+        span(new TraceId(0, 1), 3, "c", "c", start + 10, 1).toBuilder()
+            .addReference(SpanRef.childOf(new TraceId(0, 1), 2)).build(),
+        // exactly on the lower bound
+        span(new TraceId(0, 2), 1, "d", "r", start, 1),
+        span(new TraceId(0, 2), 2, "e", "c", start + 1_000_000, 1).toBuilder()
+            .addReference(SpanRef.childOf(new TraceId(0, 2), 1)).build(),
+        // exactly on the upper bound
+        span(new TraceId(0, 3), 1, "f", "r", end, 1),
+        span(new TraceId(0, 3), 2, "g", "c", end, 1).toBuilder()
+            .addReference(SpanRef.childOf(new TraceId(0, 3), 1)).build(),
+        // entirely before, entirely after
+        span(new TraceId(0, 4), 1, "x", "r", start - 2, 1),
+        span(new TraceId(0, 4), 2, "y", "c", start - 1, 1).toBuilder()
+            .addReference(SpanRef.childOf(new TraceId(0, 4), 1)).build(),
+        span(new TraceId(0, 5), 1, "x", "r", end + 1, 1),
+        span(new TraceId(0, 5), 2, "z", "c", end + 2, 1).toBuilder()
+            .addReference(SpanRef.childOf(new TraceId(0, 5), 1)).build());
+    assertThat(s.dependencyReader().getDependencies(end, end - start)).containsExactlyInAnyOrder(
+        new DependencyLink("a", "b", 1), new DependencyLink("b", "c", 1), new DependencyLink("d", "e", 1),
+        new DependencyLink("f", "g", 1));
+  }
+
+  @Test
   void samplingStore_throughputWindowAndLatestProbabilities() throws Exception {
     BadgerStorage s = open(persistent());
     SamplingStore store = s.samplingStore().orElseThrow();
