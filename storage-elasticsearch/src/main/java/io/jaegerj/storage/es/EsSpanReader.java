@@ -123,6 +123,10 @@ final class EsSpanReader implements SpanReader {
     ObjectNode range = must.addObject().putObject("range").putObject("startTimeMillis");
     range.put("gte", query.startTimeMinMicros() / 1000);
     range.put("lte", query.startTimeMaxMicros() / 1000);
+    // startTimeMillis selects the coarse range as Jaeger does; the exact microsecond bounds are applied on startTime
+    ObjectNode exact = must.addObject().putObject("range").putObject("startTime");
+    exact.put("gte", query.startTimeMinMicros());
+    exact.put("lte", query.startTimeMaxMicros());
     if (query.durationMinMicros() != 0 || query.durationMaxMicros() != 0) {
       ObjectNode d = must.addObject().putObject("range").putObject("duration");
       d.put("gte", query.durationMinMicros());
@@ -165,16 +169,44 @@ final class EsSpanReader implements SpanReader {
 
   private JsonNode search(List<String> indices, ObjectNode body) {
     try {
-      return client.json("POST", "/" + String.join(",", indices) + "/_search?" + searchParams, body);
+      return withRetries(() -> client.json("POST", "/" + String.join(",", indices) + "/_search?" + searchParams,
+          body));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  interface Call {
+    JsonNode run() throws IOException;
+  }
+
+  /**
+   * Runs a search, repeating it up to three times when the cluster answers 503 (shards of a just-created index not
+   * yet started) or 429.
+   */
+  static JsonNode withRetries(Call call) throws IOException {
+    long backoff = 100;
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return call.run();
+      } catch (EsClient.EsException e) {
+        if (attempt >= 3 || (e.status != 503 && e.status != 429)) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(backoff);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted");
+      }
+      backoff *= 2;
     }
   }
 
   /** Reads whole traces with {@code _msearch}, paging each trace by {@code startTime} until all hits are fetched. */
   List<Trace> multiRead(List<TraceId> ids, long startMicros, long endMicros) {
     List<String> indices = names.spanReadIndices(startMicros - HOUR_MICROS, endMicros + HOUR_MICROS);
-    String indexList = String.join(",", indices);
     Map<TraceId, Set<Span>> spans = new LinkedHashMap<>();
     Map<TraceId, Long> searchAfter = new LinkedHashMap<>();
     Map<TraceId, Long> fetched = new LinkedHashMap<>();
@@ -187,14 +219,17 @@ final class EsSpanReader implements SpanReader {
       try {
         for (TraceId id : round) {
           ObjectNode header = EsClient.JSON.createObjectNode();
-          header.putArray("index").add(indexList);
+          ArrayNode indexArray = header.putArray("index");
+          for (String index : indices) {
+            indexArray.add(index);
+          }
           header.put("ignore_unavailable", true);
           body.write(EsClient.JSON.writeValueAsBytes(header));
           body.write('\n');
           body.write(EsClient.JSON.writeValueAsBytes(traceSearch(id, startMicros, endMicros, searchAfter.get(id))));
           body.write('\n');
         }
-        JsonNode r = client.ndjson("/_msearch?" + searchParams, body.toByteArray());
+        JsonNode r = withRetries(() -> client.ndjson("/_msearch?" + searchParams, body.toByteArray()));
         JsonNode responses = r.path("responses");
         searchAfter.clear();
         for (int i = 0; i < round.size(); i++) {
