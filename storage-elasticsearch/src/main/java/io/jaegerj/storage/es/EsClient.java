@@ -67,6 +67,17 @@ final class EsClient implements AutoCloseable {
   private final boolean compress;
   private final AtomicInteger next = new AtomicInteger();
 
+  /** A plain-HTTP(S) client with default TLS trust, for the command-line tools. */
+  EsClient(List<String> urls, String username, String password, Duration timeout) {
+    this.urls = List.copyOf(urls);
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
+        .build();
+    this.authorization = username.isEmpty() || password.isEmpty() ? null : "Basic " + Base64.getEncoder()
+        .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+    this.timeout = timeout;
+    this.compress = false;
+  }
+
   EsClient(EsConfig c) throws Exception {
     this.urls = c.serverUrls();
     HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)

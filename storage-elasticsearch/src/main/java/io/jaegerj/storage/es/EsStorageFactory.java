@@ -94,6 +94,11 @@ final class EsStorageFactory implements StorageFactory, Purgeable {
     return primary;
   }
 
+  /** The archive store, or null when {@code es-archive.enabled} is false. */
+  Store archiveStore() {
+    return archive;
+  }
+
   @Override
   public SpanWriter spanWriter() {
     return primary.writer;

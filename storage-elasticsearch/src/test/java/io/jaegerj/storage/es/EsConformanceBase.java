@@ -1,10 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.storage.es;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jaegerj.model.KeyValue;
+import io.jaegerj.model.Process;
+import io.jaegerj.model.Span;
+import io.jaegerj.model.TraceId;
+import io.jaegerj.storage.ArchiveStorage;
+import io.jaegerj.storage.GetTraceQuery;
 import io.jaegerj.storage.StorageFactory;
 import io.jaegerj.storage.conformance.StorageConformanceSuite;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 /** The conformance suite against one real server kind, started once per test class. */
 abstract class EsConformanceBase extends StorageConformanceSuite {
@@ -15,7 +27,8 @@ abstract class EsConformanceBase extends StorageConformanceSuite {
   @Override
   protected StorageFactory openFactory() throws Exception {
     server = EsTestServer.start(kind());
-    return EsConformanceSupport.open(server.url(), Map.of());
+    return EsConformanceSupport.open(server.url(), Map.of("es-archive.enabled", "true",
+        "es-archive.server-urls", server.url(), "es-archive.num-shards", "1", "es-archive.num-replicas", "0"));
   }
 
   @Override
@@ -31,6 +44,28 @@ abstract class EsConformanceBase extends StorageConformanceSuite {
   @Override
   protected Map<String, String> skippedCases() {
     return EsConformanceSupport.SKIPPED;
+  }
+
+  /** The archive store ({@code es-archive.*}) writes to {@code jaeger-span-archive} and reads without time limit. */
+  @Test
+  void archive_roundTripsByIdWithoutTimeLimit() throws Exception {
+    ArchiveStorage archive = factory().archive().orElseThrow();
+    TraceId id = new TraceId(7, ThreadLocalRandom.current().nextLong());
+    long yearsAgo = TimeUnit.DAYS.toMicros(365L * 30);
+    List<Span> spans = List.of(
+        Span.builder().traceId(id).spanId(1).operationName("old").startTimeMicros(yearsAgo).durationMicros(5)
+            .addTag(KeyValue.string("k", "v")).process(Process.of("archived")).build(),
+        Span.builder().traceId(id).spanId(2).operationName("now").startTimeMicros(yearsAgo + 10).durationMicros(5)
+            .process(Process.of("archived")).build());
+    archive.writer().write(spans).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    EsStorageFactory.Store store = ((EsStorageFactory) factory()).archiveStore();
+    store.flush(30_000);
+    store.refresh();
+
+    assertThat(archive.reader().getTrace(GetTraceQuery.of(id))).hasValueSatisfying(
+        t -> assertThat(t.spans()).containsExactlyInAnyOrderElementsOf(spans));
+    assertThat(factory().spanReader().getTrace(GetTraceQuery.of(id))).isEmpty();
+    assertThat(store.client.json("GET", "/jaeger-span-archive/_count", null).path("count").asInt()).isEqualTo(2);
   }
 
   @AfterAll
