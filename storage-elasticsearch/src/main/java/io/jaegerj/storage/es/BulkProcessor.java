@@ -106,9 +106,9 @@ final class BulkProcessor implements AutoCloseable {
     if (interval > 0) {
       timer.scheduleWithFixedDelay(this::sealCurrent, interval, interval, TimeUnit.MILLISECONDS);
     }
-    this.refused = Counter.builder("jaeger_es_bulk_refused_total").tag("store", name).register(meters);
-    this.failedItems = Counter.builder("jaeger_es_bulk_failed_items_total").tag("store", name).register(meters);
-    this.storedItems = Counter.builder("jaeger_es_bulk_stored_items_total").tag("store", name).register(meters);
+    this.refused = Counter.builder("jaeger.es.bulk.refused").tag("store", name).register(meters);
+    this.failedItems = Counter.builder("jaeger.es.bulk.failed.items").tag("store", name).register(meters);
+    this.storedItems = Counter.builder("jaeger.es.bulk.stored.items").tag("store", name).register(meters);
   }
 
   /**

@@ -4,12 +4,14 @@ package io.jaegerj.storage.es;
 import io.jaegerj.storage.ArchiveStorage;
 import io.jaegerj.storage.DependencyReader;
 import io.jaegerj.storage.Purgeable;
+import io.jaegerj.storage.SamplingStore;
 import io.jaegerj.storage.SpanReader;
 import io.jaegerj.storage.SpanWriter;
 import io.jaegerj.storage.StorageContext;
 import io.jaegerj.storage.StorageFactory;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,7 @@ final class EsStorageFactory implements StorageFactory, Purgeable {
     final EsSpanWriter writer;
     final EsSpanReader reader;
     final EsDependencyReader dependencies;
+    final EsSamplingStore sampling;
 
     Store(EsConfig config, StorageContext context, String name) throws Exception {
       this.config = config;
@@ -40,6 +43,13 @@ final class EsStorageFactory implements StorageFactory, Purgeable {
       this.writer = new EsSpanWriter(config, names, bulk, version);
       this.reader = new EsSpanReader(client, config, names, context.clock(), version);
       this.dependencies = new EsDependencyReader(client, config, names, version);
+      this.sampling = config.archive() ? null : new EsSamplingStore(client, config, names, context.clock(), version,
+          config.hourlySampling(), TimeUnit.MILLISECONDS.toMicros(config.samplingLookback().toMillis()));
+      if (sampling != null && config.createTemplates()) {
+        Templates.Params p = new Templates.Params(version, config.indexPrefix(), config.shards(), config.replicas(),
+            0);
+        client.json("PUT", Templates.path(Templates.Kind.SAMPLING, p), Templates.body(Templates.Kind.SAMPLING, p));
+      }
     }
 
     private void createTemplates() throws IOException {
@@ -117,6 +127,11 @@ final class EsStorageFactory implements StorageFactory, Purgeable {
   @Override
   public Optional<ArchiveStorage> archive() {
     return Optional.ofNullable(archive);
+  }
+
+  @Override
+  public Optional<SamplingStore> samplingStore() {
+    return Optional.ofNullable(primary.sampling);
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.jaegerj.model.KeyValue;
 import io.jaegerj.model.Process;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.TraceId;
+import io.jaegerj.storage.SamplingStore;
 import io.jaegerj.storage.StorageFactory;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,12 @@ class EsRequestsTest {
       assertThat(service.path("template").path("mappings").path("properties").path("serviceName").path("type")
           .asText()).isEqualTo("keyword");
 
+      JsonNode sampling = EsClient.JSON.readTree(es.find("PUT", "/_index_template/prod-jaeger-sampling").body());
+      assertThat(sampling.path("index_patterns").asText()).isEqualTo("prod-jaeger-sampling-*");
+      assertThat(sampling.path("priority").asInt()).isZero();
+      assertThat(sampling.path("template").path("settings").path("index.requests.cache.enable").asBoolean())
+          .isFalse();
+
       f.spanWriter().write(List.of(span())).toCompletableFuture().get(10, TimeUnit.SECONDS);
       String bulk = es.find("POST", "/_bulk").body();
       assertThat(bulk.split("\n")).hasSize(4);
@@ -63,6 +70,9 @@ class EsRequestsTest {
       JsonNode span = EsClient.JSON.readTree(es.find("PUT", "/_template/prod-jaeger-span").body());
       assertThat(span.path("index_patterns").asText()).isEqualTo("*prod-jaeger-span-*");
       assertThat(span.has("priority")).isFalse();
+      // Jaeger's v7 sampling and dependencies templates ignore the prefix
+      assertThat(EsClient.JSON.readTree(es.find("PUT", "/_template/prod-jaeger-sampling").body())
+          .path("index_patterns").asText()).isEqualTo("*jaeger-sampling-*");
       assertThat(span.path("mappings").path("properties").path("logs").path("properties").path("fields")
           .path("type").asText()).isEqualTo("nested");
     }
@@ -100,6 +110,29 @@ class EsRequestsTest {
           .flatMap(r -> r.body().lines()).filter(l -> l.contains("jaeger-span-")).count();
       assertThat(serviceActions).isEqualTo(1);
       assertThat(spanActions).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void samplingDocuments_useJaegersFieldNames() throws Exception {
+    try (RecordingServer es = new RecordingServer(RecordingServer.esRoot("7.17.28"));
+         StorageFactory f = EsConformanceSupport.open(es.url(), Map.of("es.create-index-templates", "false"))) {
+      SamplingStore s = f.samplingStore().orElseThrow();
+      s.insertThroughput(List.of(new SamplingStore.Throughput("svc", "GET", 12, List.of(0.5))));
+      s.insertProbabilitiesAndQps("host-1", Map.of("svc", Map.of("GET", 0.25)), Map.of("svc", Map.of("GET", 4.0)));
+
+      List<String> lines = es.requests.stream().filter(r -> r.uri().startsWith("/_bulk?refresh=wait_for"))
+          .flatMap(r -> r.body().lines()).toList();
+      assertThat(lines).hasSize(4);
+      assertThat(lines.get(0)).matches("\\{\"index\":\\{\"_index\":\"jaeger-sampling-\\d{4}-\\d{2}-\\d{2}\"}}");
+      JsonNode throughput = EsClient.JSON.readTree(lines.get(1));
+      assertThat(throughput.path("throughputs").toString())
+          .isEqualTo("{\"Service\":\"svc\",\"Operation\":\"GET\",\"Count\":12,\"Probabilities\":{\"0.5\":{}}}");
+      assertThat(throughput.path("timestamp").asText()).endsWith("Z");
+      assertThat(EsClient.JSON.readTree(lines.get(3)).path("probabilitiesandqps").toString())
+          .isEqualTo("{\"Hostname\":\"host-1\",\"Probabilities\":{\"svc\":{\"GET\":0.25}},"
+              + "\"QPS\":{\"svc\":{\"GET\":4}}}");
+      assertThat(s.acquireLeaderLock("host-1", 1000)).isTrue();
     }
   }
 
