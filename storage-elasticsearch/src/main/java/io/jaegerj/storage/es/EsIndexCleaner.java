@@ -37,7 +37,8 @@ public final class EsIndexCleaner {
       List<String> deleted = run(argv, System.getenv(), Instant.now());
       System.out.println("Deleted " + deleted.size() + " indices");
     } catch (IllegalArgumentException | IllegalStateException | IOException e) {
-      System.err.println("Error: " + e.getMessage());
+      // connection failures carry no message; name the exception then
+      System.err.println("Error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
       System.exit(1);
     }
   }

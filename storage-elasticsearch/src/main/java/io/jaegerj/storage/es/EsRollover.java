@@ -65,7 +65,8 @@ public final class EsRollover {
     try {
       run(argv, System.getenv(), ZoneId.systemDefault());
     } catch (IllegalArgumentException | IllegalStateException | IOException e) {
-      System.err.println("Error: " + e.getMessage());
+      // connection failures carry no message; name the exception then
+      System.err.println("Error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
       System.exit(1);
     }
   }
