@@ -3,6 +3,7 @@ package io.jaegerj.storage.es;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.jaegerj.model.KeyValue;
 import io.jaegerj.model.Process;
 import io.jaegerj.model.Span;
@@ -10,6 +11,7 @@ import io.jaegerj.model.TraceId;
 import io.jaegerj.storage.ArchiveStorage;
 import io.jaegerj.storage.GetTraceQuery;
 import io.jaegerj.storage.StorageFactory;
+import io.jaegerj.storage.TraceQuery;
 import io.jaegerj.storage.conformance.StorageConformanceSuite;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +68,39 @@ abstract class EsConformanceBase extends StorageConformanceSuite {
         t -> assertThat(t.spans()).containsExactlyInAnyOrderElementsOf(spans));
     assertThat(factory().spanReader().getTrace(GetTraceQuery.of(id))).isEmpty();
     assertThat(store.client.json("GET", "/jaeger-span-archive/_count", null).path("count").asInt()).isEqualTo(2);
+  }
+
+  /** Tags elevated to {@code tag.*} fields are mapped as keywords, searchable, and read back with their keys. */
+  @Test
+  void tagsAsFields_searchAndReadBack() throws Exception {
+    try (StorageFactory taf = EsConformanceSupport.open(server.url(), Map.of("es.index-prefix", "taf",
+        "es.tags-as-fields.include", "http.method,region", "es.tags-as-fields.dot-replacement", "@"))) {
+      long now = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
+      TraceId hit = new TraceId(9, ThreadLocalRandom.current().nextLong());
+      TraceId miss = new TraceId(10, ThreadLocalRandom.current().nextLong());
+      Span s1 = Span.builder().traceId(hit).spanId(1).operationName("op").startTimeMicros(now).durationMicros(5)
+          .addTag(KeyValue.string("http.method", "POST")).addTag(KeyValue.int64("http.status_code", 201))
+          .process(new Process("taf-svc", List.of(KeyValue.string("region", "eu-1")))).build();
+      Span s2 = s1.toBuilder().traceId(miss).tags(List.of(KeyValue.string("http.method", "GET"))).build();
+      taf.spanWriter().write(List.of(s1, s2)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      EsStorageFactory.Store store = ((EsStorageFactory) taf).primary();
+      store.flush(30_000);
+      store.refresh();
+
+      JsonNode mapping = store.client.json("GET", "/taf-jaeger-span-*/_mapping", null);
+      assertThat(mapping.toString()).contains("\"http@method\":{\"type\":\"keyword\",\"ignore_above\":256}");
+      TraceQuery.Builder q = TraceQuery.builder("taf-svc").startTimeMinMicros(now - 1000).startTimeMaxMicros(now + 1000);
+      assertThat(taf.spanReader().findTraceIds(q.tag("http.method", "POST").build())).containsExactly(hit);
+      assertThat(taf.spanReader().findTraceIds(TraceQuery.builder("taf-svc").startTimeMinMicros(now - 1000)
+          .startTimeMaxMicros(now + 1000).tag("region", "eu-.*").build())).containsExactlyInAnyOrder(hit, miss);
+      assertThat(taf.spanReader().getTrace(GetTraceQuery.of(hit))).hasValueSatisfying(t -> {
+        Span back = t.spans().get(0);
+        assertThat(back.tags()).containsExactlyInAnyOrder(KeyValue.string("http.method", "POST"),
+            KeyValue.int64("http.status_code", 201));
+        assertThat(back.process().tags()).containsExactly(KeyValue.string("region", "eu-1"));
+      });
+      store.client.json("DELETE", "/taf-jaeger-*", null);
+    }
   }
 
   @AfterAll
