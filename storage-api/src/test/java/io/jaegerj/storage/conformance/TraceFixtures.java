@@ -71,7 +71,8 @@ public final class TraceFixtures {
     return nonZero();
   }
 
-  private long nonZero() {
+  /** Synchronized: the concurrency case draws IDs from several writer threads, and SplittableRandom is not thread-safe. */
+  private synchronized long nonZero() {
     long v;
     do {
       v = random.nextLong();

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.jaegerj.storage.es;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Batches bulk actions and commits them with {@code es.bulk.workers} concurrent {@code _bulk} requests. A batch is
+ * sealed when it reaches {@code es.bulk.actions} actions or {@code es.bulk.size} bytes, or every
+ * {@code es.bulk.flush-interval}. A failed request (no connection, 429, 5xx) is retried with exponential back-off
+ * (100 ms doubling to 5 s) for up to {@link #RETRY_FOR_NANOS}; items rejected with 429 are retried the same way.
+ *
+ * <p>The buffer is bounded: at most {@code (workers + 4) * bulk.actions} actions and {@code (workers + 4) * bulk.size}
+ * bytes may be queued or in flight. A write that does not fit is refused at once with a
+ * {@link RejectedExecutionException}, so the collector's queue decides what to do; nothing piles up unbounded.
+ * A write's stage completes when all its actions are stored, or exceptionally with the first failure.
+ */
+final class BulkProcessor implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BulkProcessor.class);
+  static final long RETRY_FOR_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  /** One write call: completes when every batch holding its actions is done. */
+  static final class Ticket {
+    final CompletableFuture<Void> future = new CompletableFuture<>();
+    private final AtomicInteger outstanding = new AtomicInteger(1);
+    private volatile Throwable failure;
+
+    void fail(Throwable t) {
+      if (failure == null) {
+        failure = t;
+      }
+    }
+
+    void release() {
+      if (outstanding.decrementAndGet() == 0) {
+        if (failure != null) {
+          future.completeExceptionally(failure);
+        } else {
+          future.complete(null);
+        }
+      }
+    }
+  }
+
+  private static final class Batch {
+    final ByteArrayOutputStream body = new ByteArrayOutputStream();
+    final List<Ticket> itemTickets = new ArrayList<>();
+    final List<byte[][]> items = new ArrayList<>();
+    final List<Ticket> tickets = new ArrayList<>();
+    long bytes;
+  }
+
+  private final EsClient client;
+  private final String bulkPath;
+  private final int maxActions;
+  private final int maxBytes;
+  private final long bufferActions;
+  private final long bufferBytes;
+  private final ExecutorService workers;
+  private final ScheduledExecutorService timer;
+  private final Counter refused;
+  private final Counter failedItems;
+  private final Counter storedItems;
+
+  private final Object lock = new Object();
+  private Batch current = new Batch();
+  private long pendingActions;
+  private long pendingBytes;
+  private int inFlight;
+  private final ArrayDeque<Batch> sealed = new ArrayDeque<>();
+  private volatile boolean closed;
+
+  BulkProcessor(EsClient client, EsConfig config, MeterRegistry meters, String name) {
+    this.client = client;
+    this.bulkPath = "/_bulk";
+    this.maxActions = config.bulkActions();
+    this.maxBytes = config.bulkSize();
+    this.bufferActions = (long) (config.bulkWorkers() + 4) * config.bulkActions();
+    this.bufferBytes = (long) (config.bulkWorkers() + 4) * config.bulkSize();
+    this.workers = Executors.newFixedThreadPool(config.bulkWorkers(), r -> {
+      Thread t = new Thread(r, "es-bulk-" + name);
+      t.setDaemon(true);
+      return t;
+    });
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "es-bulk-timer-" + name);
+      t.setDaemon(true);
+      return t;
+    });
+    long interval = config.bulkFlushInterval().toMillis();
+    if (interval > 0) {
+      timer.scheduleWithFixedDelay(this::sealCurrent, interval, interval, TimeUnit.MILLISECONDS);
+    }
+    this.refused = Counter.builder("jaeger.es.bulk.refused").tag("store", name).register(meters);
+    this.failedItems = Counter.builder("jaeger.es.bulk.failed.items").tag("store", name).register(meters);
+    this.storedItems = Counter.builder("jaeger.es.bulk.stored.items").tag("store", name).register(meters);
+  }
+
+  /**
+   * Queues the actions (each an action line and a document line, both without newline) for one ticket, or refuses
+   * them all when the buffer cannot hold them.
+   */
+  CompletableFuture<Void> submit(List<byte[][]> actions) {
+    Ticket ticket = new Ticket();
+    long bytes = 0;
+    for (byte[][] a : actions) {
+      bytes += a[0].length + a[1].length + 2;
+    }
+    synchronized (lock) {
+      if (closed) {
+        ticket.future.completeExceptionally(new IllegalStateException("es span writer is closed"));
+        return ticket.future;
+      }
+      if (pendingActions + actions.size() > bufferActions && pendingActions > 0
+          || pendingBytes + bytes > bufferBytes && pendingBytes > 0) {
+        refused.increment();
+        ticket.future.completeExceptionally(new RejectedExecutionException(
+            "es bulk buffer full: " + pendingActions + " actions, " + pendingBytes + " bytes pending"));
+        return ticket.future;
+      }
+      pendingActions += actions.size();
+      pendingBytes += bytes;
+      for (byte[][] a : actions) {
+        Batch b = current;
+        if (b.tickets.isEmpty() || b.tickets.get(b.tickets.size() - 1) != ticket) {
+          b.tickets.add(ticket);
+          ticket.outstanding.incrementAndGet();
+        }
+        b.body.write(a[0], 0, a[0].length);
+        b.body.write('\n');
+        b.body.write(a[1], 0, a[1].length);
+        b.body.write('\n');
+        b.items.add(a);
+        b.itemTickets.add(ticket);
+        b.bytes += a[0].length + a[1].length + 2;
+        if (b.items.size() >= maxActions || b.bytes >= maxBytes) {
+          sealLocked();
+        }
+      }
+    }
+    ticket.release();
+    return ticket.future;
+  }
+
+  private void sealCurrent() {
+    synchronized (lock) {
+      sealLocked();
+    }
+  }
+
+  private void sealLocked() {
+    if (current.items.isEmpty()) {
+      return;
+    }
+    sealed.add(current);
+    current = new Batch();
+    inFlight++;
+    workers.execute(this::commitNext);
+  }
+
+  private void commitNext() {
+    Batch b;
+    synchronized (lock) {
+      b = sealed.poll();
+    }
+    if (b == null) {
+      return;
+    }
+    try {
+      commit(b);
+    } catch (Throwable t) {
+      if (t instanceof VirtualMachineError e) {
+        throw e;
+      }
+      for (Ticket ticket : b.tickets) {
+        ticket.fail(t);
+      }
+    } finally {
+      synchronized (lock) {
+        pendingActions -= b.items.size();
+        pendingBytes -= b.bytes;
+        inFlight--;
+        lock.notifyAll();
+      }
+      for (Ticket ticket : b.tickets) {
+        ticket.release();
+      }
+    }
+  }
+
+  private void commit(Batch b) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + RETRY_FOR_NANOS;
+    long backoff = 100;
+    byte[] body = b.body.toByteArray();
+    List<Integer> positions = null;
+    while (true) {
+      IOException failure;
+      try {
+        JsonNode r = client.ndjson(bulkPath, body);
+        if (!r.path("errors").asBoolean(false)) {
+          storedItems.increment(positions == null ? b.items.size() : positions.size());
+          return;
+        }
+        List<Integer> retry = new ArrayList<>();
+        JsonNode items = r.path("items");
+        for (int i = 0; i < items.size(); i++) {
+          int pos = positions == null ? i : positions.get(i);
+          JsonNode result = items.get(i).elements().next();
+          int status = result.path("status").asInt(500);
+          if (status == 429) {
+            retry.add(pos);
+          } else if (status >= 300) {
+            failedItems.increment();
+            b.itemTickets.get(pos).fail(new IOException("bulk item failed with status " + status + ": "
+                + result.path("error")));
+          } else {
+            storedItems.increment();
+          }
+        }
+        if (retry.isEmpty()) {
+          log.error("bulk request had failed items; first: {}", firstError(items));
+          return;
+        }
+        positions = retry;
+        ByteArrayOutputStream again = new ByteArrayOutputStream();
+        for (int pos : retry) {
+          byte[][] a = b.items.get(pos);
+          again.write(a[0]);
+          again.write('\n');
+          again.write(a[1]);
+          again.write('\n');
+        }
+        body = again.toByteArray();
+        failure = new IOException("bulk items rejected with 429");
+      } catch (EsClient.EsException e) {
+        if (e.status != 429 && e.status < 500) {
+          throw e;
+        }
+        failure = e;
+      } catch (IOException e) {
+        failure = e;
+      }
+      if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff) > deadline || closed) {
+        log.error("giving up on a bulk request of {} actions", b.items.size(), failure);
+        throw failure;
+      }
+      log.warn("bulk request failed, retrying in {} ms: {}", backoff, failure.toString());
+      Thread.sleep(backoff);
+      backoff = Math.min(backoff * 2, 5000);
+    }
+  }
+
+  private static String firstError(JsonNode items) {
+    for (JsonNode item : items) {
+      JsonNode r = item.elements().next();
+      if (r.has("error")) {
+        return r.path("error").toString();
+      }
+    }
+    return "";
+  }
+
+  /** Seals the open batch and waits until nothing is queued or in flight. */
+  void flush(long timeoutMillis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    synchronized (lock) {
+      sealLocked();
+      while (inFlight > 0) {
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) {
+          return;
+        }
+        lock.wait(left);
+      }
+    }
+  }
+
+  long pendingActions() {
+    synchronized (lock) {
+      return pendingActions;
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      flush(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    closed = true;
+    timer.shutdownNow();
+    workers.shutdown();
+    try {
+      if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
+        workers.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      workers.shutdownNow();
+    }
+  }
+}

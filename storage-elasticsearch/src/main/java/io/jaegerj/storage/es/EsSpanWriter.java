@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.jaegerj.storage.es;
+
+import io.jaegerj.model.Span;
+import io.jaegerj.storage.SpanWriter;
+import io.jaegerj.storage.es.dbmodel.ServiceDocuments;
+import io.jaegerj.storage.es.dbmodel.SpanDocuments;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Writes every span as one {@code index} action (ES generates the {@code _id}) to the span index of its start day
+ * (or the write alias), preceded by its service document unless this process wrote the same one to the same index
+ * within {@code es.service-cache-ttl}. Version 6 clusters get a {@code _type} in every action.
+ */
+final class EsSpanWriter implements SpanWriter {
+  private static final int SERVICE_CACHE_SIZE = 100_000;
+
+  private final EsConfig config;
+  private final IndexNames names;
+  private final BulkProcessor bulk;
+  private final boolean withTypes;
+  private final long serviceTtlMillis;
+  private final Map<String, Long> serviceCache = new LinkedHashMap<>(1024, 0.75f, true) {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+      return size() > SERVICE_CACHE_SIZE;
+    }
+  };
+
+  EsSpanWriter(EsConfig config, IndexNames names, BulkProcessor bulk, int version) {
+    this.config = config;
+    this.names = names;
+    this.bulk = bulk;
+    this.withTypes = version < 7;
+    this.serviceTtlMillis = config.serviceCacheTtl().toMillis();
+  }
+
+  @Override
+  public CompletionStage<Void> write(List<Span> spans) {
+    List<byte[][]> actions = new ArrayList<>(spans.size() * 2);
+    long now = System.currentTimeMillis();
+    for (Span span : spans) {
+      String service = span.process().serviceName();
+      String op = span.operationName();
+      String serviceIndex = names.serviceWriteIndex(span.startTimeMicros());
+      String id = ServiceDocuments.id(service, op);
+      if (shouldWriteService(serviceIndex + "|" + id, now)) {
+        actions.add(new byte[][] {action(serviceIndex, "service", id), ServiceDocuments.write(service, op)});
+      }
+      actions.add(new byte[][] {
+          action(names.spanWriteIndex(span.startTimeMicros()), "span", null),
+          SpanDocuments.write(span, config.tagsAsFields())});
+    }
+    if (actions.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return bulk.submit(actions);
+  }
+
+  private boolean shouldWriteService(String key, long now) {
+    synchronized (serviceCache) {
+      Long expires = serviceCache.get(key);
+      if (expires != null && expires > now) {
+        return false;
+      }
+      serviceCache.put(key, now + serviceTtlMillis);
+      return true;
+    }
+  }
+
+  /** Forgets written service docs, so that they are written again (after a purge in tests). */
+  void clearServiceCache() {
+    synchronized (serviceCache) {
+      serviceCache.clear();
+    }
+  }
+
+  private byte[] action(String index, String type, String id) {
+    StringBuilder b = new StringBuilder(96).append("{\"index\":{\"_index\":\"").append(index).append('"');
+    if (withTypes) {
+      b.append(",\"_type\":\"").append(type).append('"');
+    }
+    if (id != null) {
+      b.append(",\"_id\":\"").append(id).append('"');
+    }
+    return b.append("}}").toString().getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.jaegerj.storage.es;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jaegerj.model.KeyValue;
+import io.jaegerj.model.Process;
+import io.jaegerj.model.Span;
+import io.jaegerj.model.TraceId;
+import io.jaegerj.storage.ArchiveStorage;
+import io.jaegerj.storage.GetTraceQuery;
+import io.jaegerj.storage.StorageFactory;
+import io.jaegerj.storage.TraceQuery;
+import io.jaegerj.storage.conformance.StorageConformanceSuite;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** The conformance suite against one real server kind, started once per test class. */
+abstract class EsConformanceBase extends StorageConformanceSuite {
+  private EsTestServer server;
+
+  abstract EsTestServer.Kind kind();
+
+  @Override
+  protected StorageFactory openFactory() throws Exception {
+    server = EsTestServer.start(kind());
+    return EsConformanceSupport.open(server.url(), Map.of("es-archive.enabled", "true",
+        "es-archive.server-urls", server.url(), "es-archive.num-shards", "1", "es-archive.num-replicas", "0"));
+  }
+
+  @Override
+  protected void flush() throws Exception {
+    ((EsStorageFactory) factory()).primary().flush(30_000);
+  }
+
+  @Override
+  protected void awaitIndexed() throws Exception {
+    ((EsStorageFactory) factory()).primary().refresh();
+  }
+
+  @Override
+  protected Map<String, String> skippedCases() {
+    return EsConformanceSupport.SKIPPED;
+  }
+
+  /** The archive store ({@code es-archive.*}) writes to {@code jaeger-span-archive} and reads without time limit. */
+  @Test
+  void archive_roundTripsByIdWithoutTimeLimit() throws Exception {
+    ArchiveStorage archive = factory().archive().orElseThrow();
+    TraceId id = new TraceId(7, ThreadLocalRandom.current().nextLong());
+    long yearsAgo = TimeUnit.DAYS.toMicros(365L * 30);
+    List<Span> spans = List.of(
+        Span.builder().traceId(id).spanId(1).operationName("old").startTimeMicros(yearsAgo).durationMicros(5)
+            .addTag(KeyValue.string("k", "v")).process(Process.of("archived")).build(),
+        Span.builder().traceId(id).spanId(2).operationName("now").startTimeMicros(yearsAgo + 10).durationMicros(5)
+            .process(Process.of("archived")).build());
+    archive.writer().write(spans).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    EsStorageFactory.Store store = ((EsStorageFactory) factory()).archiveStore();
+    store.flush(30_000);
+    store.refresh();
+
+    assertThat(archive.reader().getTrace(GetTraceQuery.of(id))).hasValueSatisfying(
+        t -> assertThat(t.spans()).containsExactlyInAnyOrderElementsOf(spans));
+    assertThat(factory().spanReader().getTrace(GetTraceQuery.of(id))).isEmpty();
+    assertThat(store.client.json("GET", "/jaeger-span-archive/_count", null).path("count").asInt()).isEqualTo(2);
+  }
+
+  /** Tags elevated to {@code tag.*} fields are mapped as keywords, searchable, and read back with their keys. */
+  @Test
+  void tagsAsFields_searchAndReadBack() throws Exception {
+    try (StorageFactory taf = EsConformanceSupport.open(server.url(), Map.of("es.index-prefix", "taf",
+        "es.tags-as-fields.include", "http.method,region", "es.tags-as-fields.dot-replacement", "@"))) {
+      long now = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
+      TraceId hit = new TraceId(9, ThreadLocalRandom.current().nextLong());
+      TraceId miss = new TraceId(10, ThreadLocalRandom.current().nextLong());
+      Span s1 = Span.builder().traceId(hit).spanId(1).operationName("op").startTimeMicros(now).durationMicros(5)
+          .addTag(KeyValue.string("http.method", "POST")).addTag(KeyValue.int64("http.status_code", 201))
+          .process(new Process("taf-svc", List.of(KeyValue.string("region", "eu-1")))).build();
+      Span s2 = s1.toBuilder().traceId(miss).tags(List.of(KeyValue.string("http.method", "GET"))).build();
+      taf.spanWriter().write(List.of(s1, s2)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      EsStorageFactory.Store store = ((EsStorageFactory) taf).primary();
+      store.flush(30_000);
+      store.refresh();
+
+      JsonNode mapping = store.client.json("GET", "/taf-jaeger-span-*/_mapping", null);
+      assertThat(mapping.toString()).contains("\"http@method\":{\"type\":\"keyword\",\"ignore_above\":256}");
+      TraceQuery.Builder q = TraceQuery.builder("taf-svc").startTimeMinMicros(now - 1000).startTimeMaxMicros(now + 1000);
+      assertThat(taf.spanReader().findTraceIds(q.tag("http.method", "POST").build())).containsExactly(hit);
+      assertThat(taf.spanReader().findTraceIds(TraceQuery.builder("taf-svc").startTimeMinMicros(now - 1000)
+          .startTimeMaxMicros(now + 1000).tag("region", "eu-.*").build())).containsExactlyInAnyOrder(hit, miss);
+      assertThat(taf.spanReader().getTrace(GetTraceQuery.of(hit))).hasValueSatisfying(t -> {
+        Span back = t.spans().get(0);
+        assertThat(back.tags()).containsExactlyInAnyOrder(KeyValue.string("http.method", "POST"),
+            KeyValue.int64("http.status_code", 201));
+        assertThat(back.process().tags()).containsExactly(KeyValue.string("region", "eu-1"));
+      });
+      store.client.json("DELETE", "/taf-jaeger-*", null);
+    }
+  }
+
+  @AfterAll
+  void stopServer() {
+    if (server != null) {
+      server.stop();
+    }
+  }
+}

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.jaegerj.storage.es;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real single-node OpenSearch / Elasticsearch started as a child JVM on 127.0.0.1 with free ports. The server's
+ * classpath is resolved from Maven Central through a throw-away pom ({@code src/test/servers/<name>/pom.xml}) and
+ * cached under {@code target/servers}; its launcher source runs as a single-file program. Tests are skipped (not
+ * failed) when the classpath cannot be resolved or the needed JDK is missing. Stopped by {@link #stop()} and by a
+ * shutdown hook.
+ */
+final class EsTestServer {
+  enum Kind {
+    OPENSEARCH_2("opensearch-2", null),
+    OPENSEARCH_3("opensearch-3", "/usr/lib/jvm/temurin-25-jdk-amd64"),
+    ELASTICSEARCH_7("elasticsearch-7", null);
+
+    final String dir;
+    final String javaHome;
+
+    Kind(String dir, String javaHome) {
+      this.dir = dir;
+      this.javaHome = javaHome;
+    }
+  }
+
+  private final Kind kind;
+  private final Path home;
+  private final int httpPort;
+  private final int transportPort;
+  private final Path logFile;
+  private final List<String> command;
+  private Process process;
+  private final Thread hook;
+
+  private EsTestServer(Kind kind) throws IOException {
+    this.kind = kind;
+    Path module = moduleDir();
+    Path servers = module.resolve("target/servers");
+    Files.createDirectories(servers);
+    Path cpFile = servers.resolve(kind.dir + ".classpath");
+    if (!Files.exists(cpFile)) {
+      resolveClasspath(module.resolve("src/test/servers/" + kind.dir + "/pom.xml"), cpFile);
+    }
+    Assumptions.assumeTrue(Files.exists(cpFile), "could not resolve the classpath of " + kind.dir);
+    String java = (kind.javaHome != null ? kind.javaHome : System.getProperty("java.home")) + "/bin/java";
+    Assumptions.assumeTrue(new File(java).canExecute(), "JDK needed for " + kind.dir + " is missing: " + java);
+    this.home = Files.createTempDirectory("jaegerj-" + kind.dir);
+    this.httpPort = freePort();
+    this.transportPort = freePort();
+    this.logFile = servers.resolve(kind.dir + "-" + httpPort + ".log");
+    this.command = List.of(java, "-Xms256m", "-Xmx256m", "-XX:+UseSerialGC", "-Dlog4j2.disable.jmx=true",
+        "-cp", Files.readString(cpFile).trim(),
+        module.resolve("src/test/servers/" + kind.dir + "/Launcher.java").toString(),
+        home.toString(), Integer.toString(httpPort), Integer.toString(transportPort));
+    this.hook = new Thread(this::kill, "stop-" + kind.dir);
+    Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  /** Starts the server and waits (up to 120 s) until {@code GET /} answers. */
+  static EsTestServer start(Kind kind) throws Exception {
+    EsTestServer s = new EsTestServer(kind);
+    s.startProcess();
+    return s;
+  }
+
+  void startProcess() throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+    process = pb.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(kind.dir + " exited with " + process.exitValue() + ", see " + logFile);
+      }
+      if (answers()) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    kill();
+    throw new IllegalStateException(kind.dir + " not ready within 120 s, see " + logFile);
+  }
+
+  private boolean answers() {
+    try {
+      HttpURLConnection c = (HttpURLConnection) URI.create(url() + "/").toURL().openConnection();
+      c.setConnectTimeout(1000);
+      c.setReadTimeout(2000);
+      try {
+        return c.getResponseCode() == 200;
+      } finally {
+        c.disconnect();
+      }
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + httpPort;
+  }
+
+  Kind kind() {
+    return kind;
+  }
+
+  /** Stops the process, keeping the data directory so that {@link #startProcess()} can bring it back. */
+  void kill() {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly();
+      try {
+        process.waitFor(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  void stop() {
+    kill();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // already shutting down
+    }
+    try (Stream<Path> walk = Files.walk(home)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // temp dir; best effort
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static Path moduleDir() {
+    Path p = Path.of("").toAbsolutePath();
+    if (Files.exists(p.resolve("src/test/servers"))) {
+      return p;
+    }
+    return p.resolve("storage-elasticsearch");
+  }
+
+  private static void resolveClasspath(Path pom, Path out) {
+    List<String> cmd = new ArrayList<>(List.of("mvn", "-q", "-B", "-f", pom.toString(),
+        "dependency:build-classpath", "-Dmdep.outputFile=" + out.toAbsolutePath()));
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(out.resolveSibling(out.getFileName() + ".log").toFile()))
+          .start();
+      if (!p.waitFor(10, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+      }
+    } catch (IOException e) {
+      // no mvn on the PATH: the caller skips the test
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

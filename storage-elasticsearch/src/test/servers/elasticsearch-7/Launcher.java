@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
+// Starts a single-node Elasticsearch 7.17 on 127.0.0.1 from classpath jars; run as a source file by the tests.
+// Args: <home dir> <http port> <transport port>
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.elasticsearch.common.settings.Settings;
+import org.elasticsearch.node.InternalSettingsPreparer;
+import org.elasticsearch.node.Node;
+import org.elasticsearch.plugins.Plugin;
+import org.elasticsearch.transport.Netty4Plugin;
+
+public class Launcher {
+  static final class PluginNode extends Node {
+    PluginNode(Settings s, Collection<Class<? extends Plugin>> plugins) {
+      super(InternalSettingsPreparer.prepareEnvironment(s, Map.of(), null, () -> "node-1"), plugins, true);
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Settings s = Settings.builder()
+        .put("path.home", args[0])
+        .put("path.data", Path.of(args[0], "data").toString())
+        .put("cluster.name", "jaegerj-test")
+        .put("node.name", "node-1")
+        .put("network.host", "127.0.0.1")
+        .put("http.port", args[1])
+        .put("transport.port", args[2])
+        .put("discovery.type", "single-node")
+        .put("cluster.routing.allocation.disk.threshold_enabled", "false")
+        .build();
+    Node node = new PluginNode(s, List.of(Netty4Plugin.class));
+    node.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        node.close();
+      } catch (Exception e) {
+        // exiting anyway
+      }
+    }));
+    Thread.currentThread().join();
+  }
+}
