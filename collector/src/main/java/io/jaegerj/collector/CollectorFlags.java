@@ -67,7 +67,7 @@ final class CollectorFlags {
         "Reload interval to check and reload sampling strategies file. Zero value means no reloading"));
     f.add(Flag.floating(DEFAULT_PROBABILITY, "0.001", "Sampling probability used by the Strategy Store for static"
         + " sampling. Value must be between 0 and 1."));
-    f.add(Flag.string(AGENT_HTTP, ":5778", "The host:port of the legacy jaeger-agent sampling endpoint (GET /sampling"
+    f.add(Flag.hostPort(AGENT_HTTP, ":5778", "The host:port of the legacy jaeger-agent sampling endpoint (GET /sampling"
         + " and GET /?service=); empty disables it"));
     return f;
   }

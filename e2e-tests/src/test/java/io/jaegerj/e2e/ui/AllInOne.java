@@ -37,7 +37,23 @@ final class AllInOne implements UiServer {
     this.otlpHttpPort = otlpHttpPort;
   }
 
+  /**
+   * Starts on fresh ports. A port probed free can be taken by another process before the binary binds it, so a
+   * bind failure is retried with new ports a few times.
+   */
   static AllInOne start(String basePath, String... extraArgs) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startOnce(basePath, extraArgs);
+      } catch (IllegalArgumentException e) {
+        if (attempt >= 3 || e.getMessage() == null || !e.getMessage().contains("address already in use")) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static AllInOne startOnce(String basePath, String... extraArgs) throws Exception {
     int http = freePort();
     int otlpHttp = freePort();
     Map<String, String> env = new LinkedHashMap<>();
@@ -158,9 +174,16 @@ final class AllInOne implements UiServer {
     return n;
   }
 
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** A loopback port that is free now and was not handed out before in this JVM. */
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+    while (true) {
+      try (ServerSocket s = new ServerSocket(0)) {
+        if (HANDED_OUT.add(s.getLocalPort())) {
+          return s.getLocalPort();
+        }
+      }
     }
   }
 
