@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.collector.zipkin;
 
+import io.jaegerj.model.IpText;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
 import io.jaegerj.model.TraceId;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.collector.zipkin;
 
+import io.jaegerj.model.IpText;
 import io.jaegerj.collector.thrift.ZipkinCore;
 import io.jaegerj.model.KeyValue;
 import io.jaegerj.model.Span;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.model.adjust;
 
+import io.jaegerj.model.IpText;
 import io.jaegerj.model.GoDuration;
 import io.jaegerj.model.Hex;
 import io.jaegerj.model.KeyValue;
@@ -227,7 +228,7 @@ public final class ClockSkewAdjuster implements Adjuster {
         case STRING:
           return kv.stringValue();
         case INT64:
-          return IpText.ipv4(kv.int64Value());
+          return IpText.ipv4((int) kv.int64Value());
         case BINARY:
           return IpText.of(kv.binaryValue());
         default:

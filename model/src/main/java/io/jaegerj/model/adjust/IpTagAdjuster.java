@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.model.adjust;
 
+import io.jaegerj.model.IpText;
 import io.jaegerj.model.KeyValue;
 import io.jaegerj.model.Process;
 import io.jaegerj.model.Span;
@@ -58,7 +59,7 @@ public final class IpTagAdjuster implements Adjuster {
       if (out == null) {
         out = new ArrayList<>(tags);
       }
-      out.set(i, KeyValue.string(kv.key(), IpText.ipv4(v)));
+      out.set(i, KeyValue.string(kv.key(), IpText.ipv4((int) v)));
     }
     return out == null ? tags : out;
   }

@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.jaegerj.collector.zipkin;
+package io.jaegerj.model;
 
 /** Renders and parses IP addresses the way Go's {@code net.IP} does, so stored tags match Jaeger's text. */
-final class IpText {
+public final class IpText {
   private IpText() {}
 
-  static String ipv4(int packed) {
+  /** The packed big-endian IPv4 address as {@code a.b.c.d}. */
+  public static String ipv4(int packed) {
     return ((packed >>> 24) & 0xff) + "." + ((packed >>> 16) & 0xff) + "." + ((packed >>> 8) & 0xff) + "."
         + (packed & 0xff);
   }
 
   /** Go's {@code net.IP.String()}: IPv4-mapped addresses as dotted quads, others in RFC 5952 compressed form. */
-  static String of(byte[] ip) {
+  public static String of(byte[] ip) {
     if (ip.length == 4) {
       return ipv4(((ip[0] & 0xff) << 24) | ((ip[1] & 0xff) << 16) | ((ip[2] & 0xff) << 8) | (ip[3] & 0xff));
     }
@@ -67,7 +68,7 @@ final class IpText {
   }
 
   /** Parses a literal IPv4 or IPv6 address without any name lookup; null when it is not one. */
-  static byte[] parse(String s) {
+  public static byte[] parse(String s) {
     if (s.indexOf(':') < 0) {
       return parseV4(s);
     }
