@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.jaegerj.collector.zipkin;
+
+import io.jaegerj.collector.http.Decompression;
+import io.jaegerj.collector.http.HttpHandler;
+import io.jaegerj.collector.http.HttpResponses;
+import io.jaegerj.collector.http.ReceiverErrors;
+import io.jaegerj.collector.pipeline.SpanConsumer;
+import io.jaegerj.model.Span;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers Zipkin {@code POST}s: a path containing {@code api/v1/spans} is Zipkin v1 (Thrift for
+ * {@code application/x-thrift}, else JSON), any other path v2 (proto3 for {@code application/x-protobuf}, else JSON),
+ * as Jaeger routes them. Answers: 202 accepted, 400 with the decoder's text, 405 for another method, 413 over 20 MiB,
+ * 415 for a media type that is neither JSON nor the version's binary type, 503 (retryable) when the pipeline is full.
+ * Runs on the event loop: it only decodes and offers.
+ */
+final class ZipkinHttpHandler implements HttpHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(ZipkinHttpHandler.class);
+  /** Limit of a request body, before and after decompression (the OTel HTTP server default). */
+  static final int MAX_BODY_BYTES = 20 << 20;
+
+  private final SpanConsumer consumer;
+  private final ReceiverErrors errors;
+  private final Clock clock;
+
+  ZipkinHttpHandler(SpanConsumer consumer, ReceiverErrors errors, Clock clock) {
+    this.consumer = consumer;
+    this.errors = errors;
+    this.clock = clock;
+  }
+
+  @Override
+  public FullHttpResponse handle(FullHttpRequest req, ByteBufAllocator alloc) {
+    if (!req.method().equals(HttpMethod.POST)) {
+      errors.count("method_not_allowed");
+      FullHttpResponse r = HttpResponses.text(alloc, HttpResponseStatus.METHOD_NOT_ALLOWED,
+          "405 method not allowed, supported: [POST]\n");
+      r.headers().set(HttpHeaderNames.ALLOW, "POST");
+      return r;
+    }
+    String uri = req.uri();
+    int q = uri.indexOf('?');
+    boolean v1 = (q < 0 ? uri : uri.substring(0, q)).contains("api/v1/spans");
+    String mediaType = mediaType(req.headers().get(HttpHeaderNames.CONTENT_TYPE));
+    ZipkinDecoders.Format format = format(v1, mediaType);
+    if (format == null) {
+      errors.count("unsupported_media_type");
+      return HttpResponses.text(alloc, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "415 unsupported media type "
+          + mediaType + ", supported: [application/json, " + (v1 ? "application/x-thrift" : "application/x-protobuf")
+          + "]\n");
+    }
+    byte[] body;
+    try {
+      body = Decompression.decode(ByteBufUtil.getBytes(req.content()),
+          req.headers().get(HttpHeaderNames.CONTENT_ENCODING), MAX_BODY_BYTES);
+    } catch (Decompression.TooLargeException e) {
+      errors.count("too_large");
+      return HttpResponses.text(alloc, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, e.getMessage() + "\n");
+    } catch (Decompression.UnsupportedEncodingException | IOException e) {
+      errors.count("malformed");
+      return HttpResponses.text(alloc, HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
+    }
+    List<Span> spans;
+    try {
+      spans = ZipkinDecoders.decode(format, body, 0, body.length, clock);
+    } catch (ZipkinDecodeException e) {
+      errors.count("malformed");
+      LOG.debug("Malformed Zipkin request ({})", format, e);
+      return HttpResponses.text(alloc, HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
+    }
+    if (!spans.isEmpty() && consumer.submit(spans, SpanConsumer.Format.ZIPKIN, SpanConsumer.Transport.HTTP)
+        == SpanConsumer.Result.REJECTED_QUEUE_FULL) {
+      errors.count("queue_full");
+      FullHttpResponse r = HttpResponses.text(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE,
+          "sending queue is full\n");
+      r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+      return r;
+    }
+    return HttpResponses.bytes(alloc, HttpResponseStatus.ACCEPTED, null, new byte[0]);
+  }
+
+  /**
+   * Jaeger picks the binary decoder only for the exact binary type and JSON for anything else; we also accept
+   * parameters on the binary type and refuse types that are clearly neither (415), so that a client error is
+   * reported as such instead of as a JSON syntax error.
+   */
+  static ZipkinDecoders.Format format(boolean v1, String mediaType) {
+    if (mediaType.isEmpty() || mediaType.equals("application/json") || mediaType.equals("text/plain")) {
+      return v1 ? ZipkinDecoders.Format.JSON_V1 : ZipkinDecoders.Format.JSON_V2;
+    }
+    if (v1 && mediaType.equals("application/x-thrift")) {
+      return ZipkinDecoders.Format.THRIFT_V1;
+    }
+    if (!v1 && mediaType.equals("application/x-protobuf")) {
+      return ZipkinDecoders.Format.PROTO3;
+    }
+    return null;
+  }
+
+  /** The media type without parameters, lower case; "" when absent. */
+  static String mediaType(String contentType) {
+    if (contentType == null) {
+      return "";
+    }
+    int semi = contentType.indexOf(';');
+    return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+  }
+}
