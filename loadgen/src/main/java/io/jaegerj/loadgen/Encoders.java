@@ -16,6 +16,7 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -70,13 +71,14 @@ public final class Encoders {
     return m;
   }
 
-  private static Workload.GenTrace traceOf(Workload.GenSpan s, List<Workload.GenTrace> traces) {
+  private static Map<Workload.GenSpan, Workload.GenTrace> traceIndex(List<Workload.GenTrace> traces) {
+    Map<Workload.GenSpan, Workload.GenTrace> m = new IdentityHashMap<>();
     for (Workload.GenTrace t : traces) {
-      if (t.spans().contains(s)) {
-        return t;
+      for (Workload.GenSpan s : t.spans()) {
+        m.put(s, t);
       }
     }
-    throw new IllegalStateException("span not in any trace");
+    return m;
   }
 
   // ---- OTLP protobuf
@@ -84,6 +86,7 @@ public final class Encoders {
   /** An OTLP export request, one ResourceSpans per service. */
   public static ExportTraceServiceRequest otlp(List<Workload.GenTrace> traces) {
     ExportTraceServiceRequest.Builder req = ExportTraceServiceRequest.newBuilder();
+    Map<Workload.GenSpan, Workload.GenTrace> traceOf = traceIndex(traces);
     Map<Integer, List<Workload.GenSpan>> byService = byService(traces);
     for (Map.Entry<Integer, List<Workload.GenSpan>> e : byService.entrySet()) {
       int svc = e.getKey();
@@ -96,7 +99,7 @@ public final class Encoders {
       ScopeSpans.Builder scope = ScopeSpans.newBuilder()
           .setScope(InstrumentationScope.newBuilder().setName("io.jaegerj.loadgen").setVersion("1.0.0"));
       for (Workload.GenSpan s : e.getValue()) {
-        Workload.GenTrace t = traceOf(s, traces);
+        Workload.GenTrace t = traceOf.get(s);
         Span.Builder b = Span.newBuilder()
             .setTraceId(ByteString.copyFrom(ByteBuffer.allocate(16).putLong(t.traceIdHigh()).putLong(t.traceIdLow())
                 .array()))
@@ -219,8 +222,9 @@ public final class Encoders {
 
   static byte[] jaegerThrift(int service, List<Workload.GenSpan> spans, List<Workload.GenTrace> traces) {
     List<io.jaegertracing.thriftjava.Span> out = new ArrayList<>(spans.size());
+    Map<Workload.GenSpan, Workload.GenTrace> traceOf = traceIndex(traces);
     for (Workload.GenSpan s : spans) {
-      Workload.GenTrace t = traceOf(s, traces);
+      Workload.GenTrace t = traceOf.get(s);
       io.jaegertracing.thriftjava.Span js = new io.jaegertracing.thriftjava.Span(t.traceIdLow(), t.traceIdHigh(),
           s.spanId(), s.parentId(), s.operation(), 1, s.startMicros(), s.durationMicros());
       List<Tag> tags = new ArrayList<>(s.attrs().size() + 2);
