@@ -8,7 +8,7 @@ f=$1
 n=${2:-25}
 samples=$(mktemp)
 trap 'rm -f "$samples"' EXIT
-jfr print --events jdk.ExecutionSample "$f" >"$samples"
+jfr print --stack-depth 64 --events jdk.ExecutionSample "$f" >"$samples"
 total=$(grep -c 'jdk.ExecutionSample' "$samples" || true)
 echo "execution samples: $total"
 echo "--- top frames"
