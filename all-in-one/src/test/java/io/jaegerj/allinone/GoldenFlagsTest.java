@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.jaegerj.config.Flag;
+import io.jaegerj.server.BinarySpec;
 import io.jaegerj.server.JaegerMain;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -76,6 +77,36 @@ class GoldenFlagsTest {
       }
     }
     assertThat(problems).as("flag differences for jaeger-" + binary).isEmpty();
+  }
+
+  /** The runtime's own flags (no module, a flagless backend) must also carry Jaeger's help texts. */
+  @ParameterizedTest
+  @ValueSource(strings = {"all-in-one", "collector", "query"})
+  void commonFlags_usageMatchesJaegerReference(String binary) throws IOException {
+    BinarySpec full = Binaries.all().get(binary);
+    BinarySpec bare = new BinarySpec(full.name(), full.description(), full.defaultSpanStorageType(),
+        full.defaultAdminHostPort(), full.pipelineFlags(), List.of());
+    Map<String, String> usage = usages(binary);
+    List<String> problems = new ArrayList<>();
+    for (Flag f : JaegerMain.flags(bare, Map.of("SPAN_STORAGE_TYPE", NoopStorageProvider.TYPE))) {
+      String ref = usage.get(f.name());
+      if (ref == null) {
+        problems.add("--" + f.name() + " is not a Jaeger 1.74 flag");
+      } else if (!ref.equals(f.usage())) {
+        problems.add("--" + f.name() + " usage \"" + f.usage() + "\", Jaeger has \"" + ref + "\"");
+      }
+    }
+    assertThat(problems).isEmpty();
+  }
+
+  static Map<String, String> usages(String binary) throws IOException {
+    JsonNode doc = new YAMLMapper().readTree(Binaries.cliReference().resolve("jaeger-" + binary + ".yaml").toFile());
+    Map<String, String> out = new TreeMap<>();
+    for (JsonNode o : doc.get("options")) {
+      JsonNode u = o.get("usage");
+      out.put(o.get("name").asText(), u == null ? "" : u.asText().trim());
+    }
+    return out;
   }
 
   static TreeSet<String> readList(Path file) throws IOException {

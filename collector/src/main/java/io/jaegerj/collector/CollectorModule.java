@@ -114,7 +114,7 @@ public final class CollectorModule implements ServerModule {
       JaegerGrpcService jaeger = new JaegerGrpcService(pipeline, new ReceiverErrors(context.meters(), "jaeger-grpc"),
           tenancy);
       List<ServerServiceDefinition> services = List.of(
-          ServerInterceptors.intercept(jaeger, tenancy.interceptor()),
+          ServerInterceptors.intercept(jaeger.definition(), tenancy.interceptor()),
           new SamplingGrpcService(sampling).bindService(),
           health.getHealthService().bindService(),
           ProtoReflectionService.newInstance().bindService());

@@ -47,7 +47,7 @@ final class GrpcQueryV3 extends QueryServiceGrpc.QueryServiceImplBase {
     long end = req.hasEndTime() ? ProtoConverter.toMicros(req.getEndTime()) : 0;
     Optional<Trace> t;
     try {
-      t = service.getTrace(new GetTraceQuery(id, start, end), req.getRawTraces());
+      t = service.getTrace(new GetTraceQuery(id, start, end), view(req.getRawTraces()));
     } catch (RuntimeException e) {
       out.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
       return;
@@ -77,7 +77,7 @@ final class GrpcQueryV3 extends QueryServiceGrpc.QueryServiceImplBase {
         Math.min(p.getSearchDepth(), ApiParams.MAX_LIMIT));
     List<Trace> traces;
     try {
-      traces = service.findTraces(q, p.getRawTraces());
+      traces = service.findTraces(q, view(p.getRawTraces()));
     } catch (RuntimeException e) {
       out.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
       return;
@@ -86,6 +86,10 @@ final class GrpcQueryV3 extends QueryServiceGrpc.QueryServiceImplBase {
       out.onNext(convert(t, p.getRawTraces()));
     }
     out.onCompleted();
+  }
+
+  private static QueryService.View view(boolean raw) {
+    return raw ? QueryService.View.RAW : QueryService.View.OTLP;
   }
 
   private static TracesData convert(Trace t, boolean raw) {

@@ -101,12 +101,28 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       apiError(r, HttpResponseStatus.NOT_FOUND, e.getMessage());
     } catch (Exception e) {
       release(r);
-      log.error("HTTP request {} {} failed", req.method(), req.uri(), e);
+      logFailure(req, e);
       apiError(r, HttpResponseStatus.INTERNAL_SERVER_ERROR, String.valueOf(e.getMessage()));
     } finally {
       BearerToken.set("");
     }
     send(ctx, req, r);
+  }
+
+  private final java.util.concurrent.atomic.AtomicLong lastFailureLog = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong suppressedFailures = new java.util.concurrent.atomic.AtomicLong();
+
+  /** Storage failures are logged at most every 10 s (with the number suppressed since), else at DEBUG. */
+  private void logFailure(FullHttpRequest req, Exception e) {
+    long now = System.nanoTime();
+    long last = lastFailureLog.get();
+    if ((last == 0 || now - last > 10_000_000_000L) && lastFailureLog.compareAndSet(last, now)) {
+      log.error("HTTP request {} {} failed ({} similar failures suppressed)", req.method(), req.uri(),
+          suppressedFailures.getAndSet(0), e);
+    } else {
+      suppressedFailures.incrementAndGet();
+      log.debug("HTTP request {} {} failed", req.method(), req.uri(), e);
+    }
   }
 
   private static void release(Reply r) {
@@ -625,7 +641,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       long end = et.isEmpty() ? 0 : v3Param("end_time", () -> GoParse.parseRfc3339Nanos(et)) / 1000;
       String rt = params.first("raw_traces");
       boolean raw = !rt.isEmpty() && v3Param("raw_traces", () -> GoParse.parseBool(rt));
-      Optional<Trace> t = service.getTrace(new GetTraceQuery(traceId, start, end), raw);
+      Optional<Trace> t = service.getTrace(new GetTraceQuery(traceId, start, end), v3View(raw));
       v3Traces(r, t.map(List::of).orElse(List.of()), raw);
     } catch (V3BadRequest e) {
       v3Error(r, HttpResponseStatus.BAD_REQUEST, e.getMessage());
@@ -657,13 +673,17 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       boolean raw = !rt.isEmpty() && v3Param("query.raw_traces", () -> GoParse.parseBool(rt));
       TraceQuery q = new TraceQuery(params.first("query.service_name"), params.first("query.operation_name"),
           Map.of(), minNanos / 1000, maxNanos / 1000, durMin / 1000, durMax / 1000, limit);
-      v3Traces(r, service.findTraces(q, raw), raw);
+      v3Traces(r, service.findTraces(q, v3View(raw)), raw);
     } catch (V3BadRequest e) {
       v3Error(r, HttpResponseStatus.BAD_REQUEST, e.getMessage());
     } catch (RuntimeException e) {
       log.error("api_v3 FindTraces failed", e);
       v3Error(r, HttpResponseStatus.INTERNAL_SERVER_ERROR, String.valueOf(e.getMessage()));
     }
+  }
+
+  private static QueryService.View v3View(boolean raw) {
+    return raw ? QueryService.View.RAW : QueryService.View.OTLP;
   }
 
   private static String firstOf(ApiParams p, String a, String b) {

@@ -43,7 +43,7 @@ public final class QueryModule implements ServerModule {
     Optional<SslContext> grpcTls = ServerTls.serverContext(context.settings(), "query.grpc", true);
     Storage storage = context.storage();
     QueryService service = new QueryService(storage.reader(), storage.dependencyReader(), storage.archive(),
-        Adjusters.standard(options.maxClockSkewAdjustment()));
+        Adjusters.standard(options.maxClockSkewAdjustment()), Adjusters.otlp(options.maxClockSkewAdjustment()));
     UiAssets assets = new UiAssets(options.staticFiles(), options.uiConfig(), options.basePath(),
         service.hasArchive());
     context.lifecycle().onShutdown(Lifecycle.Phase.CLOSE, "query UI assets", assets::close);

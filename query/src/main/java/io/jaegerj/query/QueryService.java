@@ -43,17 +43,44 @@ final class QueryService {
     }
   }
 
+  /** Which adjuster pipeline a caller wants. */
+  enum View {
+    /** No adjusters ({@code raw=true}). */
+    RAW,
+    /** Jaeger-model pipeline of /api and api_v2. */
+    MODEL,
+    /** api_v3 pipeline, before conversion to OTLP. */
+    OTLP;
+
+    static View of(boolean raw) {
+      return raw ? RAW : MODEL;
+    }
+  }
+
   private final SpanReader reader;
   private final DependencyReader dependencyReader;
   private final Optional<ArchiveStorage> archive;
   private final Adjuster adjuster;
+  private final Adjuster otlpAdjuster;
 
   QueryService(SpanReader reader, DependencyReader dependencyReader, Optional<ArchiveStorage> archive,
-      Adjuster adjuster) {
+      Adjuster adjuster, Adjuster otlpAdjuster) {
     this.reader = Objects.requireNonNull(reader, "reader");
     this.dependencyReader = Objects.requireNonNull(dependencyReader, "dependencyReader");
     this.archive = Objects.requireNonNull(archive, "archive");
     this.adjuster = Objects.requireNonNull(adjuster, "adjuster");
+    this.otlpAdjuster = Objects.requireNonNull(otlpAdjuster, "otlpAdjuster");
+  }
+
+  private Trace adjust(Trace t, View view) {
+    switch (view) {
+      case MODEL:
+        return adjuster.adjust(t);
+      case OTLP:
+        return otlpAdjuster.adjust(t);
+      default:
+        return t;
+    }
   }
 
   boolean hasArchive() {
@@ -62,11 +89,15 @@ final class QueryService {
 
   /** Primary storage, then (only if not found there) archive storage; adjusted unless {@code raw}. */
   Optional<Trace> getTrace(GetTraceQuery query, boolean raw) {
+    return getTrace(query, View.of(raw));
+  }
+
+  Optional<Trace> getTrace(GetTraceQuery query, View view) {
     Optional<Trace> t = nonEmpty(reader.getTrace(query));
     if (t.isEmpty() && archive.isPresent()) {
       t = nonEmpty(archive.get().reader().getTrace(query));
     }
-    return raw ? t : t.map(adjuster::adjust);
+    return t.map(x -> adjust(x, view));
   }
 
   private static Optional<Trace> nonEmpty(Optional<Trace> t) {
@@ -82,13 +113,17 @@ final class QueryService {
   }
 
   List<Trace> findTraces(TraceQuery query, boolean raw) {
+    return findTraces(query, View.of(raw));
+  }
+
+  List<Trace> findTraces(TraceQuery query, View view) {
     List<Trace> found = reader.findTraces(query);
-    if (raw) {
+    if (view == View.RAW) {
       return found;
     }
     List<Trace> out = new ArrayList<>(found.size());
     for (Trace t : found) {
-      out.add(adjuster.adjust(t));
+      out.add(adjust(t, view));
     }
     return out;
   }

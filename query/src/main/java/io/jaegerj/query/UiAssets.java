@@ -290,13 +290,20 @@ final class UiAssets implements AutoCloseable {
     return TYPES.getOrDefault(ext, "application/octet-stream");
   }
 
-  private static final Pattern HASHED = Pattern.compile(".*[.-][0-9a-zA-Z_]{8,}\\.[a-z0-9]+$");
-
-  /** Content-hashed file names (e.g. {@code index-3f9a1c2b.js}) never change and may be cached for a year. */
+  /**
+   * Content-hashed file names ({@code index-3f9a1c2b.js}, {@code main.abcdef12.chunk.css}) never change and may be
+   * cached for a year: some inner name segment is 8+ letters and digits with at least one digit.
+   */
   static boolean isHashed(String name) {
-    int slash = name.lastIndexOf('/');
-    String base = name.substring(slash + 1);
-    return HASHED.matcher(base).matches() && base.chars().anyMatch(Character::isDigit);
+    String base = name.substring(name.lastIndexOf('/') + 1);
+    String[] parts = base.split("[.\\-_]");
+    for (int i = 1; i < parts.length - 1; i++) {
+      String p = parts[i];
+      if (p.length() >= 8 && p.chars().allMatch(Character::isLetterOrDigit) && p.chars().anyMatch(Character::isDigit)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

@@ -40,6 +40,12 @@ final class QueryServerFixture implements AutoCloseable {
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   QueryServerFixture(boolean withArchive, Map<String, String> overrides, Clock clock) throws Exception {
+    this(withArchive, overrides, clock, java.util.function.UnaryOperator.identity());
+  }
+
+  /** As above, with the primary reader wrapped (e.g. to inject storage failures). */
+  QueryServerFixture(boolean withArchive, Map<String, String> overrides, Clock clock,
+      java.util.function.UnaryOperator<SpanReader> readerWrapper) throws Exception {
     NettyTransport.shared().retain();
     MemoryStorageProvider provider = new MemoryStorageProvider();
     StorageContext sc = new StorageContext(new SimpleMeterRegistry(), clock);
@@ -59,7 +65,7 @@ final class QueryServerFixture implements AutoCloseable {
 
       @Override
       public SpanReader reader() {
-        return primary.spanReader();
+        return readerWrapper.apply(primary.spanReader());
       }
 
       @Override

@@ -215,6 +215,23 @@ class UiHostingTest {
   }
 
   @Test
+  void bundledUi_enrichedAndAssetsServedFromClassPath() throws Exception {
+    Path cfg = dir.resolve("ui.json");
+    Files.writeString(cfg, "{\"monitor\":{\"menuEnabled\":false}}");
+    try (QueryServerFixture s = start(Map.of("query.base-path", "/tracing", "query.ui-config", cfg.toString()))) {
+      String index = s.get("/tracing/trace/abc").body();
+      assertThat(index).contains("<base href=\"/tracing/\"")
+          .contains("JAEGER_CONFIG = {\"monitor\":{\"menuEnabled\":false}};")
+          .contains("JAEGER_STORAGE_CAPABILITIES = {\"archiveStorage\":true};");
+      HttpResponse<String> js = s.get("/tracing/static/js/main.js");
+      assertThat(js.statusCode()).isEqualTo(200);
+      assertThat(js.headers().firstValue("Content-Type")).hasValue("text/javascript; charset=utf-8");
+      assertThat(s.get("/tracing/static/../index.html").statusCode()).isEqualTo(301);
+      assertThat(s.get("/tracing/static/%2e%2e/index.html").statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
   void start_invalidSettings_failWithJaegersMessages() throws IOException {
     assertThatThrownBy(() -> start(Map.of("query.http-server.host-port", "127.0.0.1:16999",
         "query.grpc-server.host-port", ":16999")))

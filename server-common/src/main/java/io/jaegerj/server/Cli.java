@@ -48,7 +48,7 @@ final class Cli {
 
   static Invocation parse(BinarySpec spec, String[] args, Map<String, String> env, StorageRegistry registry) {
     StorageSelection selection = StorageSelection.resolve(spec, args, env, registry);
-    List<Flag> flags = Configuration.flags(spec, selection, registry);
+    List<Flag> flags = Configuration.flags(spec, selection, registry, env);
     Flag status = CommonFlags.statusHostPort(spec);
 
     CommandSpec root = CommandSpec.create().name(spec.name());
@@ -167,8 +167,9 @@ final class Cli {
       default: {
         Configuration c = Configuration.resolve(inv.flags(), inv.selection(), inv.values(), env, true);
         Launcher l = Launcher.start(spec, c, registry, Clock.systemUTC());
-        Thread hook = new Thread(l::close, "shutdown-hook");
-        Runtime.getRuntime().addShutdownHook(hook);
+        // SIGTERM/SIGINT: stop gracefully and exit 0 as Jaeger does; the hook covers every other way out.
+        Runtime.getRuntime().addShutdownHook(new Thread(l::close, "shutdown-hook"));
+        Signals.onTermination(() -> new Thread(l::close, "shutdown-signal").start());
         l.awaitClosed();
         return 0;
       }

@@ -33,13 +33,14 @@ record Configuration(Settings settings, Set<String> userAssigned, List<Flag> fla
     StorageSelection selection) {
 
   /** Common flags, then each module's, then each selected backend's; duplicates must agree on the default. */
-  static List<Flag> flags(BinarySpec spec, StorageSelection selection, StorageRegistry registry) {
+  static List<Flag> flags(BinarySpec spec, StorageSelection selection, StorageRegistry registry,
+      Map<String, String> env) {
     Map<String, Flag> byName = new LinkedHashMap<>();
     for (Flag f : CommonFlags.of(spec)) {
       add(byName, f);
     }
     for (ServerModule m : spec.modules()) {
-      for (Flag f : m.flags()) {
+      for (Flag f : m.flags(env)) {
         add(byName, f);
       }
     }

@@ -45,6 +45,8 @@ public final class JaegerMain {
    * printed as one {@code Error: ...} line on {@code err} and gives exit code 1.
    */
   public static int run(BinarySpec spec, String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    // Until the flags are read, log at info in JSON to stderr (logback's own default is DEBUG on stdout).
+    Logging.configure("info", "json");
     try {
       StorageRegistry registry = StorageRegistry.load(JaegerMain.class.getClassLoader());
       Cli.Invocation inv = Cli.parse(spec, args, env, registry);
@@ -65,6 +67,7 @@ public final class JaegerMain {
 
   /** Starts the servers with the given arguments and environment and returns once they accept connections. */
   public static Running start(BinarySpec spec, String[] args, Map<String, String> env) throws Exception {
+    Logging.configure("info", "json");
     StorageRegistry registry = StorageRegistry.load(JaegerMain.class.getClassLoader());
     Cli.Invocation inv = Cli.parse(spec, args, env, registry);
     if (inv.command() != Cli.Command.MAIN) {
@@ -84,6 +87,6 @@ public final class JaegerMain {
   public static List<Flag> flags(BinarySpec spec, Map<String, String> env) {
     StorageRegistry registry = StorageRegistry.load(JaegerMain.class.getClassLoader());
     StorageSelection sel = StorageSelection.resolve(spec, new String[0], env, registry);
-    return Configuration.flags(spec, sel, registry);
+    return Configuration.flags(spec, sel, registry, env);
   }
 }

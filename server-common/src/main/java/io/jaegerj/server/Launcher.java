@@ -21,6 +21,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.core.metrics.Info;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,7 +41,8 @@ final class Launcher implements JaegerMain.Running {
   private final CountDownLatch closed = new CountDownLatch(1);
   private final ExecutorService scrapeExecutor;
   private final NettyTransport transport = NettyTransport.shared().retain();
-  private JvmGcMetrics gcMetrics;
+  private volatile CompletableFuture<Void> binders = CompletableFuture.completedFuture(null);
+  private volatile JvmGcMetrics gcMetrics;
   private AdminServer admin;
   private OpenedStorage storage;
   private boolean closing;
@@ -78,7 +80,12 @@ final class Launcher implements JaegerMain.Running {
 
   private void startAll(Configuration config, StorageRegistry registry, Clock clock) throws Exception {
     Settings s = config.settings();
-    bindMeters();
+    // The JVM and process binders take a few hundred milliseconds of class loading: run them beside the start-up.
+    binders = CompletableFuture.runAsync(this::bindMeters, r -> {
+      Thread t = new Thread(r, "bind-meters");
+      t.setDaemon(true);
+      t.start();
+    });
     HostPort adminAddress = HostPort.parse(CommonFlags.ADMIN_HOST_PORT, s.getString(CommonFlags.ADMIN_HOST_PORT));
     admin = AdminServer.start(adminAddress, ServerTls.serverContext(s, CommonFlags.ADMIN_TLS, false), health,
         meters instanceof PrometheusMeterRegistry p ? p : null, s.getString(CommonFlags.METRICS_ROUTE),
@@ -91,6 +98,7 @@ final class Launcher implements JaegerMain.Running {
       LOG.debug("Starting module {}", m.getClass().getSimpleName());
       m.start(ctx);
     }
+    binders.get(30, TimeUnit.SECONDS);
     health.ready();
     LOG.info("{} started; admin port {}", spec.name(), admin.port());
   }
@@ -173,6 +181,11 @@ final class Launcher implements JaegerMain.Running {
         admin.close();
       }
       scrapeExecutor.shutdownNow();
+      try {
+        binders.get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.debug("Meter binders did not finish", e);
+      }
       if (gcMetrics != null) {
         gcMetrics.close();
       }

@@ -158,4 +158,37 @@ class CliTest {
     CliRunner r = CliRunner.run(Map.of(), "print-config", "--config-file=" + f);
     assertThat(r.out()).containsPattern("\\| log-level +info +default +\\|");
   }
+
+  @Test
+  void moduleFlags_dependOnEnvironmentSelector() {
+    ServerModule module = new ServerModule() {
+      @Override
+      public java.util.List<io.jaegerj.config.Flag> flags() {
+        return java.util.List.of();
+      }
+
+      @Override
+      public java.util.List<io.jaegerj.config.Flag> flags(Map<String, String> env) {
+        String type = env.getOrDefault("METRICS_STORAGE_TYPE", "");
+        if (type.isEmpty()) {
+          return flags();
+        }
+        if (!type.equals("prometheus")) {
+          throw new IllegalArgumentException("unknown metrics type \"" + type + "\". Valid types are [prometheus]");
+        }
+        return java.util.List.of(io.jaegerj.config.Flag.string("prometheus.server-url", "http://localhost:9090",
+            "The Prometheus server's URL"));
+      }
+
+      @Override
+      public void start(ServerContext context) {}
+    };
+    BinarySpec spec = new BinarySpec("jaeger-test", "t", "test-a", ":1", false, java.util.List.of(module));
+    assertThat(CliRunner.run(spec, Map.of(), "help").out()).doesNotContain("prometheus.server-url");
+    assertThat(CliRunner.run(spec, Map.of("METRICS_STORAGE_TYPE", "prometheus"), "help").out())
+        .contains("--prometheus.server-url string");
+    assertFails(CliRunner.run(spec, Map.of(), "--prometheus.server-url=x"), "unknown flag: --prometheus.server-url");
+    assertFails(CliRunner.run(spec, Map.of("METRICS_STORAGE_TYPE", "graphite"), "help"),
+        "unknown metrics type \"graphite\"");
+  }
 }

@@ -86,11 +86,13 @@ export function layeredLayout(nodes, edges, opts = {}) {
   const out = [];
   const widths = layers.map((ids) => Math.max(120, ...ids.map((id) => Math.max(...byId.get(id).lines.map((l) => l.length)) * charW + 24)));
   const tallest = Math.max(...layers.map((ids) => ids.length), 1);
+  // Backward edges arc above the nodes: leave room for them at the top.
+  const top = back.size ? 100 : 0;
   const height = tallest * (nodeH + gapY) + gapY;
   let x = 20;
   layers.forEach((ids, li) => {
     const colH = ids.length * (nodeH + gapY) - gapY;
-    let y = (height - colH) / 2;
+    let y = top + (height - colH) / 2;
     for (const id of ids) {
       const n = byId.get(id);
       const lineCount = n.lines.length;
@@ -100,7 +102,7 @@ export function layeredLayout(nodes, edges, opts = {}) {
     }
     x += widths[li] + gapX;
   });
-  return { nodes: out, edges: dagEdges, width: Math.max(x - gapX + 20, 200), height: height + 20 };
+  return { nodes: out, edges: dagEdges, width: Math.max(x - gapX + 20, 200), height: top + height + 20 };
 }
 
 /** Renders a layout as an SVG element inside a scrollable container. */
@@ -131,7 +133,7 @@ export function renderGraph(layout, opts = {}) {
       const y1 = a.y;
       const x2 = b.x + b.w / 2;
       const y2 = b.y;
-      const lift = 40 + Math.abs(x1 - x2) / 6;
+      const lift = Math.min(40 + Math.abs(x1 - x2) / 6, Math.max(y1, y2) - 10, 120);
       d = `M${x1},${y1} C${x1},${y1 - lift} ${x2},${y2 - lift} ${x2},${y2}`;
       mx = (x1 + x2) / 2;
       my = Math.min(y1, y2) - lift * 0.75;

@@ -41,7 +41,7 @@ export function renderMonitor(main, q) {
       clear(body);
       body.appendChild(h('div', { class: 'charts' },
         chart('Latency (ms)', [['p95', p95], ['p75', p75], ['p50', p50]], (v) => `${v.toFixed(1)}`),
-        chart('Error rate (%)', [['errors', errors]], (v) => `${(v * 100).toFixed(1)}%`, 100),
+        chart('Error rate (%)', [['errors', errors]], (v) => `${(v * 100).toFixed(1)}%`),
         chart('Request rate (req/s)', [['calls', calls]], (v) => v.toFixed(2))));
       body.appendChild(opsTable(service, kindSel.value, opsLat, opsCalls, opsErr));
     } catch (e) {
@@ -94,7 +94,7 @@ function numeric(v) {
 
 const COLORS = ['#869ada', '#e09f3e', '#4dc19c', '#ef5d28'];
 
-function chart(title, series, fmt, scale = 1) {
+function chart(title, series, fmt) {
   const W = 420;
   const H = 180;
   const pad = { l: 48, r: 10, t: 10, b: 22 };
@@ -114,12 +114,16 @@ function chart(title, series, fmt, scale = 1) {
       svg.appendChild(h('line', { x1: pad.l, x2: W - pad.r, y1: sy(v), y2: sy(v), class: 'grid' }));
       svg.appendChild(h('text', { x: pad.l - 4, y: sy(v) + 4, 'text-anchor': 'end', class: 'axis' }, fmt(v)));
     }
+    for (const [t, anchor] of [[x0, 'start'], [x1, 'end']]) {
+      const d = new Date(t);
+      const label = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+      svg.appendChild(h('text', { x: sx(t), y: H - 6, 'text-anchor': anchor, class: 'axis' }, label));
+    }
     data.forEach(([, p], i) => {
       const d = p.filter(([, v]) => v != null).map(([t, v]) => `${sx(t).toFixed(1)},${sy(v).toFixed(1)}`).join(' ');
       svg.appendChild(h('polyline', { points: d, class: 'series', style: `stroke:${COLORS[i % COLORS.length]}` }));
     });
   }
-  void scale;
   return h('figure', { class: 'chart-card' }, h('figcaption', null, title,
     h('span', { class: 'legend-row' }, data.map(([n], i) => h('span', { class: 'legend-item' }, h('span', { class: 'svc-dot', style: { background: COLORS[i % COLORS.length] } }), n)))), svg);
 }

@@ -319,7 +319,7 @@ function resultItem(t, state, compareBtn) {
 function scatterPlot(traces) {
   const W = 900;
   const H = 180;
-  const pad = { l: 64, r: 16, t: 16, b: 24 };
+  const pad = { l: 64, r: 24, t: 16, b: 24 };
   let x0 = Infinity, x1 = -Infinity, y1 = 0, maxSpans = 1;
   for (const t of traces) {
     x0 = Math.min(x0, t.startTime);

@@ -23,15 +23,21 @@ export function transformTrace(raw) {
     seen.set(id, n + 1);
     if (n > 0) id = `${id}_${n}`;
     const process = processes[s.processID] || s.process || { serviceName: 'unknown', tags: [] };
+    // One fixed object shape for every span keeps property access fast on big traces.
     spans.push({
-      ...s,
+      traceID: s.traceID,
       spanID: id,
-      process,
-      serviceName: process.serviceName,
+      flags: s.flags || 0,
+      operationName: s.operationName,
+      references: s.references || [],
+      startTime: s.startTime,
+      duration: s.duration || 0,
       tags: s.tags || [],
       logs: s.logs || [],
-      references: s.references || [],
+      processID: s.processID,
       warnings: s.warnings || [],
+      process,
+      serviceName: process.serviceName,
       children: [],
       parent: null,
       depth: 0,

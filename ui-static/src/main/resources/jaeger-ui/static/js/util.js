@@ -106,8 +106,8 @@ export function fmtRelative(us, nowMs = Date.now()) {
 
 /** Stable colour per service name, from a palette readable on light and dark backgrounds. */
 const PALETTE = [
-  '#17B8BE', '#F8DCA1', '#B7885E', '#FFCB99', '#F89570', '#829AE3', '#E79FD5', '#1E96BE', '#89DAC1', '#B3AD9E',
-  '#12939A', '#DDB27C', '#88572C', '#FF9833', '#EF5D28', '#162A65', '#DA70BF', '#125C77', '#4DC19C', '#776E57',
+  '#1f77b4', '#ff7f0e', '#2ca02c', '#3f51b5', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf',
+  '#aec7e8', '#ffbb78', '#98df8a', '#ff9896', '#c5b0d5', '#c49c94', '#f7b6d2', '#00897b', '#dbdb8d', '#9edae5',
 ];
 const colorCache = new Map();
 /** Colour of a service: a hash of its name, so every page and every visit agrees. */

@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.collector.jaeger;
 
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import io.jaegerj.collector.grpc.ParseFailures;
 import io.jaegerj.collector.grpc.Tenancy;
 import io.jaegerj.collector.http.ReceiverErrors;
 import io.jaegerj.collector.pipeline.SpanConsumer;
@@ -20,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * queue answers {@code RESOURCE_EXHAUSTED "server busy"} (Jaeger drops silently and answers OK); IDs of a wrong
  * length answer {@code INVALID_ARGUMENT}.
  */
-public final class JaegerGrpcService extends CollectorServiceGrpc.CollectorServiceImplBase {
+public final class JaegerGrpcService {
   private static final Logger LOG = LoggerFactory.getLogger(JaegerGrpcService.class);
   private static final PostSpansResponse OK = PostSpansResponse.getDefaultInstance();
 
@@ -34,8 +40,27 @@ public final class JaegerGrpcService extends CollectorServiceGrpc.CollectorServi
     this.tenancy = tenancy;
   }
 
-  @Override
-  public void postSpans(PostSpansRequest request, StreamObserver<PostSpansResponse> response) {
+  /** The service, with undecodable requests answered {@code INTERNAL} as grpc-go does. */
+  public ServerServiceDefinition definition() {
+    MethodDescriptor<PostSpansRequest, PostSpansResponse> method = CollectorServiceGrpc.getPostSpansMethod()
+        .toBuilder(ParseFailures.marshaller(PostSpansRequest.getDefaultInstance(), errors),
+            ProtoUtils.marshaller(PostSpansResponse.getDefaultInstance()))
+        .build();
+    // Keep the schema descriptor so that server reflection still describes the service.
+    ServiceDescriptor descriptor = ServiceDescriptor.newBuilder(CollectorServiceGrpc.SERVICE_NAME)
+        .setSchemaDescriptor(CollectorServiceGrpc.getServiceDescriptor().getSchemaDescriptor())
+        .addMethod(method).build();
+    return ServerServiceDefinition.builder(descriptor)
+        .addMethod(method, ServerCalls.asyncUnaryCall(this::postSpans))
+        .build();
+  }
+
+  void postSpans(PostSpansRequest request, StreamObserver<PostSpansResponse> response) {
+    Status unparsable = ParseFailures.failure(request);
+    if (unparsable != null) {
+      response.onError(unparsable.asRuntimeException());
+      return;
+    }
     Status denied = tenancy.check();
     if (denied != null) {
       errors.count("tenancy");

@@ -8,6 +8,7 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.jaegerj.collector.grpc.GrpcServers;
+import io.jaegerj.collector.grpc.ParseFailures;
 import io.jaegerj.collector.grpc.Tenancy;
 import io.jaegerj.collector.http.ReceiverErrors;
 import io.jaegerj.collector.pipeline.SpanConsumer;
@@ -16,14 +17,13 @@ import io.jaegerj.model.otlp.OtlpToModel;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
-import java.io.InputStream;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code opentelemetry.proto.collector.trace.v1.TraceService/Export} on port 4317. Undecodable protobuf fails in the
- * gRPC runtime with {@code INTERNAL} (counted here through a wrapping marshaller); IDs of a wrong length give
+ * {@code opentelemetry.proto.collector.trace.v1.TraceService/Export} on port 4317. Undecodable protobuf fails with
+ * {@code INTERNAL} as in grpc-go (see {@link ParseFailures}); IDs of a wrong length give
  * {@code INVALID_ARGUMENT}; a full queue gives {@code UNAVAILABLE} with a one-second {@code RetryInfo}.
  */
 public final class OtlpGrpcService {
@@ -42,25 +42,8 @@ public final class OtlpGrpcService {
 
   /** The service with a request marshaller that counts undecodable messages. */
   public ServerServiceDefinition definition() {
-    MethodDescriptor.Marshaller<ExportTraceServiceRequest> proto =
-        ProtoUtils.marshaller(ExportTraceServiceRequest.getDefaultInstance());
     MethodDescriptor.Marshaller<ExportTraceServiceRequest> counting =
-        new MethodDescriptor.Marshaller<>() {
-          @Override
-          public InputStream stream(ExportTraceServiceRequest value) {
-            return proto.stream(value);
-          }
-
-          @Override
-          public ExportTraceServiceRequest parse(InputStream stream) {
-            try {
-              return proto.parse(stream);
-            } catch (RuntimeException e) {
-              errors.count("malformed");
-              throw e;
-            }
-          }
-        };
+        ParseFailures.marshaller(ExportTraceServiceRequest.getDefaultInstance(), errors);
     MethodDescriptor<ExportTraceServiceRequest, ExportTraceServiceResponse> method =
         TraceServiceGrpc.getExportMethod().toBuilder(counting,
             ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance())).build();
@@ -70,6 +53,11 @@ public final class OtlpGrpcService {
   }
 
   void export(ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> response) {
+    Status unparsable = ParseFailures.failure(request);
+    if (unparsable != null) {
+      response.onError(unparsable.asRuntimeException());
+      return;
+    }
     if (OtlpToModel.spanCount(request) == 0) {
       response.onNext(OK);
       response.onCompleted();

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.e2e.ui;
 
-import io.jaegerj.collector.CollectorModule;
+import io.jaegerj.allinone.AllInOneMain;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.TraceId;
-import io.jaegerj.query.QueryModule;
-import io.jaegerj.server.BinarySpec;
 import io.jaegerj.server.JaegerMain;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -39,13 +37,7 @@ final class AllInOne implements UiServer {
     this.otlpHttpPort = otlpHttpPort;
   }
 
-  /** The all-in-one binary: the collector and query modules over one runtime, as the all-in-one main wires them. */
-  static BinarySpec spec() {
-    return new BinarySpec("jaeger-all-in-one", "Jaeger all-in-one distribution with collector and query in one process.",
-        "memory", ":14269", true, List.of(new CollectorModule(), new QueryModule()));
-  }
-
-  static AllInOne start(String basePath) throws Exception {
+  static AllInOne start(String basePath, String... extraArgs) throws Exception {
     int http = freePort();
     int otlpHttp = freePort();
     List<String> args = new ArrayList<>(List.of(
@@ -59,11 +51,12 @@ final class AllInOne implements UiServer {
     if (!basePath.equals("/")) {
       args.add("--query.base-path=" + basePath);
     }
+    args.addAll(List.of(extraArgs));
     Map<String, String> env = new LinkedHashMap<>();
     env.put("SPAN_STORAGE_TYPE", "memory");
     JaegerMain.Running running;
     try {
-      running = JaegerMain.start(spec(), args.toArray(String[]::new), env);
+      running = JaegerMain.start(AllInOneMain.spec(), args.toArray(String[]::new), env);
     } catch (UnsupportedOperationException e) {
       Assumptions.abort("the all-in-one runtime is not available on this branch yet: " + e.getMessage());
       throw e;

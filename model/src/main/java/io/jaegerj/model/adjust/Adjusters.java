@@ -40,6 +40,27 @@ public final class Adjusters implements Adjuster {
         new ParentReferenceAdjuster()));
   }
 
+  /**
+   * The api_v3 pipeline of Jaeger 1.74, on the Jaeger model before conversion to OTLP: the same steps as
+   * {@link #standard} with the OTLP variants of clock skew (host key from {@code host.*}), library attributes
+   * (conflict warnings) and references ("Invalid span link removed"), and without the parent-reference step. Sorting
+   * events by name and attributes by key happens after conversion.
+   */
+  public static Adjusters otlp(Duration maxClockSkewAdjustment) {
+    Objects.requireNonNull(maxClockSkewAdjustment, "maxClockSkewAdjustment");
+    if (maxClockSkewAdjustment.isNegative()) {
+      throw new IllegalArgumentException("maxClockSkewAdjustment: " + maxClockSkewAdjustment + " (expected: >= 0)");
+    }
+    return new Adjusters(List.of(
+        new ZipkinSpanIdUniquifier(),
+        new SortTagsAndLogFields(),
+        new DedupeSpans(),
+        ClockSkewAdjuster.forOtlp(maxClockSkewAdjustment),
+        new IpTagAdjuster(),
+        OtelLibraryTagAdjuster.forOtlp(),
+        SpanReferencesAdjuster.forOtlp()));
+  }
+
   /** A pipeline of the given steps, run in order. */
   public static Adjusters of(Adjuster... steps) {
     return new Adjusters(List.of(steps));

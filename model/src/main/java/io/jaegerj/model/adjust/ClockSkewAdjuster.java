@@ -29,10 +29,27 @@ public final class ClockSkewAdjuster implements Adjuster {
 
   private final long maxDeltaNanos;
   private final String maxDeltaText;
+  private final boolean otlp;
 
+  /** Jaeger's v1 (Jaeger model) variant, used by /api and api_v2. */
   public ClockSkewAdjuster(Duration maxDelta) {
+    this(maxDelta, false);
+  }
+
+  private ClockSkewAdjuster(Duration maxDelta, boolean otlp) {
     this.maxDeltaNanos = maxDelta.toNanos();
     this.maxDeltaText = GoDuration.format(maxDelta);
+    this.otlp = otlp;
+  }
+
+  /**
+   * Jaeger's api_v3 variant: the host key is the resource's {@code host.id}, else {@code host.ip}, else
+   * {@code host.name} (process tags here; {@code hostname} counts as {@code host.name} since it becomes that in
+   * OTLP); only CHILD_OF references are parents (FOLLOWS_FROM become links in OTLP); the missing-parent warning
+   * uses the v2 wording.
+   */
+  public static ClockSkewAdjuster forOtlp(Duration maxDelta) {
+    return new ClockSkewAdjuster(maxDelta, true);
   }
 
   private static final class Node {
@@ -44,10 +61,10 @@ public final class ClockSkewAdjuster implements Adjuster {
     long deltaNanos;
     final List<String> warnings = new ArrayList<>(1);
 
-    Node(int index, Span span) {
+    Node(int index, Span span, boolean otlp) {
       this.index = index;
       this.span = span;
-      this.hostKey = hostKey(span);
+      this.hostKey = otlp ? otlpHostKey(span) : hostKey(span);
       this.startNanos = span.startTimeMicros() * 1000;
     }
 
@@ -72,13 +89,13 @@ public final class ClockSkewAdjuster implements Adjuster {
         duplicates.put(i, DUPLICATE_SPAN_ID);
         continue;
       }
-      Node n = new Node(i, s);
+      Node n = new Node(i, s, otlp);
       nodes.put(s.spanId(), n);
       ordered.add(n);
     }
     List<Node> roots = new ArrayList<>();
     for (Node n : ordered) {
-      long parentId = n.span.parentSpanId();
+      long parentId = otlp ? childOfParent(n.span) : n.span.parentSpanId();
       if (parentId == 0) {
         roots.add(n);
         continue;
@@ -87,7 +104,9 @@ public final class ClockSkewAdjuster implements Adjuster {
       if (p != null) {
         p.children.add(n);
       } else {
-        n.warnings.add("invalid parent span IDs=" + Hex.of64(parentId) + "; skipping clock skew adjustment");
+        n.warnings.add(otlp
+            ? "parent span ID=" + Hex.of64(parentId) + " is not in the trace; skipping clock skew adjustment"
+            : "invalid parent span IDs=" + Hex.of64(parentId) + "; skipping clock skew adjustment");
         roots.add(n);
       }
     }
@@ -176,6 +195,26 @@ public final class ClockSkewAdjuster implements Adjuster {
     n.startNanos += delta;
     n.deltaNanos = delta;
     n.warnings.add("This span's timestamps were adjusted by " + d);
+  }
+
+  private static long childOfParent(Span s) {
+    for (io.jaegerj.model.SpanRef r : s.references()) {
+      if (r.type() == io.jaegerj.model.RefType.CHILD_OF && r.traceId().equals(s.traceId())) {
+        return r.spanId();
+      }
+    }
+    return 0;
+  }
+
+  static String otlpHostKey(Span span) {
+    for (String key : new String[] {"host.id", "host.ip", "host.name", "hostname"}) {
+      for (KeyValue kv : span.process().tags()) {
+        if (kv.key().equals(key) && kv.type() == io.jaegerj.model.ValueType.STRING) {
+          return kv.stringValue();
+        }
+      }
+    }
+    return "";
   }
 
   /** The first process tag {@code ip} as text: string as is, int64 as dotted IPv4, 4- or 16-byte binary as an IP. */

@@ -21,6 +21,26 @@ public final class OtelLibraryTagAdjuster implements Adjuster {
       "telemetry.distro.name",
       "telemetry.distro.version");
 
+  private final boolean otlp;
+
+  /** Jaeger's v1 variant: every library tag moves, even if the process already has that key. */
+  public OtelLibraryTagAdjuster() {
+    this(false);
+  }
+
+  private OtelLibraryTagAdjuster(boolean otlp) {
+    this.otlp = otlp;
+  }
+
+  /**
+   * Jaeger's api_v3 variant: a tag whose key the process already has with a different value stays on the span with
+   * warning {@code conflicting values between Span and Resource for attribute <key>}; with an equal value it is
+   * just dropped from the span.
+   */
+  public static OtelLibraryTagAdjuster forOtlp() {
+    return new OtelLibraryTagAdjuster(true);
+  }
+
   @Override
   public Trace adjust(Trace trace) {
     List<Span> out = null;
@@ -29,12 +49,24 @@ public final class OtelLibraryTagAdjuster implements Adjuster {
       Span s = spans.get(i);
       List<KeyValue> kept = null;
       List<KeyValue> moved = null;
+      List<String> warnings = null;
       for (int j = 0; j < s.tags().size(); j++) {
         KeyValue kv = s.tags().get(j);
         if (LIBRARY_KEYS.contains(kv.key())) {
           if (kept == null) {
             kept = new ArrayList<>(s.tags().subList(0, j));
             moved = new ArrayList<>(2);
+          }
+          KeyValue existing = otlp ? processTag(s, kv.key()) : null;
+          if (existing != null) {
+            if (!existing.equals(kv)) {
+              kept.add(kv);
+              if (warnings == null) {
+                warnings = new ArrayList<>(1);
+              }
+              warnings.add("conflicting values between Span and Resource for attribute " + kv.key());
+            }
+            continue;
           }
           moved.add(kv);
         } else if (kept != null) {
@@ -43,6 +75,9 @@ public final class OtelLibraryTagAdjuster implements Adjuster {
       }
       if (kept == null) {
         continue;
+      }
+      if (warnings != null) {
+        s = s.toBuilder().warnings(concat(s.warnings(), warnings)).build();
       }
       List<KeyValue> ptags = new ArrayList<>(s.process().tags());
       ptags.addAll(moved);
@@ -53,5 +88,20 @@ public final class OtelLibraryTagAdjuster implements Adjuster {
       out.set(i, s.toBuilder().tags(kept).process(new Process(s.process().serviceName(), ptags)).build());
     }
     return out == null ? trace : new Trace(out, trace.warnings());
+  }
+
+  private static KeyValue processTag(Span s, String key) {
+    for (KeyValue kv : s.process().tags()) {
+      if (kv.key().equals(key)) {
+        return kv;
+      }
+    }
+    return null;
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
   }
 }

@@ -11,6 +11,23 @@ import java.util.List;
 /** Removes references with an all-zero trace ID and records each removal as a span warning. */
 public final class SpanReferencesAdjuster implements Adjuster {
   static final String WARNING_PREFIX = "Invalid span reference removed ";
+  static final String OTLP_WARNING = "Invalid span link removed";
+
+  private final boolean otlp;
+
+  /** Jaeger's v1 variant: the warning names the removed reference. */
+  public SpanReferencesAdjuster() {
+    this(false);
+  }
+
+  private SpanReferencesAdjuster(boolean otlp) {
+    this.otlp = otlp;
+  }
+
+  /** Jaeger's api_v3 variant ("remove empty span links"): the warning is {@code Invalid span link removed}. */
+  public static SpanReferencesAdjuster forOtlp() {
+    return new SpanReferencesAdjuster(true);
+  }
 
   @Override
   public Trace adjust(Trace trace) {
@@ -32,7 +49,7 @@ public final class SpanReferencesAdjuster implements Adjuster {
       List<SpanRef> kept = new ArrayList<>(s.references().size());
       for (SpanRef r : s.references()) {
         if (r.traceId().isZero()) {
-          b.addWarning(WARNING_PREFIX + describe(r));
+          b.addWarning(otlp ? OTLP_WARNING : WARNING_PREFIX + describe(r));
         } else {
           kept.add(r);
         }

@@ -67,8 +67,9 @@ public final class ModelToOtlp {
   }
 
   /**
-   * Sorts resource, scope, span, event and link attributes by key, as Jaeger's api_v3 "sort collections" adjuster
-   * does (stable, so equal keys keep their order). Used unless raw traces are requested.
+   * Sorts resource, scope, span, event and link attributes by key and each span's events by name, as Jaeger's
+   * api_v3 "sort collections" adjuster does (stable, so equal keys keep their order). Used unless raw traces are
+   * requested.
    */
   public static TracesData sortAttributes(TracesData data) {
     TracesData.Builder b = data.toBuilder();
@@ -83,10 +84,12 @@ public final class ModelToOtlp {
         for (io.opentelemetry.proto.trace.v1.Span.Builder sp : ss.getSpansBuilderList()) {
           List<io.opentelemetry.proto.common.v1.KeyValue> a = sorted(sp.getAttributesList());
           sp.clearAttributes().addAllAttributes(a);
-          for (io.opentelemetry.proto.trace.v1.Span.Event.Builder e : sp.getEventsBuilderList()) {
-            List<io.opentelemetry.proto.common.v1.KeyValue> ea = sorted(e.getAttributesList());
-            e.clearAttributes().addAllAttributes(ea);
+          List<io.opentelemetry.proto.trace.v1.Span.Event> events = new ArrayList<>();
+          for (io.opentelemetry.proto.trace.v1.Span.Event e : sp.getEventsList()) {
+            events.add(e.toBuilder().clearAttributes().addAllAttributes(sorted(e.getAttributesList())).build());
           }
+          events.sort(java.util.Comparator.comparing(io.opentelemetry.proto.trace.v1.Span.Event::getName));
+          sp.clearEvents().addAllEvents(events);
           for (io.opentelemetry.proto.trace.v1.Span.Link.Builder l : sp.getLinksBuilderList()) {
             List<io.opentelemetry.proto.common.v1.KeyValue> la = sorted(l.getAttributesList());
             l.clearAttributes().addAllAttributes(la);

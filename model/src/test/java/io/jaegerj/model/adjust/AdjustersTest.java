@@ -167,4 +167,39 @@ class AdjustersTest {
     assertThat(c.warnings().get(0)).isEqualTo("This span's timestamps were adjusted by 500µs");
     assertThat(c.warnings().get(1)).startsWith("Invalid span reference removed ");
   }
+
+  @Test
+  void otlpVariants_libraryConflictsLinksAndMissingParent() {
+    Span s = span(1)
+        .tags(List.of(KeyValue.string("telemetry.sdk.language", "go"), KeyValue.string("telemetry.sdk.name", "otel"),
+            KeyValue.string("telemetry.sdk.version", "1.0")))
+        .process(Process.of("svc", KeyValue.string("telemetry.sdk.language", "java"),
+            KeyValue.string("telemetry.sdk.name", "otel")))
+        .addReference(new SpanRef(io.jaegerj.model.RefType.FOLLOWS_FROM, TraceId.ZERO, 9))
+        .addReference(SpanRef.childOf(TID, 0x77))
+        .build();
+    Span out = Adjusters.otlp(Duration.ZERO).adjust(Trace.of(List.of(s))).spans().get(0);
+
+    assertThat(out.tags()).containsExactly(KeyValue.string("telemetry.sdk.language", "go"));
+    assertThat(out.process().tags()).extracting(KeyValue::key)
+        .containsExactly("telemetry.sdk.language", "telemetry.sdk.name", "telemetry.sdk.version");
+    assertThat(out.references()).containsExactly(SpanRef.childOf(TID, 0x77));
+    assertThat(out.warnings()).containsExactly(
+        "parent span ID=0000000000000077 is not in the trace; skipping clock skew adjustment",
+        "conflicting values between Span and Resource for attribute telemetry.sdk.language",
+        "Invalid span link removed");
+  }
+
+  @Test
+  void otlpClockSkew_hostKeyFromHostAttributes() {
+    Span root = span(1).durationMicros(1000).process(Process.of("a", KeyValue.string("host.name", "h1"))).build();
+    Span sameHost = span(2).startTimeMicros(T0 - 100).durationMicros(10).addReference(SpanRef.childOf(TID, 1))
+        .process(Process.of("b", KeyValue.string("host.name", "h1"))).build();
+    Span otherHost = span(3).startTimeMicros(T0 - 100).durationMicros(10).addReference(SpanRef.childOf(TID, 1))
+        .process(Process.of("c", KeyValue.string("host.id", "h2"), KeyValue.string("host.name", "h1"))).build();
+    Trace out = ClockSkewAdjuster.forOtlp(Duration.ofSeconds(1)).adjust(Trace.of(List.of(root, sameHost, otherHost)));
+
+    assertThat(out.spans().get(1).warnings()).isEmpty();
+    assertThat(out.spans().get(2).warnings()).containsExactly("This span's timestamps were adjusted by 595µs");
+  }
 }

@@ -12,15 +12,20 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The server TLS flag family ({@code <prefix>.tls.enabled}, {@code .cert}, {@code .key}, {@code .client-ca},
  * {@code .cipher-suites}, {@code .min-version}, {@code .max-version}, {@code .reload-interval}) and the Netty
- * {@link SslContext} it describes. Setting {@code client-ca} turns on mutual TLS.
+ * {@link SslContext} it describes. Setting {@code client-ca} turns on mutual TLS; a non-zero
+ * {@code reload-interval} gives a context that picks up changed files for new connections.
  */
 public final class ServerTls {
   private ServerTls() {}
@@ -60,6 +65,24 @@ public final class ServerTls {
     if (cert.isEmpty() || key.isEmpty()) {
       throw new IllegalArgumentException(p + "cert and " + p + "key are required");
     }
+    String clientCa = settings.getString(p + "client-ca");
+    List<String> protocols = TlsVersions.range(
+        p, settings.getString(p + "min-version"), settings.getString(p + "max-version"));
+    List<String> ciphers = TlsVersions.cipherSuites(p + "cipher-suites", settings.getString(p + "cipher-suites"));
+    Duration reload = settings.getDuration(p + "reload-interval");
+    Supplier<SslContext> build = () -> build(p, cert, key, clientCa, protocols, ciphers, forHttp2Grpc);
+    if (reload.isZero() || reload.isNegative()) {
+      return Optional.of(build.get());
+    }
+    List<Path> files = new ArrayList<>(List.of(Path.of(cert), Path.of(key)));
+    if (!clientCa.isEmpty()) {
+      files.add(Path.of(clientCa));
+    }
+    return Optional.of(new ReloadingSslContext(build, files, reload, Clock.systemUTC()));
+  }
+
+  private static SslContext build(String p, String cert, String key, String clientCa, List<String> protocols,
+      List<String> ciphers, boolean forHttp2Grpc) {
     PrivateKey privateKey;
     List<X509Certificate> chain;
     try {
@@ -74,7 +97,6 @@ public final class ServerTls {
     }
     SslContextBuilder b = SslContextBuilder.forServer(privateKey, chain.toArray(new X509Certificate[0]))
         .sslProvider(SslProvider.JDK);
-    String clientCa = settings.getString(p + "client-ca");
     if (!clientCa.isEmpty()) {
       try {
         b.trustManager(Pem.certificates(Path.of(clientCa)).toArray(new X509Certificate[0]));
@@ -83,12 +105,9 @@ public final class ServerTls {
       }
       b.clientAuth(ClientAuth.REQUIRE);
     }
-    List<String> protocols = TlsVersions.range(
-        p, settings.getString(p + "min-version"), settings.getString(p + "max-version"));
     if (!protocols.isEmpty()) {
       b.protocols(protocols);
     }
-    List<String> ciphers = TlsVersions.cipherSuites(p + "cipher-suites", settings.getString(p + "cipher-suites"));
     if (!ciphers.isEmpty()) {
       b.ciphers(ciphers);
     } else if (forHttp2Grpc) {
@@ -102,7 +121,7 @@ public final class ServerTls {
           ApplicationProtocolNames.HTTP_2));
     }
     try {
-      return Optional.of(b.build());
+      return b.build();
     } catch (Exception e) {
       throw new IllegalArgumentException("--" + p + "*: cannot build the TLS context: " + e.getMessage(), e);
     }

@@ -62,4 +62,13 @@ class PortBindingTest {
     // The reference taken in setUp keeps the groups; they are only shut down by the last release.
     assertThat(t.workers().isShuttingDown()).isFalse();
   }
+
+  @Test
+  void transport_linuxAmd64_usesEpoll() {
+    boolean linuxAmd64 = System.getProperty("os.name").equals("Linux")
+        && System.getProperty("os.arch").equals("amd64");
+    assertThat(transport.isEpoll()).isEqualTo(linuxAmd64);
+    assertThat(transport.serverChannelClass().getSimpleName())
+        .isEqualTo(linuxAmd64 ? "EpollServerSocketChannel" : "NioServerSocketChannel");
+  }
 }

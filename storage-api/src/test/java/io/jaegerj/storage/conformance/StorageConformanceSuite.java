@@ -55,8 +55,8 @@ import org.slf4j.LoggerFactory;
  * {@link #openFactory()}; the factory is opened once per class and closed after the last case.
  *
  * <p>Hooks: {@link #purge()} runs before every case (default: {@link Purgeable#purge()} when the factory implements
- * it); {@link #awaitIndexed()} runs after every acknowledged write before the case reads (eventually consistent
- * backends refresh their indexes there); {@link #skippedCases()} names cases the backend cannot pass, each with a
+ * it); {@link #flush()} then {@link #awaitIndexed()} run after every acknowledged write before the case reads
+ * (buffering backends flush, eventually consistent backends refresh their indexes there); {@link #skippedCases()} names cases the backend cannot pass, each with a
  * reason that is printed and must also be listed in the backend's README.
  *
  * <p>Every case draws its service names and tag values from a fresh {@link TraceFixtures}, so cases do not see each
@@ -80,7 +80,16 @@ public abstract class StorageConformanceSuite {
     }
   }
 
-  /** Called after acknowledged writes, before reads; eventually consistent backends wait for their indexes here. */
+  /**
+   * Called after every acknowledged write: backends that buffer acknowledged writes (a producer, a batching
+   * client) push them out here. Default: nothing.
+   */
+  protected void flush() throws Exception {}
+
+  /**
+   * Called after {@link #flush()}, before reads; eventually consistent backends wait for their indexes here.
+   * Default: nothing.
+   */
   protected void awaitIndexed() throws Exception {}
 
   /** Cases this backend skips: test method name → reason. Only ever shrink this list. */
@@ -130,6 +139,7 @@ public abstract class StorageConformanceSuite {
   /** Writes and waits for the acknowledgement, then for the indexes. */
   protected final void write(List<Span> spans) throws Exception {
     factory.spanWriter().write(spans).toCompletableFuture().get(timeout().toMillis(), TimeUnit.MILLISECONDS);
+    flush();
     awaitIndexed();
   }
 
@@ -792,6 +802,7 @@ public abstract class StorageConformanceSuite {
               Thread.onSpinWait();
               continue;
             }
+            flush();
             awaitIndexed();
             TraceId id = spans.get(0).traceId();
             Trace t = eventually(timeout(), () -> reader().getTrace(GetTraceQuery.of(id)).orElse(Trace.of(List.of())),
@@ -817,6 +828,7 @@ public abstract class StorageConformanceSuite {
       pool.shutdownNow();
       assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     }
+    flush();
     awaitIndexed();
     assertThat(reader().findTraceIds(query(fx, svc).numTraces(1000).build())).hasSize(writers * tracesPerWriter);
   }

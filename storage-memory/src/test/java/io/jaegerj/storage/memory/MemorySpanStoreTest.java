@@ -17,6 +17,11 @@ import io.jaegerj.storage.OperationQuery;
 import io.jaegerj.storage.TraceQuery;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class MemorySpanStoreTest {
@@ -226,6 +231,61 @@ class MemorySpanStoreTest {
     assertThat(store.getTrace(GetTraceQuery.of(new TraceId(0, 1))).orElseThrow().spans())
         .hasSize(50_001)
         .extracting(Span::spanId).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void concurrentWritesWithEviction_readersSeeWholeTracesOrNothing() throws Exception {
+    MemorySpanStore store = new MemorySpanStore(50);
+    int writers = 3;
+    int tracesPerWriter = 2000;
+    ExecutorService pool = Executors.newFixedThreadPool(writers + 2);
+    AtomicBoolean done = new AtomicBoolean();
+    try {
+      List<Future<?>> tasks = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        long base = (w + 1) * 1_000_000L;
+        tasks.add(pool.submit(() -> {
+          for (int t = 0; t < tracesPerWriter; t++) {
+            long id = base + t;
+            write(store, span(id, 1, "svc", "op", T0 + t),
+                span(id, 2, "svc", "op", T0 + t + 1).toBuilder()
+                    .process(new Process("other", List.of()))
+                    .addReference(SpanRef.childOf(new TraceId(0, id), 1)).build());
+          }
+        }));
+      }
+      List<Future<Integer>> readers = new ArrayList<>();
+      for (int r = 0; r < 2; r++) {
+        readers.add(pool.submit(() -> {
+          int reads = 0;
+          while (!done.get()) {
+            for (Trace t : store.findTraces(query("svc"))) {
+              assertThat(t.spans()).hasSizeBetween(1, 2);
+            }
+            for (DependencyLink l : store.getDependencies(T0 + 10_000, 20_000)) {
+              assertThat(l.parent()).isEqualTo("svc");
+            }
+            reads++;
+          }
+          return reads;
+        }));
+      }
+      for (Future<?> f : tasks) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+      done.set(true);
+      for (Future<Integer> f : readers) {
+        assertThat(f.get(60, TimeUnit.SECONDS)).isPositive();
+      }
+    } finally {
+      done.set(true);
+      pool.shutdownNow();
+      assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(store.traceCount()).isEqualTo(50);
+    assertThat(store.spanCount()).isEqualTo(100);
+    assertThat(store.findTraces(query("svc"))).hasSize(50).allSatisfy(t -> assertThat(t.spans()).hasSize(2));
+    assertThat(store.indexEntries()).isLessThanOrEqualTo(4 * 50 + 8);
   }
 
   @Test
