@@ -7,6 +7,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.jaegerj.collector.agent.AgentReceivers;
 import io.jaegerj.collector.grpc.GrpcServers;
 import io.jaegerj.collector.grpc.Tenancy;
@@ -117,7 +118,8 @@ public final class CollectorModule implements ServerModule {
           ServerInterceptors.intercept(jaeger.definition(), tenancy.interceptor()),
           new SamplingGrpcService(sampling).bindService(),
           health.getHealthService().bindService(),
-          ProtoReflectionService.newInstance().bindService());
+          ProtoReflectionServiceV1.newInstance().bindService(),
+          reflectionV1Alpha());
       Server jaegerGrpc = GrpcServers.start(s, CollectorFlags.GRPC_SERVER, CollectorFlags.GRPC_TLS, services);
       grpc.add(jaegerGrpc);
       lifecycle.onShutdown(Lifecycle.Phase.STOP_ACCEPTING, "gRPC health", health::enterTerminalState);
@@ -157,6 +159,12 @@ public final class CollectorModule implements ServerModule {
 
   Started started() {
     return started;
+  }
+
+  /** grpc-go registers both reflection versions; grpcurl and older tools use v1alpha. */
+  @SuppressWarnings("deprecation")
+  private static ServerServiceDefinition reflectionV1Alpha() {
+    return ProtoReflectionService.newInstance().bindService();
   }
 
   private static void register(Lifecycle lifecycle, String name, Server server) {
