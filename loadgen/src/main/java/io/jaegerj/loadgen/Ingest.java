@@ -29,7 +29,16 @@ final class Ingest {
    */
   record Stats(double seconds, long acceptedSpans, double spansPerSecond, long minSecondRate, long maxSecondRate,
       long totalAcceptedSpans, long acceptedRequests, long rejectedRequests, long rejectedSpans, long errorRequests,
-      double p50Millis, double p99Millis, double maxMillis, Set<String> errorSamples) {}
+      double p50Millis, double p99Millis, double maxMillis, Set<String> errorSamples, double generatorCpuSeconds) {}
+
+  /** CPU time this JVM has used so far, in seconds (NaN where the platform does not say). */
+  static double processCpuSeconds() {
+    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean) {
+      return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() / 1e9;
+    }
+    return Double.NaN;
+  }
 
   static Stats run(Config c, Reservoir reservoir, PrintStream log) throws InterruptedException {
     SplittableRandom rnd = new SplittableRandom(c.seed());
@@ -42,6 +51,7 @@ final class Ingest {
         c.protocol(), c.endpoint(), c.workload().spansPerRequest(), templates[0].bodyCount(), c.inflight(),
         c.warmup().toSeconds(), c.maxSpans() > 0 ? "until " + c.maxSpans() + " spans"
             : "for " + c.duration().toSeconds() + "s");
+    double cpuStart = processCpuSeconds();
     long start = System.nanoTime();
     long measureStart = start + c.warmup().toNanos();
     long end = c.maxSpans() > 0 ? Long.MAX_VALUE : measureStart + c.duration().toNanos();
@@ -134,6 +144,6 @@ final class Ingest {
     long acc = accepted.sum();
     return new Stats(seconds, acc, acc / seconds, min, max, acceptedTotal.sum(), acceptedReq.sum(), rejectedReq.sum(),
         rejectedSpans.sum(), errorReq.sum(), latencies.percentileMillis(50), latencies.percentileMillis(99),
-        latencies.maxMillis(), errors);
+        latencies.maxMillis(), errors, processCpuSeconds() - cpuStart);
   }
 }

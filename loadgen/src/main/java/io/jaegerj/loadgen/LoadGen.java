@@ -108,6 +108,7 @@ public final class LoadGen implements Callable<Integer> {
       add(b, "error_requests", ingest.errorRequests());
       add(b, "req_p50_ms", ingest.p50Millis());
       add(b, "req_p99_ms", ingest.p99Millis());
+      add(b, "generator_cpu_s", ingest.generatorCpuSeconds());
       if (queries != null) {
         add(b, "checked_traces", queries.checked());
         add(b, "complete_traces", queries.complete());
@@ -153,6 +154,7 @@ public final class LoadGen implements Callable<Integer> {
         in.spansPerSecond(), in.seconds(), in.minSecondRate(), in.maxSecondRate(), in.totalAcceptedSpans(),
         in.acceptedRequests(), in.rejectedRequests(), in.rejectedSpans(), in.errorRequests(), in.p50Millis(),
         in.p99Millis(), in.maxMillis());
+    log.printf(Locale.ROOT, "ingest: the generator itself used %.1f s of CPU%n", in.generatorCpuSeconds());
     if (!in.errorSamples().isEmpty()) {
       log.println("ingest: first errors: " + in.errorSamples());
     }
