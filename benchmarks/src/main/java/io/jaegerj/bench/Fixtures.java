@@ -37,6 +37,12 @@ public final class Fixtures {
     return t.instantiate(new SplittableRandom(seed + 1), BASE_MICROS).bodies()[0];
   }
 
+  /** Every body of one request unit of {@link #REQUEST} (one per service for Jaeger Thrift): 200 spans in all. */
+  public static byte[][] bodies(Protocol protocol, long seed) {
+    Template t = Encoders.template(protocol, REQUEST, new SplittableRandom(seed), BASE_MICROS);
+    return t.instantiate(new SplittableRandom(seed + 1), BASE_MICROS).bodies();
+  }
+
   /** Spans in {@link #body}. */
   public static int spansInBody(Protocol protocol, long seed) {
     Template t = Encoders.template(protocol, REQUEST, new SplittableRandom(seed), BASE_MICROS);
