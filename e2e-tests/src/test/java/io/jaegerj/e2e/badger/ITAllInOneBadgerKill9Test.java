@@ -149,6 +149,7 @@ final class ITAllInOneBadgerKill9Test {
       int oldEnough = 0;
       int readable = 0;
       int lost = 0;
+      long oldestLostMillis = -1;
       for (Ack a : inFlight) {
         int spans = second.spansOf(a.traceId);
         assertThat(spans).as("trace %s is one storage batch: whole or absent", a.traceId)
@@ -160,17 +161,20 @@ final class ITAllInOneBadgerKill9Test {
         }
         if (spans == 0) {
           lost++;
+          oldestLostMillis = Math.max(oldestLostMillis, TimeUnit.NANOSECONDS.toMillis(killNanos - a.ackNanos));
         } else {
           readable++;
         }
       }
       assertThat(oldEnough).as("acknowledged more than N ms before the kill").isPositive();
       LOG.info("kill -9 figures: requests sent {} ({} spans each); acknowledged {} ({} spans); settled {} spans, "
-              + "all readable after restart; in-flight acknowledged {} spans: {} readable, {} lost; queue drain "
+              + "all readable after restart; in-flight acknowledged {} spans: {} readable, {} lost (the oldest "
+              + "lost one acknowledged {} ms before the kill); {} requests not acknowledged (503 or cut); queue drain "
               + "after the settled batch {} ms, N = {} ms, {} in-flight spans older than N all readable",
           sentRequests, SPANS_PER_REQUEST, settled.size() + inFlight.size(),
           (settled.size() + inFlight.size()) * SPANS_PER_REQUEST, settled.size() * SPANS_PER_REQUEST,
-          inFlight.size() * SPANS_PER_REQUEST, readable * SPANS_PER_REQUEST, lost * SPANS_PER_REQUEST, drainMillis,
+          inFlight.size() * SPANS_PER_REQUEST, readable * SPANS_PER_REQUEST, lost * SPANS_PER_REQUEST, oldestLostMillis,
+          sentRequests - settled.size() - inFlight.size(), drainMillis,
           TimeUnit.NANOSECONDS.toMillis(n), oldEnough * SPANS_PER_REQUEST);
       // the restarted binary still takes writes on the recovered store
       ConcurrentLinkedQueue<Ack> after = new ConcurrentLinkedQueue<>();
