@@ -169,7 +169,7 @@ final class ITAllInOneBadgerKill9Test {
       assertThat(oldEnough).as("acknowledged more than N ms before the kill").isPositive();
       LOG.info("kill -9 figures: requests sent {} ({} spans each); acknowledged {} ({} spans); settled {} spans, "
               + "all readable after restart; in-flight acknowledged {} spans: {} readable, {} lost (the oldest "
-              + "lost one acknowledged {} ms before the kill); {} requests not acknowledged (503 or cut); queue drain "
+              + "lost one acknowledged {} ms before the kill, negative if its answer raced the kill); {} requests not acknowledged (503 or cut); queue drain "
               + "after the settled batch {} ms, N = {} ms, {} in-flight spans older than N all readable",
           sentRequests, SPANS_PER_REQUEST, settled.size() + inFlight.size(),
           (settled.size() + inFlight.size()) * SPANS_PER_REQUEST, settled.size() * SPANS_PER_REQUEST,
