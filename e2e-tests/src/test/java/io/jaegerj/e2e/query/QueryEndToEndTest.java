@@ -48,12 +48,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The all-in-one binary end to end: spans sent by the OpenTelemetry Java SDK's OTLP/HTTP exporter to the collector's
  * receiver, read back over the query's HTTP API (compared with golden responses), api_v3 over HTTP, and gRPC api_v2.
- * The SDK runs with fixed IDs and timestamps so that the responses are byte-stable.
+ * The SDK runs with fixed IDs and timestamps so that the responses are byte-stable. One instance per class, so that
+ * a subclass can choose another storage type through {@link #storageEnv()}.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QueryEndToEndTest {
   static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
@@ -71,12 +74,17 @@ class QueryEndToEndTest {
     }
   }
 
+  /** The environment that selects the storage; subclasses run the same checks on other storage types. */
+  Map<String, String> storageEnv() throws IOException {
+    return Map.of("SPAN_STORAGE_TYPE", "memory");
+  }
+
   @BeforeAll
-  static void start() throws Exception {
+  void start() throws Exception {
+    Map<String, String> env = storageEnv();
     httpPort = freePort();
     grpcPort = freePort();
     int otlpHttp = freePort();
-    Map<String, String> env = Map.of("SPAN_STORAGE_TYPE", "memory");
     // every listener the binary declares goes to a free loopback port, so parallel builds cannot collide
     List<String> args = new ArrayList<>();
     for (Flag f : JaegerMain.flags(AllInOneMain.spec(), env)) {
@@ -107,7 +115,7 @@ class QueryEndToEndTest {
   }
 
   @AfterAll
-  static void stop() {
+  void stop() {
     if (running != null) {
       running.close();
     }
