@@ -4,6 +4,7 @@ package io.jaegerj.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import com.twitter.zipkin.thriftjava.AnnotationType;
 import com.google.protobuf.util.JsonFormat;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
@@ -41,6 +42,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -54,6 +56,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.apache.thrift.protocol.TBinaryProtocol;
+import org.apache.thrift.protocol.TList;
+import org.apache.thrift.protocol.TType;
+import org.apache.thrift.transport.TMemoryBuffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,16 +86,20 @@ import zipkin2.reporter.urlconnection.URLConnectionSender;
  *       tag, Zipkin v2 kind, Zipkin v1 core annotations).</li>
  *   <li>Span tags added by a protocol or a client, not by the user: {@code otel.scope.name} and
  *       {@code otel.scope.version} (OTLP scope, spec §3.4), {@code @jaeger@format} (Jaeger's own protocols, §4.1),
- *       {@code sampler.type} and {@code sampler.param} (jaeger-client on its root spans),
- *       {@code internal.span.format}.</li>
- *   <li>Process tags added by jaeger-client: {@code hostname}, {@code ip}, {@code client-uuid},
- *       {@code jaeger.version}. Zipkin has no process tags at all, so the expected process tags are empty there.</li>
+ *       {@code sampler.type} and {@code sampler.param} (jaeger-client on its root span only). The test asserts that
+ *       these are exactly the extra keys each protocol produces.</li>
+ *   <li>Process tags added by jaeger-client: {@code hostname}, {@code ip}, {@code jaeger.version}
+ *       (jaeger-client 1.8.1 sends no {@code client-uuid}). Zipkin carries no process tags (no endpoint IPs are set
+ *       here), so the expected process tags are empty there.</li>
  *   <li>Log fields: OTLP, api_v2 and jaeger.thrift carry the event attributes; a Zipkin annotation carries only its
  *       value, which becomes the single field {@code event} (§3.5).</li>
  *   <li>Tag types: Zipkin tags are strings on the wire (the v2 model, and zipkin2's v1 encoders write every binary
  *       annotation as STRING), and the collector does not parse them back into numbers (§3.5 "other tags"), so the
  *       bool, int64 and float tags arrive as STRING {@code "true"}, {@code "3"}, {@code "0.25"}; every other protocol
- *       keeps BOOL, INT64 and FLOAT64.</li>
+ *       keeps BOOL, INT64 and FLOAT64. Zipkin v1 Thrift can carry typed binary annotations; those keep their types
+ *       ({@link #zipkinV1Thrift_typedBinaryAnnotations_keepTypes}).</li>
+ *   <li>Operation names: zipkin2's {@code Span.Builder} lower-cases them on the client, before the wire; the
+ *       collector itself keeps case (checked with hand-written JSON).</li>
  *   <li>Span IDs are compared as structure (which operation is whose parent), since jaeger-client picks its own.</li>
  * </ul>
  */
@@ -116,8 +126,13 @@ class SameTraceEveryProtocolTest {
   private static final KeyValue REGION = KeyValue.string("region", "eu");
 
   private static final Set<String> PROTOCOL_SPAN_TAGS = Set.of("span.kind", "otel.scope.name", "otel.scope.version",
-      "@jaeger@format", "sampler.type", "sampler.param", "internal.span.format");
-  private static final Set<String> CLIENT_PROCESS_TAGS = Set.of("hostname", "ip", "client-uuid", "jaeger.version");
+      "@jaeger@format", "sampler.type", "sampler.param");
+  private static final Set<String> CLIENT_PROCESS_TAGS = Set.of("hostname", "ip", "jaeger.version");
+  private static final Set<String> OTLP_ADDED = Set.of("otel.scope.name", "otel.scope.version", "span.kind");
+  private static final Set<String> API_V2_ADDED = Set.of("span.kind", "@jaeger@format");
+  private static final Set<String> CLIENT_ROOT_ADDED = Set.of("span.kind", "@jaeger@format", "sampler.type",
+      "sampler.param");
+  private static final Set<String> ZIPKIN_ADDED = Set.of("span.kind");
 
   private static TestCollector collector;
   private static ManagedChannel otlpChannel;
@@ -147,48 +162,56 @@ class SameTraceEveryProtocolTest {
 
   /** Each protocol sends the logical trace and answers the trace ID it used. */
   enum Protocol {
-    OTLP_GRPC(true, id -> {
+    OTLP_GRPC(true, OTLP_ADDED, OTLP_ADDED, Set.of(), id -> {
       TraceServiceGrpc.newBlockingStub(otlpChannel).export(otlp(id));
       return id;
     }),
-    OTLP_HTTP_PROTOBUF(true, id -> {
+    OTLP_HTTP_PROTOBUF(true, OTLP_ADDED, OTLP_ADDED, Set.of(), id -> {
       post(collector.otlpHttpPort(), "/v1/traces", "application/x-protobuf", otlp(id).toByteArray());
       return id;
     }),
-    OTLP_HTTP_JSON(true, id -> {
+    OTLP_HTTP_JSON(true, OTLP_ADDED, OTLP_ADDED, Set.of(), id -> {
       post(collector.otlpHttpPort(), "/v1/traces", "application/json", otlpJson(id));
       return id;
     }),
-    JAEGER_GRPC(true, id -> {
+    JAEGER_GRPC(true, API_V2_ADDED, API_V2_ADDED, Set.of(), id -> {
       postSpans(id);
       return id;
     }),
-    JAEGER_THRIFT_HTTP(true, id -> jaegerClient(
+    JAEGER_THRIFT_HTTP(true, CLIENT_ROOT_ADDED, API_V2_ADDED, CLIENT_PROCESS_TAGS, id -> jaegerClient(
         () -> new HttpSender.Builder("http://127.0.0.1:" + collector.jaegerHttpPort() + "/api/traces").build())),
-    JAEGER_UDP_COMPACT(true, id -> jaegerClient(() -> udpSender())),
-    ZIPKIN_V2_JSON(false, id -> {
+    JAEGER_UDP_COMPACT(true, CLIENT_ROOT_ADDED, API_V2_ADDED, CLIENT_PROCESS_TAGS,
+        id -> jaegerClient(() -> udpSender())),
+    ZIPKIN_V2_JSON(false, ZIPKIN_ADDED, ZIPKIN_ADDED, Set.of(), id -> {
       zipkinReporter(Encoding.JSON, zipkin2.reporter.SpanBytesEncoder.JSON_V2, id);
       return id;
     }),
-    ZIPKIN_V2_PROTO3(false, id -> {
+    ZIPKIN_V2_PROTO3(false, ZIPKIN_ADDED, ZIPKIN_ADDED, Set.of(), id -> {
       zipkinReporter(Encoding.PROTO3, zipkin2.reporter.SpanBytesEncoder.PROTO3, id);
       return id;
     }),
-    ZIPKIN_V1_JSON(false, id -> {
+    ZIPKIN_V1_JSON(false, ZIPKIN_ADDED, ZIPKIN_ADDED, Set.of(), id -> {
       post(zipkinPort, "/api/v1/spans", "application/json", SpanBytesEncoder.JSON_V1.encodeList(zipkin(id)));
       return id;
     }),
-    ZIPKIN_V1_THRIFT(false, id -> {
+    ZIPKIN_V1_THRIFT(false, ZIPKIN_ADDED, ZIPKIN_ADDED, Set.of(), id -> {
       post(zipkinPort, "/api/v1/spans", "application/x-thrift", SpanBytesEncoder.THRIFT.encodeList(zipkin(id)));
       return id;
     });
 
     /** Whether tags keep their types and log fields beyond the event name (false: Zipkin). */
     final boolean typed;
+    /** Keys of the span tags the protocol or its client adds on the root, on the child, and to the process. */
+    final Set<String> rootAdded;
+    final Set<String> childAdded;
+    final Set<String> processAdded;
     final Send sender;
 
-    Protocol(boolean typed, Send sender) {
+    Protocol(boolean typed, Set<String> rootAdded, Set<String> childAdded, Set<String> processAdded, Send sender) {
       this.typed = typed;
+      this.rootAdded = rootAdded;
+      this.childAdded = childAdded;
+      this.processAdded = processAdded;
       this.sender = sender;
     }
 
@@ -210,9 +233,20 @@ class SameTraceEveryProtocolTest {
     assertThat(id.high()).as("128-bit trace ID").isNotZero();
 
     Trace trace = collector.awaitTrace(id, 2);
-    assertThat(trace.spans()).hasSize(2).allSatisfy(s -> assertThat(s.traceId()).isEqualTo(id));
+    assertThat(trace.spans()).as(protocol.name()).hasSize(2).allSatisfy(s -> assertThat(s.traceId()).isEqualTo(id));
+    // What normalisation drops is exactly what this protocol is known to add, nothing more.
+    for (Span s : trace.spans()) {
+      boolean root = s.parentSpanId() == 0;
+      Set<String> user = keys(root ? ROOT_TAGS : CHILD_TAGS);
+      assertThat(s.tags().stream().map(KeyValue::key).filter(k -> !user.contains(k)))
+          .as("%s %s: tags beyond the user's", protocol, s.operationName())
+          .containsExactlyInAnyOrderElementsOf(root ? protocol.rootAdded : protocol.childAdded);
+      assertThat(s.process().tags().stream().map(KeyValue::key).filter(k -> !k.equals(REGION.key())))
+          .as("%s %s: process tags beyond the user's", protocol, s.operationName())
+          .containsExactlyInAnyOrderElementsOf(protocol.processAdded);
+    }
     List<Normalised> got = normalise(trace);
-    assertThat(got).containsExactlyElementsOf(expected(protocol.typed));
+    assertThat(got).as(protocol.name()).containsExactlyElementsOf(expected(protocol.typed));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -222,7 +256,7 @@ class SameTraceEveryProtocolTest {
     Span root = collector.awaitTrace(id, 2).spans().stream().filter(s -> s.parentSpanId() == 0)
         .findFirst().orElseThrow();
     // What the spec (§3.5 "other tags") says: STRING, not parsed back into BOOL, INT64 or FLOAT64.
-    assertThat(root.tag("cached")).isEqualTo(KeyValue.string("cached", "true"));
+    assertThat(root.tag("cached")).as(protocol.name()).isEqualTo(KeyValue.string("cached", "true"));
     assertThat(root.tag("retries")).isEqualTo(KeyValue.string("retries", "3"));
     assertThat(root.tag("ratio")).isEqualTo(KeyValue.string("ratio", "0.25"));
     assertThat(root.logs()).containsExactly(new Log(EVENT_TS, List.of(KeyValue.string("event", EVENT))));
@@ -238,6 +272,46 @@ class SameTraceEveryProtocolTest {
     Span root = collector.awaitTrace(id, 1).spans().get(0);
     assertThat(root.operationName()).isEqualTo(ROOT_OP);
     assertThat(root.tag("retries")).isEqualTo(KeyValue.string("retries", "3"));
+  }
+
+  /**
+   * The one Zipkin wire form that can carry types: v1 Thrift binary annotations typed BOOL, I64 and DOUBLE (written
+   * here with the generated zipkincore classes, since zipkin2's encoder only writes STRING) keep their types (§3.5).
+   */
+  @Test
+  void zipkinV1Thrift_typedBinaryAnnotations_keepTypes() throws Exception {
+    TraceId id = new TraceId(0x3c3c_0000_0000_0001L, ThreadLocalRandom.current().nextLong() | 1);
+    com.twitter.zipkin.thriftjava.Endpoint host = new com.twitter.zipkin.thriftjava.Endpoint(0, (short) 0, ROOT_SVC);
+    List<com.twitter.zipkin.thriftjava.BinaryAnnotation> annotations = List.of(
+        binaryAnnotation("customer", "123".getBytes(StandardCharsets.UTF_8), AnnotationType.STRING, host),
+        binaryAnnotation("cached", new byte[] {1}, AnnotationType.BOOL, host),
+        binaryAnnotation("retries", ByteBuffer.allocate(8).putLong(3).array(), AnnotationType.I64, host),
+        binaryAnnotation("ratio", ByteBuffer.allocate(8).putDouble(0.25).array(), AnnotationType.DOUBLE, host));
+    com.twitter.zipkin.thriftjava.Span span = new com.twitter.zipkin.thriftjava.Span(id.low(), ROOT_OP, 1,
+        List.of(new com.twitter.zipkin.thriftjava.Annotation(ROOT_START, "sr").setHost(host),
+            new com.twitter.zipkin.thriftjava.Annotation(ROOT_START + ROOT_DURATION, "ss").setHost(host),
+            new com.twitter.zipkin.thriftjava.Annotation(EVENT_TS, EVENT).setHost(host)),
+        annotations).setTrace_id_high(id.high()).setTimestamp(ROOT_START).setDuration(ROOT_DURATION);
+    TMemoryBuffer buf = new TMemoryBuffer(512);
+    TBinaryProtocol out = new TBinaryProtocol(buf);
+    out.writeListBegin(new TList(TType.STRUCT, 1));
+    span.write(out);
+    out.writeListEnd();
+    post(zipkinPort, "/api/v1/spans", "application/x-thrift", Arrays.copyOf(buf.getArray(), buf.length()));
+
+    Span root = collector.awaitTrace(id, 1).spans().get(0);
+    assertThat(root.operationName()).isEqualTo(ROOT_OP);
+    assertThat(root.process().serviceName()).isEqualTo(ROOT_SVC);
+    assertThat(root.spanKind()).isEqualTo("server");
+    assertThat(root.startTimeMicros()).isEqualTo(ROOT_START);
+    assertThat(root.durationMicros()).isEqualTo(ROOT_DURATION);
+    assertThat(sorted(without(root.tags(), PROTOCOL_SPAN_TAGS))).isEqualTo(sorted(ROOT_TAGS));
+    assertThat(root.logs()).containsExactly(new Log(EVENT_TS, List.of(KeyValue.string("event", EVENT))));
+  }
+
+  private static com.twitter.zipkin.thriftjava.BinaryAnnotation binaryAnnotation(String key, byte[] value,
+      AnnotationType type, com.twitter.zipkin.thriftjava.Endpoint host) {
+    return new com.twitter.zipkin.thriftjava.BinaryAnnotation(key, ByteBuffer.wrap(value), type).setHost(host);
   }
 
   static List<Normalised> expected(boolean typed) {
@@ -271,6 +345,10 @@ class SameTraceEveryProtocolTest {
     }
     out.sort(Comparator.comparing(Normalised::startMicros));
     return out;
+  }
+
+  private static Set<String> keys(List<KeyValue> tags) {
+    return tags.stream().map(KeyValue::key).collect(java.util.stream.Collectors.toSet());
   }
 
   private static List<KeyValue> without(List<KeyValue> tags, Set<String> keys) {
