@@ -20,6 +20,8 @@ final class CollectorFlags {
   static final String NUM_WORKERS = "collector.num-workers";
   static final String SPAN_SIZE_METRICS = "collector.enable-span-size-metrics";
   static final String TAGS = "collector.tags";
+  /** Our extension: when receivers answer (queued, stored, auto). */
+  static final String ACKNOWLEDGE = "collector.acknowledge";
   static final String STRATEGIES_FILE = "sampling.strategies-file";
   static final String STRATEGIES_RELOAD = "sampling.strategies-reload-interval";
   static final String DEFAULT_PROBABILITY = "sampling.default-sampling-probability";
@@ -58,6 +60,10 @@ final class CollectorFlags {
     f.add(Flag.integer(NUM_WORKERS, 50, "The number of workers pulling items from the queue"));
     f.add(Flag.bool(SPAN_SIZE_METRICS, false,
         "Enables metrics based on processed span size, which are more expensive to calculate."));
+    f.add(Flag.string(ACKNOWLEDGE, "auto", "When receivers acknowledge spans: queued (once in the in-memory queue,"
+        + " as Jaeger), stored (once the span storage wrote them; a failed write is answered with a retryable error),"
+        + " or auto (stored when the span storage is persistent and local, i.e. badger with badger.ephemeral=false;"
+        + " else queued)"));
     f.add(Flag.string(TAGS, "", "One or more tags to be added to the Process tags of all spans passing through this"
         + " collector. Ex: key1=value1,key2=${envVar:defaultValue}"));
     f.add(Flag.string(STRATEGIES_FILE, "",

@@ -20,6 +20,7 @@ import io.jaegerj.collector.jaeger.JaegerGrpcService;
 import io.jaegerj.collector.jaeger.JaegerHttpHandler;
 import io.jaegerj.collector.otlp.OtlpGrpcService;
 import io.jaegerj.collector.otlp.OtlpHttpHandler;
+import io.jaegerj.collector.pipeline.AckMode;
 import io.jaegerj.collector.pipeline.CollectorTags;
 import io.jaegerj.collector.pipeline.PipelineOptions;
 import io.jaegerj.collector.pipeline.SpanPipeline;
@@ -39,8 +40,11 @@ import io.jaegerj.server.tls.ServerTls;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The collector: the span pipeline, OTLP gRPC/HTTP (4317/4318), Jaeger gRPC (14250: spans, sampling, health,
@@ -49,6 +53,7 @@ import java.util.function.Function;
  * and the sampling reloader stop (CLOSE).
  */
 public final class CollectorModule implements ServerModule {
+  private static final Logger LOG = LoggerFactory.getLogger(CollectorModule.class);
   /** How long the DRAIN phase waits for queued spans to reach storage. */
   static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
 
@@ -95,7 +100,9 @@ public final class CollectorModule implements ServerModule {
   public void start(ServerContext context) throws Exception {
     Settings s = context.settings();
     Lifecycle lifecycle = context.lifecycle();
-    PipelineOptions options = pipelineOptions(s, env);
+    PipelineOptions options = pipelineOptions(s, env)
+        .withAckMode(ackMode(s.getString(CollectorFlags.ACKNOWLEDGE), context.storage().spanTypes(), s));
+    LOG.info("Receivers acknowledge spans once {}", options.ackMode().flagValue());
     SpanPipeline pipeline = SpanPipeline.start(options, context.storage().writer(), context.meters());
     lifecycle.onShutdown(Lifecycle.Phase.CLOSE, "span pipeline workers", pipeline::close);
     lifecycle.onShutdown(Lifecycle.Phase.DRAIN, "span pipeline queue", () -> pipeline.drain(DRAIN_TIMEOUT));
@@ -189,6 +196,28 @@ public final class CollectorModule implements ServerModule {
 
   private static void register(Lifecycle lifecycle, String name, Server server) {
     lifecycle.onShutdown(Lifecycle.Phase.STOP_ACCEPTING, name, () -> GrpcServers.stop(server));
+  }
+
+  /**
+   * Resolves {@code collector.acknowledge}: {@code auto} is {@code stored} when the only span storage is badger and
+   * not ephemeral (a local write that survives a crash of the process costs microseconds), else {@code queued}
+   * (remote or volatile storage: Jaeger's answer).
+   */
+  static AckMode ackMode(String value, List<String> spanTypes, Settings s) {
+    switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "queued":
+        return AckMode.QUEUED;
+      case "stored":
+        return AckMode.STORED;
+      case "auto":
+      case "":
+        boolean persistentBadger = spanTypes.equals(List.of("badger")) && s.has("badger.ephemeral")
+            && !s.getBool("badger.ephemeral");
+        return persistentBadger ? AckMode.STORED : AckMode.QUEUED;
+      default:
+        throw new IllegalArgumentException(
+            CollectorFlags.ACKNOWLEDGE + ": \"" + value + "\" (expected: queued, stored or auto)");
+    }
   }
 
   static PipelineOptions pipelineOptions(Settings s, Function<String, String> env) {

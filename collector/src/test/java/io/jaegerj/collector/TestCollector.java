@@ -30,9 +30,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -132,21 +135,47 @@ final class TestCollector implements AutoCloseable {
     meters.close();
   }
 
-  /** Spans by trace in arrival order; an optional gate lets tests hold the writer to fill the queue. */
+  /** A write whose stage the test completes by hand; the spans are stored when it completes normally. */
+  record HeldWrite(List<Span> spans, CompletableFuture<Void> stage) {}
+
+  /**
+   * Spans by trace in arrival order; an optional gate lets tests hold the writer to fill the queue, and
+   * {@link #hold} makes every write return a stage that the test completes (see {@link #nextHeld}).
+   */
   static final class MemStorage implements Storage, SpanReader, SpanWriter {
     final Map<TraceId, List<Span>> traces = new ConcurrentHashMap<>();
     final AtomicReference<CompletableFuture<Void>> gate = new AtomicReference<>();
+    final BlockingQueue<HeldWrite> held = new LinkedBlockingQueue<>();
+    volatile boolean hold;
+
+    /** The next write handed to storage while {@link #hold} is set; fails after 10 s. */
+    HeldWrite nextHeld() throws InterruptedException {
+      HeldWrite w = held.poll(10, TimeUnit.SECONDS);
+      if (w == null) {
+        throw new AssertionError("no write reached storage");
+      }
+      return w;
+    }
 
     @Override
     public CompletableFuture<Void> write(List<Span> spans) {
+      if (hold) {
+        CompletableFuture<Void> stage = new CompletableFuture<>();
+        held.add(new HeldWrite(spans, stage));
+        return stage.thenRun(() -> store(spans));
+      }
       CompletableFuture<Void> g = gate.get();
       if (g != null) {
         g.join();
       }
+      store(spans);
+      return CompletableFuture.completedFuture(null);
+    }
+
+    private void store(List<Span> spans) {
       for (Span s : spans) {
         traces.computeIfAbsent(s.traceId(), k -> new CopyOnWriteArrayList<>()).add(s);
       }
-      return CompletableFuture.completedFuture(null);
     }
 
     @Override

@@ -66,6 +66,11 @@ final class OpenedStorage implements Storage {
   }
 
   @Override
+  public List<String> spanTypes() {
+    return selection.spanTypes();
+  }
+
+  @Override
   public SpanWriter writer() {
     return writer;
   }

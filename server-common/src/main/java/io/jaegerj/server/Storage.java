@@ -6,6 +6,7 @@ import io.jaegerj.storage.DependencyReader;
 import io.jaegerj.storage.SamplingStore;
 import io.jaegerj.storage.SpanReader;
 import io.jaegerj.storage.SpanWriter;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -28,6 +29,14 @@ public interface Storage extends AutoCloseable {
   Optional<ArchiveStorage> archive();
 
   Optional<SamplingStore> samplingStore();
+
+  /**
+   * The {@code SPAN_STORAGE_TYPE} entries that {@link #writer()} writes, first (read) one first; empty when not
+   * known (storage built by hand in tests).
+   */
+  default List<String> spanTypes() {
+    return List.of();
+  }
 
   @Override
   void close();

@@ -9,6 +9,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /** Small builders for the plain responses every receiver sends. */
 public final class HttpResponses {
@@ -32,6 +34,18 @@ public final class HttpResponses {
 
   public static FullHttpResponse empty(HttpResponseStatus status) {
     return bytes(ByteBufAllocator.DEFAULT, status, null, new byte[0]);
+  }
+
+  /**
+   * A response written once {@code response} completes (see {@link PendingResponse}); a failed stage is answered
+   * 500. A stage that is already complete is unwrapped, so the caller pays nothing for it.
+   */
+  public static FullHttpResponse later(CompletionStage<FullHttpResponse> response) {
+    CompletableFuture<FullHttpResponse> f = response.toCompletableFuture();
+    if (f.isDone() && !f.isCompletedExceptionally()) {
+      return f.join();
+    }
+    return new PendingResponse(response);
   }
 
   /** Go's mux answer for an unknown path. */

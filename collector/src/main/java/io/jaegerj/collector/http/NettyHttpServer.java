@@ -21,15 +21,19 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A small HTTP/1.1 server on the shared Netty transport: TLS, Go-style timeouts, CORS, a bounded aggregated body
- * (413 above it), then one {@link HttpHandler} called on the event loop. Closing stops the listener and every open
- * connection.
+ * (413 above it), then one {@link HttpHandler} called on the event loop. A handler may return a
+ * {@link PendingResponse}: its response is written when it completes, and the responses of one connection are
+ * written in request order (HTTP/1.1 pipelining). Closing stops the listener and every open connection.
  */
 public final class NettyHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NettyHttpServer.class);
@@ -95,13 +99,28 @@ public final class NettyHttpServer implements AutoCloseable {
     LOG.info("Stopped HTTP server {}", config.name());
   }
 
+  /** One per connection; every method runs on the connection's event loop. */
   private static final class Dispatch extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final HttpHandler handler;
     private final ReceiverErrors errors;
+    /** Answers not written yet, oldest first; only non-empty while a pending response is outstanding. */
+    private final ArrayDeque<Answer> answers = new ArrayDeque<>();
+    private boolean inactive;
 
     Dispatch(HttpHandler handler, ReceiverErrors errors) {
       this.handler = handler;
       this.errors = errors;
+    }
+
+    /** A response in request order; {@code response} is null until it is known. */
+    private static final class Answer {
+      final boolean keepAlive;
+      FullHttpResponse response;
+
+      Answer(boolean keepAlive, FullHttpResponse response) {
+        this.keepAlive = keepAlive;
+        this.response = response;
+      }
     }
 
     @Override
@@ -122,8 +141,64 @@ public final class NettyHttpServer implements AutoCloseable {
         errors.count("internal");
         r = HttpResponses.text(ctx.alloc(), HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n");
       }
-      HttpUtil.setKeepAlive(r, HttpUtil.isKeepAlive(req));
+      boolean keepAlive = HttpUtil.isKeepAlive(req);
+      if (!(r instanceof PendingResponse pending)) {
+        if (answers.isEmpty()) {
+          write(ctx, r, keepAlive);
+        } else {
+          answers.add(new Answer(keepAlive, r));
+        }
+        return;
+      }
+      Answer a = new Answer(keepAlive, null);
+      answers.add(a);
+      pending.response().whenComplete((response, failure) -> {
+        FullHttpResponse done = response;
+        if (failure != null || response == null) {
+          LOG.warn("HTTP handler failed", failure);
+          errors.count("internal");
+          done = HttpResponses.text(ctx.alloc(), HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n");
+        }
+        FullHttpResponse answer = done;
+        try {
+          ctx.executor().execute(() -> {
+            if (inactive) {
+              ReferenceCountUtil.release(answer);
+              return;
+            }
+            a.response = answer;
+            flush(ctx);
+          });
+        } catch (RejectedExecutionException e) {
+          ReferenceCountUtil.release(answer); // the event loop is gone, and the connection with it
+        }
+      });
+    }
+
+    /** Writes the answers that are known, up to the first that is not. */
+    private void flush(ChannelHandlerContext ctx) {
+      Answer head;
+      while ((head = answers.peek()) != null && head.response != null) {
+        answers.poll();
+        write(ctx, head.response, head.keepAlive);
+      }
+    }
+
+    private static void write(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
+      HttpUtil.setKeepAlive(r, keepAlive);
       ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      inactive = true;
+      for (Answer a : answers) {
+        if (a.response != null) {
+          ReferenceCountUtil.release(a.response);
+        }
+      }
+      answers.clear();
+      super.channelInactive(ctx);
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Counts refused requests per receiver and reason as {@code jaeger_collector_receiver_errors_total{receiver,reason}}
  * (our addition; Jaeger has no such counter). Reasons are a small fixed vocabulary such as {@code malformed},
  * {@code too_large}, {@code unsupported_media_type}, {@code method_not_allowed}, {@code not_found},
- * {@code queue_full}. Thread-safe.
+ * {@code queue_full}, {@code storage} (a failed write answered with {@code --collector.acknowledge=stored}). Thread-safe.
  */
 public final class ReceiverErrors {
   private final MeterRegistry registry;

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code jaeger.api_v2.CollectorService/PostSpans} on port 14250. Spans without a process take the batch's. A full
  * queue answers {@code RESOURCE_EXHAUSTED "server busy"} (Jaeger drops silently and answers OK); IDs of a wrong
- * length answer {@code INVALID_ARGUMENT}.
+ * length answer {@code INVALID_ARGUMENT}. With {@code --collector.acknowledge=stored} the answer waits for the storage
+ * write (no thread blocks meanwhile), and a failed write answers {@code UNAVAILABLE} naming the failure.
  */
 public final class JaegerGrpcService {
   private static final Logger LOG = LoggerFactory.getLogger(JaegerGrpcService.class);
@@ -76,13 +77,26 @@ public final class JaegerGrpcService {
       response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
       return;
     }
-    if (consumer.submit(spans, SpanConsumer.Format.PROTO, SpanConsumer.Transport.GRPC)
-        == SpanConsumer.Result.REJECTED_QUEUE_FULL) {
-      errors.count("queue_full");
-      response.onError(Status.RESOURCE_EXHAUSTED.withDescription("server busy").asRuntimeException());
-      return;
+    consumer.submitForAck(spans, SpanConsumer.Format.PROTO, SpanConsumer.Transport.GRPC)
+        .whenComplete((result, failure) -> answer(response, result, failure));
+  }
+
+  /** Answers once the pipeline took or refused the batch, or (acknowledge=stored) once storage wrote it. */
+  private void answer(StreamObserver<PostSpansResponse> response, SpanConsumer.Result result, Throwable failure) {
+    try {
+      if (failure != null) {
+        errors.count("storage");
+        response.onError(Status.UNAVAILABLE.withDescription(SpanConsumer.storageFailure(failure))
+            .asRuntimeException());
+      } else if (result == SpanConsumer.Result.REJECTED_QUEUE_FULL) {
+        errors.count("queue_full");
+        response.onError(Status.RESOURCE_EXHAUSTED.withDescription("server busy").asRuntimeException());
+      } else {
+        response.onNext(OK);
+        response.onCompleted();
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("PostSpans answered after its call ended", e); // cancelled by the client meanwhile
     }
-    response.onNext(OK);
-    response.onCompleted();
   }
 }

@@ -3,6 +3,7 @@ package io.jaegerj.collector.jaeger;
 
 import io.jaegerj.collector.http.HttpHandler;
 import io.jaegerj.collector.http.HttpResponses;
+import io.jaegerj.collector.http.PendingResponse;
 import io.jaegerj.collector.http.ReceiverErrors;
 import io.jaegerj.collector.http.RequestDurations;
 import io.jaegerj.collector.pipeline.SpanConsumer;
@@ -21,13 +22,15 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Port 14268: {@code POST /api/traces} (a jaeger.thrift {@code Batch} in the Thrift binary protocol) and
  * {@code GET /api/sampling}. Answers and texts follow Jaeger's handler; a full queue answers 503 with
- * {@code Retry-After: 1} where Jaeger drops the spans and answers 202.
+ * {@code Retry-After: 1} where Jaeger drops the spans and answers 202. With {@code --collector.acknowledge=stored}
+ * the 202 waits for the storage write, and a failed write answers 503 naming the failure.
  */
 public final class JaegerHttpHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(JaegerHttpHandler.class);
@@ -52,6 +55,13 @@ public final class JaegerHttpHandler implements HttpHandler {
     int q = uri.indexOf('?');
     String path = q < 0 ? uri : uri.substring(0, q);
     FullHttpResponse r = route(req, alloc, path);
+    if (r instanceof PendingResponse pending) {
+      String method = req.method().name();
+      return HttpResponses.later(pending.response().thenApply(done -> {
+        durations.record(method, path, done.status().code(), System.nanoTime() - start);
+        return done;
+      }));
+    }
     durations.record(req.method().name(), path, r.status().code(), System.nanoTime() - start);
     return r;
   }
@@ -99,11 +109,18 @@ public final class JaegerHttpHandler implements HttpHandler {
       return HttpResponses.text(alloc, HttpResponseStatus.BAD_REQUEST,
           "Unable to process request body: " + e.getMessage() + "\n");
     }
-    if (consumer.submit(spans, SpanConsumer.Format.JAEGER, SpanConsumer.Transport.HTTP)
-        == SpanConsumer.Result.REJECTED_QUEUE_FULL) {
-      errors.count("queue_full");
+    CompletionStage<SpanConsumer.Result> ack =
+        consumer.submitForAck(spans, SpanConsumer.Format.JAEGER, SpanConsumer.Transport.HTTP);
+    return HttpResponses.later(ack.handle((result, failure) -> answer(alloc, result, failure)));
+  }
+
+  /** The answer once the pipeline took or refused the batch, or (acknowledge=stored) once storage wrote it. */
+  private FullHttpResponse answer(ByteBufAllocator alloc, SpanConsumer.Result result, Throwable failure) {
+    if (failure != null || result == SpanConsumer.Result.REJECTED_QUEUE_FULL) {
+      errors.count(failure != null ? "storage" : "queue_full");
       FullHttpResponse r = HttpResponses.text(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE,
-          "Cannot submit Jaeger batch: server busy\n");
+          failure != null ? SpanConsumer.storageFailure(failure) + "\n"
+              : "Cannot submit Jaeger batch: server busy\n");
       r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
       return r;
     }

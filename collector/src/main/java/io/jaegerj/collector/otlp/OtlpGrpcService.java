@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code opentelemetry.proto.collector.trace.v1.TraceService/Export} on port 4317. Undecodable protobuf fails with
  * {@code INTERNAL} as in grpc-go (see {@link ParseFailures}); IDs of a wrong length give
- * {@code INVALID_ARGUMENT}; a full queue gives {@code UNAVAILABLE} with a one-second {@code RetryInfo}.
+ * {@code INVALID_ARGUMENT}; a full queue gives {@code UNAVAILABLE} with a one-second {@code RetryInfo}, and so does
+ * a failed storage write with {@code --collector.acknowledge=stored} (the answer then waits for the write; no
+ * thread blocks meanwhile).
  */
 public final class OtlpGrpcService {
   private static final Logger LOG = LoggerFactory.getLogger(OtlpGrpcService.class);
@@ -78,13 +80,26 @@ public final class OtlpGrpcService {
       response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
       return;
     }
-    if (consumer.submit(spans, SpanConsumer.Format.OTLP, SpanConsumer.Transport.GRPC)
-        == SpanConsumer.Result.REJECTED_QUEUE_FULL) {
-      errors.count("queue_full");
-      response.onError(GrpcServers.unavailableRetryable("sending queue is full"));
-      return;
+    consumer.submitForAck(spans, SpanConsumer.Format.OTLP, SpanConsumer.Transport.GRPC)
+        .whenComplete((result, failure) -> answer(response, result, failure));
+  }
+
+  /** Answers once the pipeline took or refused the batch, or (acknowledge=stored) once storage wrote it. */
+  private void answer(StreamObserver<ExportTraceServiceResponse> response, SpanConsumer.Result result,
+      Throwable failure) {
+    try {
+      if (failure != null) {
+        errors.count("storage");
+        response.onError(GrpcServers.unavailableRetryable(SpanConsumer.storageFailure(failure)));
+      } else if (result == SpanConsumer.Result.REJECTED_QUEUE_FULL) {
+        errors.count("queue_full");
+        response.onError(GrpcServers.unavailableRetryable("sending queue is full"));
+      } else {
+        response.onNext(OK);
+        response.onCompleted();
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("OTLP export answered after its call ended", e); // cancelled by the client meanwhile
     }
-    response.onNext(OK);
-    response.onCompleted();
   }
 }

@@ -25,14 +25,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * OTLP/HTTP {@code POST /v1/traces} (port 4318) with the OTel collector's answers: 404 for other paths, 405 for
  * other methods, 415 for other media types, 400 with a {@code google.rpc.Status} for bad encodings and payloads,
- * 413 when the body exceeds the limit (Jaeger answers 400), 503 with {@code Retry-After: 1} when the queue is full,
- * 200 with an empty response otherwise. Status bodies are protobuf or JSON like the request.
+ * 413 when the body exceeds the limit (Jaeger answers 400), 503 with {@code Retry-After: 1} when the queue is full
+ * or (with {@code --collector.acknowledge=stored}, answered after the write) the storage write failed, 200 with an
+ * empty response otherwise. Status bodies are protobuf or JSON like the request.
  */
 public final class OtlpHttpHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(OtlpHttpHandler.class);
@@ -108,8 +110,22 @@ public final class OtlpHttpHandler implements HttpHandler {
       errors.count("tenancy");
       return status(alloc, json, HttpResponseStatus.FORBIDDEN, 7, denied);
     }
-    if (consumer.submit(spans, SpanConsumer.Format.OTLP, SpanConsumer.Transport.HTTP)
-        == SpanConsumer.Result.REJECTED_QUEUE_FULL) {
+    CompletionStage<SpanConsumer.Result> ack =
+        consumer.submitForAck(spans, SpanConsumer.Format.OTLP, SpanConsumer.Transport.HTTP);
+    return HttpResponses.later(ack.handle((result, failure) -> answer(alloc, json, result, failure)));
+  }
+
+  /** The answer once the pipeline took or refused the batch, or (acknowledge=stored) once storage wrote it. */
+  private FullHttpResponse answer(ByteBufAllocator alloc, boolean json, SpanConsumer.Result result,
+      Throwable failure) {
+    if (failure != null) {
+      errors.count("storage");
+      FullHttpResponse r = status(alloc, json, HttpResponseStatus.SERVICE_UNAVAILABLE, 14,
+          SpanConsumer.storageFailure(failure));
+      r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+      return r;
+    }
+    if (result == SpanConsumer.Result.REJECTED_QUEUE_FULL) {
       errors.count("queue_full");
       FullHttpResponse r = status(alloc, json, HttpResponseStatus.SERVICE_UNAVAILABLE, 14, "sending queue is full");
       r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");

@@ -3,6 +3,7 @@ package io.jaegerj.collector.pipeline;
 
 import io.jaegerj.model.KeyValue;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Validated settings of the span pipeline.
@@ -14,6 +15,7 @@ import java.util.List;
  * @param collectorTags process tags added to every span ({@code collector.tags})
  * @param downsamplingRatio fraction of traces kept; 1 disables downsampling
  * @param downsamplingSalt salt of the trace-id hash
+ * @param ackMode when receivers answer: once queued, or once stored ({@code collector.acknowledge})
  */
 public record PipelineOptions(
     int queueSize,
@@ -22,7 +24,8 @@ public record PipelineOptions(
     boolean spanSizeMetrics,
     List<KeyValue> collectorTags,
     double downsamplingRatio,
-    String downsamplingSalt) {
+    String downsamplingSalt,
+    AckMode ackMode) {
 
   public PipelineOptions {
     if (queueSize <= 0) {
@@ -41,6 +44,20 @@ public record PipelineOptions(
     if (downsamplingSalt == null || downsamplingSalt.isEmpty()) {
       downsamplingSalt = "downsampling-default-salt";
     }
+    Objects.requireNonNull(ackMode, "ackMode");
+  }
+
+  /** Options that acknowledge once queued, as Jaeger does. */
+  public PipelineOptions(int queueSize, int numWorkers, long queueSizeMemoryBytes, boolean spanSizeMetrics,
+      List<KeyValue> collectorTags, double downsamplingRatio, String downsamplingSalt) {
+    this(queueSize, numWorkers, queueSizeMemoryBytes, spanSizeMetrics, collectorTags, downsamplingRatio,
+        downsamplingSalt, AckMode.QUEUED);
+  }
+
+  /** The same options with another acknowledgement mode. */
+  public PipelineOptions withAckMode(AckMode mode) {
+    return new PipelineOptions(queueSize, numWorkers, queueSizeMemoryBytes, spanSizeMetrics, collectorTags,
+        downsamplingRatio, downsamplingSalt, mode);
   }
 
   /** Jaeger's defaults. */

@@ -3,6 +3,9 @@ package io.jaegerj.collector.pipeline;
 
 import io.jaegerj.model.Span;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Entry of the collector pipeline for decoded spans. Called on network threads; never blocks on storage. The
@@ -34,4 +37,29 @@ public interface SpanConsumer {
 
   /** Offers a decoded batch without blocking. */
   Result submit(List<Span> spans, Format format, Transport transport);
+
+  /**
+   * Offers a decoded batch without blocking and tells when the receiver may answer its client. The stage completes
+   * with {@link Result#REJECTED_QUEUE_FULL} at once when the batch is refused. Otherwise, in {@link AckMode#QUEUED}
+   * mode it is already complete with {@link Result#ACCEPTED}; in {@link AckMode#STORED} mode it completes with
+   * {@link Result#ACCEPTED} once the storage writer's stage for the batch completed (spans removed by downsampling
+   * count as stored), or exceptionally with the storage failure, which the receiver answers with a retryable error
+   * (see {@link #storageFailure}). The stage may complete on a storage worker thread: dependent actions must not
+   * block, and must hop to their own executor where they need one (a Netty event loop).
+   *
+   * <p>The default is for consumers without a storage behind them: the result of {@link #submit}.
+   */
+  default CompletionStage<Result> submitForAck(List<Span> spans, Format format, Transport transport) {
+    return CompletableFuture.completedFuture(submit(spans, format, transport));
+  }
+
+  /** The message of a retryable answer to a failed storage write, naming the failure. */
+  static String storageFailure(Throwable failure) {
+    Throwable t = failure;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    String m = t.getMessage();
+    return "failed to write spans to storage: " + (m == null || m.isBlank() ? t.getClass().getName() : m);
+  }
 }

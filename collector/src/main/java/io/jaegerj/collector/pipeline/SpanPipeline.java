@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,6 +24,8 @@ import org.slf4j.LoggerFactory;
  * The collector's write path: a bounded queue (by span count and optionally by bytes) in front of a pool of storage
  * workers that sanitize, downsample and write. {@link #submit} never blocks: when the batch does not fit it is
  * refused as a whole, for every protocol, so clients can retry (Jaeger drops silently on its own protocols).
+ * {@link #submitForAck} in {@link AckMode#STORED} mode carries a future with the batch that its worker completes
+ * after the storage write, so that receivers answer only for stored spans.
  *
  * <p>Thread-safe. Start with {@link #start}; {@link #drain} on shutdown, then {@link #close}.
  */
@@ -28,7 +33,13 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SpanPipeline.class);
   private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-  private record Item(List<Span> spans, Format format, Transport transport, long bytes, long enqueuedNanos) {}
+  private static final CompletableFuture<Result> ACCEPTED_NOW = CompletableFuture.completedFuture(Result.ACCEPTED);
+  private static final CompletableFuture<Result> REJECTED_NOW =
+      CompletableFuture.completedFuture(Result.REJECTED_QUEUE_FULL);
+
+  /** A queued batch; {@code ack} is null unless a receiver waits for its storage write. */
+  private record Item(List<Span> spans, Format format, Transport transport, long bytes, long enqueuedNanos,
+      CompletableFuture<Result> ack) {}
 
   private final PipelineOptions options;
   private final SpanWriter writer;
@@ -78,6 +89,30 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
 
   @Override
   public Result submit(List<Span> spans, Format format, Transport transport) {
+    return offer(spans, format, transport, null);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The stage of an accepted batch in {@link AckMode#STORED} mode completes on the worker thread that wrote it;
+   * batches still queued when the pipeline is {@linkplain #close closed} fail.
+   */
+  @Override
+  public CompletionStage<Result> submitForAck(List<Span> spans, Format format, Transport transport) {
+    if (options.ackMode() == AckMode.QUEUED || spans.isEmpty()) {
+      return offer(spans, format, transport, null) == Result.ACCEPTED ? ACCEPTED_NOW : REJECTED_NOW;
+    }
+    CompletableFuture<Result> ack = new CompletableFuture<>();
+    return offer(spans, format, transport, ack) == Result.ACCEPTED ? ack : REJECTED_NOW;
+  }
+
+  /** The acknowledgement mode of this pipeline. */
+  public AckMode ackMode() {
+    return options.ackMode();
+  }
+
+  private Result offer(List<Span> spans, Format format, Transport transport, CompletableFuture<Result> ack) {
     int n = spans.size();
     if (n == 0) {
       return Result.ACCEPTED;
@@ -97,7 +132,7 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
     if (options.spanSizeMetrics()) {
       totalBytes.addAndGet(bytes);
     }
-    queue.add(new Item(spans, format, transport, bytes, System.nanoTime()));
+    queue.add(new Item(spans, format, transport, bytes, System.nanoTime(), ack));
     return Result.ACCEPTED;
   }
 
@@ -146,7 +181,10 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
     return true;
   }
 
-  /** Stops the workers; spans still queued are lost (call {@link #drain} first). */
+  /**
+   * Stops the workers; spans still queued are lost (call {@link #drain} first), and receivers waiting for them are
+   * answered with a storage failure.
+   */
   @Override
   public void close() {
     accepting = false;
@@ -154,12 +192,24 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
     for (Thread t : workers) {
       t.interrupt();
     }
-    for (Thread t : workers) {
-      try {
+    try {
+      for (Thread t : workers) {
         t.join(TimeUnit.SECONDS.toMillis(5));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      failQueued();
+    }
+  }
+
+  private void failQueued() {
+    IllegalStateException closed = new IllegalStateException("collector is shutting down");
+    for (Item item; (item = queue.poll()) != null; ) {
+      queuedSpans.addAndGet(-item.spans().size());
+      queuedBytes.addAndGet(-item.bytes());
+      if (item.ack() != null) {
+        item.ack().completeExceptionally(closed);
       }
     }
   }
@@ -185,9 +235,11 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
       try {
         process(item, sanitizer);
       } catch (VirtualMachineError e) {
+        fail(item, e);
         throw e;
       } catch (Throwable t) {
         logFailure(item.spans(), t);
+        fail(item, t);
       } finally {
         inFlight.decrementAndGet();
       }
@@ -214,6 +266,7 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
     }
     lastBatchSize.set(out.size());
     if (out.isEmpty()) {
+      acknowledge(item); // downsampled away: nothing left to store
       return;
     }
     boolean ok = true;
@@ -233,6 +286,22 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
     }
     if (failure != null) {
       logFailure(out, failure);
+      fail(item, failure);
+    } else {
+      acknowledge(item);
+    }
+  }
+
+  private static void acknowledge(Item item) {
+    if (item.ack() != null) {
+      item.ack().complete(Result.ACCEPTED);
+    }
+  }
+
+  private static void fail(Item item, Throwable failure) {
+    if (item.ack() != null) {
+      item.ack().completeExceptionally(
+          failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure);
     }
   }
 

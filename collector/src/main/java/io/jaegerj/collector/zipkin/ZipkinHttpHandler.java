@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * Answers Zipkin {@code POST}s: a path containing {@code api/v1/spans} is Zipkin v1 (Thrift for
  * {@code application/x-thrift}, else JSON), any other path v2 (proto3 for {@code application/x-protobuf}, else JSON),
  * as Jaeger routes them. Answers: 202 accepted, 400 with the decoder's text, 405 for another method, 413 over 20 MiB,
- * 415 for a media type that is neither JSON nor the version's binary type, 503 (retryable) when the pipeline is full.
- * Runs on the event loop: it only decodes and offers.
+ * 415 for a media type that is neither JSON nor the version's binary type, 503 (retryable) when the pipeline is full
+ * or, with {@code --collector.acknowledge=stored} (answered after the write), the storage write failed.
+ * Runs on the event loop: it only decodes and offers; a later answer is written by {@link
+ * io.jaegerj.collector.http.NettyHttpServer} when the write completes.
  */
 final class ZipkinHttpHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ZipkinHttpHandler.class);
@@ -82,11 +85,20 @@ final class ZipkinHttpHandler implements HttpHandler {
       LOG.debug("Malformed Zipkin request ({})", format, e);
       return HttpResponses.text(alloc, HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
     }
-    if (!spans.isEmpty() && consumer.submit(spans, SpanConsumer.Format.ZIPKIN, SpanConsumer.Transport.HTTP)
-        == SpanConsumer.Result.REJECTED_QUEUE_FULL) {
-      errors.count("queue_full");
+    if (spans.isEmpty()) {
+      return HttpResponses.bytes(alloc, HttpResponseStatus.ACCEPTED, null, new byte[0]);
+    }
+    CompletionStage<SpanConsumer.Result> ack =
+        consumer.submitForAck(spans, SpanConsumer.Format.ZIPKIN, SpanConsumer.Transport.HTTP);
+    return HttpResponses.later(ack.handle((result, failure) -> answer(alloc, result, failure)));
+  }
+
+  /** The answer once the pipeline took or refused the batch, or (acknowledge=stored) once storage wrote it. */
+  private FullHttpResponse answer(ByteBufAllocator alloc, SpanConsumer.Result result, Throwable failure) {
+    if (failure != null || result == SpanConsumer.Result.REJECTED_QUEUE_FULL) {
+      errors.count(failure != null ? "storage" : "queue_full");
       FullHttpResponse r = HttpResponses.text(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE,
-          "sending queue is full\n");
+          (failure != null ? SpanConsumer.storageFailure(failure) : "sending queue is full") + "\n");
       r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
       return r;
     }

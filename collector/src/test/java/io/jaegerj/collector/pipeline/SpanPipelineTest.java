@@ -18,9 +18,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -241,5 +243,104 @@ class SpanPipelineTest {
 
   private Span byId(long id) {
     return written.stream().filter(s -> s.spanId() == id).findFirst().orElseThrow();
+  }
+
+  @Test
+  void submitForAck_stored_completesAfterTheWriterStage() throws Exception {
+    CompletableFuture<Void> stage = new CompletableFuture<>();
+    CountDownLatch entered = new CountDownLatch(1);
+    SpanWriter held = spans -> {
+      entered.countDown();
+      return stage;
+    };
+    pipeline = SpanPipeline.start(options(100, 1, List.of(), 1).withAckMode(AckMode.STORED), held, registry);
+    CompletableFuture<Result> ack = pipeline.submitForAck(List.of(span("a", 1, 1, 1)), Format.OTLP, Transport.HTTP)
+        .toCompletableFuture();
+    assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+    Thread.sleep(50);
+    assertThat(ack).isNotDone();
+    stage.complete(null);
+    assertThat(ack.get(5, TimeUnit.SECONDS)).isEqualTo(Result.ACCEPTED);
+  }
+
+  @Test
+  void submitForAck_stored_failedWriteFailsTheStageWithTheCause() throws Exception {
+    IllegalStateException cause = new IllegalStateException("disk full");
+    SpanWriter failing = spans -> CompletableFuture.failedFuture(cause);
+    pipeline = SpanPipeline.start(options(100, 1, List.of(), 1).withAckMode(AckMode.STORED), failing, registry);
+    CompletableFuture<Result> ack = pipeline.submitForAck(List.of(span("a", 1, 1, 1)), Format.OTLP, Transport.HTTP)
+        .toCompletableFuture();
+    assertThat(ack).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
+        .withCause(cause);
+    assertThat(SpanConsumer.storageFailure(new CompletionException(cause)))
+        .isEqualTo("failed to write spans to storage: disk full");
+    assertThat(SpanConsumer.storageFailure(new IllegalStateException()))
+        .isEqualTo("failed to write spans to storage: java.lang.IllegalStateException");
+  }
+
+  @Test
+  void submitForAck_stored_downsampledAwayCountsAsStored() throws Exception {
+    pipeline = SpanPipeline.start(options(100, 1, List.of(), 0).withAckMode(AckMode.STORED), recording, registry);
+    assertThat(pipeline.submitForAck(List.of(span("a", 1, 1, 1)), Format.OTLP, Transport.GRPC)
+        .toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(Result.ACCEPTED);
+    assertThat(written).isEmpty();
+  }
+
+  @Test
+  void submitForAck_queued_isCompleteAtOnce_andFullQueueRefuses() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    SpanWriter blocking = spans -> {
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return CompletableFuture.completedFuture(null);
+    };
+    pipeline = SpanPipeline.start(options(1, 1, List.of(), 1), blocking, registry);
+    assertThat(pipeline.ackMode()).isEqualTo(AckMode.QUEUED);
+    CompletableFuture<Result> first = pipeline.submitForAck(List.of(span("a", 1, 1, 1)), Format.OTLP,
+        Transport.GRPC).toCompletableFuture();
+    assertThat(first).isCompletedWithValue(Result.ACCEPTED);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (pipeline.queuedSpans() != 0 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    pipeline.submit(List.of(span("a", 2, 1, 1)), Format.OTLP, Transport.GRPC);
+    assertThat(pipeline.submitForAck(List.of(span("a", 3, 1, 1)), Format.OTLP, Transport.GRPC)
+        .toCompletableFuture()).isCompletedWithValue(Result.REJECTED_QUEUE_FULL);
+    release.countDown();
+  }
+
+  @Test
+  void close_failsTheStagesOfBatchesStillQueued() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch entered = new CountDownLatch(1);
+    SpanWriter blocking = spans -> {
+      entered.countDown();
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return CompletableFuture.completedFuture(null);
+    };
+    pipeline = SpanPipeline.start(options(100, 1, List.of(), 1).withAckMode(AckMode.STORED), blocking, registry);
+    CompletableFuture<Result> taken = pipeline.submitForAck(List.of(span("a", 1, 1, 1)), Format.OTLP,
+        Transport.GRPC).toCompletableFuture();
+    assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<Result> queued = pipeline.submitForAck(List.of(span("a", 2, 1, 1)), Format.OTLP,
+        Transport.GRPC).toCompletableFuture();
+    release.countDown();
+    pipeline.close();
+    assertThat(taken).isCompletedWithValue(Result.ACCEPTED);
+    if (!queued.isCompletedExceptionally()) {
+      // the worker may have taken it before close stopped it: then it was written and acknowledged
+      assertThat(queued).isCompletedWithValue(Result.ACCEPTED);
+    } else {
+      assertThat(queued).failsWithin(Duration.ZERO).withThrowableOfType(ExecutionException.class)
+          .withMessageContaining("collector is shutting down");
+    }
+    assertThat(pipeline.queuedSpans()).isZero();
   }
 }
