@@ -190,6 +190,20 @@ class AcknowledgeTest {
   }
 
   @Test
+  void stored_closingTheHttpServer_waitsForPendingAnswers() throws Exception {
+    start("stored", Map.of());
+    Future<String> answer = send(Receiver.OTLP_HTTP, 70);
+    TestCollector.HeldWrite write = collector.storage.nextHeld();
+    CompletableFuture<Void> closed = CompletableFuture.runAsync(
+        () -> collector.module.started().httpServers().get(0).close());
+    Thread.sleep(WAIT_MILLIS);
+    assertThat(closed).as("close waits for the answer").isNotDone();
+    write.stage().complete(null);
+    assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo("200");
+    closed.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
   void ackMode_autoIsStoredOnlyForPersistentBadger() {
     Settings persistent = new Settings(Map.of("badger.ephemeral", "false"));
     Settings ephemeral = new Settings(Map.of("badger.ephemeral", "true"));

@@ -26,6 +26,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,21 +40,27 @@ public final class NettyHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NettyHttpServer.class);
   /** Go's DefaultMaxHeaderBytes. */
   private static final int MAX_HEADER_BYTES = 1 << 20;
+  /** How long {@link #close} lets pending answers finish, as the gRPC servers wait for calls in flight. */
+  private static final long ANSWER_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final Channel channel;
   private final ChannelGroup connections;
   private final HttpServerConfig config;
+  private final AtomicInteger pendingAnswers;
 
-  private NettyHttpServer(Channel channel, ChannelGroup connections, HttpServerConfig config) {
+  private NettyHttpServer(Channel channel, ChannelGroup connections, HttpServerConfig config,
+      AtomicInteger pendingAnswers) {
     this.channel = channel;
     this.connections = connections;
     this.config = config;
+    this.pendingAnswers = pendingAnswers;
   }
 
   /** Binds and returns once the port accepts connections. */
   public static NettyHttpServer start(HttpServerConfig config, HttpHandler handler, ReceiverErrors errors) {
     NettyTransport transport = NettyTransport.shared();
     ChannelGroup connections = new DefaultChannelGroup(config.name(), GlobalEventExecutor.INSTANCE);
+    AtomicInteger pendingAnswers = new AtomicInteger();
     ServerBootstrap b = new ServerBootstrap()
         .group(transport.boss(), transport.workers())
         .channel(transport.serverChannelClass())
@@ -79,22 +86,38 @@ public final class NettyHttpServer implements AutoCloseable {
             if (!config.corsAllowedOrigins().isEmpty()) {
               p.addLast("cors", new CorsHandler(config.corsAllowedOrigins(), config.corsAllowedHeaders()));
             }
-            p.addLast("handler", new Dispatch(handler, errors));
+            p.addLast("handler", new Dispatch(handler, errors, pendingAnswers));
           }
         });
     Channel ch = PortBinding.bind(b, config.flag(), config.address());
     LOG.info("Starting HTTP server {} on port {}", config.name(), PortBinding.port(ch));
-    return new NettyHttpServer(ch, connections, config);
+    return new NettyHttpServer(ch, connections, config, pendingAnswers);
   }
 
   public int port() {
     return PortBinding.port(channel);
   }
 
-  /** Stops accepting and closes open connections. */
+  /**
+   * Stops accepting, lets pending answers (acknowledge=stored) be written for up to 5 s, and closes open
+   * connections.
+   */
   @Override
   public void close() {
     channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    long deadline = System.nanoTime() + ANSWER_GRACE_NANOS;
+    while (pendingAnswers.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (pendingAnswers.get() > 0) {
+      LOG.warn("Closing HTTP server {} with {} answers still waiting for storage", config.name(),
+          pendingAnswers.get());
+    }
     connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     LOG.info("Stopped HTTP server {}", config.name());
   }
@@ -106,10 +129,13 @@ public final class NettyHttpServer implements AutoCloseable {
     /** Answers not written yet, oldest first; only non-empty while a pending response is outstanding. */
     private final ArrayDeque<Answer> answers = new ArrayDeque<>();
     private boolean inactive;
+    /** Pending answers of the whole server, for {@link NettyHttpServer#close}. */
+    private final AtomicInteger pendingAnswers;
 
-    Dispatch(HttpHandler handler, ReceiverErrors errors) {
+    Dispatch(HttpHandler handler, ReceiverErrors errors, AtomicInteger pendingAnswers) {
       this.handler = handler;
       this.errors = errors;
+      this.pendingAnswers = pendingAnswers;
     }
 
     /** A response in request order; {@code response} is null until it is known. */
@@ -152,6 +178,7 @@ public final class NettyHttpServer implements AutoCloseable {
       }
       Answer a = new Answer(keepAlive, null);
       answers.add(a);
+      pendingAnswers.incrementAndGet();
       pending.response().whenComplete((response, failure) -> {
         FullHttpResponse done = response;
         if (failure != null || response == null) {
@@ -162,14 +189,19 @@ public final class NettyHttpServer implements AutoCloseable {
         FullHttpResponse answer = done;
         try {
           ctx.executor().execute(() -> {
-            if (inactive) {
-              ReferenceCountUtil.release(answer);
-              return;
+            try {
+              if (inactive) {
+                ReferenceCountUtil.release(answer);
+                return;
+              }
+              a.response = answer;
+              flush(ctx);
+            } finally {
+              pendingAnswers.decrementAndGet();
             }
-            a.response = answer;
-            flush(ctx);
           });
         } catch (RejectedExecutionException e) {
+          pendingAnswers.decrementAndGet();
           ReferenceCountUtil.release(answer); // the event loop is gone, and the connection with it
         }
       });
