@@ -8,7 +8,8 @@ import java.util.concurrent.Callable;
 /**
  * The credentials of the caller on whose behalf storage calls run, for backends that forward them (Jaeger's
  * {@code es.bearer-token-propagation} and {@code es.api-key-allow-from-context}). A query handler that received
- * {@code Authorization: Bearer <token>} runs the storage call inside {@link #callWith}; a backend reads
+ * {@code Authorization: Bearer <token>} runs the storage call inside {@link #callWith} (or between
+ * {@link #setCurrent} and {@code setCurrent(null)}); a backend reads
  * {@link #current()} on the same thread before it sends its request.
  *
  * <p>Bound to the calling thread only: work handed to other threads does not see it. Thread-safe.
@@ -47,7 +48,19 @@ public final class CallerCredentials {
     }
   }
 
-  /** The credentials of the enclosing {@link #callWith} on this thread. */
+  /**
+   * Binds {@code credentials} to this thread until the next call (null unbinds), for request handlers that set them
+   * when a request starts and clear them in a {@code finally} when it ends.
+   */
+  public static void setCurrent(Credentials credentials) {
+    if (credentials == null) {
+      CURRENT.remove();
+    } else {
+      CURRENT.set(credentials);
+    }
+  }
+
+  /** The credentials bound to this thread by {@link #callWith} or {@link #setCurrent}. */
   public static Optional<Credentials> current() {
     return Optional.ofNullable(CURRENT.get());
   }

@@ -29,4 +29,15 @@ class CallerCredentialsTest {
         () -> CompletableFuture.supplyAsync(CallerCredentials::current).get());
     assertThat(other).isEmpty();
   }
+
+  @Test
+  void setCurrent_bindsUntilCleared() {
+    CallerCredentials.setCurrent(new CallerCredentials.Credentials("t", ""));
+    try {
+      assertThat(CallerCredentials.current()).map(CallerCredentials.Credentials::bearerToken).contains("t");
+    } finally {
+      CallerCredentials.setCurrent(null);
+    }
+    assertThat(CallerCredentials.current()).isEmpty();
+  }
 }
