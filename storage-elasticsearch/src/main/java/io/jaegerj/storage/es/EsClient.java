@@ -21,6 +21,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import org.apache.http.HttpEntity;
 import org.apache.http.HttpHost;
+import org.apache.http.HttpRequestInterceptor;
 import org.apache.http.conn.ssl.NoopHostnameVerifier;
 import org.apache.http.entity.ByteArrayEntity;
 import org.apache.http.entity.ContentType;
@@ -134,7 +135,7 @@ final class EsClient implements AutoCloseable {
         .setRequestConfigCallback(rc -> rc.setConnectTimeout(CONNECT_TIMEOUT_MILLIS).setSocketTimeout(socketTimeout))
         .setHttpClientConfigCallback(hc -> hc.setSSLStrategy(strategy)
             // requests made by the client itself (sniffing) carry the configured credentials too
-            .addInterceptorLast((org.apache.http.HttpRequestInterceptor) (request, context) -> {
+            .addInterceptorLast((HttpRequestInterceptor) (request, context) -> {
               if (!request.containsHeader("Authorization")) {
                 for (String h : auth.headers(null)) {
                   request.addHeader("Authorization", h);

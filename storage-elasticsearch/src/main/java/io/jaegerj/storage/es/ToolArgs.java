@@ -2,6 +2,7 @@
 package io.jaegerj.storage.es;
 
 import io.jaegerj.config.Flag;
+import io.jaegerj.config.Settings;
 import io.jaegerj.tls.ClientTlsConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,7 +65,7 @@ final class ToolArgs {
   }
 
   boolean bool(String name) {
-    return io.jaegerj.config.Settings.parseBool(get(name));
+    return Settings.parseBool(get(name));
   }
 
   int integer(String name) {
@@ -88,7 +89,7 @@ final class ToolArgs {
     for (Flag f : ClientTlsConfig.flags("es")) {
       v.put(f.name(), get(f.name()));
     }
-    return ClientTlsConfig.from(new io.jaegerj.config.Settings(v), "es").orElse(null);
+    return ClientTlsConfig.from(new Settings(v), "es").orElse(null);
   }
 
   /** Jaeger's tools append {@code -} to every non-empty prefix. */
