@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.query;
 
+import io.jaegerj.storage.CallerCredentials;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,10 @@ final class BearerToken {
   }
 
   static void set(String token) {
-    CURRENT.set(token == null ? "" : token);
+    String t = token == null ? "" : token;
+    CURRENT.set(t);
+    // storage backends that forward it (es.bearer-token-propagation) read it from storage-api's holder
+    CallerCredentials.setCurrent(t.isEmpty() ? null : new CallerCredentials.Credentials(t, ""));
   }
 
   /**

@@ -3,6 +3,7 @@ package io.jaegerj.query;
 
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -16,6 +17,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.jaegerj.server.net.NettyTransport;
+import io.jaegerj.storage.CallerCredentials;
 import io.jaegerj.server.net.PortBinding;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
@@ -92,7 +94,56 @@ final class QueryGrpcServer implements AutoCloseable {
         call.close(Status.UNAUTHENTICATED.withDescription("malformed token: multiple tokens found"), new Metadata());
         return new ServerCall.Listener<>() {};
       }
-      return Contexts.interceptCall(Context.current().withValue(TOKEN, token), call, headers, next);
+      ServerCall.Listener<Q> listener =
+          Contexts.interceptCall(Context.current().withValue(TOKEN, token), call, headers, next);
+      return new CredentialsListener<>(listener, new CallerCredentials.Credentials(token, ""));
+    }
+  }
+
+  /**
+   * Binds the call's token to storage-api's {@link CallerCredentials} while each callback runs (the service methods
+   * run inside them), so that storage backends that forward it (es.bearer-token-propagation) see it.
+   */
+  static final class CredentialsListener<Q> extends ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
+    private final CallerCredentials.Credentials credentials;
+
+    CredentialsListener(ServerCall.Listener<Q> delegate, CallerCredentials.Credentials credentials) {
+      super(delegate);
+      this.credentials = credentials;
+    }
+
+    private void bound(Runnable r) {
+      CallerCredentials.setCurrent(credentials);
+      try {
+        r.run();
+      } finally {
+        CallerCredentials.setCurrent(null);
+      }
+    }
+
+    @Override
+    public void onMessage(Q message) {
+      bound(() -> super.onMessage(message));
+    }
+
+    @Override
+    public void onHalfClose() {
+      bound(super::onHalfClose);
+    }
+
+    @Override
+    public void onCancel() {
+      bound(super::onCancel);
+    }
+
+    @Override
+    public void onComplete() {
+      bound(super::onComplete);
+    }
+
+    @Override
+    public void onReady() {
+      bound(super::onReady);
     }
   }
 

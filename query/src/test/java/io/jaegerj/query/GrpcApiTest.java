@@ -223,6 +223,46 @@ class GrpcApiTest {
   }
 
   @Test
+  void bearerToken_boundToCallerCredentialsWhileTheHandlerRuns() {
+    List<String> seen = new ArrayList<>();
+    io.grpc.ServerCallHandler<String, String> handler = (call, headers) -> new io.grpc.ServerCall.Listener<>() {
+      @Override
+      public void onHalfClose() {
+        seen.add(io.jaegerj.storage.CallerCredentials.current()
+            .map(io.jaegerj.storage.CallerCredentials.Credentials::bearerToken).orElse("none"));
+      }
+    };
+    io.grpc.ServerCall<String, String> call = new io.grpc.ServerCall<>() {
+      @Override
+      public void request(int numMessages) {}
+
+      @Override
+      public void sendHeaders(Metadata headers) {}
+
+      @Override
+      public void sendMessage(String message) {}
+
+      @Override
+      public void close(Status status, Metadata trailers) {}
+
+      @Override
+      public boolean isCancelled() {
+        return false;
+      }
+
+      @Override
+      public io.grpc.MethodDescriptor<String, String> getMethodDescriptor() {
+        return null;
+      }
+    };
+    Metadata md = new Metadata();
+    md.put(QueryGrpcServer.BEARER_TOKEN, "tok");
+    new QueryGrpcServer.BearerInterceptor().interceptCall(call, md, handler).onHalfClose();
+    assertThat(seen).containsExactly("tok");
+    assertThat(io.jaegerj.storage.CallerCredentials.current()).isEmpty();
+  }
+
+  @Test
   void bearerToken_multipleValues_rejected() {
     Metadata md = new Metadata();
     md.put(QueryGrpcServer.BEARER_TOKEN, "a");

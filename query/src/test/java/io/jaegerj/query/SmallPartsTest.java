@@ -30,6 +30,18 @@ class SmallPartsTest {
   }
 
   @Test
+  void bearerToken_set_visibleToStorageBackendsUntilCleared() {
+    BearerToken.set("abc");
+    try {
+      assertThat(io.jaegerj.storage.CallerCredentials.current())
+          .map(io.jaegerj.storage.CallerCredentials.Credentials::bearerToken).contains("abc");
+    } finally {
+      BearerToken.set("");
+    }
+    assertThat(io.jaegerj.storage.CallerCredentials.current()).isEmpty();
+  }
+
+  @Test
   void cleanPath_likeGo() {
     assertThat(HttpApiHandler.cleanPath("/api//services")).isEqualTo("/api/services");
     assertThat(HttpApiHandler.cleanPath("/a/./b/../c/")).isEqualTo("/a/c/");

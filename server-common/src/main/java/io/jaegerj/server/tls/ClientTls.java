@@ -3,25 +3,21 @@ package io.jaegerj.server.tls;
 
 import io.jaegerj.config.Flag;
 import io.jaegerj.config.Settings;
+import io.jaegerj.tls.ClientTlsConfig;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The client TLS flag family used to reach storage and other servers ({@code <prefix>.tls.enabled}, {@code .ca},
- * {@code .cert}, {@code .key}, {@code .server-name}, {@code .skip-host-verify}).
+ * {@code .cert}, {@code .key}, {@code .server-name}, {@code .skip-host-verify}). Flags, validation and the JDK
+ * context come from storage-api's {@link ClientTlsConfig}; this class adds the Netty context.
  */
 public final class ClientTls {
   private ClientTls() {}
@@ -36,6 +32,15 @@ public final class ClientTls {
    * @param skipHostVerify trust any server certificate (insecure)
    */
   public record Config(String ca, String cert, String key, String serverName, boolean skipHostVerify) {
+    static Config of(ClientTlsConfig c) {
+      return new Config(c.ca(), c.cert(), c.key(), c.serverName(), c.skipHostVerify());
+    }
+
+    /** The same settings as storage-api's type. */
+    public ClientTlsConfig jdk() {
+      return new ClientTlsConfig(ca, cert, key, serverName, skipHostVerify);
+    }
+
     /** A Netty client context. */
     public SslContext nettyContext() {
       try {
@@ -43,10 +48,11 @@ public final class ClientTls {
         if (skipHostVerify) {
           b.trustManager(InsecureTrustManagerFactory.INSTANCE);
         } else if (!ca.isEmpty()) {
-          b.trustManager(Pem.certificates(Path.of(ca)).toArray(new X509Certificate[0]));
+          b.trustManager(io.jaegerj.tls.Pem.certificates(Path.of(ca)).toArray(new X509Certificate[0]));
         }
         if (!cert.isEmpty() || !key.isEmpty()) {
-          b.keyManager(Pem.privateKey(Path.of(key)), Pem.certificates(Path.of(cert)).toArray(new X509Certificate[0]));
+          b.keyManager(io.jaegerj.tls.Pem.privateKey(Path.of(key)),
+              io.jaegerj.tls.Pem.certificates(Path.of(cert)).toArray(new X509Certificate[0]));
         }
         if (!skipHostVerify) {
           b.endpointIdentificationAlgorithm("HTTPS");
@@ -59,58 +65,13 @@ public final class ClientTls {
 
     /** A JDK context, for client libraries that take {@link SSLContext}. */
     public SSLContext jdkContext() {
-      try {
-        TrustManager[] trust = null;
-        if (skipHostVerify) {
-          trust = InsecureTrustManagerFactory.INSTANCE.getTrustManagers();
-        } else if (!ca.isEmpty()) {
-          KeyStore ts = KeyStore.getInstance(KeyStore.getDefaultType());
-          ts.load(null, null);
-          int i = 0;
-          for (X509Certificate c : Pem.certificates(Path.of(ca))) {
-            ts.setCertificateEntry("ca-" + i++, c);
-          }
-          TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-          tmf.init(ts);
-          trust = tmf.getTrustManagers();
-        }
-        KeyManager[] keys = null;
-        if (!cert.isEmpty() || !key.isEmpty()) {
-          PrivateKey pk = Pem.privateKey(Path.of(key));
-          List<X509Certificate> chain = Pem.certificates(Path.of(cert));
-          KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-          ks.load(null, null);
-          char[] pw = new char[0];
-          ks.setKeyEntry("client", pk, pw, chain.toArray(new X509Certificate[0]));
-          KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-          kmf.init(ks, pw);
-          keys = kmf.getKeyManagers();
-        }
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(keys, trust, null);
-        return ctx;
-      } catch (Exception e) {
-        throw new IllegalArgumentException("cannot build the client TLS context: " + e.getMessage(), e);
-      }
+      return jdk().sslContext();
     }
   }
 
   /** The six flags under {@code prefix} (e.g. {@code cassandra} gives {@code cassandra.tls.*}). */
   public static List<Flag> flags(String prefix) {
-    String p = prefix + ".tls.";
-    return List.of(
-        Flag.bool(p + "enabled", false, "Enable TLS when talking to the remote server(s)"),
-        Flag.string(p + "ca", "",
-            "Path to a TLS CA (Certification Authority) file used to verify the remote server(s)"
-                + " (by default will use the system truststore)"),
-        Flag.string(p + "cert", "",
-            "Path to a TLS Certificate file, used to identify this process to the remote server(s)"),
-        Flag.string(p + "key", "",
-            "Path to a TLS Private Key file, used to identify this process to the remote server(s)"),
-        Flag.string(p + "server-name", "",
-            "Override the TLS server name we expect in the certificate of the remote server(s)"),
-        Flag.bool(p + "skip-host-verify", false,
-            "(insecure) Skip server's certificate chain and host name verification"));
+    return ClientTlsConfig.flags(prefix);
   }
 
   /**
@@ -120,23 +81,7 @@ public final class ClientTls {
    *     when only one of cert and key is set
    */
   public static Optional<Config> config(Settings settings, String prefix) {
-    String p = prefix + ".tls.";
-    String ca = settings.getString(p + "ca");
-    String cert = settings.getString(p + "cert");
-    String key = settings.getString(p + "key");
-    String serverName = settings.getString(p + "server-name");
-    boolean skip = settings.getBool(p + "skip-host-verify");
-    if (!settings.getBool(p + "enabled")) {
-      if (!ca.isEmpty() || !cert.isEmpty() || !key.isEmpty() || !serverName.isEmpty() || skip) {
-        throw new IllegalArgumentException(p + "* options cannot be used when " + p + "enabled is false");
-      }
-      return Optional.empty();
-    }
-    if (cert.isEmpty() != key.isEmpty()) {
-      throw new IllegalArgumentException("for client auth via TLS, either both client certificate and key must be"
-          + " supplied, or neither (" + p + "cert, " + p + "key)");
-    }
-    return Optional.of(new Config(ca, cert, key, serverName, skip));
+    return ClientTlsConfig.from(settings, prefix).map(Config::of);
   }
 
   /** Convenience: the Netty client context when enabled. */

@@ -211,7 +211,7 @@ final class BulkProcessor implements AutoCloseable {
     while (true) {
       IOException failure;
       try {
-        JsonNode r = client.ndjson(bulkPath, body);
+        JsonNode r = client.ndjson("POST", bulkPath, body);
         if (!r.path("errors").asBoolean(false)) {
           storedItems.increment(positions == null ? b.items.size() : positions.size());
           return;

@@ -3,39 +3,59 @@ package io.jaegerj.storage.es;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
+import io.jaegerj.storage.CallerCredentials;
+import io.jaegerj.tls.ClientTlsConfig;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.SecureRandom;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Base64;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.GZIPOutputStream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.SSLEngine;
+import org.apache.http.HttpEntity;
+import org.apache.http.HttpHost;
+import org.apache.http.HttpRequestInterceptor;
+import org.apache.http.conn.ssl.NoopHostnameVerifier;
+import org.apache.http.entity.ByteArrayEntity;
+import org.apache.http.entity.ContentType;
+import org.apache.http.nio.conn.ssl.SSLIOSessionStrategy;
+import org.apache.http.util.EntityUtils;
+import org.elasticsearch.client.Cancellable;
+import org.elasticsearch.client.Node;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.RequestOptions;
+import org.elasticsearch.client.ResponseException;
+import org.elasticsearch.client.ResponseListener;
+import org.elasticsearch.client.RestClient;
+import org.elasticsearch.client.RestClientBuilder;
+import org.elasticsearch.client.sniff.ElasticsearchNodesSniffer;
+import org.elasticsearch.client.sniff.NodesSniffer;
+import org.elasticsearch.client.sniff.Sniffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A small HTTP/JSON client for the Elasticsearch / OpenSearch REST API on the JDK's {@link HttpClient}: several
- * server URLs tried in turn on connection failures, basic or bearer authentication, optional TLS with a CA file,
- * gzip request bodies. Thread-safe.
+ * HTTP/JSON access to Elasticsearch or OpenSearch through the Elasticsearch low-level REST client, which does no
+ * product check and so talks to both: requests go round-robin over the server URLs (or the sniffed nodes) and fail
+ * over to the next node on connection errors and 502/503/504; request bodies are gzipped with
+ * {@code es.http-compression}; {@code es.timeout} bounds each request as a whole (0: no limit); TLS with the
+ * {@code es.tls.*} settings (CA, client certificate, server name for SNI and host verification); the
+ * {@code Authorization} headers of {@link EsAuth} on every request, the caller's own credentials included. Thread-safe.
+ * {@link #close()} stops the client's I/O threads and the sniffer.
  */
 final class EsClient implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EsClient.class);
   static final ObjectMapper JSON = new ObjectMapper();
+  /** olivere/elastic's periodic sniffing interval, which Jaeger keeps. */
+  static final int SNIFF_INTERVAL_MILLIS = (int) TimeUnit.MINUTES.toMillis(15);
+  private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
 
   /** An HTTP answer; {@code status} >= 400 is not thrown by {@link #send}. */
   record Response(int status, byte[] body) {
@@ -60,119 +80,163 @@ final class EsClient implements AutoCloseable {
     }
   }
 
-  private final List<String> urls;
-  private final HttpClient http;
-  private final String authorization;
-  private final Duration timeout;
-  private final boolean compress;
-  private final AtomicInteger next = new AtomicInteger();
+  /** How to reach the cluster. */
+  record Options(List<String> urls, EsAuth auth, Duration timeout, boolean compress, ClientTlsConfig tls,
+      boolean sniffer, boolean snifferTls, String getBodyAs) {}
 
-  /** A plain-HTTP(S) client with default TLS trust, for the command-line tools. */
-  EsClient(List<String> urls, String username, String password, Duration timeout) {
-    this.urls = List.copyOf(urls);
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
-        .build();
-    this.authorization = username.isEmpty() || password.isEmpty() ? null : "Basic " + Base64.getEncoder()
-        .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
-    this.timeout = timeout;
-    this.compress = false;
+  private final RestClient rest;
+  private final Sniffer sniffer;
+  private final EsAuth auth;
+  private final long timeoutMillis;
+  private final String getBodyAs;
+
+  /** A client for the command-line tools: basic auth when both are set, TLS settings or null for defaults. */
+  EsClient(List<String> urls, String username, String password, Duration timeout, ClientTlsConfig tls) {
+    this(new Options(urls, EsAuth.basic(username, password), timeout, false,
+        tls != null ? tls : ClientTlsConfig.DEFAULT, false, false, "GET"));
   }
 
-  EsClient(EsConfig c) throws Exception {
-    this.urls = c.serverUrls();
-    HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10));
-    if (c.tlsEnabled() || urls.get(0).startsWith("https:")) {
-      b.sslContext(sslContext(c));
-      if (c.tlsSkipHostVerify()) {
-        SSLParameters params = new SSLParameters();
-        params.setEndpointIdentificationAlgorithm("");
-        b.sslParameters(params);
-      }
-    }
-    this.http = b.build();
-    if (!c.username().isEmpty()) {
-      this.authorization = "Basic " + Base64.getEncoder()
-          .encodeToString((c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8));
-    } else if (!c.bearerToken().isEmpty()) {
-      this.authorization = "Bearer " + c.bearerToken();
-    } else {
-      this.authorization = null;
-    }
-    this.timeout = c.timeout();
-    this.compress = c.httpCompression();
+  /** A client for one {@code es} / {@code es-archive} family. */
+  EsClient(EsConfig c, String flagPrefix) {
+    this(new Options(c.serverUrls(), EsAuth.of(c.auth(), System::nanoTime, flagPrefix), c.timeout(),
+        c.httpCompression(), c.tls().orElse(ClientTlsConfig.DEFAULT), c.sniffer(), c.snifferTls(),
+        c.sendGetBodyAs()));
   }
 
-  private static SSLContext sslContext(EsConfig c) throws Exception {
-    TrustManager[] trust;
-    if (c.tlsSkipHostVerify()) {
-      trust = new TrustManager[] {new X509TrustManager() {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-          return new X509Certificate[0];
-        }
-      }};
-    } else if (!c.tlsCa().isEmpty()) {
-      KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-      ks.load(null, null);
-      try (InputStream in = Files.newInputStream(Path.of(c.tlsCa()))) {
-        int i = 0;
-        for (Certificate cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-          ks.setCertificateEntry("ca-" + i++, cert);
-        }
+  EsClient(Options o) {
+    this.auth = o.auth();
+    this.timeoutMillis = o.timeout().toMillis();
+    this.getBodyAs = o.getBodyAs();
+    List<HttpHost> hosts = new ArrayList<>();
+    String pathPrefix = null;
+    for (String url : o.urls()) {
+      URI u = URI.create(url);
+      if (u.getHost() == null) {
+        throw new IllegalArgumentException("server URL without a host: " + url);
       }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(ks);
-      trust = tmf.getTrustManagers();
-    } else {
-      return SSLContext.getDefault();
+      hosts.add(new HttpHost(u.getHost(), u.getPort(), u.getScheme()));
+      if (pathPrefix == null && u.getRawPath() != null && !u.getRawPath().isEmpty() && !u.getRawPath().equals("/")) {
+        pathPrefix = u.getRawPath();
+      }
     }
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, trust, new SecureRandom());
-    return ctx;
-  }
-
-  /** Sends a request to the first server that answers; connection failures move on to the next URL. */
-  Response send(String method, String pathAndQuery, byte[] body, String contentType) throws IOException {
-    IOException last = null;
-    int start = Math.floorMod(next.getAndIncrement(), urls.size());
-    for (int i = 0; i < urls.size(); i++) {
-      String base = urls.get((start + i) % urls.size());
-      HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(base + pathAndQuery));
-      if (!timeout.isZero()) {
-        rb.timeout(timeout);
+    SSLContext ssl = o.tls().sslContext();
+    ClientTlsConfig tls = o.tls();
+    SSLIOSessionStrategy strategy = new SSLIOSessionStrategy(ssl, null, null, NoopHostnameVerifier.INSTANCE) {
+      // host name verification happens in the JDK's trust manager, against the SNI name set here
+      @Override
+      protected void initializeEngine(SSLEngine engine) {
+        tls.configure(engine);
       }
-      if (authorization != null) {
-        rb.header("Authorization", authorization);
-      }
-      if (body == null) {
-        rb.method(method, HttpRequest.BodyPublishers.noBody());
-      } else {
-        byte[] payload = body;
-        if (compress && body.length > 1024) {
-          payload = gzip(body);
-          rb.header("Content-Encoding", "gzip");
-        }
-        rb.header("Content-Type", contentType);
-        rb.method(method, HttpRequest.BodyPublishers.ofByteArray(payload));
-      }
+    };
+    int socketTimeout = timeoutMillis > 0 ? (int) Math.min(Integer.MAX_VALUE, timeoutMillis) : 0;
+    RestClientBuilder b = RestClient.builder(hosts.toArray(new HttpHost[0]))
+        .setCompressionEnabled(o.compress())
+        .setMetaHeaderEnabled(false)
+        .setRequestConfigCallback(rc -> rc.setConnectTimeout(CONNECT_TIMEOUT_MILLIS).setSocketTimeout(socketTimeout))
+        .setHttpClientConfigCallback(hc -> hc.setSSLStrategy(strategy)
+            // requests made by the client itself (sniffing) carry the configured credentials too
+            .addInterceptorLast((HttpRequestInterceptor) (request, context) -> {
+              if (!request.containsHeader("Authorization")) {
+                for (String h : auth.headers(null)) {
+                  request.addHeader("Authorization", h);
+                }
+              }
+            }));
+    if (pathPrefix != null) {
+      b.setPathPrefix(pathPrefix);
+    }
+    this.rest = b.build();
+    Sniffer s = null;
+    if (o.sniffer()) {
       try {
-        HttpResponse<byte[]> r = http.send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
-        return new Response(r.statusCode(), r.body());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted: " + method + " " + pathAndQuery);
-      } catch (IOException e) {
-        last = e;
+        NodesSniffer nodes = new ElasticsearchNodesSniffer(rest, ElasticsearchNodesSniffer.DEFAULT_SNIFF_REQUEST_TIMEOUT,
+            o.snifferTls() ? ElasticsearchNodesSniffer.Scheme.HTTPS : ElasticsearchNodesSniffer.Scheme.HTTP);
+        List<Node> found = nodes.sniff();
+        if (found.isEmpty()) {
+          throw new IOException("sniffing found no node with HTTP enabled");
+        }
+        rest.setNodes(found);
+        log.info("sniffed Elasticsearch nodes: {}", found);
+        s = Sniffer.builder(rest).setNodesSniffer(nodes).setSniffIntervalMillis(SNIFF_INTERVAL_MILLIS).build();
+      } catch (IOException | RuntimeException e) {
+        closeQuietly();
+        throw new IllegalStateException("no Elasticsearch node available: sniffing failed: " + e.getMessage(), e);
       }
     }
-    throw last;
+    this.sniffer = s;
+  }
+
+  private void closeQuietly() {
+    try {
+      rest.close();
+    } catch (IOException e) {
+      log.debug("closing the REST client", e);
+    }
+  }
+
+  /** Whether some credential can only come from a caller, so nothing can authenticate at start-up. */
+  boolean authContextOnly() {
+    return auth.contextOnly();
+  }
+
+  /** The nodes requests go to (the server URLs, or the sniffed nodes). */
+  List<Node> nodes() {
+    return rest.getNodes();
+  }
+
+  /**
+   * Sends a request; the client tries the nodes in turn on connection failures. A GET with a body is sent with the
+   * {@code es.send-get-body-as} method.
+   */
+  Response send(String method, String pathAndQuery, byte[] body, String contentType) throws IOException {
+    String m = body != null && method.equals("GET") ? getBodyAs : method;
+    Request request = new Request(m, pathAndQuery);
+    if (body != null) {
+      request.setEntity(new ByteArrayEntity(body, ContentType.create(contentType)));
+    }
+    List<String> headers = auth.headers(CallerCredentials.current().orElse(null));
+    if (!headers.isEmpty()) {
+      RequestOptions.Builder ob = RequestOptions.DEFAULT.toBuilder();
+      for (String h : headers) {
+        ob.addHeader("Authorization", h);
+      }
+      request.setOptions(ob);
+    }
+    CompletableFuture<org.elasticsearch.client.Response> answer = new CompletableFuture<>();
+    Cancellable call = rest.performRequestAsync(request, new ResponseListener() {
+      @Override
+      public void onSuccess(org.elasticsearch.client.Response response) {
+        answer.complete(response);
+      }
+
+      @Override
+      public void onFailure(Exception exception) {
+        answer.completeExceptionally(exception);
+      }
+    });
+    org.elasticsearch.client.Response r;
+    try {
+      r = timeoutMillis > 0 ? answer.get(timeoutMillis, TimeUnit.MILLISECONDS) : answer.get();
+    } catch (InterruptedException e) {
+      call.cancel();
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted: " + m + " " + pathAndQuery);
+    } catch (TimeoutException e) {
+      call.cancel();
+      throw new SocketTimeoutException(m + " " + pathAndQuery + " timed out after " + timeoutMillis + " ms");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof ResponseException re) {
+        r = re.getResponse();
+      } else if (cause instanceof IOException io) {
+        throw io;
+      } else {
+        throw new IOException(m + " " + pathAndQuery + " failed: " + cause, cause);
+      }
+    }
+    HttpEntity entity = r.getEntity();
+    byte[] bytes = entity == null ? new byte[0] : EntityUtils.toByteArray(entity);
+    return new Response(r.getStatusLine().getStatusCode(), bytes);
   }
 
   /** Sends JSON and returns the parsed answer; non-2xx answers throw {@link EsException}. */
@@ -186,11 +250,11 @@ final class EsClient implements AutoCloseable {
     return r.json();
   }
 
-  /** NDJSON request body ({@code _bulk}, {@code _msearch}). */
-  JsonNode ndjson(String pathAndQuery, byte[] body) throws IOException {
-    Response r = send("POST", pathAndQuery, body, "application/x-ndjson");
+  /** NDJSON request body ({@code _bulk} by POST, {@code _msearch} by GET as Jaeger's client sends it). */
+  JsonNode ndjson(String method, String pathAndQuery, byte[] body) throws IOException {
+    Response r = send(method, pathAndQuery, body, "application/x-ndjson");
     if (r.status() >= 300) {
-      throw new EsException("POST", pathAndQuery, r.status(), r.text());
+      throw new EsException(method, pathAndQuery, r.status(), r.text());
     }
     return r.json();
   }
@@ -218,16 +282,35 @@ final class EsClient implements AutoCloseable {
     return major;
   }
 
-  private static byte[] gzip(byte[] body) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 4 + 64);
-    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-      gz.write(body);
+  /**
+   * Jaeger's start-up health check: within 5 s some node must answer {@code HEAD /} with 2xx, else the store does not
+   * open.
+   */
+  void healthCheck() throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    String last = "";
+    while (true) {
+      try {
+        Response r = send("HEAD", "/", null, "application/json");
+        if (r.status() >= 200 && r.status() < 300) {
+          return;
+        }
+        last = "status " + r.status();
+      } catch (IOException e) {
+        last = e.toString();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException("health check timeout: no Elasticsearch node available (" + last + ")");
+      }
+      Thread.sleep(200);
     }
-    return out.toByteArray();
   }
 
   @Override
   public void close() {
-    // the JDK client owns no threads that outlive it in Java 17; nothing to release
+    if (sniffer != null) {
+      sniffer.close();
+    }
+    closeQuietly();
   }
 }

@@ -3,6 +3,7 @@ package io.jaegerj.storage.es;
 
 import io.jaegerj.config.Settings;
 import io.jaegerj.storage.es.dbmodel.TagsAsFields;
+import io.jaegerj.tls.ClientTlsConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,14 +12,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /** Validated settings of one {@code es} / {@code es-archive} family. */
 record EsConfig(
     List<String> serverUrls,
-    String username,
-    String password,
-    String bearerToken,
+    Auth auth,
     Duration timeout,
     int version,
     String indexPrefix,
@@ -45,10 +46,23 @@ record EsConfig(
     TagsAsFields tagsAsFields,
     List<String> remoteReadClusters,
     boolean httpCompression,
-    boolean tlsEnabled,
-    String tlsCa,
-    boolean tlsSkipHostVerify,
+    Optional<ClientTlsConfig> tls,
+    boolean sniffer,
+    boolean snifferTls,
+    boolean disableHealthCheck,
+    String sendGetBodyAs,
     boolean archive) {
+
+  /**
+   * Credentials: basic ({@code username} with {@code password} or {@code password-file}), bearer ({@code token-file}
+   * and/or {@code bearer-token-propagation}), API key ({@code api-key-file} and/or {@code api-key-allow-from-context});
+   * files are re-read at their reload interval (0: never).
+   */
+  record Auth(String username, String password, String passwordFile, Duration passwordReload,
+      String tokenFile, boolean bearerFromContext, Duration bearerReload,
+      String apiKeyFile, boolean apiKeyFromContext, Duration apiKeyReload) {
+    static final Auth NONE = new Auth("", "", "", Duration.ZERO, "", false, Duration.ZERO, "", false, Duration.ZERO);
+  }
 
   static EsConfig from(Settings s, String prefix) {
     boolean archive = prefix.equals(EsFlags.ARCHIVE);
@@ -67,11 +81,13 @@ record EsConfig(
     if (!password.isEmpty() && !passwordFile.isEmpty()) {
       throw new IllegalArgumentException("both Password and PasswordFilePath are set");
     }
-    if (!passwordFile.isEmpty()) {
-      password = readTrimmed(passwordFile, p + "password-file");
-    }
-    String tokenFile = s.getString(p + "token-file");
-    String token = tokenFile.isEmpty() ? "" : readTrimmed(tokenFile, p + "token-file");
+    Auth auth = new Auth(s.getString(p + "username"), password, passwordFile,
+        s.getDuration(p + "password-reload-interval"),
+        s.getString(p + "token-file"), s.getBool(p + "bearer-token-propagation"),
+        s.getDuration(p + "bearer-token-reload-interval"),
+        s.getString(p + "api-key-file"), s.getBool(p + "api-key-allow-from-context"),
+        s.getDuration(p + "api-key-reload-interval"));
+    String sendGetBodyAs = s.getString(p + "send-get-body-as").trim().toUpperCase(Locale.ROOT);
     boolean useAliases = s.getBool(p + "use-aliases");
     boolean useIlm = s.getBool(p + "use-ilm");
     boolean createTemplates = s.getBool(p + "create-index-templates");
@@ -107,7 +123,7 @@ record EsConfig(
     int bulkActions = positive(s.getInt(p + "bulk.actions"), p + "bulk.actions");
     int bulkSize = positive(s.getInt(p + "bulk.size"), p + "bulk.size");
     return new EsConfig(urls,
-        s.getString(p + "username"), password, token,
+        auth,
         s.getDuration(p + "timeout"),
         s.getInt(p + "version"),
         indexPrefix,
@@ -128,7 +144,10 @@ record EsConfig(
         taf,
         Settings.parseList(s.getString(p + "remote-read-clusters")),
         s.getBool(p + "http-compression"),
-        s.getBool(p + "tls.enabled"), s.getString(p + "tls.ca"), s.getBool(p + "tls.skip-host-verify"),
+        ClientTlsConfig.from(s, prefix),
+        s.getBool(p + "sniffer"), s.getBool(p + "sniffer-tls-enabled"),
+        s.getBool(p + "disable-health-check"),
+        sendGetBodyAs.isEmpty() ? "GET" : sendGetBodyAs,
         archive);
   }
 

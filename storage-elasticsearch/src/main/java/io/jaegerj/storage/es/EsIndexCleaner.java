@@ -28,6 +28,7 @@ public final class EsIndexCleaner {
     FLAGS.put("index-date-separator", "-");
     FLAGS.put("es.username", "");
     FLAGS.put("es.password", "");
+    ToolArgs.addTlsFlags(FLAGS);
   }
 
   private static final int MAX_URL_LIST = 4000;
@@ -58,8 +59,14 @@ public final class EsIndexCleaner {
     String url = a.positional.get(1);
     url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     int timeout = a.integer("timeout");
-    EsClient client = new EsClient(List.of(url), a.get("es.username"), a.get("es.password"),
-        Duration.ofSeconds(timeout));
+    try (EsClient client = new EsClient(List.of(url), a.get("es.username"), a.get("es.password"),
+        Duration.ofSeconds(timeout), a.tls())) {
+      return clean(client, a, days, now, timeout);
+    }
+  }
+
+  private static List<String> clean(EsClient client, ToolArgs a, int days, Instant now, int timeout)
+      throws IOException {
     String prefix = ToolArgs.prefix(a.get("index-prefix"));
     long cutoff = LocalDate.ofInstant(now, ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()
         .minus(Duration.ofDays(days)).toEpochMilli();

@@ -29,6 +29,7 @@ public final class EsRollover {
     FLAGS.put("archive", "false");
     FLAGS.put("es.username", "");
     FLAGS.put("es.password", "");
+    ToolArgs.addTlsFlags(FLAGS);
     FLAGS.put("es.use-ilm", "false");
     FLAGS.put("es.ilm-policy-name", "jaeger-ilm-policy");
     FLAGS.put("timeout", "120");
@@ -58,7 +59,7 @@ public final class EsRollover {
     this.zone = zone;
     this.prefix = ToolArgs.prefix(args.get("index-prefix"));
     this.client = new EsClient(List.of(trimSlash(args.positional.get(1))), args.get("es.username"),
-        args.get("es.password"), Duration.ofSeconds(args.integer("timeout")));
+        args.get("es.password"), Duration.ofSeconds(args.integer("timeout")), args.tls());
   }
 
   public static void main(String[] argv) {
@@ -77,10 +78,14 @@ public final class EsRollover {
       throw new IllegalArgumentException("usage: es-rollover {init|rollover|lookback} http://HOSTNAME:PORT");
     }
     EsRollover r = new EsRollover(a, zone);
-    switch (a.positional.get(0)) {
-      case "init" -> r.init();
-      case "rollover" -> r.rollover();
-      default -> r.lookback();
+    try {
+      switch (a.positional.get(0)) {
+        case "init" -> r.init();
+        case "rollover" -> r.rollover();
+        default -> r.lookback();
+      }
+    } finally {
+      r.client.close();
     }
   }
 

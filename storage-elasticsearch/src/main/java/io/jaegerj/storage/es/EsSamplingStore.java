@@ -189,7 +189,7 @@ final class EsSamplingStore implements SamplingStore {
         body.write(EsClient.JSON.writeValueAsBytes(d));
         body.write('\n');
       }
-      JsonNode r = client.ndjson("/_bulk?refresh=wait_for", body.toByteArray());
+      JsonNode r = client.ndjson("POST", "/_bulk?refresh=wait_for", body.toByteArray());
       if (r.path("errors").asBoolean(false)) {
         throw new IOException("sampling bulk failed: " + r.path("items"));
       }

@@ -229,7 +229,7 @@ final class EsSpanReader implements SpanReader {
           body.write(EsClient.JSON.writeValueAsBytes(traceSearch(id, startMicros, endMicros, searchAfter.get(id))));
           body.write('\n');
         }
-        JsonNode r = withRetries(() -> client.ndjson("/_msearch?" + searchParams, body.toByteArray()));
+        JsonNode r = withRetries(() -> client.ndjson("GET", "/_msearch?" + searchParams, body.toByteArray()));
         JsonNode responses = r.path("responses");
         searchAfter.clear();
         for (int i = 0; i < round.size(); i++) {

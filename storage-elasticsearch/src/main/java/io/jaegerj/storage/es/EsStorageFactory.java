@@ -31,13 +31,25 @@ final class EsStorageFactory implements StorageFactory, Purgeable {
     final EsDependencyReader dependencies;
     final EsSamplingStore sampling;
 
-    Store(EsConfig config, StorageContext context, String name) throws Exception {
+    final boolean healthCheck;
+
+    Store(EsConfig config, StorageContext context, String name, String flagPrefix) throws Exception {
       this.config = config;
-      this.client = new EsClient(config);
-      this.version = config.version() > 0 ? config.version() : client.detectVersion();
-      this.names = new IndexNames(config);
-      if (config.createTemplates()) {
-        createTemplates();
+      this.client = new EsClient(config, flagPrefix);
+      try {
+        // as Jaeger: no start-up health check when disabled or when a token can only come from a caller
+        this.healthCheck = !config.disableHealthCheck() && !client.authContextOnly();
+        if (healthCheck) {
+          client.healthCheck();
+        }
+        this.version = config.version() > 0 ? config.version() : client.detectVersion();
+        this.names = new IndexNames(config);
+        if (config.createTemplates()) {
+          createTemplates();
+        }
+      } catch (Exception e) {
+        client.close();
+        throw e;
       }
       this.bulk = new BulkProcessor(client, config, context.meters(), name);
       this.writer = new EsSpanWriter(config, names, bulk, version);
@@ -136,7 +148,9 @@ final class EsStorageFactory implements StorageFactory, Purgeable {
 
   @Override
   public void check() throws Exception {
-    primary.client.json("GET", "/", null);
+    if (primary.healthCheck) {
+      primary.client.json("GET", "/", null);
+    }
   }
 
   /** Test hook: deletes every index of the primary (and archive) prefix. */

@@ -32,11 +32,11 @@ public final class EsStorageProvider implements StorageProvider {
     EsConfig primaryConfig = EsConfig.from(settings, EsFlags.PRIMARY);
     EsConfig archiveConfig = settings.has(EsFlags.ARCHIVE + ".enabled") && settings.getBool(EsFlags.ARCHIVE + ".enabled")
         ? EsConfig.from(settings, EsFlags.ARCHIVE) : null;
-    EsStorageFactory.Store primary = new EsStorageFactory.Store(primaryConfig, context, "primary");
+    EsStorageFactory.Store primary = new EsStorageFactory.Store(primaryConfig, context, "primary", EsFlags.PRIMARY + ".");
     EsStorageFactory.Store archive = null;
     try {
       if (archiveConfig != null) {
-        archive = new EsStorageFactory.Store(archiveConfig, context, "archive");
+        archive = new EsStorageFactory.Store(archiveConfig, context, "archive", EsFlags.ARCHIVE + ".");
       }
     } catch (Exception e) {
       primary.close();

@@ -2,6 +2,8 @@
 package io.jaegerj.storage.es;
 
 import io.jaegerj.config.Flag;
+import io.jaegerj.config.Settings;
+import io.jaegerj.tls.ClientTlsConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -63,7 +65,7 @@ final class ToolArgs {
   }
 
   boolean bool(String name) {
-    return io.jaegerj.config.Settings.parseBool(get(name));
+    return Settings.parseBool(get(name));
   }
 
   int integer(String name) {
@@ -72,6 +74,22 @@ final class ToolArgs {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("invalid value \"" + get(name) + "\" for flag --" + name, e);
     }
+  }
+
+  /** The {@code es.tls.*} flags both tools take, with Jaeger's defaults. */
+  static void addTlsFlags(Map<String, String> flags) {
+    for (Flag f : ClientTlsConfig.flags("es")) {
+      flags.put(f.name(), f.defaultValue());
+    }
+  }
+
+  /** The client TLS settings of {@code es.tls.*}, or null when {@code es.tls.enabled} is false. */
+  ClientTlsConfig tls() {
+    Map<String, String> v = new HashMap<>();
+    for (Flag f : ClientTlsConfig.flags("es")) {
+      v.put(f.name(), get(f.name()));
+    }
+    return ClientTlsConfig.from(new Settings(v), "es").orElse(null);
   }
 
   /** Jaeger's tools append {@code -} to every non-empty prefix. */

@@ -58,7 +58,7 @@ class BulkProcessorTest {
     o.put("es.server-urls", url);
     o.put("es.http-compression", "false");
     EsConfig c = EsConfig.from(Settings.defaults(EsFlags.all(), o), "es");
-    return new BulkProcessor(new EsClient(c), c, meters, "test");
+    return new BulkProcessor(new EsClient(c, "es."), c, meters, "test");
   }
 
   private static List<byte[][]> actions(int n, String tag) {

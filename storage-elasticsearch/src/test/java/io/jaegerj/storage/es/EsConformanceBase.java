@@ -103,6 +103,33 @@ abstract class EsConformanceBase extends StorageConformanceSuite {
     }
   }
 
+  /**
+   * {@code es.sniffer}: the node list comes from the server's {@code _nodes/http} (the dead seed URL is dropped), and
+   * spans go through the discovered node.
+   */
+  @Test
+  void sniffer_discoversTheNode_writesAndReads() throws Exception {
+    int dead;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      dead = s.getLocalPort();
+    }
+    try (StorageFactory sniffing = EsConformanceSupport.open("http://127.0.0.1:" + dead + "," + server.url(),
+        Map.of("es.index-prefix", "sniff", "es.sniffer", "true"))) {
+      EsStorageFactory.Store store = ((EsStorageFactory) sniffing).primary();
+      assertThat(store.client.nodes()).extracting(n -> n.getHost().toURI()).containsExactly(server.url());
+      TraceId id = new TraceId(11, ThreadLocalRandom.current().nextLong());
+      Span span = Span.builder().traceId(id).spanId(1).operationName("sniffed")
+          .startTimeMicros(TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis())).durationMicros(5)
+          .process(Process.of("sniff-svc")).build();
+      sniffing.spanWriter().write(List.of(span)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      store.flush(30_000);
+      store.refresh();
+      assertThat(sniffing.spanReader().getTrace(GetTraceQuery.of(id))).hasValueSatisfying(
+          t -> assertThat(t.spans()).containsExactly(span));
+      store.client.json("DELETE", "/sniff-jaeger-*", null);
+    }
+  }
+
   @AfterAll
   void stopServer() {
     if (server != null) {

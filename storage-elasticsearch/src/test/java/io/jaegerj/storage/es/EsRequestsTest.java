@@ -2,6 +2,7 @@
 package io.jaegerj.storage.es;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jaegerj.model.KeyValue;
@@ -93,9 +94,32 @@ class EsRequestsTest {
   void versionFlag_skipsDetection() throws Exception {
     try (RecordingServer es = new RecordingServer(RecordingServer.esRoot("7.17.28"));
          StorageFactory f = EsConformanceSupport.open(es.url(), Map.of("es.version", "8"))) {
-      assertThat(es.requests).noneMatch(r -> r.uri().equals("/"));
+      assertThat(es.requests).noneMatch(r -> r.method().equals("GET") && r.uri().equals("/"));
+      // the start-up health check is still made
+      assertThat(es.requests).anyMatch(r -> r.method().equals("HEAD") && r.uri().equals("/"));
       es.find("PUT", "/_index_template/jaeger-span");
     }
+  }
+
+  @Test
+  void disableHealthCheck_noRequestToRoot() throws Exception {
+    try (RecordingServer es = new RecordingServer(RecordingServer.esRoot("7.17.28"));
+         StorageFactory f = EsConformanceSupport.open(es.url(),
+             Map.of("es.version", "7", "es.disable-health-check", "true"))) {
+      f.check();
+      assertThat(es.requests).noneMatch(r -> r.uri().equals("/"));
+      es.find("PUT", "/_template/jaeger-span");
+    }
+  }
+
+  @Test
+  void healthCheck_noServer_failsToOpen() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    assertThatThrownBy(() -> EsConformanceSupport.open("http://127.0.0.1:" + port, Map.of("es.version", "7")))
+        .hasMessageContaining("health check timeout: no Elasticsearch node available");
   }
 
   @Test

@@ -24,7 +24,7 @@ class ITEsTools {
   @BeforeAll
   void start() throws Exception {
     server = EsTestServer.start(EsTestServer.Kind.OPENSEARCH_2);
-    client = new EsClient(List.of(server.url()), "", "", Duration.ofSeconds(30));
+    client = new EsClient(List.of(server.url()), "", "", Duration.ofSeconds(30), null);
   }
 
   @AfterAll
