@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import io.jaegerj.storage.StorageFactory;
+import io.jaegerj.tls.TestPki;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Instant;

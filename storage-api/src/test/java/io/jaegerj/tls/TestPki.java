@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.jaegerj.storage.es;
+package io.jaegerj.tls;
 
-import io.jaegerj.tls.Pem;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,18 +11,23 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Self-signed certificates made by the JDK's keytool for TLS tests: the PEM files the {@code es.tls.*} flags take
- * and the PKCS#12 store a JDK server uses.
+ * Self-signed certificates made by the JDK's keytool for TLS tests of every module: the PEM files the
+ * {@code *.tls.*} flags take and the PKCS#12 store a JDK server uses.
  */
-record TestPki(Path cert, Path key, X509Certificate certificate, KeyStore keyStore) {
-  static final char[] PASSWORD = "changeit".toCharArray();
+public record TestPki(Path cert, Path key, X509Certificate certificate, KeyStore keyStore) {
+  public static final char[] PASSWORD = "changeit".toCharArray();
 
   /** A certificate for {@code CN=<name>} valid for the given subject alternative names (keytool syntax). */
-  static TestPki create(Path dir, String name, String san) throws Exception {
-    Path store = dir.resolve(name + ".p12");
+  public static TestPki create(Path dir, String name, String san) throws Exception {
+    return create(dir, name, name, san);
+  }
+
+  /** A certificate stored under {@code alias} for {@code CN=<commonName>} and the given alternative names. */
+  public static TestPki create(Path dir, String alias, String commonName, String san) throws Exception {
+    Path store = dir.resolve(alias + ".p12");
     String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", name, "-keyalg", "RSA", "-keysize", "2048",
-        "-dname", "CN=" + name, "-ext", "SAN=" + san, "-validity", "2",
+    Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize", "2048",
+        "-dname", "CN=" + commonName, "-ext", "SAN=" + san, "-validity", "2",
         "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "changeit", "-keypass", "changeit")
         .redirectErrorStream(true).start();
     byte[] out = p.getInputStream().readAllBytes();
@@ -34,10 +38,10 @@ record TestPki(Path cert, Path key, X509Certificate certificate, KeyStore keySto
     try (InputStream in = Files.newInputStream(store)) {
       ks.load(in, PASSWORD);
     }
-    PrivateKey key = (PrivateKey) ks.getKey(name, PASSWORD);
-    X509Certificate cert = (X509Certificate) ks.getCertificate(name);
-    Path certFile = dir.resolve(name + ".crt");
-    Path keyFile = dir.resolve(name + ".key");
+    PrivateKey key = (PrivateKey) ks.getKey(alias, PASSWORD);
+    X509Certificate cert = (X509Certificate) ks.getCertificate(alias);
+    Path certFile = dir.resolve(alias + ".crt");
+    Path keyFile = dir.resolve(alias + ".key");
     Files.writeString(certFile, Pem.encodeCertificates(List.of(cert)));
     Files.writeString(keyFile, Pem.encodePrivateKey(key));
     return new TestPki(certFile, keyFile, cert, ks);
