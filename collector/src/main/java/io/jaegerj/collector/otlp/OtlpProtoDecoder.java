@@ -19,6 +19,7 @@ import io.opentelemetry.proto.common.v1.AnyValue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -38,47 +39,47 @@ public final class OtlpProtoDecoder {
   /** protobuf-java's default recursion limit, which the reference parser applies. */
   private static final int RECURSION_LIMIT = 100;
 
-  private static final int REQUEST_RESOURCE_SPANS = tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int RS_RESOURCE = tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int RS_SCOPE_SPANS = tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int RS_SCHEMA_URL = tag(3, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int RESOURCE_ATTRIBUTES = tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int SS_SCOPE = tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int SS_SPANS = tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int SS_SCHEMA_URL = tag(3, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int SCOPE_NAME = tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int SCOPE_VERSION = tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int SCOPE_ATTRIBUTES = tag(3, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int SPAN_TRACE_ID = tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int SPAN_SPAN_ID = tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int SPAN_TRACE_STATE = tag(3, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int SPAN_PARENT_SPAN_ID = tag(4, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int SPAN_NAME = tag(5, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int SPAN_KIND = tag(6, WireFormat.WIRETYPE_VARINT);
-  private static final int SPAN_START = tag(7, WireFormat.WIRETYPE_FIXED64);
-  private static final int SPAN_END = tag(8, WireFormat.WIRETYPE_FIXED64);
-  private static final int SPAN_ATTRIBUTES = tag(9, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int SPAN_EVENTS = tag(11, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int SPAN_LINKS = tag(13, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int SPAN_STATUS = tag(15, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int EVENT_TIME = tag(1, WireFormat.WIRETYPE_FIXED64);
-  private static final int EVENT_NAME = tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int EVENT_ATTRIBUTES = tag(3, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int LINK_TRACE_ID = tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int LINK_SPAN_ID = tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int LINK_TRACE_STATE = tag(3, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int LINK_ATTRIBUTES = tag(4, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int STATUS_MESSAGE = tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int STATUS_CODE = tag(3, WireFormat.WIRETYPE_VARINT);
-  private static final int KV_KEY = tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int KV_VALUE = tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int AV_STRING = tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int AV_BOOL = tag(2, WireFormat.WIRETYPE_VARINT);
-  private static final int AV_INT = tag(3, WireFormat.WIRETYPE_VARINT);
-  private static final int AV_DOUBLE = tag(4, WireFormat.WIRETYPE_FIXED64);
-  private static final int AV_ARRAY = tag(5, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int AV_KVLIST = tag(6, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int AV_BYTES = tag(7, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+  private static final int REQUEST_RESOURCE_SPANS = 1 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int RS_RESOURCE = 1 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int RS_SCOPE_SPANS = 2 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int RS_SCHEMA_URL = 3 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int RESOURCE_ATTRIBUTES = 1 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int SS_SCOPE = 1 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int SS_SPANS = 2 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int SS_SCHEMA_URL = 3 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int SCOPE_NAME = 1 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int SCOPE_VERSION = 2 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int SCOPE_ATTRIBUTES = 3 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int SPAN_TRACE_ID = 1 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int SPAN_SPAN_ID = 2 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int SPAN_TRACE_STATE = 3 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int SPAN_PARENT_SPAN_ID = 4 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int SPAN_NAME = 5 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int SPAN_KIND = 6 << 3 | WireFormat.WIRETYPE_VARINT;
+  private static final int SPAN_START = 7 << 3 | WireFormat.WIRETYPE_FIXED64;
+  private static final int SPAN_END = 8 << 3 | WireFormat.WIRETYPE_FIXED64;
+  private static final int SPAN_ATTRIBUTES = 9 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int SPAN_EVENTS = 11 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int SPAN_LINKS = 13 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int SPAN_STATUS = 15 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int EVENT_TIME = 1 << 3 | WireFormat.WIRETYPE_FIXED64;
+  private static final int EVENT_NAME = 2 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int EVENT_ATTRIBUTES = 3 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int LINK_TRACE_ID = 1 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int LINK_SPAN_ID = 2 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int LINK_TRACE_STATE = 3 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int LINK_ATTRIBUTES = 4 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int STATUS_MESSAGE = 2 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int STATUS_CODE = 3 << 3 | WireFormat.WIRETYPE_VARINT;
+  private static final int KV_KEY = 1 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int KV_VALUE = 2 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int AV_STRING = 1 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int AV_BOOL = 2 << 3 | WireFormat.WIRETYPE_VARINT;
+  private static final int AV_INT = 3 << 3 | WireFormat.WIRETYPE_VARINT;
+  private static final int AV_DOUBLE = 4 << 3 | WireFormat.WIRETYPE_FIXED64;
+  private static final int AV_ARRAY = 5 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int AV_KVLIST = 6 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int AV_BYTES = 7 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
 
   /** Nesting levels (the request is 0) of the KeyValue messages of each attribute list, for the recursion limit. */
   private static final int RESOURCE_KV_LEVEL = 3;
@@ -112,12 +113,10 @@ public final class OtlpProtoDecoder {
   private int valueLen;
   private AnyValue valueMessage;
 
+  private final StringCache cache = CACHES.get();
+
   private OtlpProtoDecoder(byte[] body) {
     this.body = body;
-  }
-
-  private static int tag(int field, int wireType) {
-    return (field << 3) | wireType;
   }
 
   /**
@@ -194,10 +193,45 @@ public final class OtlpProtoDecoder {
     return UnsafeByteOperations.unsafeWrap(body, pos, n).isValidUtf8();
   }
 
+  /** A string field; short ones (keys, names, enumerated values) come from the thread's cache when seen before. */
   private String readString(CodedInputStream in, int base) throws IOException {
     int p = lengthDelimited(in, base);
-    return string(p, len);
+    int n = len;
+    if (n == 0) {
+      return "";
+    }
+    if (n > StringCache.MAX_BYTES) {
+      return string(p, n);
+    }
+    StringCache c = cache;
+    int h = n;
+    for (int i = p, e = p + n; i < e; i++) {
+      h = 31 * h + body[i];
+    }
+    int slot = (h ^ (h >>> 16)) & (StringCache.SIZE - 1);
+    byte[] k = c.bytes[slot];
+    if (k != null && Arrays.equals(k, 0, k.length, body, p, p + n)) {
+      return c.strings[slot];
+    }
+    String s = string(p, n);
+    c.bytes[slot] = Arrays.copyOfRange(body, p, p + n);
+    c.strings[slot] = s;
+    return s;
   }
+
+  /**
+   * Recently decoded short strings by their UTF-8 bytes (direct-mapped, a newer entry replaces an older one). Attribute
+   * keys, span and service names and most short values repeat from span to span: a hit costs no allocation and no
+   * decoding, and hands the same String instance (hash code already computed) to the storage writer.
+   */
+  static final class StringCache {
+    static final int SIZE = 2048;
+    static final int MAX_BYTES = 48;
+    final byte[][] bytes = new byte[SIZE][];
+    final String[] strings = new String[SIZE];
+  }
+
+  private static final ThreadLocal<StringCache> CACHES = ThreadLocal.withInitial(StringCache::new);
 
   private void validateString(CodedInputStream in, int base) throws IOException {
     int p = lengthDelimited(in, base);
@@ -362,63 +396,78 @@ public final class OtlpProtoDecoder {
       if (t == 0) {
         break;
       }
-      if (t == SPAN_ATTRIBUTES) {
-        KeyValue kv = keyValue(in, base, SPAN_KV_LEVEL);
-        if (kv.key().equals(OtlpToModel.WARNINGS_ATTRIBUTE)) {
-          throw FALLBACK;
-        }
-        tags.add(kv);
-      } else if (t == SPAN_TRACE_ID) {
-        traceIdPos = lengthDelimited(in, base);
-        traceIdLen = len;
-      } else if (t == SPAN_SPAN_ID) {
-        spanIdPos = lengthDelimited(in, base);
-        spanIdLen = len;
-      } else if (t == SPAN_PARENT_SPAN_ID) {
-        parentPos = lengthDelimited(in, base);
-        parentLen = len;
-      } else if (t == SPAN_NAME) {
-        name = readString(in, base);
-      } else if (t == SPAN_START) {
-        start = in.readFixed64();
-      } else if (t == SPAN_END) {
-        end = in.readFixed64();
-      } else if (t == SPAN_KIND) {
-        kind = in.readEnum();
-      } else if (t == SPAN_EVENTS) {
-        if (logs == null) {
-          logs = new ArrayList<>(4);
-        }
-        logs.add(event(in, base));
-      } else if (t == SPAN_LINKS) {
-        if (links == null) {
-          links = new ArrayList<>(2);
-        }
-        links.add(link(in, base));
-      } else if (t == SPAN_STATUS) {
-        if (statusSeen) {
-          throw FALLBACK; // protobuf merges repeated occurrences
-        }
-        statusSeen = true;
-        int statusOld = in.pushLimit(in.readRawVarint32());
-        while (true) {
-          int st = in.readTag();
-          if (st == 0) {
-            break;
+      switch (t) {
+        case SPAN_ATTRIBUTES: {
+          KeyValue kv = keyValue(in, base, SPAN_KV_LEVEL);
+          if (kv.key().equals(OtlpToModel.WARNINGS_ATTRIBUTE)) {
+            throw FALLBACK;
           }
-          if (st == STATUS_CODE) {
-            statusCode = in.readEnum();
-          } else if (st == STATUS_MESSAGE) {
-            statusMessage = readString(in, base);
-          } else {
-            skip(in, st);
-          }
+          tags.add(kv);
+          break;
         }
-        in.popLimit(statusOld);
-      } else if (t == SPAN_TRACE_STATE) {
-        traceState = readString(in, base);
-      } else {
-        skip(in, t);
+        case SPAN_TRACE_ID:
+          traceIdPos = lengthDelimited(in, base);
+          traceIdLen = len;
+          break;
+        case SPAN_SPAN_ID:
+          spanIdPos = lengthDelimited(in, base);
+          spanIdLen = len;
+          break;
+        case SPAN_PARENT_SPAN_ID:
+          parentPos = lengthDelimited(in, base);
+          parentLen = len;
+          break;
+        case SPAN_NAME:
+          name = readString(in, base);
+          break;
+        case SPAN_START:
+          start = in.readFixed64();
+          break;
+        case SPAN_END:
+          end = in.readFixed64();
+          break;
+        case SPAN_KIND:
+          kind = in.readEnum();
+          break;
+        case SPAN_EVENTS:
+          if (logs == null) {
+            logs = new ArrayList<>(4);
+          }
+          logs.add(event(in, base));
+          break;
+        case SPAN_LINKS:
+          if (links == null) {
+            links = new ArrayList<>(2);
+          }
+          links.add(link(in, base));
+          break;
+        case SPAN_STATUS: {
+          if (statusSeen) {
+            throw FALLBACK; // protobuf merges repeated occurrences
+          }
+          statusSeen = true;
+          int statusOld = in.pushLimit(in.readRawVarint32());
+          while (true) {
+            int st = in.readTag();
+            if (st == 0) {
+              break;
+            }
+            if (st == STATUS_CODE) {
+              statusCode = in.readEnum();
+            } else if (st == STATUS_MESSAGE) {
+              statusMessage = readString(in, base);
+            } else {
+              skip(in, st);
+            }
+          }
+          in.popLimit(statusOld);
+          break;
+        }
+        case SPAN_TRACE_STATE:
+          traceState = readString(in, base);
+          break;
+        default:
+          skip(in, t);
       }
     }
     in.popLimit(old);
@@ -582,19 +631,22 @@ public final class OtlpProtoDecoder {
       if (t == 0) {
         break;
       }
-      if (t == KV_KEY) {
-        key = readString(in, base);
-      } else if (t == KV_VALUE) {
-        if (valueSeen) {
-          // A repeated value merges into the first: let protobuf read the whole attribute.
-          in.skipRawBytes(in.getBytesUntilLimit());
-          in.popLimit(old);
-          return generic(pos, n, level);
-        }
-        valueSeen = true;
-        anyValue(in, base, level + 1);
-      } else {
-        skip(in, t);
+      switch (t) {
+        case KV_KEY:
+          key = readString(in, base);
+          break;
+        case KV_VALUE:
+          if (valueSeen) {
+            // A repeated value merges into the first: let protobuf read the whole attribute.
+            in.skipRawBytes(in.getBytesUntilLimit());
+            in.popLimit(old);
+            return generic(pos, n, level);
+          }
+          valueSeen = true;
+          anyValue(in, base, level + 1);
+          break;
+        default:
+          skip(in, t);
       }
     }
     in.popLimit(old);
@@ -633,39 +685,58 @@ public final class OtlpProtoDecoder {
       if (t == 0) {
         break;
       }
-      if (isValueTag(t) && (c != CASE_NONE || t == AV_ARRAY || t == AV_KVLIST)) {
-        in.skipRawBytes(in.getBytesUntilLimit());
-        in.popLimit(old);
-        genericValue(pos, n, level);
-        return;
-      }
-      if (t == AV_STRING) {
-        valueString = readString(in, base);
-        c = CASE_STRING;
-      } else if (t == AV_INT) {
-        valueBits = in.readInt64();
-        c = 3;
-      } else if (t == AV_BOOL) {
-        valueBits = in.readBool() ? 1 : 0;
-        c = 2;
-      } else if (t == AV_DOUBLE) {
-        valueBits = in.readRawLittleEndian64();
-        c = 4;
-      } else if (t == AV_BYTES) {
-        valuePos = lengthDelimited(in, base);
-        valueLen = len;
-        c = 7;
-      } else {
-        skip(in, t);
+      switch (t) {
+        case AV_STRING:
+          if (c != CASE_NONE) {
+            genericValue(in, old, pos, n, level);
+            return;
+          }
+          valueString = readString(in, base);
+          c = CASE_STRING;
+          break;
+        case AV_INT:
+          if (c != CASE_NONE) {
+            genericValue(in, old, pos, n, level);
+            return;
+          }
+          valueBits = in.readInt64();
+          c = 3;
+          break;
+        case AV_BOOL:
+          if (c != CASE_NONE) {
+            genericValue(in, old, pos, n, level);
+            return;
+          }
+          valueBits = in.readBool() ? 1 : 0;
+          c = 2;
+          break;
+        case AV_DOUBLE:
+          if (c != CASE_NONE) {
+            genericValue(in, old, pos, n, level);
+            return;
+          }
+          valueBits = in.readRawLittleEndian64();
+          c = 4;
+          break;
+        case AV_BYTES:
+          if (c != CASE_NONE) {
+            genericValue(in, old, pos, n, level);
+            return;
+          }
+          valuePos = lengthDelimited(in, base);
+          valueLen = len;
+          c = 7;
+          break;
+        case AV_ARRAY:
+        case AV_KVLIST:
+          genericValue(in, old, pos, n, level);
+          return;
+        default:
+          skip(in, t);
       }
     }
     in.popLimit(old);
     valueCase = c;
-  }
-
-  private static boolean isValueTag(int t) {
-    return t == AV_STRING || t == AV_BOOL || t == AV_INT || t == AV_DOUBLE || t == AV_ARRAY || t == AV_KVLIST
-        || t == AV_BYTES;
   }
 
   /** A whole KeyValue through the generated parser, with the recursion limit it has inside the request. */
@@ -679,8 +750,13 @@ public final class OtlpProtoDecoder {
     return OtlpToModel.tag(kv.getKey(), kv.getValue());
   }
 
-  /** A whole AnyValue through the generated parser; sets the value fields. */
-  private void genericValue(int pos, int n, int level) throws IOException {
+  /**
+   * Skips the rest of the AnyValue being read from {@code outer} and reads it whole through the generated parser;
+   * sets the value fields.
+   */
+  private void genericValue(CodedInputStream outer, int outerLimit, int pos, int n, int level) throws IOException {
+    outer.skipRawBytes(outer.getBytesUntilLimit());
+    outer.popLimit(outerLimit);
     CodedInputStream in = CodedInputStream.newInstance(body, pos, n);
     in.setRecursionLimit(RECURSION_LIMIT - level);
     AnyValue v = AnyValue.parseFrom(in, ExtensionRegistryLite.getEmptyRegistry());

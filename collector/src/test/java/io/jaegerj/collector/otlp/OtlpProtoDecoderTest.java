@@ -166,6 +166,19 @@ class OtlpProtoDecoderTest {
   }
 
   @Test
+  void decode_repeatedShortStrings_sharedInstancesLongOnesNot() throws Exception {
+    List<Span> a = OtlpProtoDecoder.decode(realistic().toByteArray());
+    List<Span> b = OtlpProtoDecoder.decode(realistic().toByteArray());
+    assertThat(b).isEqualTo(a);
+    assertThat(b.get(0).tags().get(2).key()).isEqualTo("customer").isSameAs(a.get(0).tags().get(2).key());
+    assertThat(b.get(0).operationName()).isSameAs(a.get(0).operationName());
+    String longName = "x".repeat(OtlpProtoDecoder.StringCache.MAX_BYTES + 1);
+    byte[] body = request(null, null, validSpan().str(5, longName));
+    assertThat(OtlpProtoDecoder.decode(body).get(0).operationName()).isEqualTo(longName)
+        .isNotSameAs(OtlpProtoDecoder.decode(body).get(0).operationName());
+  }
+
+  @Test
   void decode_fuzzSeedAndEmptyInputs_directPathSameAsReference() {
     for (byte[] body : List.of(OtlpSeeds.request().toByteArray(), new byte[0],
         ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.getDefaultInstance()).build()
