@@ -69,9 +69,11 @@ final class Ingest {
     Set<String> errors = new LinkedHashSet<>();
     Latencies latencies = new Latencies();
     Semaphore permits = new Semaphore(c.inflight());
-    // After a 429/503 the slot waits a little, as exporters back off, instead of making the server decode a request
-    // it will refuse again at once.
+    // After a 429/503 the slot waits, as exporters back off, instead of making the server decode a request it will
+    // refuse again at once: the wait doubles with each refusal in a row (up to 16 times the base) and any accepted
+    // request resets it.
     long backoffNanos = c.rejectBackoff().toNanos();
+    AtomicInteger refusedInARow = new AtomicInteger();
     ScheduledExecutorService backoff = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "loadgen-backoff");
       t.setDaemon(true);
@@ -128,8 +130,12 @@ final class Ingest {
               reservoir.add(u.traceIdHigh(), u.traceIdLow());
             }
             if (res.outcome() == Outcome.REJECTED && backoffNanos > 0) {
-              backoff.schedule((Runnable) permits::release, backoffNanos, TimeUnit.NANOSECONDS);
+              int k = Math.min(4, refusedInARow.getAndIncrement());
+              backoff.schedule((Runnable) permits::release, backoffNanos << k, TimeUnit.NANOSECONDS);
             } else {
+              if (res.outcome() == Outcome.ACCEPTED) {
+                refusedInARow.set(0);
+              }
               permits.release();
             }
           });

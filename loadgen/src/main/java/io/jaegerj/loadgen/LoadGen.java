@@ -44,7 +44,8 @@ public final class LoadGen implements Callable<Integer> {
   int inflight;
 
   @Option(names = "--reject-backoff-ms", defaultValue = "10",
-      description = "after a 429/503 answer, wait this long before reusing the slot (default: ${DEFAULT-VALUE})")
+      description = "after a 429/503 answer, wait this long before reusing the slot, doubled for each refusal in a "
+          + "row up to 16 times (default: ${DEFAULT-VALUE})")
   int rejectBackoffMillis;
 
   @Option(names = "--connections", defaultValue = "2", description = "gRPC channels (default: ${DEFAULT-VALUE})")

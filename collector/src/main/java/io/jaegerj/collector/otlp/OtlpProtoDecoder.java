@@ -193,14 +193,26 @@ public final class OtlpProtoDecoder {
     return UnsafeByteOperations.unsafeWrap(body, pos, n).isValidUtf8();
   }
 
-  /** A string field; short ones (keys, names, enumerated values) come from the thread's cache when seen before. */
+  /** A key or name: when short, from the thread's cache if seen before. */
   private String readString(CodedInputStream in, int base) throws IOException {
+    return readString(in, base, StringCache.MAX_BYTES);
+  }
+
+  /**
+   * A string attribute value: only very short ones go through the cache (enumerations such as methods, hosts or
+   * customers), since longer values (URLs, messages) are mostly distinct and would only evict the keys.
+   */
+  private String readValue(CodedInputStream in, int base) throws IOException {
+    return readString(in, base, StringCache.MAX_VALUE_BYTES);
+  }
+
+  private String readString(CodedInputStream in, int base, int maxCached) throws IOException {
     int p = lengthDelimited(in, base);
     int n = len;
     if (n == 0) {
       return "";
     }
-    if (n > StringCache.MAX_BYTES) {
+    if (n > maxCached) {
       return string(p, n);
     }
     StringCache c = cache;
@@ -227,6 +239,7 @@ public final class OtlpProtoDecoder {
   static final class StringCache {
     static final int SIZE = 2048;
     static final int MAX_BYTES = 48;
+    static final int MAX_VALUE_BYTES = 16;
     final byte[][] bytes = new byte[SIZE][];
     final String[] strings = new String[SIZE];
   }
@@ -691,7 +704,7 @@ public final class OtlpProtoDecoder {
             genericValue(in, old, pos, n, level);
             return;
           }
-          valueString = readString(in, base);
+          valueString = readValue(in, base);
           c = CASE_STRING;
           break;
         case AV_INT:
