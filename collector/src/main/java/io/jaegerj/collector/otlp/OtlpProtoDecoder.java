@@ -131,7 +131,8 @@ public final class OtlpProtoDecoder {
   public static List<Span> decode(byte[] body) throws InvalidProtocolBufferException {
     try {
       return decodeDirect(body);
-    } catch (IOException | RuntimeException e) { // including Fallback
+    } catch (IOException | RuntimeException e) {
+      // Fallback, or any failure of the direct path: the reference path decides, and throws what callers expect.
       return OtlpToModel.toModel(OtlpUtf8.parse(body));
     }
   }
