@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.bench;
 
+import io.jaegerj.collector.otlp.OtlpProtoDecoder;
 import io.jaegerj.collector.thrift.JaegerThriftDecoder;
 import io.jaegerj.collector.thrift.ThriftProtocol;
 import io.jaegerj.collector.zipkin.ZipkinDecoders;
@@ -39,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class DecodeBenchmark {
-  @Param({"otlp-proto", "otlp-json", "jaeger-thrift", "zipkin-json"})
+  @Param({"otlp-proto", "otlp-proto-direct", "otlp-json", "jaeger-thrift", "zipkin-json"})
   public String format;
 
   byte[][] bodies;
@@ -49,6 +50,7 @@ public class DecodeBenchmark {
   public void setup() {
     switch (format) {
       case "otlp-proto":
+      case "otlp-proto-direct":
         bodies = Fixtures.bodies(Protocol.OTLP_HTTP, 11);
         break;
       case "otlp-json":
@@ -88,6 +90,8 @@ public class DecodeBenchmark {
       switch (format) {
         case "otlp-proto":
           return OtlpToModel.toModel(ExportTraceServiceRequest.parseFrom(body));
+        case "otlp-proto-direct":
+          return OtlpProtoDecoder.decode(body);
         case "otlp-json":
           return OtlpJson.decode(body);
         case "jaeger-thrift":

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,7 +20,7 @@ final class Ingest {
   private Ingest() {}
 
   record Config(Protocol protocol, String endpoint, Workload workload, int inflight, int connections,
-      Duration warmup, Duration duration, long maxSpans, int templates, long seed) {}
+      Duration warmup, Duration duration, long maxSpans, int templates, long seed, Duration rejectBackoff) {}
 
   /**
    * Figures over the measurement window (after warm-up).
@@ -67,6 +69,16 @@ final class Ingest {
     Set<String> errors = new LinkedHashSet<>();
     Latencies latencies = new Latencies();
     Semaphore permits = new Semaphore(c.inflight());
+    // After a 429/503 the slot waits, as exporters back off, instead of making the server decode a request it will
+    // refuse again at once: the wait doubles with each refusal in a row (up to 16 times the base) and any accepted
+    // request resets it.
+    long backoffNanos = c.rejectBackoff().toNanos();
+    AtomicInteger refusedInARow = new AtomicInteger();
+    ScheduledExecutorService backoff = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "loadgen-backoff");
+      t.setDaemon(true);
+      return t;
+    });
     long issued = 0;
     int next = 0;
     try (Sender sender = Sender.create(c.protocol(), c.endpoint(), c.connections())) {
@@ -117,7 +129,15 @@ final class Ingest {
             if (remaining.decrementAndGet() == 0 && allOk.get()) {
               reservoir.add(u.traceIdHigh(), u.traceIdLow());
             }
-            permits.release();
+            if (res.outcome() == Outcome.REJECTED && backoffNanos > 0) {
+              int k = Math.min(4, refusedInARow.getAndIncrement());
+              backoff.schedule((Runnable) permits::release, backoffNanos << k, TimeUnit.NANOSECONDS);
+            } else {
+              if (res.outcome() == Outcome.ACCEPTED) {
+                refusedInARow.set(0);
+              }
+              permits.release();
+            }
           });
         }
         issued += u.spans();
@@ -125,6 +145,8 @@ final class Ingest {
       if (!permits.tryAcquire(c.inflight(), 60, TimeUnit.SECONDS)) {
         log.println("ingest: requests still outstanding after 60 s");
       }
+    } finally {
+      backoff.shutdownNow();
     }
     long windowEnd;
     synchronized (lastCompletion) {

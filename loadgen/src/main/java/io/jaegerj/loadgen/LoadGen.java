@@ -43,6 +43,11 @@ public final class LoadGen implements Callable<Integer> {
   @Option(names = "--inflight", defaultValue = "16", description = "maximum outstanding requests (default: ${DEFAULT-VALUE})")
   int inflight;
 
+  @Option(names = "--reject-backoff-ms", defaultValue = "10",
+      description = "after a 429/503 answer, wait this long before reusing the slot, doubled for each refusal in a "
+          + "row up to 16 times (default: ${DEFAULT-VALUE})")
+  int rejectBackoffMillis;
+
   @Option(names = "--connections", defaultValue = "2", description = "gRPC channels (default: ${DEFAULT-VALUE})")
   int connections;
 
@@ -148,7 +153,7 @@ public final class LoadGen implements Callable<Integer> {
     long startMicros = System.currentTimeMillis() * 1000;
     Ingest.Stats in = Ingest.run(new Ingest.Config(p, endpoint == null ? p.defaultEndpoint() : endpoint, w, inflight,
         connections, Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds), maxSpans, templates,
-        seed), reservoir, log);
+        seed, Duration.ofMillis(rejectBackoffMillis)), reservoir, log);
     log.printf(Locale.ROOT, "ingest: %.0f spans/s over %.1fs (1s min %d, max %d); accepted %d spans in %d requests, "
             + "rejected %d requests (%d spans), errors %d; request p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
         in.spansPerSecond(), in.seconds(), in.minSecondRate(), in.maxSecondRate(), in.totalAcceptedSpans(),

@@ -13,7 +13,6 @@ import io.jaegerj.collector.http.ReceiverErrors;
 import io.jaegerj.collector.pipeline.SpanConsumer;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.otlp.OtlpJson;
-import io.jaegerj.model.otlp.OtlpToModel;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -96,7 +95,7 @@ public final class OtlpHttpHandler implements HttpHandler {
     }
     List<Span> spans;
     try {
-      spans = json ? OtlpJson.decode(body) : OtlpToModel.toModel(OtlpUtf8.parse(body));
+      spans = json ? OtlpJson.decode(body) : OtlpProtoDecoder.decode(body);
     } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
       errors.count("malformed");
       LOG.debug("Malformed OTLP/HTTP request", e);

@@ -43,6 +43,17 @@ class OtlpDecoderFuzzTest {
     decodeProto(data);
   }
 
+  /** The direct protobuf decoder must agree with the reference path on every input, spans or error. */
+  @FuzzTest(maxDuration = "30s")
+  void otlpProtoDirect(byte[] data) {
+    Object expected = OtlpProtoDecoderTest.reference(data);
+    Object actual = OtlpProtoDecoderTest.decoded(data);
+    if (!expected.equals(actual)) {
+      throw new AssertionError("direct decoder differs: " + actual + " vs reference " + expected);
+    }
+    OtlpProtoDecoderTest.direct(data);
+  }
+
   @FuzzTest(maxDuration = "30s")
   void otlpJson(byte[] data) {
     decodeJson(data);
@@ -79,7 +90,7 @@ class OtlpDecoderFuzzTest {
     return n;
   }
 
-  private static byte[] mutant(byte[] seed, Random rnd) {
+  static byte[] mutant(byte[] seed, Random rnd) {
     List<Byte> b = new ArrayList<>(seed.length + 16);
     for (byte x : seed) {
       b.add(x);

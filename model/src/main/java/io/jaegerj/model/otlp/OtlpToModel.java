@@ -36,10 +36,10 @@ import java.util.TreeMap;
  * and thread-safe.
  */
 public final class OtlpToModel {
-  static final String MISSING_SERVICE_NAME = "missing-service-name";
-  static final String EMPTY_SERVICE_NAME = "empty-service-name";
-  static final String WRONG_TYPE_SERVICE_NAME = "service-name-wrong-type";
-  static final String WARNINGS_ATTRIBUTE = "@jaeger@warnings";
+  public static final String MISSING_SERVICE_NAME = "missing-service-name";
+  public static final String EMPTY_SERVICE_NAME = "empty-service-name";
+  public static final String WRONG_TYPE_SERVICE_NAME = "service-name-wrong-type";
+  public static final String WARNINGS_ATTRIBUTE = "@jaeger@warnings";
   private static final DateTimeFormatter GO_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
@@ -225,7 +225,8 @@ public final class OtlpToModel {
     }
   }
 
-  static String kind(int kind) {
+  /** Jaeger's {@code span.kind} value for an OTLP span kind, or null for unspecified and unknown kinds. */
+  public static String kind(int kind) {
     switch (kind) {
       case 1:
         return "internal";
@@ -243,7 +244,7 @@ public final class OtlpToModel {
   }
 
   /** One attribute as a Jaeger tag: scalars keep their type, arrays and maps become JSON text. */
-  static KeyValue tag(String key, AnyValue v) {
+  public static KeyValue tag(String key, AnyValue v) {
     switch (v.getValueCase()) {
       case STRING_VALUE:
         return KeyValue.string(key, v.getStringValue());
@@ -414,7 +415,7 @@ public final class OtlpToModel {
   }
 
   /** Go's {@code time.Time.String()} in UTC, as pcommon timestamps print. */
-  static String goTime(long unixNanos) {
+  public static String goTime(long unixNanos) {
     Instant t = Instant.ofEpochSecond(Math.floorDiv(unixNanos, 1_000_000_000L),
         Math.floorMod(unixNanos, 1_000_000_000L));
     StringBuilder b = new StringBuilder(GO_TIME.format(t));
