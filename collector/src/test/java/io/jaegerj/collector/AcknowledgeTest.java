@@ -148,6 +148,41 @@ class AcknowledgeTest {
     assertThat(collector.storage.traces.keySet()).containsExactlyInAnyOrder(new TraceId(7, 30), new TraceId(7, 31));
   }
 
+  /** A full queue is refused before the body is decoded: a malformed body gets the 503, not a 400. */
+  @Test
+  void fullQueue_httpReceiversRefuseBeforeDecoding() throws Exception {
+    start("stored", Map.of("collector.queue-size", "1", "collector.num-workers", "1"));
+    Future<String> first = send(Receiver.OTLP_HTTP, 80);
+    TestCollector.HeldWrite write = collector.storage.nextHeld();
+    Future<String> second = send(Receiver.OTLP_GRPC, 81);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!collector.module.started().pipeline().saturated()) {
+      assertThat(System.nanoTime()).as("queue saturated").isLessThan(deadline);
+      Thread.sleep(5);
+    }
+    byte[] garbage = {(byte) 0xff, (byte) 0xff, (byte) 0xff};
+    assertThat(post(collector.otlpHttpPort(), "/v1/traces", "application/x-protobuf", garbage).statusCode())
+        .isEqualTo(503);
+    assertThat(post(collector.jaegerHttpPort(), "/api/traces", "application/x-thrift", garbage).statusCode())
+        .isEqualTo(503);
+    assertThat(post(zipkinPort, "/api/v2/spans", "application/json", garbage).statusCode()).isEqualTo(503);
+
+    write.stage().complete(null);
+    assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(Receiver.OTLP_HTTP.ok);
+    collector.storage.nextHeld().stage().complete(null);
+    assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(Receiver.OTLP_GRPC.ok);
+    assertThat(collector.module.started().pipeline().saturated()).isFalse();
+    assertThat(post(collector.otlpHttpPort(), "/v1/traces", "application/x-protobuf", garbage).statusCode())
+        .as("with room again the body is decoded and refused as malformed").isEqualTo(400);
+    assertThat(post(zipkinPort, "/api/v2/spans", "application/json", garbage).statusCode()).isEqualTo(400);
+  }
+
+  private HttpResponse<String> post(int port, String path, String contentType, byte[] body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   @Test
   void queued_everyReceiverAnswersBeforeTheWrite() throws Exception {
     start("queued", Map.of());

@@ -99,6 +99,9 @@ public final class JaegerHttpHandler implements HttpHandler {
       return HttpResponses.text(alloc, HttpResponseStatus.BAD_REQUEST,
           "Unsupported content type: " + htmlEscape(media) + "\n");
     }
+    if (consumer.saturated()) {
+      return answer(alloc, SpanConsumer.Result.REJECTED_QUEUE_FULL, null);
+    }
     List<Span> spans;
     try {
       ByteBuf body = req.content();

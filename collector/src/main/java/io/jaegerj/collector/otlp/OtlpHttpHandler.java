@@ -82,6 +82,9 @@ public final class OtlpHttpHandler implements HttpHandler {
       return HttpResponses.text(alloc, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
           "415 unsupported media type, supported: [application/json, application/x-protobuf]\n");
     }
+    if (consumer.saturated()) {
+      return answer(alloc, json, SpanConsumer.Result.REJECTED_QUEUE_FULL, null);
+    }
     byte[] body;
     try {
       body = Decompression.decode(ByteBufUtil.getBytes(req.content()),

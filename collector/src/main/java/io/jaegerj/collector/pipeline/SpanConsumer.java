@@ -53,6 +53,16 @@ public interface SpanConsumer {
     return CompletableFuture.completedFuture(submit(spans, format, transport));
   }
 
+  /**
+   * True when no batch at all would be taken now (the queue is at its span or byte bound, or the pipeline is
+   * shutting down). Receivers check it before decoding a request, so that an overloaded collector refuses at the
+   * cost of reading a header instead of decoding a body it would refuse anyway. A false answer promises nothing:
+   * {@link #submit} still decides.
+   */
+  default boolean saturated() {
+    return false;
+  }
+
   /** The message of a retryable answer to a failed storage write, naming the failure. */
   static String storageFailure(Throwable failure) {
     Throwable t = failure;

@@ -158,6 +158,16 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
     }
   }
 
+  @Override
+  public boolean saturated() {
+    if (!accepting) {
+      return true;
+    }
+    long cur = queuedSpans.get();
+    long byteCap = options.queueSizeMemoryBytes();
+    return cur > 0 && (cur >= options.queueSize() || (byteCap > 0 && queuedBytes.get() >= byteCap));
+  }
+
   /** Spans waiting in the queue (not yet taken by a worker). */
   public long queuedSpans() {
     return queuedSpans.get();

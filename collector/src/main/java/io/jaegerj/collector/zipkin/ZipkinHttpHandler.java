@@ -66,6 +66,9 @@ final class ZipkinHttpHandler implements HttpHandler {
           + mediaType + ", supported: [application/json, " + (v1 ? "application/x-thrift" : "application/x-protobuf")
           + "]\n");
     }
+    if (consumer.saturated()) {
+      return answer(alloc, SpanConsumer.Result.REJECTED_QUEUE_FULL, null);
+    }
     byte[] body;
     try {
       body = Decompression.decode(ByteBufUtil.getBytes(req.content()),
