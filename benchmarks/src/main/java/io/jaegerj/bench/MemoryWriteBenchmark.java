@@ -8,6 +8,8 @@ import io.jaegerj.storage.StorageContext;
 import io.jaegerj.storage.StorageFactory;
 import io.jaegerj.storage.memory.MemoryStorageProvider;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Batched writes into the memory storage in steady state: the store is bounded to {@value #MAX_TRACES} traces and the
  * pool of pre-decoded batches holds more traces than that, so every write inserts traces that were evicted since
- * their last write (no deduplication shortcut). Score: spans per second.
+ * their last write (no deduplication shortcut). Score: spans per second. Because wall-clock throughput on a shared
+ * machine depends on what else runs, each iteration also prints the CPU time of the benchmark thread per span
+ * (GC threads excluded; see gc.alloc.rate.norm with {@code -prof gc} for that side).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -40,11 +44,16 @@ import org.openjdk.jmh.annotations.Warmup;
 public class MemoryWriteBenchmark {
   static final int MAX_TRACES = 20_000;
   static final int POOL = 1_200;
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   StorageFactory storage;
   SpanWriter writer;
   List<List<Span>> batches;
   int next;
+  long spans;
+  long iterationSpans;
+  long iterationCpuNanos;
+  volatile Thread worker;
 
   @Setup(Level.Trial)
   public void setup() throws Exception {
@@ -55,6 +64,20 @@ public class MemoryWriteBenchmark {
     batches = Fixtures.batches(POOL, 5);
   }
 
+  @Setup(Level.Iteration)
+  public void startIteration() {
+    iterationSpans = spans;
+    iterationCpuNanos = worker == null ? 0 : THREADS.getThreadCpuTime(worker.getId());
+  }
+
+  @TearDown(Level.Iteration)
+  public void endIteration() {
+    if (worker != null && iterationCpuNanos > 0) {
+      long cpu = THREADS.getThreadCpuTime(worker.getId()) - iterationCpuNanos;
+      System.out.printf("  [cpu of the benchmark thread: %.0f ns/span]%n", (double) cpu / (spans - iterationSpans));
+    }
+  }
+
   @TearDown(Level.Trial)
   public void tearDown() {
     storage.close();
@@ -63,6 +86,11 @@ public class MemoryWriteBenchmark {
   @Benchmark
   @OperationsPerInvocation(200)
   public void writeBatchOf200() {
-    writer.write(batches.get(next++ % POOL)).toCompletableFuture().join();
+    if (worker == null) {
+      worker = Thread.currentThread();
+    }
+    List<Span> batch = batches.get(next++ % POOL);
+    writer.write(batch).toCompletableFuture().join();
+    spans += batch.size();
   }
 }
