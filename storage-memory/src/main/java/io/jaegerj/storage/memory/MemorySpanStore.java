@@ -48,7 +48,7 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
   private static final int STRING_TABLE_CAPACITY = 1 << 20;
   private static final int PROCESS_TABLE_CAPACITY = 1 << 16;
-  private static final String[] KINDS = {"", "client", "server", "producer", "consumer", "internal"};
+  private static final String[] KINDS = SpanCodec.KINDS;
 
   private final int maxTraces;
   private final SpanCodec codec = new SpanCodec(STRING_TABLE_CAPACITY, PROCESS_TABLE_CAPACITY);
@@ -87,7 +87,7 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
       Span s = Objects.requireNonNull(spans.get(i), "span");
       w.encoded[i] = codec.encode(s, enc);
       w.dedupe[i] = enc.dedupeHash();
-      w.kinds[i] = kindIndex(enc.kind());
+      w.kinds[i] = enc.kind();
       w.addHashes(i, enc.hashes(), enc.hashCount());
     }
     lock.writeLock().lock();
@@ -105,19 +105,7 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
 
   /** The span's kind as Jaeger reports it for operations: a known {@code span.kind} value, else "". */
   static String spanKind(Span s) {
-    return KINDS[kindIndex(s.spanKind())];
-  }
-
-  /** Index into {@link #KINDS} of a span.kind value; 0 ("") for anything unknown. */
-  private static int kindIndex(String kind) {
-    return switch (kind) {
-      case "client" -> 1;
-      case "server" -> 2;
-      case "producer" -> 3;
-      case "consumer" -> 4;
-      case "internal" -> 5;
-      default -> 0;
-    };
+    return KINDS[SpanCodec.kindIndex(s.spanKind())];
   }
 
   private void insert(Span s, byte[] bytes, int dedupeHash, int kind, short[] hashes, int from, int to) {
@@ -540,7 +528,7 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
         }
       }
       if (postingCount == postings.length) {
-        postings = Arrays.copyOf(postings, postingCount * 2);
+        postings = Arrays.copyOf(postings, postingCount * 3);
       }
       postings[postingCount++] = list;
       list.add(this);

@@ -158,21 +158,50 @@ final class SpanCodec {
       writeSymbol(out, key);
       ValueType type = kv.type();
       out.raw(type.ordinal());
+      int valueHash;
       switch (type) {
-        case STRING -> out.string(kv.stringValue());
-        case BOOL -> out.raw(kv.boolValue() ? 1 : 0);
-        case INT64 -> out.zigzag(kv.int64Value());
-        case FLOAT64 -> out.fixed64(Double.doubleToRawLongBits(kv.float64Value()));
-        case BINARY -> out.bytes(kv.binaryValue());
+        case STRING -> valueHash = out.hashedString(kv.stringValue());
+        case BOOL -> {
+          out.raw(kv.boolValue() ? 1 : 0);
+          valueHash = 0;
+        }
+        case INT64 -> {
+          out.zigzag(kv.int64Value());
+          valueHash = 0;
+        }
+        case FLOAT64 -> {
+          out.fixed64(Double.doubleToRawLongBits(kv.float64Value()));
+          valueHash = 0;
+        }
+        case BINARY -> {
+          out.bytes(kv.binaryValue());
+          valueHash = 0;
+        }
         default -> throw new AssertionError(type);
       }
       if (role != PROCESS_TAGS) {
-        out.addHash(TagFilter.hash(key, TagFilter.valueHash(kv)));
-        if (role == SPAN_TAGS && out.kind == null && key.equals(SPAN_KIND)) {
-          out.kind = type == ValueType.STRING ? kv.stringValue() : "";
+        if (type != ValueType.STRING) {
+          valueHash = TagFilter.valueHash(kv);
+        }
+        out.addHash(TagFilter.hash(key, valueHash));
+        if (role == SPAN_TAGS && out.kind < 0 && key.equals(SPAN_KIND)) {
+          out.kind = type == ValueType.STRING ? kindIndex(kv.stringValue()) : 0;
         }
       }
     }
+  }
+
+  /** The span kinds operations are reported with; index 0 stands for any other value or none. */
+  static final String[] KINDS = {"", "client", "server", "producer", "consumer", "internal"};
+
+  /** Index into {@link #KINDS} of a span.kind value; 0 for anything else. */
+  static int kindIndex(String kind) {
+    for (int i = 1; i < KINDS.length; i++) {
+      if (KINDS[i].equals(kind)) {
+        return i;
+      }
+    }
+    return 0;
   }
 
   // ------------------------------------------------------------------------------------------------- decoding
@@ -460,7 +489,7 @@ final class SpanCodec {
     private int pos;
     private short[] hashes = new short[64];
     private int hashCount;
-    private String kind;
+    private int kind;
     private int dedupeHash;
     private Process lastProcess;
     private int lastProcessId;
@@ -469,7 +498,7 @@ final class SpanCodec {
     private void reset() {
       pos = 0;
       hashCount = 0;
-      kind = null;
+      kind = -1;
     }
 
     /** The filter hashes of the span last encoded (span tags, process tags, log fields; duplicates included). */
@@ -481,9 +510,9 @@ final class SpanCodec {
       return hashCount;
     }
 
-    /** The span.kind tag's value of the span last encoded, "" when it has none. */
-    String kind() {
-      return kind == null ? "" : kind;
+    /** The {@link #KINDS} index of the span last encoded (of its first span.kind tag), 0 when it has none. */
+    int kind() {
+      return kind < 0 ? 0 : kind;
     }
 
     /** A hash of the span last encoded that is equal for equal encodings. */
@@ -555,6 +584,51 @@ final class SpanCodec {
       ensure(b.length);
       System.arraycopy(b, 0, buf, pos, b.length);
       pos += b.length;
+    }
+
+    /**
+     * Writes a string like {@link #string} and returns its {@link String#hashCode()}, computed while copying: the
+     * values written here are usually just decoded, so their hash is not cached yet and a second pass would read
+     * them again. Four characters per step keep the multiply chain short.
+     */
+    int hashedString(String s) {
+      int n = s.length();
+      if (n >= 128) {
+        bytes(s.getBytes(StandardCharsets.UTF_8));
+        return s.hashCode();
+      }
+      ensure(n + 1);
+      byte[] b = buf;
+      int p = pos + 1;
+      int h = 0;
+      int i = 0;
+      for (; i + 3 < n; i += 4) {
+        char c0 = s.charAt(i);
+        char c1 = s.charAt(i + 1);
+        char c2 = s.charAt(i + 2);
+        char c3 = s.charAt(i + 3);
+        if ((c0 | c1 | c2 | c3) >= 0x80) {
+          bytes(s.getBytes(StandardCharsets.UTF_8));
+          return s.hashCode();
+        }
+        b[p + i] = (byte) c0;
+        b[p + i + 1] = (byte) c1;
+        b[p + i + 2] = (byte) c2;
+        b[p + i + 3] = (byte) c3;
+        h = h * (31 * 31 * 31 * 31) + c0 * (31 * 31 * 31) + c1 * (31 * 31) + c2 * 31 + c3;
+      }
+      for (; i < n; i++) {
+        char c = s.charAt(i);
+        if (c >= 0x80) {
+          bytes(s.getBytes(StandardCharsets.UTF_8));
+          return s.hashCode();
+        }
+        b[p + i] = (byte) c;
+        h = 31 * h + c;
+      }
+      b[pos] = (byte) n;
+      pos = p + n;
+      return h;
     }
 
     /** Writes ASCII strings straight into the buffer; anything else goes through the JDK's UTF-8 encoder. */

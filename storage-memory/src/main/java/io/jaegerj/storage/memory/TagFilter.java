@@ -157,27 +157,35 @@ final class TagFilter {
       return filter;
     }
     TagFilter f = filter != null ? filter : new TagFilter(to - from);
+    int room = f.slots.length * 3 / 4 - f.size; // inserts allowed before the next load check
     for (int i = from; i < to; i++) {
-      if ((f.size + 1) * 4 > f.slots.length * 3) {
-        f.grow();
+      if (room <= 0) {
+        if ((f.size + 1) * 4 > f.slots.length * 3) {
+          f.grow();
+        }
+        room = f.slots.length * 3 / 4 - f.size;
       }
-      f.insert(hashes[i]);
+      if (f.insert(hashes[i])) {
+        room--;
+      }
     }
     return f;
   }
 
-  private void insert(short h) {
-    int mask = slots.length - 1;
+  /** Adds one hash; true when it was not present. */
+  private boolean insert(short h) {
+    short[] a = slots;
+    int mask = a.length - 1;
     int i = h & mask;
     while (true) {
-      short v = slots[i];
+      short v = a[i];
       if (v == h) {
-        return;
+        return false;
       }
       if (v == 0) {
-        slots[i] = h;
+        a[i] = h;
         size++;
-        return;
+        return true;
       }
       i = (i + 1) & mask;
     }

@@ -95,11 +95,38 @@ class TagFilterTest {
       actual.add(enc.hashes()[i]);
     }
     assertThat(actual).containsExactlyInAnyOrderElementsOf(expected);
-    assertThat(enc.kind()).isEqualTo("server");
+    assertThat(SpanCodec.KINDS[enc.kind()]).isEqualTo("server");
 
     Span noKind = s.toBuilder().tags(List.of(KeyValue.int64("span.kind", 1))).build();
     codec.encode(noKind, enc);
-    assertThat(enc.kind()).isEmpty();
+    assertThat(enc.kind()).isZero();
+  }
+
+  @Test
+  void encode_stringValuesOfEveryLengthAndScript_hashLikeString() {
+    SpanCodec codec = new SpanCodec(1 << 10, 1 << 10);
+    SpanCodec.Encoder enc = new SpanCodec.Encoder();
+    StringBuilder ascii = new StringBuilder();
+    List<String> values = new ArrayList<>();
+    for (int len = 0; len < 300; len++) {
+      values.add(ascii.toString());
+      ascii.append((char) ('a' + len % 26));
+    }
+    values.add("ünïcode ✓");
+    values.add("abcd\u00e9");
+    values.add("abc\u0080");
+    values.add("\u00ff");
+    values.add("emoji \ud83d\ude00 end");
+    values.add("\u0000\u007f");
+    TraceId id = new TraceId(1, 2);
+    for (String v : values) {
+      Span s = Span.builder().traceId(id).spanId(3).operationName("op").startTimeMicros(10).durationMicros(5)
+          .addTag(KeyValue.string("k", v)).process(new Process("svc", List.of())).build();
+      byte[] bytes = codec.encode(s, enc);
+      assertThat(enc.hashCount()).isEqualTo(1);
+      assertThat(enc.hashes()[0]).as("hash of %s", v).isEqualTo(TagFilter.hash("k", v));
+      assertThat(codec.decode(id, bytes)).isEqualTo(s);
+    }
   }
 
   @Test
