@@ -8,9 +8,8 @@ import java.util.List;
  * A per-trace set of 16-bit hashes of every {@code key=asString(value)} pair found in the trace's span tags, process
  * tags and log fields. A tag search skips a trace unless all its query pairs are in the set, so selective tags cost
  * a few probes per trace instead of decoding spans. A collision (about one in 65,535 per stored pair) only causes an
- * extra exact span check, never a wrong result. Linear probing in a {@code short[]} with 0 marking an empty slot, at
- * most half full (at three quarters, inserting a new pair took about four times as many probes): about 5 bytes per
- * distinct pair. Not thread-safe; the store guards it with its lock.
+ * extra exact span check, never a wrong result. Open addressing in a {@code short[]} with 0 marking an empty slot:
+ * about 3.5 bytes per distinct pair. Not thread-safe; the store guards it with its lock.
  */
 final class TagFilter {
   private short[] slots;
@@ -18,7 +17,7 @@ final class TagFilter {
 
   private TagFilter(int expected) {
     int capacity = 8;
-    while (capacity < expected * 2) {
+    while (capacity * 3 < expected * 4) {
       capacity <<= 1;
     }
     slots = new short[capacity];
@@ -158,13 +157,13 @@ final class TagFilter {
       return filter;
     }
     TagFilter f = filter != null ? filter : new TagFilter(to - from);
-    int room = (f.slots.length >> 1) - f.size; // inserts allowed before the next load check
+    int room = f.slots.length * 3 / 4 - f.size; // inserts allowed before the next load check
     for (int i = from; i < to; i++) {
       if (room <= 0) {
-        if ((f.size + 1) * 2 > f.slots.length) {
+        if ((f.size + 1) * 4 > f.slots.length * 3) {
           f.grow();
         }
-        room = (f.slots.length >> 1) - f.size;
+        room = f.slots.length * 3 / 4 - f.size;
       }
       if (f.insert(hashes[i])) {
         room--;
