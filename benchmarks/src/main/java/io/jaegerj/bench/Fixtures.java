@@ -89,4 +89,28 @@ public final class Fixtures {
     }
     return out;
   }
+
+  /** Endless requests of {@link #REQUEST}, each with fresh IDs, decoded into model spans on demand. */
+  public static final class FreshBatches {
+    private final SplittableRandom rnd;
+    private final List<Template> templates = new ArrayList<>();
+    private long count;
+
+    public FreshBatches(long seed) {
+      rnd = new SplittableRandom(seed);
+      for (int i = 0; i < 16; i++) {
+        templates.add(Encoders.template(Protocol.OTLP_HTTP, REQUEST, rnd, BASE_MICROS));
+      }
+    }
+
+    public List<Span> next() {
+      long r = count++;
+      byte[] body = templates.get((int) (r % templates.size())).instantiate(rnd, BASE_MICROS + r * 1000L).bodies()[0];
+      try {
+        return OtlpToModel.toModel(ExportTraceServiceRequest.parseFrom(body));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
 }

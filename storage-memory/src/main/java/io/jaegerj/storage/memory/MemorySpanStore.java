@@ -48,15 +48,17 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
   private static final int STRING_TABLE_CAPACITY = 1 << 20;
   private static final int PROCESS_TABLE_CAPACITY = 1 << 16;
+  private static final String[] KINDS = SpanCodec.KINDS;
 
   private final int maxTraces;
   private final SpanCodec codec = new SpanCodec(STRING_TABLE_CAPACITY, PROCESS_TABLE_CAPACITY);
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  /** Per writer thread, so that encoding needs no lock and allocates only the stored bytes. */
+  private final ThreadLocal<WriteScratch> scratch = ThreadLocal.withInitial(WriteScratch::new);
 
   // Guarded by lock.
   private final HashMap<TraceId, TraceEntry> traces = new HashMap<>();
-  private final HashMap<String, PostingList> byService = new HashMap<>();
-  private final HashMap<String, PostingList> byOperation = new HashMap<>();
+  private final HashMap<String, ServiceIndex> byService = new HashMap<>();
   private final TraceEntry[] ring;
   private int ringIndex;
   private long spanCount;
@@ -78,37 +80,51 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
   public CompletionStage<Void> write(List<Span> spans) {
     Objects.requireNonNull(spans, "spans");
     int n = spans.size();
-    byte[][] encoded = new byte[n][];
-    short[][] tagHashes = new short[n][];
+    WriteScratch w = scratch.get();
+    w.prepare(n);
+    SpanCodec.Encoder enc = w.encoder;
     for (int i = 0; i < n; i++) {
       Span s = Objects.requireNonNull(spans.get(i), "span");
-      encoded[i] = codec.encode(s);
-      tagHashes[i] = TagFilter.hashes(s);
-      String service = s.process().serviceName();
-      operations.computeIfAbsent(service, k -> ConcurrentHashMap.newKeySet())
-          .add(new Operation(s.operationName(), spanKind(s)));
+      w.encoded[i] = codec.encode(s, enc);
+      w.dedupe[i] = enc.dedupeHash();
+      w.kinds[i] = enc.kind();
+      w.addHashes(i, enc.hashes(), enc.hashCount());
     }
     lock.writeLock().lock();
     try {
       for (int i = 0; i < n; i++) {
-        insert(spans.get(i), encoded[i], tagHashes[i]);
+        insert(spans.get(i), w.encoded[i], w.dedupe[i], w.kinds[i], w.hashes, i == 0 ? 0 : w.hashEnds[i - 1],
+            w.hashEnds[i]);
       }
     } finally {
       lock.writeLock().unlock();
+      w.clear(n);
     }
     return DONE;
   }
 
   /** The span's kind as Jaeger reports it for operations: a known {@code span.kind} value, else "". */
   static String spanKind(Span s) {
-    String kind = s.spanKind();
-    return switch (kind) {
-      case "client", "server", "producer", "consumer", "internal" -> kind;
-      default -> "";
-    };
+    return KINDS[SpanCodec.kindIndex(s.spanKind())];
   }
 
-  private void insert(Span s, byte[] bytes, short[] tagHashes) {
+  private void insert(Span s, byte[] bytes, int dedupeHash, int kind, short[] hashes, int from, int to) {
+    String service = s.process().serviceName();
+    String operation = s.operationName();
+    ServiceIndex svc = byService.get(service);
+    if (svc == null) {
+      svc = new ServiceIndex();
+      byService.put(service, svc);
+    }
+    OperationIndex op = svc.operations.get(operation);
+    if (op == null) {
+      op = new OperationIndex();
+      svc.operations.put(operation, op);
+    }
+    if ((op.kinds & (1 << kind)) == 0) {
+      op.kinds |= 1 << kind;
+      operations.computeIfAbsent(service, k -> ConcurrentHashMap.newKeySet()).add(new Operation(operation, KINDS[kind]));
+    }
     TraceEntry e = traces.get(s.traceId());
     if (e == null) {
       e = new TraceEntry(s.traceId());
@@ -122,16 +138,14 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
         ring[ringIndex] = e;
       }
     }
-    if (!e.add(bytes, s.startTimeMicros())) {
+    if (!e.add(bytes, s.startTimeMicros(), dedupeHash)) {
       return;
     }
-    e.tags = TagFilter.addAll(e.tags, tagHashes);
+    e.tags = TagFilter.addAll(e.tags, hashes, from, to);
     spanCount++;
-    String service = s.process().serviceName();
-    PostingList services = byService.computeIfAbsent(service, k -> new PostingList());
-    e.index(services);
-    if (!s.operationName().isEmpty()) {
-      e.index(byOperation.computeIfAbsent(operationKey(service, s.operationName()), k -> new PostingList()));
+    e.index(svc.traces);
+    if (!operation.isEmpty()) {
+      e.index(op.traces);
     }
   }
 
@@ -152,17 +166,12 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
     e.postingCount = 0;
   }
 
-  private static String operationKey(String service, String operation) {
-    return service.length() + ":" + service + operation;
-  }
-
   @Override
   public void purge() {
     lock.writeLock().lock();
     try {
       traces.clear();
       byService.clear();
-      byOperation.clear();
       if (ring != null) {
         Arrays.fill(ring, null);
       }
@@ -260,9 +269,14 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
     List<Snapshot> candidates;
     lock.readLock().lock();
     try {
-      PostingList list = q.operationName().isEmpty()
-          ? byService.get(q.serviceName())
-          : byOperation.get(operationKey(q.serviceName(), q.operationName()));
+      ServiceIndex svc = byService.get(q.serviceName());
+      PostingList list = null;
+      if (svc != null && q.operationName().isEmpty()) {
+        list = svc.traces;
+      } else if (svc != null) {
+        OperationIndex op = svc.operations.get(q.operationName());
+        list = op == null ? null : op.traces;
+      }
       if (list == null) {
         return List.of();
       }
@@ -409,11 +423,11 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
     lock.readLock().lock();
     try {
       int total = 0;
-      for (PostingList l : byService.values()) {
-        total += l.size;
-      }
-      for (PostingList l : byOperation.values()) {
-        total += l.size;
+      for (ServiceIndex svc : byService.values()) {
+        total += svc.traces.size;
+        for (OperationIndex op : svc.operations.values()) {
+          total += op.traces.size;
+        }
       }
       return total;
     } finally {
@@ -449,8 +463,7 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
     }
 
     /** Appends an encoded span unless an identical one is stored; false for a duplicate. */
-    boolean add(byte[] bytes, long start) {
-      int h = Arrays.hashCode(bytes);
+    boolean add(byte[] bytes, long start, int h) {
       if (lookup != null) {
         int mask = lookup.length - 1;
         for (int i = mix(h) & mask; lookup[i] != 0; i = (i + 1) & mask) {
@@ -515,7 +528,7 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
         }
       }
       if (postingCount == postings.length) {
-        postings = Arrays.copyOf(postings, postingCount * 2);
+        postings = Arrays.copyOf(postings, postingCount * 3);
       }
       postings[postingCount++] = list;
       list.add(this);
@@ -523,6 +536,54 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
 
     Snapshot snapshot() {
       return new Snapshot(id, spans, count, minStart);
+    }
+  }
+
+  /** The index lists of one service: all its traces, and its traces per operation. Guarded by the store's lock. */
+  private static final class ServiceIndex {
+    final PostingList traces = new PostingList();
+    final HashMap<String, OperationIndex> operations = new HashMap<>();
+  }
+
+  /**
+   * The traces of one (service, operation), and the span kinds seen with it as bits of {@link #KINDS} indexes, so
+   * that each (operation, kind) pair is published to the operations set once. Guarded by the store's lock.
+   */
+  private static final class OperationIndex {
+    final PostingList traces = new PostingList();
+    int kinds;
+  }
+
+  /** What {@link #write} keeps between encoding a batch and inserting it, reused by each writer thread. */
+  private static final class WriteScratch {
+    final SpanCodec.Encoder encoder = new SpanCodec.Encoder();
+    byte[][] encoded = new byte[256][];
+    int[] dedupe = new int[256];
+    int[] kinds = new int[256];
+    int[] hashEnds = new int[256];
+    short[] hashes = new short[4096];
+
+    void prepare(int n) {
+      if (n > encoded.length) {
+        encoded = new byte[n][];
+        dedupe = new int[n];
+        kinds = new int[n];
+        hashEnds = new int[n];
+      }
+    }
+
+    void addHashes(int i, short[] hs, int count) {
+      int from = i == 0 ? 0 : hashEnds[i - 1];
+      if (from + count > hashes.length) {
+        hashes = Arrays.copyOf(hashes, Math.max(hashes.length * 2, from + count));
+      }
+      System.arraycopy(hs, 0, hashes, from, count);
+      hashEnds[i] = from + count;
+    }
+
+    /** Drops the references to the stored bytes so that evicted spans are not kept alive by a writer thread. */
+    void clear(int n) {
+      Arrays.fill(encoded, 0, n, null);
     }
   }
 

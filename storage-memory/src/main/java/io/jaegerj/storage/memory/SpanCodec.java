@@ -8,6 +8,10 @@ import io.jaegerj.model.RefType;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.SpanRef;
 import io.jaegerj.model.TraceId;
+import io.jaegerj.model.ValueType;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,6 +40,11 @@ import java.util.List;
 final class SpanCodec {
   private static final int FOLLOWS_FROM_BIT = 1;
   private static final int OTHER_TRACE_BIT = 2;
+  private static final String SPAN_KIND = "span.kind";
+  private static final int PROCESS_TAGS = 0;
+  private static final int SPAN_TAGS = 1;
+  private static final int LOG_FIELDS = 2;
+  private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private final InternTable<String> strings;
   private final InternTable<Process> processes;
@@ -52,51 +61,81 @@ final class SpanCodec {
 
   // ------------------------------------------------------------------------------------------------- encoding
 
+  /** Encodes one span with a scratch encoder of its own; see {@link #encode(Span, Encoder)}. */
   byte[] encode(Span span) {
-    Out out = new Out(128 + 32 * span.tags().size());
-    writeSymbol(out, span.process().serviceName());
-    writeSymbol(out, span.operationName());
-    out.zigzag(span.startTimeMicros());
-    out.zigzag(span.durationMicros());
-    out.fixed64(span.spanId());
-    out.varint(span.flags() & 0xffffffffL);
-    int pid = processes.intern(span.process());
-    if (pid >= 0) {
-      out.varint(pid + 1L);
-    } else {
-      out.varint(0);
-      writeSymbol(out, span.process().serviceName());
-      writeKeyValues(out, span.process().tags());
-    }
-    List<SpanRef> refs = span.references();
-    out.varint(refs.size());
-    for (int i = 0; i < refs.size(); i++) {
-      SpanRef r = refs.get(i);
-      boolean other = !r.traceId().equals(span.traceId());
-      out.raw((r.type() == RefType.FOLLOWS_FROM ? FOLLOWS_FROM_BIT : 0) | (other ? OTHER_TRACE_BIT : 0));
-      if (other) {
-        out.fixed64(r.traceId().high());
-        out.fixed64(r.traceId().low());
-      }
-      out.fixed64(r.spanId());
-    }
-    writeKeyValues(out, span.tags());
-    List<Log> logs = span.logs();
-    out.varint(logs.size());
-    for (int i = 0; i < logs.size(); i++) {
-      Log l = logs.get(i);
-      out.zigzag(l.timestampMicros() - span.startTimeMicros());
-      writeKeyValues(out, l.fields());
-    }
-    List<String> warnings = span.warnings();
-    out.varint(warnings.size());
-    for (int i = 0; i < warnings.size(); i++) {
-      out.string(warnings.get(i));
-    }
-    return out.toByteArray();
+    return encode(span, new Encoder());
   }
 
-  private void writeSymbol(Out out, String s) {
+  /**
+   * Encodes one span. In the same pass over the span, {@code enc} collects what the store needs besides the bytes:
+   * the {@link TagFilter} hashes of every tag, process tag and log field, the span kind, and a deduplication hash
+   * that is equal for equal encodings.
+   */
+  byte[] encode(Span span, Encoder enc) {
+    enc.reset();
+    Process process = span.process();
+    String service = process.serviceName();
+    writeSymbol(enc, service);
+    writeSymbol(enc, span.operationName());
+    long start = span.startTimeMicros();
+    enc.zigzag(start);
+    enc.zigzag(span.durationMicros());
+    enc.fixed64(span.spanId());
+    enc.varint(span.flags() & 0xffffffffL);
+    int pid;
+    short[] processHashes;
+    if (process == enc.lastProcess) {
+      // Spans of one batch share their Process instance: skip hashing its tag list for the table lookup.
+      pid = enc.lastProcessId;
+      processHashes = enc.lastProcessHashes;
+    } else {
+      pid = processes.intern(process);
+      processHashes = TagFilter.hashes(process.tags());
+      enc.lastProcess = process;
+      enc.lastProcessId = pid;
+      enc.lastProcessHashes = processHashes;
+    }
+    if (pid >= 0) {
+      enc.varint(pid + 1L);
+    } else {
+      enc.varint(0);
+      writeSymbol(enc, service);
+      writeKeyValues(enc, process.tags(), PROCESS_TAGS);
+    }
+    enc.addHashes(processHashes);
+    List<SpanRef> refs = span.references();
+    enc.varint(refs.size());
+    TraceId traceId = span.traceId();
+    for (int i = 0; i < refs.size(); i++) {
+      SpanRef r = refs.get(i);
+      boolean other = !r.traceId().equals(traceId);
+      enc.raw((r.type() == RefType.FOLLOWS_FROM ? FOLLOWS_FROM_BIT : 0) | (other ? OTHER_TRACE_BIT : 0));
+      if (other) {
+        enc.fixed64(r.traceId().high());
+        enc.fixed64(r.traceId().low());
+      }
+      enc.fixed64(r.spanId());
+    }
+    writeKeyValues(enc, span.tags(), SPAN_TAGS);
+    List<Log> logs = span.logs();
+    enc.varint(logs.size());
+    for (int i = 0; i < logs.size(); i++) {
+      Log l = logs.get(i);
+      enc.zigzag(l.timestampMicros() - start);
+      writeKeyValues(enc, l.fields(), LOG_FIELDS);
+    }
+    List<String> warnings = span.warnings();
+    enc.varint(warnings.size());
+    for (int i = 0; i < warnings.size(); i++) {
+      enc.string(warnings.get(i));
+    }
+    // Equal encodings have equal span IDs, times and lengths; a collision only costs an Arrays.equals.
+    long h = span.spanId() * 0x9E3779B97F4A7C15L + start * 0xC2B2AE3D27D4EB4FL + span.durationMicros() + enc.pos;
+    enc.dedupeHash = (int) (h ^ (h >>> 32));
+    return Arrays.copyOf(enc.buf, enc.pos);
+  }
+
+  private void writeSymbol(Encoder out, String s) {
     int id = strings.intern(s);
     if (id >= 0) {
       out.varint(id + 1L);
@@ -106,21 +145,63 @@ final class SpanCodec {
     }
   }
 
-  private void writeKeyValues(Out out, List<KeyValue> kvs) {
-    out.varint(kvs.size());
-    for (int i = 0; i < kvs.size(); i++) {
+  /**
+   * Writes a kv list. Span tags and log fields also get their filter hashes recorded (process tags have theirs
+   * cached per process), and span tags the first span.kind.
+   */
+  private void writeKeyValues(Encoder out, List<KeyValue> kvs, int role) {
+    int n = kvs.size();
+    out.varint(n);
+    for (int i = 0; i < n; i++) {
       KeyValue kv = kvs.get(i);
-      writeSymbol(out, kv.key());
-      out.raw(kv.type().ordinal());
-      switch (kv.type()) {
-        case STRING -> out.string(kv.stringValue());
-        case BOOL -> out.raw(kv.boolValue() ? 1 : 0);
-        case INT64 -> out.zigzag(kv.int64Value());
-        case FLOAT64 -> out.fixed64(Double.doubleToRawLongBits(kv.float64Value()));
-        case BINARY -> out.bytes(kv.binaryValue());
-        default -> throw new AssertionError(kv.type());
+      String key = kv.key();
+      writeSymbol(out, key);
+      ValueType type = kv.type();
+      out.raw(type.ordinal());
+      int valueHash;
+      switch (type) {
+        case STRING -> valueHash = out.hashedString(kv.stringValue());
+        case BOOL -> {
+          out.raw(kv.boolValue() ? 1 : 0);
+          valueHash = 0;
+        }
+        case INT64 -> {
+          out.zigzag(kv.int64Value());
+          valueHash = 0;
+        }
+        case FLOAT64 -> {
+          out.fixed64(Double.doubleToRawLongBits(kv.float64Value()));
+          valueHash = 0;
+        }
+        case BINARY -> {
+          out.bytes(kv.binaryValue());
+          valueHash = 0;
+        }
+        default -> throw new AssertionError(type);
+      }
+      if (role != PROCESS_TAGS) {
+        if (type != ValueType.STRING) {
+          valueHash = TagFilter.valueHash(kv);
+        }
+        out.addHash(TagFilter.hash(key, valueHash));
+        if (role == SPAN_TAGS && out.kind < 0 && key.equals(SPAN_KIND)) {
+          out.kind = type == ValueType.STRING ? kindIndex(kv.stringValue()) : 0;
+        }
       }
     }
+  }
+
+  /** The span kinds operations are reported with; index 0 stands for any other value or none. */
+  static final String[] KINDS = {"", "client", "server", "producer", "consumer", "internal"};
+
+  /** Index into {@link #KINDS} of a span.kind value; 0 for anything else. */
+  static int kindIndex(String kind) {
+    for (int i = 1; i < KINDS.length; i++) {
+      if (KINDS[i].equals(kind)) {
+        return i;
+      }
+    }
+    return 0;
   }
 
   // ------------------------------------------------------------------------------------------------- decoding
@@ -399,13 +480,59 @@ final class SpanCodec {
 
   // ------------------------------------------------------------------------------------------------- buffers
 
-  /** A growable output buffer. */
-  private static final class Out {
-    private byte[] buf;
+  /**
+   * Reusable scratch space for {@link #encode(Span, Encoder)}: the output buffer, the filter hashes of the span
+   * being encoded, and a one-entry process cache. One per thread; not thread-safe.
+   */
+  static final class Encoder {
+    private byte[] buf = new byte[1024];
     private int pos;
+    private short[] hashes = new short[64];
+    private int hashCount;
+    private int kind;
+    private int dedupeHash;
+    private Process lastProcess;
+    private int lastProcessId;
+    private short[] lastProcessHashes;
 
-    Out(int initial) {
-      buf = new byte[initial];
+    private void reset() {
+      pos = 0;
+      hashCount = 0;
+      kind = -1;
+    }
+
+    /** The filter hashes of the span last encoded (span tags, process tags, log fields; duplicates included). */
+    short[] hashes() {
+      return hashes;
+    }
+
+    int hashCount() {
+      return hashCount;
+    }
+
+    /** The {@link #KINDS} index of the span last encoded (of its first span.kind tag), 0 when it has none. */
+    int kind() {
+      return kind < 0 ? 0 : kind;
+    }
+
+    /** A hash of the span last encoded that is equal for equal encodings. */
+    int dedupeHash() {
+      return dedupeHash;
+    }
+
+    private void addHash(short h) {
+      if (hashCount == hashes.length) {
+        hashes = Arrays.copyOf(hashes, hashCount * 2);
+      }
+      hashes[hashCount++] = h;
+    }
+
+    private void addHashes(short[] hs) {
+      if (hashCount + hs.length > hashes.length) {
+        hashes = Arrays.copyOf(hashes, Math.max(hashes.length * 2, hashCount + hs.length));
+      }
+      System.arraycopy(hs, 0, hashes, hashCount, hs.length);
+      hashCount += hs.length;
     }
 
     private void ensure(int n) {
@@ -421,11 +548,25 @@ final class SpanCodec {
 
     void varint(long v) {
       ensure(10);
+      byte[] b = buf;
+      int p = pos;
+      if ((v & ~0x7FL) == 0) {
+        b[p] = (byte) v;
+        pos = p + 1;
+        return;
+      }
+      if ((v & ~0x3FFFL) == 0) {
+        b[p] = (byte) (v | 0x80);
+        b[p + 1] = (byte) (v >>> 7);
+        pos = p + 2;
+        return;
+      }
       while ((v & ~0x7FL) != 0) {
-        buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+        b[p++] = (byte) ((v & 0x7F) | 0x80);
         v >>>= 7;
       }
-      buf[pos++] = (byte) v;
+      b[p++] = (byte) v;
+      pos = p;
     }
 
     void zigzag(long v) {
@@ -434,9 +575,8 @@ final class SpanCodec {
 
     void fixed64(long v) {
       ensure(8);
-      for (int i = 56; i >= 0; i -= 8) {
-        buf[pos++] = (byte) (v >>> i);
-      }
+      LONG_BE.set(buf, pos, v);
+      pos += 8;
     }
 
     void bytes(byte[] b) {
@@ -446,12 +586,71 @@ final class SpanCodec {
       pos += b.length;
     }
 
-    void string(String s) {
-      bytes(s.getBytes(StandardCharsets.UTF_8));
+    /**
+     * Writes a string like {@link #string} and returns its {@link String#hashCode()}, computed while copying: the
+     * values written here are usually just decoded, so their hash is not cached yet and a second pass would read
+     * them again. Four characters per step keep the multiply chain short.
+     */
+    int hashedString(String s) {
+      int n = s.length();
+      if (n >= 128) {
+        bytes(s.getBytes(StandardCharsets.UTF_8));
+        return s.hashCode();
+      }
+      ensure(n + 1);
+      byte[] b = buf;
+      int p = pos + 1;
+      int h = 0;
+      int i = 0;
+      for (; i + 3 < n; i += 4) {
+        char c0 = s.charAt(i);
+        char c1 = s.charAt(i + 1);
+        char c2 = s.charAt(i + 2);
+        char c3 = s.charAt(i + 3);
+        if ((c0 | c1 | c2 | c3) >= 0x80) {
+          bytes(s.getBytes(StandardCharsets.UTF_8));
+          return s.hashCode();
+        }
+        b[p + i] = (byte) c0;
+        b[p + i + 1] = (byte) c1;
+        b[p + i + 2] = (byte) c2;
+        b[p + i + 3] = (byte) c3;
+        h = h * (31 * 31 * 31 * 31) + c0 * (31 * 31 * 31) + c1 * (31 * 31) + c2 * 31 + c3;
+      }
+      for (; i < n; i++) {
+        char c = s.charAt(i);
+        if (c >= 0x80) {
+          bytes(s.getBytes(StandardCharsets.UTF_8));
+          return s.hashCode();
+        }
+        b[p + i] = (byte) c;
+        h = 31 * h + c;
+      }
+      b[pos] = (byte) n;
+      pos = p + n;
+      return h;
     }
 
-    byte[] toByteArray() {
-      return Arrays.copyOf(buf, pos);
+    /** Writes ASCII strings straight into the buffer; anything else goes through the JDK's UTF-8 encoder. */
+    void string(String s) {
+      int n = s.length();
+      if (n < 128) {
+        ensure(n + 1);
+        byte[] b = buf;
+        int p = pos + 1;
+        for (int i = 0; i < n; i++) {
+          char c = s.charAt(i);
+          if (c >= 0x80) {
+            bytes(s.getBytes(StandardCharsets.UTF_8));
+            return;
+          }
+          b[p + i] = (byte) c;
+        }
+        b[pos] = (byte) n;
+        pos = p + n;
+        return;
+      }
+      bytes(s.getBytes(StandardCharsets.UTF_8));
     }
   }
 

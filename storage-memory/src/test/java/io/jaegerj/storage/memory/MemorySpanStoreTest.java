@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jaegerj.model.DependencyLink;
 import io.jaegerj.model.KeyValue;
+import io.jaegerj.model.Log;
 import io.jaegerj.model.Process;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.SpanRef;
@@ -49,6 +50,47 @@ class MemorySpanStoreTest {
   private static TraceQuery query(String service) {
     return TraceQuery.builder(service).startTimeMinMicros(T0 - 1_000_000).startTimeMaxMicros(T0 + 1_000_000_000L)
         .numTraces(0).build();
+  }
+
+  @Test
+  void write_sameOperationWithSeveralKinds_listsEachKindOnce() {
+    MemorySpanStore store = new MemorySpanStore(0);
+    List<Span> batch = new ArrayList<>();
+    String[] kinds = {"server", "client", "server", "bogus", "", "producer"};
+    for (int i = 0; i < kinds.length; i++) {
+      Span.Builder b = span(1, 10 + i, "svc", "op", T0).toBuilder();
+      if (!kinds[i].isEmpty()) {
+        b.addTag(KeyValue.string("span.kind", kinds[i]));
+      }
+      batch.add(b.build());
+    }
+    // A span.kind in a log field is not the span's kind.
+    batch.add(span(1, 20, "svc", "other", T0).toBuilder()
+        .addLog(new Log(T0, List.of(KeyValue.string("span.kind", "consumer")))).build());
+    store.write(batch).toCompletableFuture().join();
+    store.write(batch).toCompletableFuture().join();
+
+    assertThat(store.getOperations(new OperationQuery("svc", ""))).containsExactly(
+        new Operation("op", ""), new Operation("op", "client"), new Operation("op", "producer"),
+        new Operation("op", "server"), new Operation("other", ""));
+    assertThat(store.spanCount()).isEqualTo(kinds.length + 1);
+  }
+
+  @Test
+  void write_processesEqualButNotSame_readBackEqual() {
+    MemorySpanStore store = new MemorySpanStore(0);
+    Process p1 = new Process("svc", List.of(KeyValue.string("host", "a")));
+    Process p2 = new Process("svc", List.of(KeyValue.string("host", "b")));
+    Span s1 = span(1, 11, "svc", "op", T0).toBuilder().process(p1).build();
+    Span s2 = span(1, 12, "svc", "op", T0).toBuilder().process(p2).build();
+    Span s3 = span(1, 13, "svc", "op", T0).toBuilder().process(new Process("svc", p1.tags())).build();
+    write(store, s1, s2, s3, s1);
+
+    Trace t = store.getTrace(GetTraceQuery.of(new TraceId(0, 1))).orElseThrow();
+    assertThat(t.spans()).containsExactly(s1, s2, s3);
+    assertThat(store.findTraceIds(TraceQuery.builder("svc").startTimeMinMicros(T0 - 1_000_000)
+        .startTimeMaxMicros(T0 + 1_000_000_000L).tag("host", "b").numTraces(0).build()))
+        .containsExactly(new TraceId(0, 1));
   }
 
   @Test
