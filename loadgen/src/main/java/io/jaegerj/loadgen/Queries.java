@@ -5,11 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,8 +47,13 @@ final class Queries {
       double searchMaxMillis, double searchAvgResults, int queryErrors) {}
 
   static Stats run(Config c, Reservoir reservoir, PrintStream log) throws IOException, InterruptedException {
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5)).build();
+    try (QueryClient http = new QueryClient(c.baseUrl())) {
+      return run(c, reservoir, log, http);
+    }
+  }
+
+  private static Stats run(Config c, Reservoir reservoir, PrintStream log, QueryClient http) throws IOException,
+      InterruptedException {
     String base = c.baseUrl().replaceAll("/+$", "");
     int expected = c.workload().spansPerTrace();
     int[] errors = {0};
@@ -89,9 +90,9 @@ final class Queries {
     for (int i = 0; i < c.traceQueries() + warm && !ids.isEmpty(); i++) {
       String id = ids.get(rnd.nextInt(ids.size()));
       long t0 = System.nanoTime();
-      HttpResponse<byte[]> r = get(http, traceUrl(base, c.api(), id));
+      QueryClient.Answer r = get(http, traceUrl(base, c.api(), id));
       long t1 = System.nanoTime();
-      if (r == null || r.statusCode() != 200) {
+      if (r == null || r.status() != 200) {
         errors[0]++;
       } else if (i >= warm) {
         byId.record(t1 - t0);
@@ -108,9 +109,9 @@ final class Queries {
       String customer = c.workload().customer(rnd.nextInt(c.workload().customers()));
       String url = searchUrl(base, c, svc, customer);
       long t0 = System.nanoTime();
-      HttpResponse<byte[]> r = get(http, url);
+      QueryClient.Answer r = get(http, url);
       long t1 = System.nanoTime();
-      if (r == null || r.statusCode() != 200) {
+      if (r == null || r.status() != 200) {
         errors[0]++;
         continue;
       }
@@ -150,17 +151,17 @@ final class Queries {
   }
 
   /** Spans of the trace as the server returns them; 0 when not found, -1 on error. */
-  private static int spanCount(HttpClient http, String base, Api api, String id, int[] errors) throws IOException,
+  private static int spanCount(QueryClient http, String base, Api api, String id, int[] errors) throws IOException,
       InterruptedException {
-    HttpResponse<byte[]> r = get(http, traceUrl(base, api, id));
+    QueryClient.Answer r = get(http, traceUrl(base, api, id));
     if (r == null) {
       errors[0]++;
       return -1;
     }
-    if (r.statusCode() == 404) {
+    if (r.status() == 404) {
       return 0;
     }
-    if (r.statusCode() != 200) {
+    if (r.status() != 200) {
       errors[0]++;
       return -1;
     }
@@ -172,12 +173,7 @@ final class Queries {
     return root.size();
   }
 
-  private static HttpResponse<byte[]> get(HttpClient http, String url) throws InterruptedException {
-    try {
-      return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
-          HttpResponse.BodyHandlers.ofByteArray());
-    } catch (IOException e) {
-      return null;
-    }
+  private static QueryClient.Answer get(QueryClient http, String url) {
+    return http.get(url);
   }
 }
