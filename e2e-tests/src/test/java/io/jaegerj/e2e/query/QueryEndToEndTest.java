@@ -172,6 +172,10 @@ class QueryEndToEndTest {
       call.end(T0_NANOS + 5_000_000, TimeUnit.NANOSECONDS);
       root.end(T0_NANOS + 6_000_000, TimeUnit.NANOSECONDS);
     } finally {
+      // Both providers share one exporter, and shutting one down shuts the exporter down: wait for every export
+      // first (with acknowledge=stored an answer waits for the storage write, so exports stay in flight longer).
+      assertThat(frontend.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+      assertThat(backend.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
       assertThat(frontend.shutdown().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
       assertThat(backend.shutdown().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
     }
