@@ -521,22 +521,7 @@ public final class OtlpProtoDecoder {
           + OtlpToModel.goTime(end) + ", adjusted to: " + OtlpToModel.goTime(adjusted));
       end = adjusted;
     }
-    String kindName = OtlpToModel.kind(kind);
-    if (kindName != null) {
-      tags.add(KeyValue.string("span.kind", kindName));
-    }
-    if (statusCode == 1) {
-      tags.add(KeyValue.string("otel.status_code", "OK"));
-    } else if (statusCode == 2) {
-      tags.add(KeyValue.string("otel.status_code", "ERROR"));
-      tags.add(KeyValue.bool("error", true));
-    }
-    if (!statusMessage.isEmpty()) {
-      tags.add(KeyValue.string("otel.status_description", statusMessage));
-    }
-    if (!traceState.isEmpty()) {
-      tags.add(KeyValue.string("w3c.tracestate", traceState));
-    }
+    OtlpToModel.addSpanFieldTags(tags, OtlpToModel.kind(kind), statusCode, statusMessage, traceState);
     return new Span(traceId, spanId, name, references(traceId, parent, links), 0, start / 1000,
         (end - start) / 1000, tags, logs == null ? List.of() : logs, process, warnings);
   }

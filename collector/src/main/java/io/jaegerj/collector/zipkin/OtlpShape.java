@@ -10,6 +10,7 @@ import io.jaegerj.model.RefType;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.SpanRef;
 import io.jaegerj.model.TraceId;
+import io.jaegerj.model.otlp.OtlpToModel;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -96,22 +97,7 @@ final class OtlpShape {
       tags.add(KeyValue.string("otel.scope.version", scopeVersion));
     }
     tags.addAll(attributes.values());
-    String kindText = kindText(kind);
-    if (kindText != null) {
-      tags.add(KeyValue.string("span.kind", kindText));
-    }
-    if (statusCode == STATUS_OK) {
-      tags.add(KeyValue.string("otel.status_code", "OK"));
-    } else if (statusCode == STATUS_ERROR) {
-      tags.add(KeyValue.string("otel.status_code", "ERROR"));
-      tags.add(KeyValue.bool("error", true));
-    }
-    if (!statusMessage.isEmpty()) {
-      tags.add(KeyValue.string("otel.status_description", statusMessage));
-    }
-    if (!traceState.isEmpty()) {
-      tags.add(KeyValue.string("w3c.tracestate", traceState));
-    }
+    OtlpToModel.addSpanFieldTags(tags, kindText(kind), statusCode, statusMessage, traceState);
     List<SpanRef> refs = new ArrayList<>(links.size() + 1);
     if (parentSpanId != 0) {
       refs.add(SpanRef.childOf(traceId, parentSpanId));

@@ -49,17 +49,7 @@ final class ITAllInOneBadgerKill9Test {
     Child second = Child.start(AllInOneMain.class, AllInOneMain.spec(), dir, "second", Map.of(), List.of());
     try {
       Readback rb = Kill9Harness.readBack(second, load);
-      int sent = load.acknowledged().size() + load.unacknowledged().size();
-      int spans = Kill9Harness.SPANS_PER_REQUEST;
-      LOG.info("kill -9 figures (all-in-one, OTLP/HTTP, acknowledge=auto->stored): requests sent {} ({} spans each, "
-              + "{} spans); acknowledged {} requests ({} spans): {} spans readable after restart, {} lost; "
-              + "unacknowledged in flight at the kill {} requests ({} spans): {} readable, {} absent",
-          sent, spans, sent * spans, load.acknowledged().size(), load.acknowledged().size() * spans,
-          rb.acknowledgedReadable() * spans, rb.acknowledgedLost() * spans, load.unacknowledged().size(),
-          load.unacknowledged().size() * spans, rb.unacknowledgedReadable() * spans,
-          rb.unacknowledgedAbsent() * spans);
-      assertThat(rb.acknowledgedLost()).as("acknowledged spans lost (x%s)", spans).isZero();
-      assertThat(rb.acknowledgedReadable()).isEqualTo(load.acknowledged().size());
+      Kill9Harness.reportAndAssertNoAcknowledgedLoss(LOG, "all-in-one, OTLP/HTTP, acknowledge=auto->stored", load, rb);
 
       // the restarted binary still takes writes on the recovered store, and answers only once they are stored
       Kill9Harness next = Kill9Harness.create();

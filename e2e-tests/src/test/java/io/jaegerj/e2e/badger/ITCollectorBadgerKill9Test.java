@@ -64,18 +64,7 @@ final class ITCollectorBadgerKill9Test {
     Child reader = Child.start(AllInOneMain.class, AllInOneMain.spec(), dir, "reader", Map.of(), List.of());
     try {
       Readback rb = Kill9Harness.readBack(reader, load);
-      int sent = load.acknowledged().size() + load.unacknowledged().size();
-      int spans = Kill9Harness.SPANS_PER_REQUEST;
-      LOG.info("kill -9 figures (collector, OTLP gRPC + HTTP, badger.consistency=true, acknowledge=auto->stored): "
-              + "requests sent {} ({} spans each, {} spans); acknowledged {} requests ({} spans): {} spans readable "
-              + "after restart, {} lost; unacknowledged in flight at the kill {} requests ({} spans): {} readable, "
-              + "{} absent",
-          sent, spans, sent * spans, load.acknowledged().size(), load.acknowledged().size() * spans,
-          rb.acknowledgedReadable() * spans, rb.acknowledgedLost() * spans, load.unacknowledged().size(),
-          load.unacknowledged().size() * spans, rb.unacknowledgedReadable() * spans,
-          rb.unacknowledgedAbsent() * spans);
-      assertThat(rb.acknowledgedLost()).as("acknowledged spans lost (x%s)", spans).isZero();
-      assertThat(rb.acknowledgedReadable()).isEqualTo(load.acknowledged().size());
+      Kill9Harness.reportAndAssertNoAcknowledgedLoss(LOG, "collector, OTLP gRPC + HTTP, badger.consistency=true, acknowledge=auto->stored", load, rb);
     } finally {
       reader.stop();
     }

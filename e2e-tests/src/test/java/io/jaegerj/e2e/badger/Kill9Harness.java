@@ -36,6 +36,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
 
 /**
  * Shared parts of the kill -9 tests: a binary in a child JVM on free loopback ports with a persistent badger store in
@@ -153,6 +154,23 @@ final class Kill9Harness {
   /** What the read-back found. */
   record Readback(int acknowledgedReadable, int acknowledgedLost, int unacknowledgedReadable,
       int unacknowledgedAbsent) {}
+
+  /**
+   * Logs the figures of one kill -9 run under {@code label} and asserts that no acknowledged span was lost: every
+   * request answered with success is readable, span for span.
+   */
+  static void reportAndAssertNoAcknowledgedLoss(Logger log, String label, Load load, Readback rb) {
+    int sent = load.acknowledged().size() + load.unacknowledged().size();
+    int spans = SPANS_PER_REQUEST;
+    log.info("kill -9 figures ({}): requests sent {} ({} spans each, {} spans); acknowledged {} requests ({} spans): "
+            + "{} spans readable after restart, {} lost; unacknowledged in flight at the kill {} requests ({} spans): "
+            + "{} readable, {} absent",
+        label, sent, spans, sent * spans, load.acknowledged().size(), load.acknowledged().size() * spans,
+        rb.acknowledgedReadable() * spans, rb.acknowledgedLost() * spans, load.unacknowledged().size(),
+        load.unacknowledged().size() * spans, rb.unacknowledgedReadable() * spans, rb.unacknowledgedAbsent() * spans);
+    assertThat(rb.acknowledgedLost()).as("acknowledged spans lost (x%s)", spans).isZero();
+    assertThat(rb.acknowledgedReadable()).isEqualTo(load.acknowledged().size());
+  }
 
   /**
    * Reads every trace of the load over {@code /api/traces}. Every trace is one storage batch, so it must be whole or

@@ -139,23 +139,8 @@ public final class OtlpToModel {
       }
       tags.add(tag(kv.getKey(), kv.getValue()));
     }
-    String kind = kind(s.getKindValue());
-    if (kind != null) {
-      tags.add(KeyValue.string("span.kind", kind));
-    }
     Status status = s.getStatus();
-    if (status.getCodeValue() == Status.StatusCode.STATUS_CODE_OK_VALUE) {
-      tags.add(KeyValue.string("otel.status_code", "OK"));
-    } else if (status.getCodeValue() == Status.StatusCode.STATUS_CODE_ERROR_VALUE) {
-      tags.add(KeyValue.string("otel.status_code", "ERROR"));
-      tags.add(KeyValue.bool("error", true));
-    }
-    if (!status.getMessage().isEmpty()) {
-      tags.add(KeyValue.string("otel.status_description", status.getMessage()));
-    }
-    if (!s.getTraceState().isEmpty()) {
-      tags.add(KeyValue.string("w3c.tracestate", s.getTraceState()));
-    }
+    addSpanFieldTags(tags, kind(s.getKindValue()), status.getCodeValue(), status.getMessage(), s.getTraceState());
 
     return new Span(traceId, spanId(s.getSpanId()), s.getName(), references(s, traceId, parent), 0,
         start / 1000, (end - start) / 1000, tags, logs(s), process, warnings);
@@ -429,5 +414,32 @@ public final class OtlpToModel {
       b.append('.').append(frac, 0, end);
     }
     return b.append(" +0000 UTC").toString();
+  }
+
+  /**
+   * Appends the tags Jaeger derives from an OTLP span's own fields, in Jaeger's order: {@code span.kind} (when the
+   * kind has a name), {@code otel.status_code} (and {@code error=true} for ERROR), {@code otel.status_description},
+   * {@code w3c.tracestate}. Shared by every path that turns OTLP-shaped spans into the model.
+   *
+   * @param kindName the Jaeger name of the span kind, or null for unspecified
+   * @param statusCode the OTLP status code number (1 = OK, 2 = ERROR)
+   */
+  public static void addSpanFieldTags(List<KeyValue> tags, String kindName, int statusCode, String statusMessage,
+      String traceState) {
+    if (kindName != null) {
+      tags.add(KeyValue.string("span.kind", kindName));
+    }
+    if (statusCode == Status.StatusCode.STATUS_CODE_OK_VALUE) {
+      tags.add(KeyValue.string("otel.status_code", "OK"));
+    } else if (statusCode == Status.StatusCode.STATUS_CODE_ERROR_VALUE) {
+      tags.add(KeyValue.string("otel.status_code", "ERROR"));
+      tags.add(KeyValue.bool("error", true));
+    }
+    if (!statusMessage.isEmpty()) {
+      tags.add(KeyValue.string("otel.status_description", statusMessage));
+    }
+    if (!traceState.isEmpty()) {
+      tags.add(KeyValue.string("w3c.tracestate", traceState));
+    }
   }
 }
