@@ -320,8 +320,12 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
     CompletionStage<Void> stage;
     try {
       stage = writer.write(out);
-    } catch (RuntimeException e) {
-      stage = CompletableFuture.failedFuture(e);
+    } catch (Throwable t) {
+      written(item, out, start, !jaegerPath, t);
+      if (t instanceof VirtualMachineError e) {
+        throw e;
+      }
+      return;
     }
     stage.whenComplete((ok, failure) -> written(item, out, start, !jaegerPath, failure));
   }

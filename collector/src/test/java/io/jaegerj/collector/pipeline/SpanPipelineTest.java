@@ -444,4 +444,21 @@ class SpanPipelineTest {
     parked.stages.get(1).complete(null);
     assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo(Result.ACCEPTED);
   }
+
+  @Test
+  void writerThrowingInsteadOfFailingItsStage_releasesTheSlot_andTheWorkerGoesOn() throws Exception {
+    SpanWriter throwing = spans -> {
+      throw new IllegalStateException("broken writer");
+    };
+    pipeline = SpanPipeline.start(options(100, 1, List.of(), 1), throwing, registry);
+    for (int i = 0; i < 3; i++) {
+      assertThat(pipeline.submit(List.of(span("svc", i, 1, 1)), Format.OTLP, Transport.HTTP))
+          .isEqualTo(Result.ACCEPTED);
+    }
+    assertThat(pipeline.drain(Duration.ofSeconds(5))).isTrue();
+    assertThat(pipeline.outstandingWrites()).isZero();
+    assertThat(registry.get("jaeger_collector_spans_saved_by_svc").tags("result", "err").counter().count())
+        .isEqualTo(3);
+    assertThat(registry.get("jaegerj_collector_spans_dropped_after_ack").counter().count()).isEqualTo(3);
+  }
 }
