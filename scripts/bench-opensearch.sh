@@ -45,9 +45,9 @@ cpu_s() { # pid -> user+system CPU seconds so far
 }
 OS_PID=""
 SERVER_PID=""
-trap '[[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null; [[ -n "$OS_PID" ]] && kill -9 "$OS_PID" 2>/dev/null; true' EXIT
-
 OS_HOME=$(mktemp -d /tmp/bench-os.XXXXXX)
+trap '[[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null; [[ -n "$OS_PID" ]] && kill -9 "$OS_PID" 2>/dev/null; sleep 1; rm -rf "$OS_HOME"; true' EXIT
+
 OS_HTTP=$(free_port)
 "$JAVA" -Xms"$OS_HEAP" -Xmx"$OS_HEAP" -Dlog4j2.disable.jmx=true -cp "$(cat "$os_cp_file")" \
   "$ROOT/storage-elasticsearch/src/test/servers/opensearch-2/Launcher.java" "$OS_HOME" "$OS_HTTP" "$(free_port)" \
