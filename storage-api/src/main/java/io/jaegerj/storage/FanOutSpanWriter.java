@@ -9,7 +9,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Writes every batch to several backends ({@code SPAN_STORAGE_TYPE=a,b}). Each writer is called even if another
- * fails; the returned stage fails when any of them failed, with the other failures attached as suppressed.
+ * fails; the returned stage fails when any of them failed, with the other failures attached as suppressed. It
+ * follows the {@linkplain SpanWriter backpressure contract} as its writers do: nothing blocks, and the stage completes
+ * once the slowest writer accepted the batch, so the busiest backend paces the collector.
  */
 public final class FanOutSpanWriter implements SpanWriter {
   private final List<SpanWriter> writers;

@@ -343,4 +343,122 @@ class SpanPipelineTest {
     }
     assertThat(pipeline.queuedSpans()).isZero();
   }
+
+  /** A writer that never blocks its caller and completes its stages only when the test says so. */
+  private static final class ParkedWriter implements SpanWriter {
+    final List<CompletableFuture<Void>> stages = new CopyOnWriteArrayList<>();
+    final List<Thread> callers = new CopyOnWriteArrayList<>();
+
+    @Override
+    public CompletionStage<Void> write(String tenant, List<Span> spans) {
+      callers.add(Thread.currentThread());
+      CompletableFuture<Void> f = new CompletableFuture<>();
+      stages.add(f);
+      return f;
+    }
+
+    void completeAll() {
+      for (CompletableFuture<Void> f : stages) {
+        f.complete(null);
+      }
+    }
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier c) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!c.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("condition not met in 10 s").isLessThan(deadline);
+      Thread.sleep(2);
+    }
+  }
+
+  @Test
+  void busyStorage_boundsOutstandingWrites_fillsTheQueue_andRefusesBeforeAcknowledging() throws Exception {
+    ParkedWriter parked = new ParkedWriter();
+    pipeline = SpanPipeline.start(options(4, 2, List.of(), 1), parked, registry);
+    for (int i = 0; i < 2; i++) {
+      assertThat(pipeline.submit("", List.of(span("svc", i, 1, 1)), Format.OTLP, Transport.HTTP))
+          .isEqualTo(Result.ACCEPTED);
+    }
+    awaitTrue(() -> parked.stages.size() == 2);
+    // two workers, two outstanding stages: nothing more is taken from the queue, it fills, then refuses
+    for (int i = 2; i < 6; i++) {
+      assertThat(pipeline.submit("", List.of(span("svc", i, 1, 1)), Format.OTLP, Transport.HTTP))
+          .isEqualTo(Result.ACCEPTED);
+    }
+    assertThat(pipeline.saturated()).isTrue();
+    assertThat(pipeline.submit("", List.of(span("svc", 9, 1, 1)), Format.OTLP, Transport.HTTP))
+        .isEqualTo(Result.REJECTED_QUEUE_FULL);
+    Thread.sleep(200); // give the workers a chance to (wrongly) take more
+    assertThat(parked.stages).hasSize(2);
+    assertThat(pipeline.queuedSpans()).isEqualTo(4);
+    assertThat(pipeline.outstandingWrites()).isEqualTo(2);
+    // nothing was failed: the stages are pending, and the writer was called from the workers only
+    assertThat(parked.stages).noneMatch(CompletableFuture::isDone);
+    assertThat(parked.callers).allMatch(t -> t.getName().startsWith("jaeger-collector-worker-"));
+    while (parked.stages.size() < 6) {
+      parked.completeAll();
+      Thread.sleep(1);
+    }
+    parked.completeAll();
+    assertThat(pipeline.drain(Duration.ofSeconds(5))).isTrue();
+    assertThat(registry.get("jaegerj_collector_spans_refused").counter().count()).isEqualTo(1);
+    assertThat(registry.get("jaegerj_collector_requests_refused").counter().count()).isEqualTo(1);
+    assertThat(registry.get("jaegerj_collector_spans_dropped_after_ack").counter().count()).isZero();
+    assertThat(registry.get("jaegerj_collector_storage_wait_seconds").functionCounter().count()).isGreaterThan(0.1);
+    assertThat(registry.get("jaeger_collector_spans_saved_by_svc").tags("result", "ok").counter().count())
+        .isEqualTo(6);
+  }
+
+  @Test
+  void queuedMode_finalWriteFailure_countsDroppedAfterAck_storedModeDoesNot() throws Exception {
+    SpanWriter failing = (tenant, spans) -> CompletableFuture.failedFuture(new IllegalStateException("gave up"));
+    pipeline = SpanPipeline.start(options(100, 1, List.of(), 1), failing, registry);
+    assertThat(pipeline.submitForAck("", List.of(span("svc", 1, 1, 1), span("svc", 1, 2, 1)), Format.OTLP,
+        Transport.HTTP).toCompletableFuture().get()).isEqualTo(Result.ACCEPTED);
+    assertThat(pipeline.drain(Duration.ofSeconds(5))).isTrue();
+    assertThat(registry.get("jaegerj_collector_spans_dropped_after_ack").counter().count()).isEqualTo(2);
+    pipeline.close();
+
+    SimpleMeterRegistry stored = new SimpleMeterRegistry();
+    pipeline = SpanPipeline.start(options(100, 1, List.of(), 1).withAckMode(AckMode.STORED), failing, stored);
+    CompletableFuture<Result> ack = pipeline.submitForAck("", List.of(span("svc", 1, 1, 1)), Format.OTLP,
+        Transport.HTTP).toCompletableFuture();
+    assertThat(ack).failsWithin(Duration.ofSeconds(5));
+    assertThat(stored.get("jaegerj_collector_spans_dropped_after_ack").counter().count()).isZero();
+  }
+
+  @Test
+  void storedMode_ackWaitsForTheLateStage_andTheWorkerIsFreeMeanwhile() throws Exception {
+    ParkedWriter parked = new ParkedWriter();
+    pipeline = SpanPipeline.start(options(100, 1, List.of(), 1).withAckMode(AckMode.STORED), parked, registry);
+    CompletableFuture<Result> first = pipeline.submitForAck("", List.of(span("svc", 1, 1, 1)), Format.OTLP,
+        Transport.HTTP).toCompletableFuture();
+    awaitTrue(() -> parked.stages.size() == 1);
+    assertThat(first).isNotDone();
+    parked.stages.get(0).complete(null);
+    assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo(Result.ACCEPTED);
+    CompletableFuture<Result> second = pipeline.submitForAck("", List.of(span("svc", 2, 1, 1)), Format.OTLP,
+        Transport.HTTP).toCompletableFuture();
+    awaitTrue(() -> parked.stages.size() == 2);
+    parked.stages.get(1).complete(null);
+    assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo(Result.ACCEPTED);
+  }
+
+  @Test
+  void writerThrowingInsteadOfFailingItsStage_releasesTheSlot_andTheWorkerGoesOn() throws Exception {
+    SpanWriter throwing = (tenant, spans) -> {
+      throw new IllegalStateException("broken writer");
+    };
+    pipeline = SpanPipeline.start(options(100, 1, List.of(), 1), throwing, registry);
+    for (int i = 0; i < 3; i++) {
+      assertThat(pipeline.submit("", List.of(span("svc", i, 1, 1)), Format.OTLP, Transport.HTTP))
+          .isEqualTo(Result.ACCEPTED);
+    }
+    assertThat(pipeline.drain(Duration.ofSeconds(5))).isTrue();
+    assertThat(pipeline.outstandingWrites()).isZero();
+    assertThat(registry.get("jaeger_collector_spans_saved_by_svc").tags("result", "err").counter().count())
+        .isEqualTo(3);
+    assertThat(registry.get("jaegerj_collector_spans_dropped_after_ack").counter().count()).isEqualTo(3);
+  }
 }
