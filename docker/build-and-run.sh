@@ -262,7 +262,7 @@ for row in "${IMAGES[@]}"; do
     c=$(run_server "$name" "${env[@]}" "$(publish "$admin")" "jaegerj/$name:latest")
     check "$name healthy on :$admin" await_healthy "$c"
     check "$name --help lists its admin flag" bash -c \
-      "${RUN[*]} --rm --network none jaegerj/$name:latest --help | grep -q -- --admin.http.host-port"
+      "${RUN[*]} --rm --network none ${env[*]} jaegerj/$name:latest --help | grep -q -- --admin.http.host-port"
   else
     # One-shot jobs: pointed at a closed port, the tool itself must run (on the base JRE, as uid 10001) and report
     # the refused connection; a launcher error (missing jar or main class) fails the check.
