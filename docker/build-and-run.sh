@@ -109,7 +109,8 @@ if [[ -z "${OCI_RUNTIME:-}" ]]; then
 fi
 PODMAN=(podman --runtime "$OCI_RUNTIME")
 RUN=("${PODMAN[@]}" run "${ULIMITS[@]}")
-"${RUN[@]}" --rm --network none "$BASE_IMAGE" java -version 2>&1 | head -1 | sed "s/^/         base ($OCI_RUNTIME): /"
+jv=$("${RUN[@]}" --rm --network none "$BASE_IMAGE" java -version 2>&1) || die "java does not run in $BASE_IMAGE: $jv"
+log "base image runs (${OCI_RUNTIME}): ${jv%%$'\n'*}"
 
 # 3. Images (release and -debug of each) ------------------------------------------------------------------------------
 BUILT=()
@@ -136,7 +137,7 @@ publish() {
   local spec=$1 port=${1%%/*}
   if [[ "${FIXED_PORTS:-}" == 1 ]]; then echo "--publish=$port:$spec"; else echo "--publish=127.0.0.1::$spec"; fi
 }
-hostport() { podman port "$1" "$2" | head -1 | sed 's/.*://'; }
+hostport() { podman port "$1" "$2" | sed -n '1s/.*://p'; }
 
 # Polls the image's own HEALTHCHECK (the binary's `status` command) until healthy or the deadline.
 await_healthy() {
@@ -211,7 +212,9 @@ if has all-in-one; then
   check "Zipkin :9411 (COLLECTOR_ZIPKIN_HOST_PORT=:9411) -> /api/services" zipkin_roundtrip
   check "admin :14269 serves /metrics" bash -c "curl -fsS http://127.0.0.1:$admin/metrics | grep -q '^jaeger_'"
   heap() { # the JVM honours the container memory limit: 75% of --memory 1g
-    podman exec "$aio" sh -c 'java $JAVA_OPTS -XshowSettings:vm -version 2>&1' | grep -q 'Max. Heap Size (Estimated): 7[0-9][0-9]'
+    local vm
+    vm=$(podman exec "$aio" sh -c 'java $JAVA_OPTS -XshowSettings:vm -version 2>&1')
+    [[ "$vm" =~ Max\.\ Heap\ Size\ \(Estimated\):\ 7[0-9][0-9] ]] || { echo "$vm" >&2; return 1; }
   }
   check "JVM max heap follows --memory 1g (MaxRAMPercentage=75)" heap
   check "runs as uid 10001" bash -c "[[ \$(podman exec $aio id -u) == 10001 ]]"
