@@ -210,7 +210,7 @@ if has all-in-one; then
     return 1
   }
   check "Zipkin :9411 (COLLECTOR_ZIPKIN_HOST_PORT=:9411) -> /api/services" zipkin_roundtrip
-  check "admin :14269 serves /metrics" bash -c "curl -fsS http://127.0.0.1:$admin/metrics | grep -q '^jaeger_'"
+  check "admin :14269 serves /metrics" bash -c "curl -fsS http://127.0.0.1:$admin/metrics | grep -c '^jaeger_' >/dev/null"
   heap() { # the JVM honours the container memory limit: 75% of --memory 1g
     local vm
     vm=$(podman exec "$aio" sh -c 'java $JAVA_OPTS -XshowSettings:vm -version 2>&1')
@@ -265,7 +265,7 @@ for row in "${IMAGES[@]}"; do
     c=$(run_server "$name" "${env[@]}" "$(publish "$admin")" "jaegerj/$name:latest")
     check "$name healthy on :$admin" await_healthy "$c"
     check "$name --help lists its admin flag" bash -c \
-      "${RUN[*]} --rm --network none ${env[*]} jaegerj/$name:latest --help | grep -q -- --admin.http.host-port"
+      "${RUN[*]} --rm --network none ${env[*]} jaegerj/$name:latest --help | grep -c -- --admin.http.host-port >/dev/null"
   else
     # One-shot jobs: pointed at a closed port, the tool itself must run (on the base JRE, as uid 10001) and report
     # the refused connection; a launcher error (missing jar or main class) fails the check.
