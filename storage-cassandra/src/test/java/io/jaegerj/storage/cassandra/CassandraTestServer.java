@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.storage.cassandra;
 
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.jaegerj.tls.TestPki;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,9 +28,18 @@ import org.junit.jupiter.api.Assumptions;
  * options come from {@code cassandra-5/jvm-options.txt}. Stopped by a shutdown hook (and {@link #kill()} /
  * {@link #startProcess()} for the node-down test). Skipped (not failed) when the classpath cannot be resolved,
  * except on CI.
+ *
+ * <p>One node covers plain and secured clients: {@code PasswordAuthenticator} (user {@link #USER}), and on the same
+ * CQL port optional TLS with required client certificates (server and client certificates from
+ * {@link TestPki}, files in {@link #pkiDir()}).
  */
 final class CassandraTestServer {
+  static final String USER = "cassandra";
+  static final String PASSWORD = "cassandra";
   private static CassandraTestServer shared;
+
+  private TestPki serverPki;
+  private TestPki clientPki;
 
   private final Path home;
   private final int cqlPort;
@@ -52,6 +65,18 @@ final class CassandraTestServer {
     }
     this.storagePort = sp;
     this.logFile = servers.resolve("cassandra-5-" + cqlPort + ".log");
+    try {
+      serverPki = TestPki.create(home, "server", "IP:127.0.0.1,DNS:localhost");
+      clientPki = TestPki.create(home, "client", "DNS:jaegerj-client");
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry("client", clientPki.certificate());
+      try (OutputStream out = Files.newOutputStream(home.resolve("trust.p12"))) {
+        trust.store(out, TestPki.PASSWORD);
+      }
+    } catch (Exception e) {
+      throw new IOException("cannot create the test certificates: " + e.getMessage(), e);
+    }
     Path yaml = home.resolve("cassandra.yaml");
     Files.writeString(yaml, yaml(), StandardCharsets.UTF_8);
     Path logback = home.resolve("logback.xml");
@@ -124,9 +149,18 @@ final class CassandraTestServer {
         "concurrent_counter_writes: 4",
         "concurrent_compactors: 1",
         "auto_snapshot: false",
-        "authenticator: AllowAllAuthenticator",
+        "authenticator: PasswordAuthenticator",
         "authorizer: AllowAllAuthorizer",
         "dynamic_snitch: false",
+        "client_encryption_options:",
+        "  enabled: true",
+        "  optional: true",
+        "  keystore: " + d + "/server.p12",
+        "  keystore_password: changeit",
+        "  truststore: " + d + "/trust.p12",
+        "  truststore_password: changeit",
+        "  require_client_auth: true",
+        "  store_type: PKCS12",
         "");
   }
 
@@ -139,7 +173,7 @@ final class CassandraTestServer {
       if (!process.isAlive()) {
         throw new IllegalStateException("cassandra exited with " + process.exitValue() + ", see " + logFile);
       }
-      if (listening()) {
+      if (listening() && canLogIn()) {
         return;
       }
       Thread.sleep(200);
@@ -155,6 +189,29 @@ final class CassandraTestServer {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  /** The default superuser exists a moment after the port opens; a login proves the node serves. */
+  private boolean canLogIn() {
+    try (CqlSession s = CqlSession.builder().addContactPoint(new InetSocketAddress("127.0.0.1", cqlPort))
+        .withLocalDatacenter("datacenter1").withAuthCredentials(USER, PASSWORD).build()) {
+      return s.execute("SELECT release_version FROM system.local").one() != null;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Server certificate (CA for clients) and the client certificate/key the server trusts. */
+  TestPki serverPki() {
+    return serverPki;
+  }
+
+  TestPki clientPki() {
+    return clientPki;
+  }
+
+  Path pkiDir() {
+    return home;
   }
 
   int cqlPort() {

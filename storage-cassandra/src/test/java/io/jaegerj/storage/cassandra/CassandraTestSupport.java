@@ -26,6 +26,8 @@ final class CassandraTestSupport {
     m.put("cassandra.port", Integer.toString(server.cqlPort()));
     m.put("cassandra.keyspace", keyspace);
     m.put("cassandra.schema.create", "true");
+    m.put("cassandra.username", CassandraTestServer.USER);
+    m.put("cassandra.password", CassandraTestServer.PASSWORD);
     m.putAll(overrides);
     return Settings.defaults(CassandraFlags.all(), m);
   }

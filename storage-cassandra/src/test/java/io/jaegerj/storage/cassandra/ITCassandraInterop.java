@@ -54,7 +54,8 @@ class ITCassandraInterop {
     server = CassandraTestServer.shared();
     ks = CassandraTestSupport.uniqueKeyspace("interop");
     Map<String, String> env = new HashMap<>(Map.of("CQLSH_HOST", "127.0.0.1", "CQLSH_PORT",
-        Integer.toString(server.cqlPort()), "KEYSPACE", ks, "MODE", "test"));
+        Integer.toString(server.cqlPort()), "KEYSPACE", ks, "MODE", "test",
+        "CASSANDRA_USERNAME", CassandraTestServer.USER, "CASSANDRA_PASSWORD", CassandraTestServer.PASSWORD));
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     assertThat(SchemaTool.run(new String[0], env, System.out, new PrintStream(err)))
         .as(err.toString(StandardCharsets.UTF_8)).isZero();
