@@ -8,6 +8,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.data.UdtValue;
 import io.jaegerj.model.DependencyLink;
 import io.jaegerj.storage.DependencyReader;
+import io.jaegerj.storage.Tenants;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,10 @@ final class CassandraDependencyReader implements DependencyReader {
   }
 
   @Override
-  public List<DependencyLink> getDependencies(long endTsMicros, long lookbackMicros) {
+  public List<DependencyLink> getDependencies(String tenant, long endTsMicros, long lookbackMicros) {
+    if (!Tenants.isDefault(Tenants.require(tenant))) {
+      return List.of();
+    }
     long endMillis = endTsMicros / 1000;
     long startMillis = (endTsMicros - lookbackMicros) / 1000;
     List<DependencyLink> out = new ArrayList<>();

@@ -15,6 +15,7 @@ import io.jaegerj.storage.GetTraceQuery;
 import io.jaegerj.storage.Operation;
 import io.jaegerj.storage.OperationQuery;
 import io.jaegerj.storage.SpanReader;
+import io.jaegerj.storage.Tenants;
 import io.jaegerj.storage.TraceQuery;
 import io.jaegerj.storage.cassandra.dbmodel.SpanRows;
 import java.time.Instant;
@@ -45,7 +46,9 @@ import org.slf4j.LoggerFactory;
  *       tags) the candidate traces are loaded and checked span by span. Time bounds are inclusive.
  * </ul>
  *
- * When more traces match than {@code numTraces} (0 or less: 100, as Jaeger) the ones with the latest indexed start
+ * Only the default tenant is stored so far: reads for any other tenant are empty.
+ *
+ * <p>When more traces match than {@code numTraces} (0 or less: 100, as Jaeger) the ones with the latest indexed start
  * are kept.
  */
 final class CassandraSpanReader implements SpanReader {
@@ -89,6 +92,9 @@ final class CassandraSpanReader implements SpanReader {
 
   @Override
   public Optional<Trace> getTrace(GetTraceQuery query) {
+    if (!Tenants.isDefault(query.tenant())) {
+      return Optional.empty();
+    }
     return join(readTrace(query.traceId()));
   }
 
@@ -100,7 +106,10 @@ final class CassandraSpanReader implements SpanReader {
   }
 
   @Override
-  public List<String> getServices() {
+  public List<String> getServices(String tenant) {
+    if (!Tenants.isDefault(Tenants.require(tenant))) {
+      return List.of();
+    }
     List<String> out = new ArrayList<>();
     join(all(selectServices.bind(), row -> out.add(row.getString(0))));
     return out;
@@ -108,6 +117,9 @@ final class CassandraSpanReader implements SpanReader {
 
   @Override
   public List<Operation> getOperations(OperationQuery query) {
+    if (!Tenants.isDefault(query.tenant())) {
+      return List.of();
+    }
     BoundStatement st = query.spanKind().isEmpty() ? selectOperations.bind(query.serviceName())
         : selectOperationsByKind.bind(query.serviceName(), query.spanKind());
     List<Operation> out = new ArrayList<>();
@@ -137,6 +149,9 @@ final class CassandraSpanReader implements SpanReader {
    */
   private Map<TraceId, Optional<Trace>> search(TraceQuery q, boolean load) {
     q.validate();
+    if (!Tenants.isDefault(q.tenant())) {
+      return Map.of();
+    }
     int limit = q.numTraces() > 0 ? q.numTraces() : 100;
     int rowLimit = (int) Math.min(MAX_INDEX_ROWS, Math.max(1000L, limit * 10L));
     long min = q.startTimeMinMicros();

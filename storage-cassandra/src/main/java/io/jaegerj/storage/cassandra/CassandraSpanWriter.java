@@ -9,6 +9,7 @@ import io.jaegerj.model.KeyValue;
 import io.jaegerj.model.Log;
 import io.jaegerj.model.Span;
 import io.jaegerj.storage.SpanWriter;
+import io.jaegerj.storage.Tenants;
 import io.jaegerj.storage.cassandra.dbmodel.SpanRows;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -89,7 +90,12 @@ final class CassandraSpanWriter implements SpanWriter {
   }
 
   @Override
-  public CompletionStage<Void> write(List<Span> spans) {
+  public CompletionStage<Void> write(String tenant, List<Span> spans) {
+    Tenants.require(tenant);
+    if (!Tenants.isDefault(tenant)) {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException(
+          "cassandra storage does not store tenants other than the default one yet (tenant: " + tenant + ")"));
+    }
     if (spans.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }

@@ -52,8 +52,27 @@ class ITCassandraConformance extends StorageConformanceSuite {
             .addTag(KeyValue.string("k", "v")).process(Process.of("archived")).build(),
         Span.builder().traceId(id).spanId(2).operationName("older").startTimeMicros(yearsAgo + 10)
             .durationMicros(5).process(Process.of("archived")).build());
-    archive.writer().write(spans).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    archive.writer().write("", spans).toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertThat(archive.reader().getTrace(GetTraceQuery.of(id)).orElseThrow().spans()).hasSize(2);
     assertThat(factory().spanReader().getTrace(GetTraceQuery.of(id))).isEmpty();
+  }
+
+  /** Only the default tenant is stored so far: another tenant's write is refused, its reads see nothing. */
+  @Test
+  void otherTenants_refusedOnWrite_andSeeNothing() throws Exception {
+    TraceId id = new TraceId(9, ThreadLocalRandom.current().nextLong());
+    long now = System.currentTimeMillis() * 1000;
+    Span span = Span.builder().traceId(id).spanId(1).operationName("op").startTimeMicros(now).durationMicros(5)
+        .addTag(KeyValue.string("k", "v")).process(Process.of("tenant-svc")).build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> factory().spanWriter().write("tenant-a", List.of(span))
+        .toCompletableFuture().get(30, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(UnsupportedOperationException.class);
+    factory().spanWriter().write("", List.of(span)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertThat(factory().spanReader().getTrace(GetTraceQuery.of(id))).isPresent();
+    assertThat(factory().spanReader().getTrace(GetTraceQuery.of("tenant-b", id))).isEmpty();
+    assertThat(factory().spanReader().getServices("tenant-b")).isEmpty();
+    assertThat(factory().spanReader().findTraceIds(io.jaegerj.storage.TraceQuery.builder("tenant-svc")
+        .tenant("tenant-b").startTimeMinMicros(now - 1000).startTimeMaxMicros(now + 1000).build())).isEmpty();
+    assertThat(factory().dependencyReader().getDependencies("tenant-b", now, 3_600_000_000L)).isEmpty();
   }
 }

@@ -151,7 +151,7 @@ class ITCassandraInterop {
     assertThat(s.references()).containsExactly(SpanRef.childOf(id, 9), new SpanRef(RefType.FOLLOWS_FROM, id, 3));
     assertThat(s.process()).isEqualTo(Process.of(svc, KeyValue.string("hostname", "h1")));
 
-    assertThat(factory.spanReader().getServices()).contains(svc);
+    assertThat(factory.spanReader().getServices("")).contains(svc);
     assertThat(factory.spanReader().getOperations(new OperationQuery(svc, "server")))
         .containsExactly(new Operation("GET /x", "server"));
     TraceQuery.Builder q = TraceQuery.builder(svc).startTimeMinMicros(start - HOUR_MICROS)
@@ -186,7 +186,7 @@ class ITCassandraInterop {
         .addLog(new Log(start + 1, List.of(KeyValue.float64("f", 1.25))))
         .addReference(SpanRef.childOf(id, 5))
         .process(Process.of(svc, KeyValue.bool("p", true))).addWarning("w1").build();
-    factory.spanWriter().write(List.of(span)).toCompletableFuture().get(60, TimeUnit.SECONDS);
+    factory.spanWriter().write("", List.of(span)).toCompletableFuture().get(60, TimeUnit.SECONDS);
 
     ByteBuffer traceId = ByteBuffer.wrap(id.toBytes());
     Row row = cql.execute(cql.prepare("SELECT * FROM " + ks + ".traces WHERE trace_id = ?").bind(traceId)).one();
@@ -244,9 +244,9 @@ class ITCassandraInterop {
     factory.primary().dependencies().insert(now - 3_600_000L, List.of(new DependencyLink("a", "b", 3, ""),
         new DependencyLink("b", "c", 1, "otel")));
     factory.primary().dependencies().insert(now - 3L * 86_400_000L, List.of(new DependencyLink("x", "y", 9, "")));
-    List<DependencyLink> links = factory.dependencyReader().getDependencies(now * 1000, 86_400_000_000L);
+    List<DependencyLink> links = factory.dependencyReader().getDependencies("", now * 1000, 86_400_000_000L);
     assertThat(links).containsExactlyInAnyOrder(new DependencyLink("a", "b", 3, "jaeger"),
         new DependencyLink("b", "c", 1, "otel"));
-    assertThat(factory.dependencyReader().getDependencies(now * 1000, 4 * 86_400_000_000L)).hasSize(3);
+    assertThat(factory.dependencyReader().getDependencies("", now * 1000, 4 * 86_400_000_000L)).hasSize(3);
   }
 }

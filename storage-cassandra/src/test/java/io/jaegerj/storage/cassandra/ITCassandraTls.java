@@ -65,7 +65,7 @@ class ITCassandraTls {
       Span span = Span.builder().traceId(id).spanId(1).operationName("secure")
           .startTimeMicros(System.currentTimeMillis() * 1000).durationMicros(10)
           .addTag(KeyValue.string("k", "v")).process(Process.of("tls-svc")).build();
-      f.spanWriter().write(List.of(span)).toCompletableFuture().get(60, TimeUnit.SECONDS);
+      f.spanWriter().write("", List.of(span)).toCompletableFuture().get(60, TimeUnit.SECONDS);
       assertThat(f.spanReader().getTrace(GetTraceQuery.of(id)).orElseThrow().spans()).hasSize(1);
       // every connection of this user is encrypted, as the server itself reports
       List<Row> clients = f.primary().session().execute("SELECT ssl_enabled, username FROM system_views.clients")
