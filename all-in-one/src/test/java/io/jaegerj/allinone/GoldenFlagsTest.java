@@ -36,9 +36,22 @@ class GoldenFlagsTest {
   @ParameterizedTest
   @ValueSource(strings = {"all-in-one", "collector", "query"})
   void flags_matchJaegerReference(String binary) throws IOException {
-    Map<String, String> reference = reference(binary);
+    checkFlags(binary, "memory", reference(binary),
+        Binaries.goldenDir().resolve("not-yet-implemented-" + binary + ".txt"));
+  }
+
+  /** The cassandra variants (jaeger-&lt;binary&gt;-cassandra.yaml): every cassandra flag is declared. */
+  @ParameterizedTest
+  @ValueSource(strings = {"all-in-one", "collector", "query"})
+  void cassandraFlags_matchJaegerReference(String binary) throws IOException {
+    checkFlags(binary, "cassandra", read(Binaries.cliReference().resolve("jaeger-" + binary + "-cassandra.yaml")),
+        Binaries.goldenDir().resolve("not-yet-implemented-" + binary + "-cassandra.txt"));
+  }
+
+  private static void checkFlags(String binary, String storage, Map<String, String> reference, Path listFile)
+      throws IOException {
     Map<String, String> ours = new TreeMap<>();
-    for (Flag f : JaegerMain.flags(Binaries.all().get(binary), Map.of("SPAN_STORAGE_TYPE", "memory"))) {
+    for (Flag f : JaegerMain.flags(Binaries.all().get(binary), Map.of("SPAN_STORAGE_TYPE", storage))) {
       ours.put(f.name(), f.defaultValue());
     }
 
@@ -59,11 +72,10 @@ class GoldenFlagsTest {
     TreeSet<String> missing = new TreeSet<>(reference.keySet());
     missing.removeAll(ours.keySet());
 
-    Path listFile = Binaries.goldenDir().resolve("not-yet-implemented-" + binary + ".txt");
     if (REGENERATE) {
       Files.createDirectories(listFile.getParent());
       StringBuilder b = new StringBuilder("# Jaeger 1.74 flags of jaeger-" + binary
-          + " (memory storage) that jaegerj does not declare yet. Only ever shrink this list;\n"
+          + " (" + storage + " storage) that jaegerj does not declare yet. Only ever shrink this list;\n"
           + "# regenerate with -Djaegerj.golden.regenerate=true (see README).\n");
       missing.forEach(n -> b.append(n).append('\n'));
       Files.writeString(listFile, b.toString(), StandardCharsets.UTF_8);
@@ -82,7 +94,7 @@ class GoldenFlagsTest {
         }
       }
     }
-    assertThat(problems).as("flag differences for jaeger-" + binary).isEmpty();
+    assertThat(problems).as("flag differences for jaeger-" + binary + " with " + storage + " storage").isEmpty();
   }
 
   /** Every deliberate addition listed in extensions.txt is declared by some binary and is not a Jaeger flag. */
@@ -91,10 +103,13 @@ class GoldenFlagsTest {
     TreeSet<String> declared = new TreeSet<>();
     TreeSet<String> jaeger = new TreeSet<>();
     for (String binary : List.of("all-in-one", "collector", "query")) {
-      for (Flag f : JaegerMain.flags(Binaries.all().get(binary), Map.of("SPAN_STORAGE_TYPE", "memory"))) {
-        declared.add(f.name());
+      for (String storage : List.of("memory", "cassandra")) {
+        for (Flag f : JaegerMain.flags(Binaries.all().get(binary), Map.of("SPAN_STORAGE_TYPE", storage))) {
+          declared.add(f.name());
+        }
       }
       jaeger.addAll(reference(binary).keySet());
+      jaeger.addAll(read(Binaries.cliReference().resolve("jaeger-" + binary + "-cassandra.yaml")).keySet());
     }
     TreeSet<String> extensions = readList(Binaries.goldenDir().resolve("extensions.txt"));
     assertThat(extensions).isNotEmpty();
