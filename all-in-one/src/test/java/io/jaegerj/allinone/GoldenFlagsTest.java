@@ -33,12 +33,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GoldenFlagsTest {
   static final boolean REGENERATE = Boolean.getBoolean("jaegerj.golden.regenerate");
 
+  /**
+   * Variants whose reference is one of Jaeger's storage-specific files ({@code jaeger-<variant>.yaml}): variant →
+   * binary and the {@code SPAN_STORAGE_TYPE} it runs with.
+   */
+  static final Map<String, String[]> STORAGE_VARIANTS = Map.of("collector-kafka", new String[] {"collector", "kafka"});
+
   @ParameterizedTest
-  @ValueSource(strings = {"all-in-one", "collector", "query"})
+  @ValueSource(strings = {"all-in-one", "collector", "query", "collector-kafka"})
   void flags_matchJaegerReference(String binary) throws IOException {
-    Map<String, String> reference = reference(binary);
+    String[] variant = STORAGE_VARIANTS.get(binary);
+    Map<String, String> reference = variant == null ? reference(binary)
+        : read(Binaries.cliReference().resolve("jaeger-" + binary + ".yaml"));
     Map<String, String> ours = new TreeMap<>();
-    for (Flag f : JaegerMain.flags(Binaries.all().get(binary), Map.of("SPAN_STORAGE_TYPE", "memory"))) {
+    for (Flag f : JaegerMain.flags(Binaries.all().get(variant == null ? binary : variant[0]),
+        Map.of("SPAN_STORAGE_TYPE", variant == null ? "memory" : variant[1]))) {
       ours.put(f.name(), f.defaultValue());
     }
 
@@ -63,7 +72,7 @@ class GoldenFlagsTest {
     if (REGENERATE) {
       Files.createDirectories(listFile.getParent());
       StringBuilder b = new StringBuilder("# Jaeger 1.74 flags of jaeger-" + binary
-          + " (memory storage) that jaegerj does not declare yet. Only ever shrink this list;\n"
+          + (variant == null ? " (memory storage)" : "") + " that jaegerj does not declare yet. Only ever shrink this list;\n"
           + "# regenerate with -Djaegerj.golden.regenerate=true (see README).\n");
       missing.forEach(n -> b.append(n).append('\n'));
       Files.writeString(listFile, b.toString(), StandardCharsets.UTF_8);
@@ -117,6 +126,21 @@ class GoldenFlagsTest {
         problems.add("--" + f.name() + " is not a Jaeger 1.74 flag");
       } else if (!ref.equals(f.usage())) {
         problems.add("--" + f.name() + " usage \"" + f.usage() + "\", Jaeger has \"" + ref + "\"");
+      }
+    }
+    assertThat(problems).isEmpty();
+  }
+
+  /** Storage flags of the storage-specific variants carry Jaeger's help texts too. */
+  @ParameterizedTest
+  @ValueSource(strings = {"collector-kafka"})
+  void storageFlags_usageMatchesJaegerReference(String binary) throws IOException {
+    String[] variant = STORAGE_VARIANTS.get(binary);
+    Map<String, String> usage = usages(binary);
+    List<String> problems = new ArrayList<>();
+    for (Flag f : JaegerMain.flags(Binaries.all().get(variant[0]), Map.of("SPAN_STORAGE_TYPE", variant[1]))) {
+      if (f.name().startsWith(variant[1] + ".") && !f.usage().equals(usage.get(f.name()))) {
+        problems.add("--" + f.name() + " usage \"" + f.usage() + "\", Jaeger has \"" + usage.get(f.name()) + "\"");
       }
     }
     assertThat(problems).isEmpty();
