@@ -63,6 +63,15 @@ public enum SpanEncoding {
    * @throws IllegalArgumentException when the bytes are not a span in this encoding (unknown JSON fields included)
    */
   public Span decode(byte[] value) {
+    return ProtoConverter.fromProto(parse(value));
+  }
+
+  /**
+   * A message value as the api_v2 proto message.
+   *
+   * @throws IllegalArgumentException when the bytes are not a span in this encoding (unknown JSON fields included)
+   */
+  public io.jaegerj.proto.api_v2.Span parse(byte[] value) {
     io.jaegerj.proto.api_v2.Span proto;
     try {
       if (this == PROTOBUF) {
@@ -75,6 +84,6 @@ public enum SpanEncoding {
     } catch (InvalidProtocolBufferException | RuntimeException e) {
       throw new IllegalArgumentException("cannot unmarshal " + flagValue + " span: " + e.getMessage(), e);
     }
-    return ProtoConverter.fromProto(proto);
+    return proto;
   }
 }
