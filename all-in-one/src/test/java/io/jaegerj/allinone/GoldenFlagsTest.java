@@ -37,10 +37,11 @@ class GoldenFlagsTest {
    * Variants whose reference is one of Jaeger's storage-specific files ({@code jaeger-<variant>.yaml}): variant →
    * binary and the {@code SPAN_STORAGE_TYPE} it runs with.
    */
-  static final Map<String, String[]> STORAGE_VARIANTS = Map.of("collector-kafka", new String[] {"collector", "kafka"});
+  static final Map<String, String[]> STORAGE_VARIANTS = Map.of("collector-kafka", new String[] {"collector", "kafka"},
+      "ingester-elasticsearch", new String[] {"ingester", "elasticsearch"});
 
   @ParameterizedTest
-  @ValueSource(strings = {"all-in-one", "collector", "query", "collector-kafka"})
+  @ValueSource(strings = {"all-in-one", "collector", "query", "ingester", "collector-kafka", "ingester-elasticsearch"})
   void flags_matchJaegerReference(String binary) throws IOException {
     String[] variant = STORAGE_VARIANTS.get(binary);
     Map<String, String> reference = variant == null ? reference(binary)
@@ -99,7 +100,7 @@ class GoldenFlagsTest {
   void extensions_areDeclaredAndNotJaegerFlags() throws IOException {
     TreeSet<String> declared = new TreeSet<>();
     TreeSet<String> jaeger = new TreeSet<>();
-    for (String binary : List.of("all-in-one", "collector", "query")) {
+    for (String binary : List.of("all-in-one", "collector", "query", "ingester")) {
       for (Flag f : JaegerMain.flags(Binaries.all().get(binary), Map.of("SPAN_STORAGE_TYPE", "memory"))) {
         declared.add(f.name());
       }
@@ -113,7 +114,7 @@ class GoldenFlagsTest {
 
   /** The runtime's own flags (no module, a flagless backend) must also carry Jaeger's help texts. */
   @ParameterizedTest
-  @ValueSource(strings = {"all-in-one", "collector", "query"})
+  @ValueSource(strings = {"all-in-one", "collector", "query", "ingester"})
   void commonFlags_usageMatchesJaegerReference(String binary) throws IOException {
     BinarySpec full = Binaries.all().get(binary);
     BinarySpec bare = new BinarySpec(full.name(), full.description(), full.defaultSpanStorageType(),
@@ -133,7 +134,7 @@ class GoldenFlagsTest {
 
   /** Storage flags of the storage-specific variants carry Jaeger's help texts too. */
   @ParameterizedTest
-  @ValueSource(strings = {"collector-kafka"})
+  @ValueSource(strings = {"collector-kafka", "ingester-elasticsearch"})
   void storageFlags_usageMatchesJaegerReference(String binary) throws IOException {
     String[] variant = STORAGE_VARIANTS.get(binary);
     Map<String, String> usage = usages(binary);
@@ -148,7 +149,7 @@ class GoldenFlagsTest {
 
   /** The sub-commands documented by {@code docs --format=yaml} have exactly Jaeger's options. */
   @ParameterizedTest
-  @ValueSource(strings = {"all-in-one", "collector", "query"})
+  @ValueSource(strings = {"all-in-one", "collector", "query", "ingester"})
   void docs_subCommandOptionsMatchJaegerReference(String binary, @TempDir Path dir) throws IOException {
     java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
     java.io.PrintStream ps = new java.io.PrintStream(sink, true, StandardCharsets.UTF_8);
