@@ -3,10 +3,13 @@ package io.jaegerj.ingester;
 
 import io.jaegerj.model.Span;
 import io.jaegerj.storage.SpanWriter;
+import io.jaegerj.storage.Tenants;
+import io.jaegerj.storage.kafka.KafkaSpanWriter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -29,6 +32,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -162,7 +166,14 @@ final class Ingester implements AutoCloseable {
     st.messages.increment(records.size());
     List<Span> spans = new ArrayList<>(Math.min(records.size(), CHUNK));
     long last = -1;
+    String tenant = Tenants.DEFAULT;
     for (ConsumerRecord<byte[], byte[]> r : records) {
+      String t = tenant(r);
+      if (!t.equals(tenant) && !spans.isEmpty()) {
+        submit(st, new Chunk(tenant, spans, last));
+        spans = new ArrayList<>(CHUNK);
+      }
+      tenant = t;
       last = r.offset();
       st.currentOffset = r.offset();
       try {
@@ -174,13 +185,19 @@ final class Ingester implements AutoCloseable {
             r.offset(), e.getMessage());
       }
       if (spans.size() == CHUNK) {
-        submit(st, new Chunk(spans, last));
+        submit(st, new Chunk(tenant, spans, last));
         spans = new ArrayList<>(CHUNK);
       }
     }
     if (last >= 0 && (!spans.isEmpty() || st.pending.isEmpty() || st.pending.peekLast().lastOffset < last)) {
-      submit(st, new Chunk(spans, last));
+      submit(st, new Chunk(tenant, spans, last));
     }
+  }
+
+  /** The tenant the collector wrote the message for: its {@code jaeger-tenant} header, else the default. */
+  static String tenant(ConsumerRecord<byte[], byte[]> r) {
+    Header h = r.headers().lastHeader(KafkaSpanWriter.TENANT_HEADER);
+    return h == null || h.value() == null ? Tenants.DEFAULT : new String(h.value(), StandardCharsets.UTF_8);
   }
 
   private PartitionState state(TopicPartition tp) {
@@ -203,7 +220,7 @@ final class Ingester implements AutoCloseable {
 
   private void write(Chunk c, int attempt) {
     long start = System.nanoTime();
-    writer.write(c.spans).whenComplete((v, e) -> {
+    writer.write(c.tenant, c.spans).whenComplete((v, e) -> {
       if (e == null) {
         latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         inFlightSpans.addAndGet(-c.spans.size());
@@ -369,11 +386,13 @@ final class Ingester implements AutoCloseable {
 
   /** Messages decoded from one poll of one partition, written together. */
   private static final class Chunk {
+    final String tenant;
     final List<Span> spans;
     final long lastOffset;
     volatile boolean done;
 
-    Chunk(List<Span> spans, long lastOffset) {
+    Chunk(String tenant, List<Span> spans, long lastOffset) {
+      this.tenant = tenant;
       this.spans = spans;
       this.lastOffset = lastOffset;
     }

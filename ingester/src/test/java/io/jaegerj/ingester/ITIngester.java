@@ -68,16 +68,20 @@ class ITIngester {
     final Set<String> spans = ConcurrentHashMap.newKeySet();
     final AtomicBoolean down = new AtomicBoolean();
     final AtomicBoolean hang = new AtomicBoolean();
+    final Set<String> tenants = ConcurrentHashMap.newKeySet();
 
     @Override
-    public CompletionStage<Void> write(List<Span> batch) {
+    public CompletionStage<Void> write(String tenant, List<Span> batch) {
       if (hang.get()) {
         return new CompletableFuture<>();
       }
       if (down.get()) {
         return CompletableFuture.failedFuture(new IllegalStateException("storage down"));
       }
-      batch.forEach(s -> spans.add(id(s)));
+      batch.forEach(s -> {
+        spans.add(id(s));
+        tenants.add(tenant + "|" + id(s));
+      });
       return CompletableFuture.completedFuture(null);
     }
   }
@@ -152,7 +156,7 @@ class ITIngester {
         for (int i = 0; i < 20; i++) {
           List<Span> t = trace(5);
           ours.addAll(t);
-          w.spanWriter().write(t).toCompletableFuture().get(30, TimeUnit.SECONDS);
+          w.spanWriter().write("", t).toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
       }
       // a message as Jaeger's collector writes it, built directly from the api_v2 protos, between two poison ones
@@ -194,7 +198,7 @@ class ITIngester {
     try (Ingester in = ingester(topic, "g-json", "json", storage, 10_000, new SimpleMeterRegistry())) {
       List<Span> t = trace(8);
       try (StorageFactory w = collectorWriter(topic, "json")) {
-        w.spanWriter().write(t).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        w.spanWriter().write("", t).toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
       await(() -> storage.spans.size() == t.size(), "json spans stored");
       assertThat(storage.spans).containsExactlyInAnyOrderElementsOf(t.stream().map(ITIngester::id).toList());
@@ -215,7 +219,7 @@ class ITIngester {
         for (int i = 0; i < 100; i++) {
           List<Span> t = trace(10);
           all.addAll(t);
-          w.spanWriter().write(t).toCompletableFuture().get(30, TimeUnit.SECONDS);
+          w.spanWriter().write("", t).toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
       }
       await(() -> meters.get("jaeger_ingester_paused").gauge().value() == 1, "consumption paused");
@@ -249,7 +253,7 @@ class ITIngester {
     List<Span> t = trace(30);
     try (Ingester in = ingester(topic, "g-redeliver", "protobuf", first, 10_000, meters)) {
       try (StorageFactory w = collectorWriter(topic, "protobuf")) {
-        w.spanWriter().write(t).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        w.spanWriter().write("", t).toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
       await(() -> meters.get("jaeger_ingester_in_flight_spans").gauge().value() == t.size(), "writes pending");
     }
@@ -257,6 +261,27 @@ class ITIngester {
     RecordingWriter second = new RecordingWriter();
     try (Ingester in = ingester(topic, "g-redeliver", "protobuf", second, 10_000, new SimpleMeterRegistry())) {
       await(() -> second.spans.size() == t.size(), "redelivered spans stored");
+    }
+  }
+
+  /** A span written for a tenant reaches the storage for that tenant (the tenant travels in a record header). */
+  @Test
+  void tenant_travelsWithTheMessage() throws Exception {
+    String topic = "i-tenant";
+    kafka.createTopic(topic, 1);
+    RecordingWriter storage = new RecordingWriter();
+    try (Ingester in = ingester(topic, "g-tenant", "protobuf", storage, 10_000, new SimpleMeterRegistry())) {
+      List<Span> a = trace(3);
+      List<Span> b = trace(2);
+      try (StorageFactory w = collectorWriter(topic, "protobuf")) {
+        w.spanWriter().write("tenant-a", a).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        w.spanWriter().write("", b).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+      await(() -> storage.spans.size() == 5, "spans stored");
+      List<String> want = new ArrayList<>();
+      a.forEach(s -> want.add("tenant-a|" + id(s)));
+      b.forEach(s -> want.add("|" + id(s)));
+      assertThat(storage.tenants).containsExactlyInAnyOrderElementsOf(want);
     }
   }
 }

@@ -3,9 +3,11 @@ package io.jaegerj.storage.kafka;
 
 import io.jaegerj.model.Span;
 import io.jaegerj.storage.SpanWriter;
+import io.jaegerj.storage.Tenants;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,11 +21,14 @@ import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes each span as one Kafka message keyed by its trace ID. The returned stage completes once the broker
+ * Writes each span as one Kafka message keyed by its trace ID; a non-default tenant travels in the
+ * {@link #TENANT_HEADER} record header. The returned stage completes once the broker
  * acknowledged every message of the batch (as {@code required-acks} asks), or exceptionally with the first failure.
  *
  * <p>The caller's thread only encodes the spans; one sender thread hands the records to the producer, so when the
@@ -31,8 +36,13 @@ import org.slf4j.LoggerFactory;
  * caller is never blocked: its stage simply completes later (the collector bounds how many stages are outstanding).
  * The sender gives up on a record after {@code max.block.ms} and fails its batch.
  */
-final class KafkaSpanWriter implements SpanWriter, AutoCloseable {
+public final class KafkaSpanWriter implements SpanWriter, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSpanWriter.class);
+  /**
+   * Record header naming the tenant of a span written for a non-default tenant (Jaeger's messages have no tenant;
+   * default-tenant messages carry no header and are byte for byte Jaeger's).
+   */
+  public static final String TENANT_HEADER = "jaeger-tenant";
 
   private final Producer<byte[], byte[]> producer;
   private final String topic;
@@ -60,18 +70,21 @@ final class KafkaSpanWriter implements SpanWriter, AutoCloseable {
   }
 
   @Override
-  public CompletionStage<Void> write(List<Span> spans) {
+  public CompletionStage<Void> write(String tenant, List<Span> spans) {
+    Tenants.require(tenant);
     if (closed) {
       return CompletableFuture.failedFuture(new IllegalStateException("kafka span writer is closed"));
     }
     if (spans.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
+    Iterable<Header> headers = Tenants.isDefault(tenant) ? null
+        : List.of(new RecordHeader(TENANT_HEADER, tenant.getBytes(StandardCharsets.UTF_8)));
     ProducerRecord<byte[], byte[]>[] records = newArray(spans.size());
     for (int i = 0; i < records.length; i++) {
       Span s = spans.get(i);
       try {
-        records[i] = new ProducerRecord<>(topic, SpanEncoding.key(s), encoding.encode(s));
+        records[i] = new ProducerRecord<>(topic, null, SpanEncoding.key(s), encoding.encode(s), headers);
       } catch (RuntimeException e) {
         failed.increment(spans.size());
         LOG.error("cannot encode span {} of trace {}: {}", Long.toHexString(s.spanId()), s.traceId(), e.toString());

@@ -84,7 +84,7 @@ class ITKafkaSpanWriter {
     kafka.createTopic("w-proto", 3);
     List<Span> spans = spans(7);
     try (StorageFactory f = open("w-proto", Map.of())) {
-      f.spanWriter().write(spans).toCompletableFuture().get(60, TimeUnit.SECONDS);
+      f.spanWriter().write("", spans).toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
     List<ConsumerRecord<byte[], byte[]>> got = readAll("w-proto", spans.size());
     assertThat(got).hasSize(spans.size());
@@ -92,6 +92,7 @@ class ITKafkaSpanWriter {
     for (ConsumerRecord<byte[], byte[]> r : got) {
       Span s = SpanEncoding.PROTOBUF.decode(r.value());
       assertThat(new String(r.key(), StandardCharsets.US_ASCII)).isEqualTo(s.traceId().toString());
+      assertThat(r.headers().toArray()).as("default tenant: no header, Jaeger's record").isEmpty();
       decoded.add(s);
     }
     assertThat(decoded).containsExactlyInAnyOrderElementsOf(spans);
@@ -105,7 +106,7 @@ class ITKafkaSpanWriter {
     List<Span> spans = spans(5);
     try (StorageFactory f = open("w-json", Map.of("kafka.producer.encoding", "json",
         "kafka.producer.compression", "zstd", "kafka.producer.required-acks", "all"))) {
-      f.spanWriter().write(spans).toCompletableFuture().get(60, TimeUnit.SECONDS);
+      f.spanWriter().write("", spans).toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
     List<Span> decoded = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : readAll("w-json", spans.size())) {
@@ -133,7 +134,7 @@ class ITKafkaSpanWriter {
     int perBatch = 50;
     List<CompletableFuture<Void>> stages = new ArrayList<>();
     for (int i = 0; i < batches; i++) {
-      stages.add(w.write(spans(perBatch)).toCompletableFuture());
+      stages.add(w.write("", spans(perBatch)).toCompletableFuture());
     }
     // all handed over without an exception and before the producer could have sent them
     assertThat(stages).noneMatch(CompletableFuture::isCompletedExceptionally);
@@ -154,7 +155,7 @@ class ITKafkaSpanWriter {
     props.put("max.block.ms", 1500);
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     KafkaSpanWriter w = new KafkaSpanWriter(new KafkaProducer<>(props), "nowhere", SpanEncoding.PROTOBUF, meters);
-    CompletableFuture<Void> stage = w.write(spans(3)).toCompletableFuture();
+    CompletableFuture<Void> stage = w.write("", spans(3)).toCompletableFuture();
     assertThat(stage).isNotDone();
     assertThatThrownBy(() -> stage.get(60, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
     assertThat(meters.get("jaeger_storage_kafka_spans_written").tag("status", "failure").counter().count())
