@@ -33,10 +33,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GoldenFlagsTest {
   static final boolean REGENERATE = Boolean.getBoolean("jaegerj.golden.regenerate");
 
+  /**
+   * Variants whose reference is one of Jaeger's storage-specific files ({@code jaeger-<variant>.yaml}): variant →
+   * binary and the {@code SPAN_STORAGE_TYPE} it runs with.
+   */
+  static final Map<String, String[]> STORAGE_VARIANTS = Map.of("collector-kafka", new String[] {"collector", "kafka"},
+      "ingester-elasticsearch", new String[] {"ingester", "elasticsearch"});
+
   @ParameterizedTest
-  @ValueSource(strings = {"all-in-one", "collector", "query"})
+  @ValueSource(strings = {"all-in-one", "collector", "query", "ingester", "collector-kafka", "ingester-elasticsearch"})
   void flags_matchJaegerReference(String binary) throws IOException {
-    checkFlags(binary, "memory", reference(binary),
+    String[] variant = STORAGE_VARIANTS.get(binary);
+    Map<String, String> reference = variant == null ? reference(binary)
+        : read(Binaries.cliReference().resolve("jaeger-" + binary + ".yaml"));
+    checkFlags(binary, variant == null ? binary : variant[0], variant == null ? "memory" : variant[1], reference,
         Binaries.goldenDir().resolve("not-yet-implemented-" + binary + ".txt"));
   }
 
@@ -44,12 +54,17 @@ class GoldenFlagsTest {
   @ParameterizedTest
   @ValueSource(strings = {"all-in-one", "collector", "query"})
   void cassandraFlags_matchJaegerReference(String binary) throws IOException {
-    checkFlags(binary, "cassandra", read(Binaries.cliReference().resolve("jaeger-" + binary + "-cassandra.yaml")),
+    checkFlags(binary + "-cassandra", binary, "cassandra",
+        read(Binaries.cliReference().resolve("jaeger-" + binary + "-cassandra.yaml")),
         Binaries.goldenDir().resolve("not-yet-implemented-" + binary + "-cassandra.txt"));
   }
 
-  private static void checkFlags(String binary, String storage, Map<String, String> reference, Path listFile)
-      throws IOException {
+  /**
+   * Compares the flags {@code binary} declares with {@code storage} selected against {@code reference};
+   * {@code variant} names the reference in messages.
+   */
+  private static void checkFlags(String variant, String binary, String storage, Map<String, String> reference,
+      Path listFile) throws IOException {
     Map<String, String> ours = new TreeMap<>();
     for (Flag f : JaegerMain.flags(Binaries.all().get(binary), Map.of("SPAN_STORAGE_TYPE", storage))) {
       ours.put(f.name(), f.defaultValue());
@@ -102,7 +117,7 @@ class GoldenFlagsTest {
   void extensions_areDeclaredAndNotJaegerFlags() throws IOException {
     TreeSet<String> declared = new TreeSet<>();
     TreeSet<String> jaeger = new TreeSet<>();
-    for (String binary : List.of("all-in-one", "collector", "query")) {
+    for (String binary : List.of("all-in-one", "collector", "query", "ingester")) {
       for (String storage : List.of("memory", "cassandra")) {
         for (Flag f : JaegerMain.flags(Binaries.all().get(binary), Map.of("SPAN_STORAGE_TYPE", storage))) {
           declared.add(f.name());
@@ -119,7 +134,7 @@ class GoldenFlagsTest {
 
   /** The runtime's own flags (no module, a flagless backend) must also carry Jaeger's help texts. */
   @ParameterizedTest
-  @ValueSource(strings = {"all-in-one", "collector", "query"})
+  @ValueSource(strings = {"all-in-one", "collector", "query", "ingester"})
   void commonFlags_usageMatchesJaegerReference(String binary) throws IOException {
     BinarySpec full = Binaries.all().get(binary);
     BinarySpec bare = new BinarySpec(full.name(), full.description(), full.defaultSpanStorageType(),
@@ -137,9 +152,24 @@ class GoldenFlagsTest {
     assertThat(problems).isEmpty();
   }
 
+  /** Storage flags of the storage-specific variants carry Jaeger's help texts too. */
+  @ParameterizedTest
+  @ValueSource(strings = {"collector-kafka", "ingester-elasticsearch"})
+  void storageFlags_usageMatchesJaegerReference(String binary) throws IOException {
+    String[] variant = STORAGE_VARIANTS.get(binary);
+    Map<String, String> usage = usages(binary);
+    List<String> problems = new ArrayList<>();
+    for (Flag f : JaegerMain.flags(Binaries.all().get(variant[0]), Map.of("SPAN_STORAGE_TYPE", variant[1]))) {
+      if (f.name().startsWith(variant[1] + ".") && !f.usage().equals(usage.get(f.name()))) {
+        problems.add("--" + f.name() + " usage \"" + f.usage() + "\", Jaeger has \"" + usage.get(f.name()) + "\"");
+      }
+    }
+    assertThat(problems).isEmpty();
+  }
+
   /** The sub-commands documented by {@code docs --format=yaml} have exactly Jaeger's options. */
   @ParameterizedTest
-  @ValueSource(strings = {"all-in-one", "collector", "query"})
+  @ValueSource(strings = {"all-in-one", "collector", "query", "ingester"})
   void docs_subCommandOptionsMatchJaegerReference(String binary, @TempDir Path dir) throws IOException {
     java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
     java.io.PrintStream ps = new java.io.PrintStream(sink, true, StandardCharsets.UTF_8);
