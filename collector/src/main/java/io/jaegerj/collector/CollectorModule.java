@@ -10,9 +10,7 @@ import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.jaegerj.collector.agent.AgentReceivers;
 import io.jaegerj.collector.grpc.GrpcServers;
-import io.jaegerj.collector.grpc.Tenancy;
 import io.jaegerj.collector.http.HttpServerConfig;
-import io.jaegerj.collector.http.HttpTenancy;
 import io.jaegerj.collector.http.NettyHttpServer;
 import io.jaegerj.collector.http.ReceiverErrors;
 import io.jaegerj.collector.http.RequestDurations;
@@ -36,6 +34,7 @@ import io.jaegerj.server.Lifecycle;
 import io.jaegerj.server.ServerContext;
 import io.jaegerj.server.ServerModule;
 import io.jaegerj.server.net.HostPort;
+import io.jaegerj.server.tenancy.Tenancy;
 import io.jaegerj.server.tls.ServerTls;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -112,7 +111,7 @@ public final class CollectorModule implements ServerModule {
     lifecycle.onShutdown(Lifecycle.Phase.CLOSE, "sampling strategies reloader", sampling::close);
     SamplingHttp samplingHttp = new SamplingHttp(sampling, context.meters());
 
-    Tenancy tenancy = tenancy(s);
+    Tenancy tenancy = Tenancy.from(s);
     List<Server> grpc = new ArrayList<>();
     List<NettyHttpServer> http = new ArrayList<>();
     try {
@@ -120,14 +119,14 @@ public final class CollectorModule implements ServerModule {
         ReceiverErrors otlpGrpcErrors = new ReceiverErrors(context.meters(), "otlp-grpc");
         OtlpGrpcService otlp = new OtlpGrpcService(pipeline, otlpGrpcErrors, tenancy);
         Server otlpGrpc = GrpcServers.start(s, CollectorFlags.OTLP_GRPC, CollectorFlags.OTLP_GRPC,
-            List.of(ServerInterceptors.intercept(otlp.definition(), tenancy.interceptor())), otlpGrpcErrors);
+            List.of(ServerInterceptors.intercept(otlp.definition(), tenancy.recordingInterceptor())), otlpGrpcErrors);
         grpc.add(otlpGrpc);
         register(lifecycle, "OTLP gRPC server", otlpGrpc);
         ReceiverErrors otlpHttpErrors = new ReceiverErrors(context.meters(), "otlp-http");
         NettyHttpServer otlpHttp = NettyHttpServer.start(
             httpConfig(s, "otlp-http", CollectorFlags.OTLP_HTTP, CollectorFlags.OTLP_HTTP, true,
                 OtlpHttpHandler.MAX_BODY_BYTES),
-            new OtlpHttpHandler(pipeline, otlpHttpErrors, OtlpHttpHandler.MAX_BODY_BYTES, httpTenancy(s)),
+            new OtlpHttpHandler(pipeline, otlpHttpErrors, OtlpHttpHandler.MAX_BODY_BYTES, tenancy),
             otlpHttpErrors);
         http.add(otlpHttp);
         lifecycle.onShutdown(Lifecycle.Phase.STOP_ACCEPTING, "OTLP HTTP server", otlpHttp::close);
@@ -140,7 +139,7 @@ public final class CollectorModule implements ServerModule {
       ReceiverErrors jaegerGrpcErrors = new ReceiverErrors(context.meters(), "jaeger-grpc");
       JaegerGrpcService jaeger = new JaegerGrpcService(pipeline, jaegerGrpcErrors, tenancy);
       List<ServerServiceDefinition> services = List.of(
-          ServerInterceptors.intercept(jaeger.definition(), tenancy.interceptor()),
+          ServerInterceptors.intercept(jaeger.definition(), tenancy.recordingInterceptor()),
           new SamplingGrpcService(sampling).bindService(),
           health.getHealthService().bindService(),
           ProtoReflectionServiceV1.newInstance().bindService(),
@@ -156,7 +155,7 @@ public final class CollectorModule implements ServerModule {
           httpConfig(s, "jaeger-http", CollectorFlags.HTTP_SERVER, CollectorFlags.HTTP_TLS, false,
               OtlpHttpHandler.MAX_BODY_BYTES),
           new JaegerHttpHandler(pipeline, samplingHttp, jaegerHttpErrors,
-              new RequestDurations(context.meters())), jaegerHttpErrors);
+              new RequestDurations(context.meters()), tenancy), jaegerHttpErrors);
       http.add(jaegerHttp);
       lifecycle.onShutdown(Lifecycle.Phase.STOP_ACCEPTING, "Jaeger HTTP server", jaegerHttp::close);
 
@@ -227,20 +226,6 @@ public final class CollectorModule implements ServerModule {
     return new PipelineOptions(s.getInt(CollectorFlags.QUEUE_SIZE), s.getInt(CollectorFlags.NUM_WORKERS),
         memMiB * (1L << 20), s.getBool(CollectorFlags.SPAN_SIZE_METRICS),
         CollectorTags.parse(s.getString(CollectorFlags.TAGS), env), ratio, salt);
-  }
-
-  private static Tenancy tenancy(Settings s) {
-    if (!s.has("multi-tenancy.enabled") || !s.getBool("multi-tenancy.enabled")) {
-      return Tenancy.disabled();
-    }
-    return new Tenancy(true, s.getString("multi-tenancy.header"), s.getList("multi-tenancy.tenants"));
-  }
-
-  private static HttpTenancy httpTenancy(Settings s) {
-    if (!s.has("multi-tenancy.enabled") || !s.getBool("multi-tenancy.enabled")) {
-      return HttpTenancy.disabled();
-    }
-    return new HttpTenancy(true, s.getString("multi-tenancy.header"), s.getList("multi-tenancy.tenants"));
   }
 
   private static HttpServerConfig httpConfig(Settings s, String name, String prefix, String tlsPrefix, boolean cors,

@@ -9,11 +9,11 @@ import io.jaegerj.model.TraceId;
 import io.jaegerj.model.json.UiJsonWriter;
 import io.jaegerj.model.otlp.ModelToOtlp;
 import io.jaegerj.model.otlp.OtlpJsonWriter;
+import io.jaegerj.server.tenancy.Tenancy;
 import io.jaegerj.storage.GetTraceQuery;
 import io.jaegerj.storage.Operation;
 import io.jaegerj.storage.OperationQuery;
 import io.jaegerj.storage.TraceQuery;
-import io.opentelemetry.proto.trace.v1.TracesData;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
@@ -31,6 +31,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.opentelemetry.proto.trace.v1.TracesData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -182,18 +183,12 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       r.location = cleaned + (q < 0 ? "" : "?" + rawQuery);
       return;
     }
-    String tenant = "";
-    if (options.tenancyEnabled()) {
-      tenant = req.headers().get(options.tenancyHeader());
-      if (tenant == null || tenant.isEmpty()) {
-        text(r, HttpResponseStatus.UNAUTHORIZED, "missing tenant header");
-        return;
-      }
-      if (!options.tenants().isEmpty() && !options.tenants().contains(tenant)) {
-        text(r, HttpResponseStatus.UNAUTHORIZED, "unknown tenant");
-        return;
-      }
+    Tenancy.Decision decision = options.tenancy().resolve(req.headers());
+    if (!decision.allowed()) {
+      text(r, HttpResponseStatus.UNAUTHORIZED, decision.failure().message());
+      return;
     }
+    String tenant = decision.tenant();
     if (options.bearerTokenPropagation()) {
       BearerToken.set(BearerToken.fromHttp(req.headers().get(HttpHeaderNames.AUTHORIZATION),
           req.headers().get("X-Forwarded-Access-Token")));

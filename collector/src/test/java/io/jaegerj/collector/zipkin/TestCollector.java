@@ -49,6 +49,11 @@ public final class TestCollector implements SpanConsumer, AutoCloseable {
     return Result.ACCEPTED;
   }
 
+  /** Runs {@code step} on {@link #close()}, before the steps registered earlier. */
+  public void onClose(Lifecycle.Step step) {
+    steps.add(step);
+  }
+
   /** The receiver's error counter for a reason, 0 when never counted. */
   public double errors(String receiver, String reason) {
     var c = meters.find("jaeger_collector_receiver_errors").tags("receiver", receiver, "reason", reason).counter();

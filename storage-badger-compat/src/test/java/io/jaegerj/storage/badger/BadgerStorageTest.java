@@ -93,6 +93,25 @@ class BadgerStorageTest {
   }
 
   @Test
+  void tenants_otherThanDefault_areRefusedAndSeeNothing() throws Exception {
+    BadgerStorage s = open(Map.of());
+    TraceId tid = new TraceId(7, 11);
+    write(s, span(tid, 1, "svc", "op", T0, 5), span(tid, 2, "svc2", "op2", T0 + 1, 5));
+    assertThatThrownBy(() -> s.spanWriter().write("acme", List.of(span(new TraceId(7, 12), 1, "x", "y", T0, 1)))
+        .toCompletableFuture().get()).isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(UnsupportedOperationException.class);
+    assertThat(s.spanReader().getTrace(GetTraceQuery.of(tid))).isPresent();
+    assertThat(s.spanReader().getTrace(GetTraceQuery.of("acme", tid))).isEmpty();
+    assertThat(s.spanReader().getTrace(GetTraceQuery.of("acme", new TraceId(7, 12)))).isEmpty();
+    assertThat(s.spanReader().getServices("acme")).isEmpty();
+    assertThat(s.spanReader().getOperations(new OperationQuery("acme", "svc", ""))).isEmpty();
+    assertThat(s.spanReader().findTraceIds(query("svc").tenant("acme").build())).isEmpty();
+    assertThat(s.spanReader().findTraces(query("svc").tenant("acme").build())).isEmpty();
+    assertThat(s.dependencyReader().getDependencies("acme", T0 + 1_000_000, 2_000_000)).isEmpty();
+    assertThat(s.spanReader().findTraceIds(query("svc").build())).containsExactly(tid);
+  }
+
+  @Test
   void getTrace_returnsEveryLiveSpanOrderedByStartThenId() throws Exception {
     BadgerStorage s = open(Map.of());
     TraceId tid = new TraceId(7, 8);
