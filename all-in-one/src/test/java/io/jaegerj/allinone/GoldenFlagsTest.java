@@ -33,12 +33,28 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GoldenFlagsTest {
   static final boolean REGENERATE = Boolean.getBoolean("jaegerj.golden.regenerate");
 
+  /**
+   * {@code <binary>-prometheus} is the binary with {@code METRICS_STORAGE_TYPE=prometheus}: the reference is the
+   * memory variant plus the {@code prometheus.*} flags of Jaeger's {@code jaeger-<binary>-prometheus.yaml}.
+   */
   @ParameterizedTest
-  @ValueSource(strings = {"all-in-one", "collector", "query"})
+  @ValueSource(strings = {"all-in-one", "collector", "query", "all-in-one-prometheus", "query-prometheus"})
   void flags_matchJaegerReference(String binary) throws IOException {
-    Map<String, String> reference = reference(binary);
+    boolean prometheus = binary.endsWith("-prometheus");
+    String base = prometheus ? binary.substring(0, binary.length() - "-prometheus".length()) : binary;
+    Map<String, String> reference = reference(base);
+    Map<String, String> env = new java.util.HashMap<>(Map.of("SPAN_STORAGE_TYPE", "memory"));
+    if (prometheus) {
+      read(Binaries.cliReference().resolve("jaeger-" + binary + ".yaml")).forEach((k, v) -> {
+        if (k.startsWith("prometheus.")) {
+          reference.put(k, v);
+        }
+      });
+      assertThat(reference).containsKey("prometheus.server-url");
+      env.put("METRICS_STORAGE_TYPE", "prometheus");
+    }
     Map<String, String> ours = new TreeMap<>();
-    for (Flag f : JaegerMain.flags(Binaries.all().get(binary), Map.of("SPAN_STORAGE_TYPE", "memory"))) {
+    for (Flag f : JaegerMain.flags(Binaries.all().get(base), env)) {
       ours.put(f.name(), f.defaultValue());
     }
 
@@ -119,6 +135,27 @@ class GoldenFlagsTest {
         problems.add("--" + f.name() + " usage \"" + f.usage() + "\", Jaeger has \"" + ref + "\"");
       }
     }
+    assertThat(problems).isEmpty();
+  }
+
+  /** The {@code prometheus.*} flags carry Jaeger's help texts too. */
+  @ParameterizedTest
+  @ValueSource(strings = {"all-in-one", "query"})
+  void prometheusFlags_usageMatchesJaegerReference(String binary) throws IOException {
+    Map<String, String> usage = usages(binary + "-prometheus");
+    List<String> problems = new ArrayList<>();
+    int seen = 0;
+    for (Flag f : JaegerMain.flags(Binaries.all().get(binary),
+        Map.of("SPAN_STORAGE_TYPE", "memory", "METRICS_STORAGE_TYPE", "prometheus"))) {
+      if (!f.name().startsWith("prometheus.")) {
+        continue;
+      }
+      seen++;
+      if (!f.usage().trim().equals(usage.get(f.name()))) {
+        problems.add("--" + f.name() + " usage \"" + f.usage() + "\", Jaeger has \"" + usage.get(f.name()) + "\"");
+      }
+    }
+    assertThat(seen).isEqualTo(15);
     assertThat(problems).isEmpty();
   }
 
