@@ -174,7 +174,9 @@ public final class InProcessReader implements MetricsReader {
     }
     Map<SpanMetrics.Series, long[]> live = new IdentityHashMap<>();
     metrics.forEach(s -> live.put(s, s.snapshot()));
-    out.add(new View(clock.millis(), live));
+    // The live counts stand for every time after the last snapshot (a point at "now" must not be a snapshot old).
+    long after = out.isEmpty() ? startMillis : out.get(out.size() - 1).time() + 1;
+    out.add(new View(Math.min(after, clock.millis()), live));
     return out;
   }
 
