@@ -63,7 +63,8 @@ public final class QueryModule implements ServerModule {
         service.hasArchive());
     context.lifecycle().onShutdown(Lifecycle.Phase.CLOSE, "query UI assets", assets::close);
 
-    MetricsReader metrics = MetricsStorage.open(metricsType, context.settings(), context.meters(), context.clock());
+    MetricsReader metrics = MetricsStorage.open(metricsType, context.settings(), context.meters(), context.clock(),
+        context.binaryName());
     if (metrics != null) {
       context.lifecycle().onShutdown(Lifecycle.Phase.CLOSE, "metrics reader", metrics::close);
       log.info("Metrics querying enabled ({})", metricsType);

@@ -50,7 +50,8 @@ public final class MetricsStorage {
    *
    * @throws IllegalArgumentException for a bad flag value, or {@code in-process} without a collector in the process
    */
-  public static MetricsReader open(String type, Settings settings, MeterRegistry meters, Clock clock) {
+  public static MetricsReader open(String type, Settings settings, MeterRegistry meters, Clock clock,
+      String binaryName) {
     switch (type) {
       case "":
         return null;
@@ -58,7 +59,7 @@ public final class MetricsStorage {
         return new Metered(new PrometheusReader(PrometheusOptions.from(settings)), PROMETHEUS, meters);
       case IN_PROCESS:
         SpanMetrics metrics = SpanMetrics.shared();
-        if (metrics == null) {
+        if (metrics == null || !binaryName.equals("jaeger-all-in-one")) {
           throw new IllegalArgumentException(ENV + "=" + IN_PROCESS + " answers from the span metrics of this "
               + "process' collector: use it with jaeger-all-in-one");
         }
