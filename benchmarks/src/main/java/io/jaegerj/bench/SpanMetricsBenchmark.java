@@ -53,7 +53,7 @@ public class SpanMetricsBenchmark {
   @Setup(Level.Trial)
   public void setup() {
     metrics = new SpanMetrics(1000, 500);
-    SpanWriter instant = spans -> CompletableFuture.completedFuture(null);
+    SpanWriter instant = (tenant, spans) -> CompletableFuture.completedFuture(null);
     PipelineOptions options = new PipelineOptions(100_000, 4, 0, false, List.of(), 1, "")
         .withAckMode(AckMode.STORED);
     pipeline = SpanPipeline.start(options, instant, new SimpleMeterRegistry(),
@@ -82,7 +82,7 @@ public class SpanMetricsBenchmark {
   @Benchmark
   public SpanConsumer.Result pipelineStored() throws Exception {
     List<Span> batch = batches.get(next++ & 63);
-    return pipeline.submitForAck(batch, SpanConsumer.Format.OTLP, SpanConsumer.Transport.HTTP)
+    return pipeline.submitForAck("", batch, SpanConsumer.Format.OTLP, SpanConsumer.Transport.HTTP)
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 }

@@ -57,7 +57,8 @@ final class ApiParams {
   /** A parsed {@code GET /api/traces}: search mode when {@code traceIds} is empty, multi-get otherwise. */
   record Search(TraceQuery query, List<TraceId> traceIds, long startMicros, long endMicros, boolean raw) {}
 
-  Search search(long nowMicros) {
+  /** The search of {@code tenant} the parameters describe. */
+  Search search(String tenant, long nowMicros) {
     String service = first("service");
     String operation = first("operation");
     long start = time("start", nowMicros - DEFAULT_LOOKBACK_MICROS);
@@ -86,7 +87,7 @@ final class ApiParams {
     if (minDuration != 0 && maxDuration != 0 && maxDuration < minDuration) {
       throw new BadRequestException("'maxDuration' should be greater than 'minDuration'");
     }
-    TraceQuery q = new TraceQuery(service, operation, tags, start, end, minDuration / 1000, maxDuration / 1000, limit);
+    TraceQuery q = new TraceQuery(tenant, service, operation, tags, start, end, minDuration / 1000, maxDuration / 1000, limit);
     return new Search(q, List.copyOf(ids), start, end, raw);
   }
 

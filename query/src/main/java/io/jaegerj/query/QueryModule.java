@@ -63,6 +63,11 @@ public final class QueryModule implements ServerModule {
         service.hasArchive());
     context.lifecycle().onShutdown(Lifecycle.Phase.CLOSE, "query UI assets", assets::close);
 
+    if (metricsType.equals(MetricsStorage.IN_PROCESS) && options.tenancyEnabled()) {
+      // the span metrics are not kept per tenant: one tenant would see the others' services
+      throw new IllegalArgumentException(MetricsStorage.ENV + "=" + MetricsStorage.IN_PROCESS
+          + " does not separate tenants and cannot be used with --multi-tenancy.enabled");
+    }
     MetricsReader metrics = MetricsStorage.open(metricsType, context.settings(), context.meters(), context.clock(),
         context.binaryName());
     if (metrics != null) {
