@@ -46,7 +46,8 @@ class GoldenFlagsTest {
     String[] variant = STORAGE_VARIANTS.get(binary);
     Map<String, String> reference = variant == null ? reference(binary)
         : read(Binaries.cliReference().resolve("jaeger-" + binary + ".yaml"));
-    checkFlags(binary, variant == null ? binary : variant[0], variant == null ? "memory" : variant[1], reference,
+    checkFlags(binary, variant == null ? binary : variant[0],
+        Map.of("SPAN_STORAGE_TYPE", variant == null ? "memory" : variant[1]), reference,
         Binaries.goldenDir().resolve("not-yet-implemented-" + binary + ".txt"));
   }
 
@@ -54,19 +55,38 @@ class GoldenFlagsTest {
   @ParameterizedTest
   @ValueSource(strings = {"all-in-one", "collector", "query"})
   void cassandraFlags_matchJaegerReference(String binary) throws IOException {
-    checkFlags(binary + "-cassandra", binary, "cassandra",
+    checkFlags(binary + "-cassandra", binary, Map.of("SPAN_STORAGE_TYPE", "cassandra"),
         read(Binaries.cliReference().resolve("jaeger-" + binary + "-cassandra.yaml")),
         Binaries.goldenDir().resolve("not-yet-implemented-" + binary + "-cassandra.txt"));
   }
 
   /**
-   * Compares the flags {@code binary} declares with {@code storage} selected against {@code reference};
+   * The prometheus variants: the binary with {@code METRICS_STORAGE_TYPE=prometheus}; the reference is the memory
+   * variant plus the {@code prometheus.*} flags of Jaeger's {@code jaeger-<binary>-prometheus.yaml}.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"all-in-one", "query"})
+  void prometheusFlags_matchJaegerReference(String binary) throws IOException {
+    Map<String, String> reference = new TreeMap<>(reference(binary));
+    read(Binaries.cliReference().resolve("jaeger-" + binary + "-prometheus.yaml")).forEach((k, v) -> {
+      if (k.startsWith("prometheus.")) {
+        reference.put(k, v);
+      }
+    });
+    assertThat(reference).containsKey("prometheus.server-url");
+    checkFlags(binary + "-prometheus", binary, Map.of("SPAN_STORAGE_TYPE", "memory", "METRICS_STORAGE_TYPE", "prometheus"),
+        reference, Binaries.goldenDir().resolve("not-yet-implemented-" + binary + "-prometheus.txt"));
+  }
+
+  /**
+   * Compares the flags {@code binary} declares in environment {@code env} against {@code reference};
    * {@code variant} names the reference in messages.
    */
-  private static void checkFlags(String variant, String binary, String storage, Map<String, String> reference,
-      Path listFile) throws IOException {
+  private static void checkFlags(String variant, String binary, Map<String, String> env,
+      Map<String, String> reference, Path listFile) throws IOException {
+    String storage = String.join(", ", new TreeMap<>(env).values());
     Map<String, String> ours = new TreeMap<>();
-    for (Flag f : JaegerMain.flags(Binaries.all().get(binary), Map.of("SPAN_STORAGE_TYPE", storage))) {
+    for (Flag f : JaegerMain.flags(Binaries.all().get(binary), env)) {
       ours.put(f.name(), f.defaultValue());
     }
 
@@ -164,6 +184,27 @@ class GoldenFlagsTest {
         problems.add("--" + f.name() + " usage \"" + f.usage() + "\", Jaeger has \"" + usage.get(f.name()) + "\"");
       }
     }
+    assertThat(problems).isEmpty();
+  }
+
+  /** The {@code prometheus.*} flags carry Jaeger's help texts too. */
+  @ParameterizedTest
+  @ValueSource(strings = {"all-in-one", "query"})
+  void prometheusFlags_usageMatchesJaegerReference(String binary) throws IOException {
+    Map<String, String> usage = usages(binary + "-prometheus");
+    List<String> problems = new ArrayList<>();
+    int seen = 0;
+    for (Flag f : JaegerMain.flags(Binaries.all().get(binary),
+        Map.of("SPAN_STORAGE_TYPE", "memory", "METRICS_STORAGE_TYPE", "prometheus"))) {
+      if (!f.name().startsWith("prometheus.")) {
+        continue;
+      }
+      seen++;
+      if (!f.usage().trim().equals(usage.get(f.name()))) {
+        problems.add("--" + f.name() + " usage \"" + f.usage() + "\", Jaeger has \"" + usage.get(f.name()) + "\"");
+      }
+    }
+    assertThat(seen).isEqualTo(15);
     assertThat(problems).isEmpty();
   }
 

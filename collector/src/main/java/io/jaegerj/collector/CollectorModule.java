@@ -36,6 +36,10 @@ import io.jaegerj.server.ServerModule;
 import io.jaegerj.server.net.HostPort;
 import io.jaegerj.server.tenancy.Tenancy;
 import io.jaegerj.server.tls.ServerTls;
+import io.jaegerj.spm.MetricsStorage;
+import io.jaegerj.spm.SpanMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,8 +60,13 @@ public final class CollectorModule implements ServerModule {
   /** How long the DRAIN phase waits for queued spans to reach storage. */
   static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
 
+  /** Span metrics beyond the caps count under the overflow label. */
+  static final int SPAN_METRICS_MAX_SERVICES = 1000;
+  static final int SPAN_METRICS_MAX_OPERATIONS = 500;
+
   private final Function<String, String> env;
   private volatile Started started;
+  private volatile String metricsType = "";
 
   /** What {@link #start} opened; for tests. */
   record Started(SpanPipeline pipeline, List<Server> grpcServers, List<NettyHttpServer> httpServers) {}
@@ -92,6 +101,7 @@ public final class CollectorModule implements ServerModule {
       }
       throw new IllegalArgumentException("unknown sampling strategy store type " + type);
     }
+    metricsType = env.getOrDefault(MetricsStorage.ENV, "").trim();
     return flags();
   }
 
@@ -102,7 +112,8 @@ public final class CollectorModule implements ServerModule {
     PipelineOptions options = pipelineOptions(s, env)
         .withAckMode(ackMode(s.getString(CollectorFlags.ACKNOWLEDGE), context.storage().spanTypes(), s));
     LOG.info("Receivers acknowledge spans once {}", options.ackMode().flagValue());
-    SpanPipeline pipeline = SpanPipeline.start(options, context.storage().writer(), context.meters());
+    SpanMetrics spanMetrics = spanMetrics(s.getBool(CollectorFlags.SPAN_METRICS), context);
+    SpanPipeline pipeline = SpanPipeline.start(options, context.storage().writer(), context.meters(), spanMetrics);
     lifecycle.onShutdown(Lifecycle.Phase.CLOSE, "span pipeline workers", pipeline::close);
     lifecycle.onShutdown(Lifecycle.Phase.DRAIN, "span pipeline queue", () -> pipeline.drain(DRAIN_TIMEOUT));
 
@@ -185,6 +196,28 @@ public final class CollectorModule implements ServerModule {
 
   Started started() {
     return started;
+  }
+
+  /**
+   * Span metrics when {@code collector.span-metrics.enabled} is set or {@code METRICS_STORAGE_TYPE=in-process}
+   * reads them, registered on the admin /metrics; else null.
+   */
+  private SpanMetrics spanMetrics(boolean enabled, ServerContext context) {
+    if (!enabled && !metricsType.equals(MetricsStorage.IN_PROCESS)) {
+      return null;
+    }
+    SpanMetrics m = new SpanMetrics(SPAN_METRICS_MAX_SERVICES, SPAN_METRICS_MAX_OPERATIONS);
+    MeterRegistry meters = context.meters();
+    if (meters instanceof PrometheusMeterRegistry p) {
+      p.getPrometheusRegistry().register(m);
+    } else {
+      LOG.warn("Span metrics are computed but not exposed: --metrics-backend is not prometheus");
+    }
+    SpanMetrics.share(m);
+    context.lifecycle().onShutdown(Lifecycle.Phase.CLOSE, "span metrics", () -> SpanMetrics.share(null));
+    LOG.info("Span metrics enabled (at most {} services, {} operations per service)", SPAN_METRICS_MAX_SERVICES,
+        SPAN_METRICS_MAX_OPERATIONS);
+    return m;
   }
 
   /** grpc-go registers both reflection versions; grpcurl and older tools use v1alpha. */

@@ -10,6 +10,10 @@ import io.jaegerj.model.json.UiJsonWriter;
 import io.jaegerj.model.otlp.ModelToOtlp;
 import io.jaegerj.model.otlp.OtlpJsonWriter;
 import io.jaegerj.server.tenancy.Tenancy;
+import io.jaegerj.spm.MetricFamily;
+import io.jaegerj.spm.MetricsJson;
+import io.jaegerj.spm.MetricsQuery;
+import io.jaegerj.spm.MetricsReader;
 import io.jaegerj.storage.GetTraceQuery;
 import io.jaegerj.storage.Operation;
 import io.jaegerj.storage.OperationQuery;
@@ -59,9 +63,13 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
   private final UiAssets assets;
   private final Clock clock;
   private final OtlpTransform transform;
+  private final MetricsReader metrics;
 
-  HttpApiHandler(QueryService service, QueryOptions options, UiAssets assets, Clock clock, OtlpTransform transform) {
+  /** @param metrics the metrics store, null when {@code METRICS_STORAGE_TYPE} is unset (501) */
+  HttpApiHandler(QueryService service, QueryOptions options, UiAssets assets, Clock clock, OtlpTransform transform,
+      MetricsReader metrics) {
     super(true);
+    this.metrics = metrics;
     this.service = service;
     this.options = options;
     this.assets = assets;
@@ -285,13 +293,18 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
               case "calls":
               case "errors":
                 if (method(m, HttpMethod.GET, r)) {
-                  params.metrics(seg[2].equals("latencies"));
-                  apiError(r, HttpResponseStatus.NOT_IMPLEMENTED, METRICS_DISABLED);
+                  metrics(seg[2], params.metrics(seg[2].equals("latencies"), clock.millis(), BearerToken.current()),
+                      r);
                 }
                 return;
               case "minstep":
                 if (method(m, HttpMethod.GET, r)) {
-                  apiError(r, HttpResponseStatus.NOT_IMPLEMENTED, METRICS_DISABLED);
+                  if (metrics == null) {
+                    apiError(r, HttpResponseStatus.NOT_IMPLEMENTED, METRICS_DISABLED);
+                  } else {
+                    long step = metrics.minStepMillis();
+                    envelope(r, params, g -> g.writeNumber(step), 0, null);
+                  }
                 }
                 return;
               default:
@@ -440,6 +453,28 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     r.body = Unpooled.copiedBuffer(msg + "\n", StandardCharsets.UTF_8);
     r.contentType = "text/plain; charset=utf-8";
     r.nosniff = true;
+  }
+
+  /** {@code /api/metrics/{latencies,calls,errors}}: a bare MetricFamily in proto3 JSON, 501 when disabled. */
+  private void metrics(String what, MetricsQuery q, Reply r) throws IOException {
+    if (metrics == null) {
+      apiError(r, HttpResponseStatus.NOT_IMPLEMENTED, METRICS_DISABLED);
+      return;
+    }
+    MetricFamily family;
+    switch (what) {
+      case "latencies":
+        family = metrics.latencies(q);
+        break;
+      case "calls":
+        family = metrics.callRates(q);
+        break;
+      default:
+        family = metrics.errorRates(q);
+        break;
+    }
+    r.body = Unpooled.wrappedBuffer(MetricsJson.write(family));
+    r.contentType = "application/json";
   }
 
   private static void raw(Reply r, String json) {

@@ -28,7 +28,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The gRPC listener of port 16685: api_v2 and api_v3 query services, health (SERVING for the overall server and the
+ * The gRPC listener of port 16685: api_v2 and api_v3 query services, api_v2 metrics, health (SERVING for the overall server and the
  * services Jaeger lists) and reflection (v1 and v1alpha), behind the tenancy and bearer-token interceptors.
  */
 final class QueryGrpcServer implements AutoCloseable {
@@ -40,7 +40,8 @@ final class QueryGrpcServer implements AutoCloseable {
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
 
-  QueryGrpcServer(QueryOptions options, QueryService service, Optional<SslContext> tls) throws IOException {
+  QueryGrpcServer(QueryOptions options, QueryService service, GrpcMetrics metrics, Optional<SslContext> tls)
+      throws IOException {
     NettyTransport transport = NettyTransport.shared();
     Tenancy tenancy = options.tenancy();
     List<ServerInterceptor> interceptors = tenancy.enabled()
@@ -53,6 +54,7 @@ final class QueryGrpcServer implements AutoCloseable {
         .maxInboundMessageSize(4 * 1024 * 1024)
         .addService(ServerInterceptors.intercept(new GrpcQueryV2(service, tenancy), interceptors))
         .addService(ServerInterceptors.intercept(new GrpcQueryV3(service, tenancy), interceptors))
+        .addService(ServerInterceptors.intercept(metrics, interceptors))
         .addService(ServerInterceptors.intercept(health.getHealthService(), interceptors))
         .addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), interceptors))
         .addService(ServerInterceptors.intercept(ProtoReflectionService.newInstance(), interceptors));

@@ -2,6 +2,7 @@
 package io.jaegerj.collector.pipeline;
 
 import io.jaegerj.model.Span;
+import io.jaegerj.spm.SpanMetrics;
 import io.jaegerj.storage.SpanWriter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -51,6 +52,8 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
   private final SpanWriter writer;
   private final PipelineMetrics metrics;
   private final Downsampler downsampler;
+  /** Null when span metrics are off: the per-span cost is then one null check. */
+  private final SpanMetrics spanMetrics;
   private final boolean measureBytes;
   private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
   private final AtomicLong queuedSpans = new AtomicLong();
@@ -64,8 +67,9 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
   private volatile boolean accepting = true;
   private volatile boolean running = true;
 
-  private SpanPipeline(PipelineOptions options, SpanWriter writer, MeterRegistry registry) {
+  private SpanPipeline(PipelineOptions options, SpanWriter writer, MeterRegistry registry, SpanMetrics spanMetrics) {
     this.options = options;
+    this.spanMetrics = spanMetrics;
     this.writer = writer;
     this.metrics = new PipelineMetrics(registry);
     this.downsampler = new Downsampler(options.downsamplingRatio(), options.downsamplingSalt());
@@ -83,9 +87,18 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
 
   /** Creates the pipeline and starts its workers. */
   public static SpanPipeline start(PipelineOptions options, SpanWriter writer, MeterRegistry registry) {
+    return start(options, writer, registry, null);
+  }
+
+  /**
+   * Creates the pipeline and starts its workers; {@code spanMetrics}, when not null, counts every sanitized span
+   * (before downsampling, so that the rates are the clients' rates).
+   */
+  public static SpanPipeline start(PipelineOptions options, SpanWriter writer, MeterRegistry registry,
+      SpanMetrics spanMetrics) {
     SpanPipeline p = new SpanPipeline(
         Objects.requireNonNull(options, "options"), Objects.requireNonNull(writer, "writer"),
-        Objects.requireNonNull(registry, "registry"));
+        Objects.requireNonNull(registry, "registry"), spanMetrics);
     for (int i = 0; i < options.numWorkers(); i++) {
       Thread t = new Thread(p::work, "jaeger-collector-worker-" + i);
       t.setDaemon(true);
@@ -338,6 +351,9 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
     List<Span> out = new ArrayList<>(in.size());
     for (int i = 0, n = in.size(); i < n; i++) {
       Span s = sanitizer.sanitize(in.get(i), jaegerPath, formatTag);
+      if (spanMetrics != null) {
+        spanMetrics.record(s);
+      }
       if (downsampler.enabled()) {
         if (!downsampler.keep(s.traceId())) {
           metrics.downsamplingDropped.increment();
