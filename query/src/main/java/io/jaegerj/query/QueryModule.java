@@ -63,7 +63,7 @@ public final class QueryModule implements ServerModule {
         service.hasArchive());
     context.lifecycle().onShutdown(Lifecycle.Phase.CLOSE, "query UI assets", assets::close);
 
-    if (metricsType.equals(MetricsStorage.IN_PROCESS) && options.tenancyEnabled()) {
+    if (metricsType.equals(MetricsStorage.IN_PROCESS) && options.tenancy().enabled()) {
       // the span metrics are not kept per tenant: one tenant would see the others' services
       throw new IllegalArgumentException(MetricsStorage.ENV + "=" + MetricsStorage.IN_PROCESS
           + " does not separate tenants and cannot be used with --multi-tenancy.enabled");
