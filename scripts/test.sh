@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # Runs the whole test suite on a fresh Debian machine: installs what the tests need when it is missing
-# (a JDK 17, curl and unzip for the Maven wrapper, Chromium and chromedriver for the UI tests)
+# (a JDK 17, curl and unzip for the Maven wrapper, Chromium and chromedriver for the UI tests, Prometheus for the
+# SPM tests)
 # then `./mvnw -B verify`. Extra arguments go to Maven, e.g. `scripts/test.sh -pl query -am`.
 set -euo pipefail
 
@@ -15,6 +16,7 @@ command -v curl >/dev/null 2>&1 || command -v wget >/dev/null 2>&1 || packages+=
 command -v unzip >/dev/null 2>&1 || packages+=(unzip)
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || packages+=(chromium-driver)
+command -v prometheus >/dev/null 2>&1 || packages+=(prometheus)
 
 if [ "${#packages[@]}" -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then

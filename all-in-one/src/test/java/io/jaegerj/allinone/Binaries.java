@@ -2,6 +2,7 @@
 package io.jaegerj.allinone;
 
 import io.jaegerj.collector.CollectorMain;
+import io.jaegerj.ingester.IngesterMain;
 import io.jaegerj.query.QueryMain;
 import io.jaegerj.server.BinarySpec;
 import java.nio.file.Files;
@@ -14,7 +15,8 @@ final class Binaries {
 
   /** Golden file key → spec. */
   static Map<String, BinarySpec> all() {
-    return Map.of("all-in-one", AllInOneMain.spec(), "collector", CollectorMain.spec(), "query", QueryMain.spec());
+    return Map.of("all-in-one", AllInOneMain.spec(), "collector", CollectorMain.spec(), "query", QueryMain.spec(),
+        "ingester", IngesterMain.spec());
   }
 
   /** The repository root (parent of this module). */

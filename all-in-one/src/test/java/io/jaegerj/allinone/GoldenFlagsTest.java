@@ -33,12 +33,60 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GoldenFlagsTest {
   static final boolean REGENERATE = Boolean.getBoolean("jaegerj.golden.regenerate");
 
+  /**
+   * Variants whose reference is one of Jaeger's storage-specific files ({@code jaeger-<variant>.yaml}): variant →
+   * binary and the {@code SPAN_STORAGE_TYPE} it runs with.
+   */
+  static final Map<String, String[]> STORAGE_VARIANTS = Map.of("collector-kafka", new String[] {"collector", "kafka"},
+      "ingester-elasticsearch", new String[] {"ingester", "elasticsearch"});
+
+  @ParameterizedTest
+  @ValueSource(strings = {"all-in-one", "collector", "query", "ingester", "collector-kafka", "ingester-elasticsearch"})
+  void flags_matchJaegerReference(String binary) throws IOException {
+    String[] variant = STORAGE_VARIANTS.get(binary);
+    Map<String, String> reference = variant == null ? reference(binary)
+        : read(Binaries.cliReference().resolve("jaeger-" + binary + ".yaml"));
+    checkFlags(binary, variant == null ? binary : variant[0],
+        Map.of("SPAN_STORAGE_TYPE", variant == null ? "memory" : variant[1]), reference,
+        Binaries.goldenDir().resolve("not-yet-implemented-" + binary + ".txt"));
+  }
+
+  /** The cassandra variants (jaeger-&lt;binary&gt;-cassandra.yaml): every cassandra flag is declared. */
   @ParameterizedTest
   @ValueSource(strings = {"all-in-one", "collector", "query"})
-  void flags_matchJaegerReference(String binary) throws IOException {
-    Map<String, String> reference = reference(binary);
+  void cassandraFlags_matchJaegerReference(String binary) throws IOException {
+    checkFlags(binary + "-cassandra", binary, Map.of("SPAN_STORAGE_TYPE", "cassandra"),
+        read(Binaries.cliReference().resolve("jaeger-" + binary + "-cassandra.yaml")),
+        Binaries.goldenDir().resolve("not-yet-implemented-" + binary + "-cassandra.txt"));
+  }
+
+  /**
+   * The prometheus variants: the binary with {@code METRICS_STORAGE_TYPE=prometheus}; the reference is the memory
+   * variant plus the {@code prometheus.*} flags of Jaeger's {@code jaeger-<binary>-prometheus.yaml}.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"all-in-one", "query"})
+  void prometheusFlags_matchJaegerReference(String binary) throws IOException {
+    Map<String, String> reference = new TreeMap<>(reference(binary));
+    read(Binaries.cliReference().resolve("jaeger-" + binary + "-prometheus.yaml")).forEach((k, v) -> {
+      if (k.startsWith("prometheus.")) {
+        reference.put(k, v);
+      }
+    });
+    assertThat(reference).containsKey("prometheus.server-url");
+    checkFlags(binary + "-prometheus", binary, Map.of("SPAN_STORAGE_TYPE", "memory", "METRICS_STORAGE_TYPE", "prometheus"),
+        reference, Binaries.goldenDir().resolve("not-yet-implemented-" + binary + "-prometheus.txt"));
+  }
+
+  /**
+   * Compares the flags {@code binary} declares in environment {@code env} against {@code reference};
+   * {@code variant} names the reference in messages.
+   */
+  private static void checkFlags(String variant, String binary, Map<String, String> env,
+      Map<String, String> reference, Path listFile) throws IOException {
+    String storage = String.join(", ", new TreeMap<>(env).values());
     Map<String, String> ours = new TreeMap<>();
-    for (Flag f : JaegerMain.flags(Binaries.all().get(binary), Map.of("SPAN_STORAGE_TYPE", "memory"))) {
+    for (Flag f : JaegerMain.flags(Binaries.all().get(binary), env)) {
       ours.put(f.name(), f.defaultValue());
     }
 
@@ -59,11 +107,10 @@ class GoldenFlagsTest {
     TreeSet<String> missing = new TreeSet<>(reference.keySet());
     missing.removeAll(ours.keySet());
 
-    Path listFile = Binaries.goldenDir().resolve("not-yet-implemented-" + binary + ".txt");
     if (REGENERATE) {
       Files.createDirectories(listFile.getParent());
       StringBuilder b = new StringBuilder("# Jaeger 1.74 flags of jaeger-" + binary
-          + " (memory storage) that jaegerj does not declare yet. Only ever shrink this list;\n"
+          + " (" + storage + " storage) that jaegerj does not declare yet. Only ever shrink this list;\n"
           + "# regenerate with -Djaegerj.golden.regenerate=true (see README).\n");
       missing.forEach(n -> b.append(n).append('\n'));
       Files.writeString(listFile, b.toString(), StandardCharsets.UTF_8);
@@ -82,7 +129,7 @@ class GoldenFlagsTest {
         }
       }
     }
-    assertThat(problems).as("flag differences for jaeger-" + binary).isEmpty();
+    assertThat(problems).as("flag differences for jaeger-" + binary + " with " + storage + " storage").isEmpty();
   }
 
   /**
@@ -138,11 +185,14 @@ class GoldenFlagsTest {
   void extensions_areDeclaredAndNotJaegerFlags() throws IOException {
     TreeSet<String> declared = new TreeSet<>();
     TreeSet<String> jaeger = new TreeSet<>();
-    for (String binary : List.of("all-in-one", "collector", "query")) {
-      for (Flag f : JaegerMain.flags(Binaries.all().get(binary), Map.of("SPAN_STORAGE_TYPE", "memory"))) {
-        declared.add(f.name());
+    for (String binary : List.of("all-in-one", "collector", "query", "ingester")) {
+      for (String storage : List.of("memory", "cassandra")) {
+        for (Flag f : JaegerMain.flags(Binaries.all().get(binary), Map.of("SPAN_STORAGE_TYPE", storage))) {
+          declared.add(f.name());
+        }
       }
       jaeger.addAll(reference(binary).keySet());
+      jaeger.addAll(read(Binaries.cliReference().resolve("jaeger-" + binary + "-cassandra.yaml")).keySet());
     }
     TreeSet<String> extensions = readList(Binaries.goldenDir().resolve("extensions.txt"));
     assertThat(extensions).isNotEmpty();
@@ -152,7 +202,7 @@ class GoldenFlagsTest {
 
   /** The runtime's own flags (no module, a flagless backend) must also carry Jaeger's help texts. */
   @ParameterizedTest
-  @ValueSource(strings = {"all-in-one", "collector", "query"})
+  @ValueSource(strings = {"all-in-one", "collector", "query", "ingester"})
   void commonFlags_usageMatchesJaegerReference(String binary) throws IOException {
     BinarySpec full = Binaries.all().get(binary);
     BinarySpec bare = new BinarySpec(full.name(), full.description(), full.defaultSpanStorageType(),
@@ -170,9 +220,45 @@ class GoldenFlagsTest {
     assertThat(problems).isEmpty();
   }
 
+  /** Storage flags of the storage-specific variants carry Jaeger's help texts too. */
+  @ParameterizedTest
+  @ValueSource(strings = {"collector-kafka", "ingester-elasticsearch"})
+  void storageFlags_usageMatchesJaegerReference(String binary) throws IOException {
+    String[] variant = STORAGE_VARIANTS.get(binary);
+    Map<String, String> usage = usages(binary);
+    List<String> problems = new ArrayList<>();
+    for (Flag f : JaegerMain.flags(Binaries.all().get(variant[0]), Map.of("SPAN_STORAGE_TYPE", variant[1]))) {
+      if (f.name().startsWith(variant[1] + ".") && !f.usage().equals(usage.get(f.name()))) {
+        problems.add("--" + f.name() + " usage \"" + f.usage() + "\", Jaeger has \"" + usage.get(f.name()) + "\"");
+      }
+    }
+    assertThat(problems).isEmpty();
+  }
+
+  /** The {@code prometheus.*} flags carry Jaeger's help texts too. */
+  @ParameterizedTest
+  @ValueSource(strings = {"all-in-one", "query"})
+  void prometheusFlags_usageMatchesJaegerReference(String binary) throws IOException {
+    Map<String, String> usage = usages(binary + "-prometheus");
+    List<String> problems = new ArrayList<>();
+    int seen = 0;
+    for (Flag f : JaegerMain.flags(Binaries.all().get(binary),
+        Map.of("SPAN_STORAGE_TYPE", "memory", "METRICS_STORAGE_TYPE", "prometheus"))) {
+      if (!f.name().startsWith("prometheus.")) {
+        continue;
+      }
+      seen++;
+      if (!f.usage().trim().equals(usage.get(f.name()))) {
+        problems.add("--" + f.name() + " usage \"" + f.usage() + "\", Jaeger has \"" + usage.get(f.name()) + "\"");
+      }
+    }
+    assertThat(seen).isEqualTo(15);
+    assertThat(problems).isEmpty();
+  }
+
   /** The sub-commands documented by {@code docs --format=yaml} have exactly Jaeger's options. */
   @ParameterizedTest
-  @ValueSource(strings = {"all-in-one", "collector", "query"})
+  @ValueSource(strings = {"all-in-one", "collector", "query", "ingester"})
   void docs_subCommandOptionsMatchJaegerReference(String binary, @TempDir Path dir) throws IOException {
     java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
     java.io.PrintStream ps = new java.io.PrintStream(sink, true, StandardCharsets.UTF_8);

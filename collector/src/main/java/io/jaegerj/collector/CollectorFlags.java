@@ -22,6 +22,8 @@ final class CollectorFlags {
   static final String TAGS = "collector.tags";
   /** Our extension: when receivers answer (queued, stored, auto). */
   static final String ACKNOWLEDGE = "collector.acknowledge";
+  /** Our extension: RED metrics from the received spans on the admin /metrics (see the spm module). */
+  static final String SPAN_METRICS = "collector.span-metrics.enabled";
   static final String STRATEGIES_FILE = "sampling.strategies-file";
   static final String STRATEGIES_RELOAD = "sampling.strategies-reload-interval";
   static final String DEFAULT_PROBABILITY = "sampling.default-sampling-probability";
@@ -60,6 +62,9 @@ final class CollectorFlags {
     f.add(Flag.integer(NUM_WORKERS, 50, "The number of workers pulling items from the queue"));
     f.add(Flag.bool(SPAN_SIZE_METRICS, false,
         "Enables metrics based on processed span size, which are more expensive to calculate."));
+    f.add(Flag.bool(SPAN_METRICS, false, "Computes span metrics (calls and duration histogram per service, "
+        + "operation, span kind and status, as the OpenTelemetry spanmetrics connector names them) from the received"
+        + " spans and exposes them on the admin /metrics, for Prometheus and the Monitor tab"));
     f.add(Flag.string(ACKNOWLEDGE, "auto", "When receivers acknowledge spans: queued (once in the in-memory queue,"
         + " as Jaeger), stored (once the span storage wrote them; a failed write is answered with a retryable error),"
         + " or auto (stored when the span storage is persistent and local, i.e. badger with badger.ephemeral=false;"

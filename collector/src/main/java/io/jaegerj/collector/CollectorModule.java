@@ -10,9 +10,7 @@ import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.jaegerj.collector.agent.AgentReceivers;
 import io.jaegerj.collector.grpc.GrpcServers;
-import io.jaegerj.collector.grpc.Tenancy;
 import io.jaegerj.collector.http.HttpServerConfig;
-import io.jaegerj.collector.http.HttpTenancy;
 import io.jaegerj.collector.http.NettyHttpServer;
 import io.jaegerj.collector.http.ReceiverErrors;
 import io.jaegerj.collector.http.RequestDurations;
@@ -36,7 +34,12 @@ import io.jaegerj.server.Lifecycle;
 import io.jaegerj.server.ServerContext;
 import io.jaegerj.server.ServerModule;
 import io.jaegerj.server.net.HostPort;
+import io.jaegerj.server.tenancy.Tenancy;
 import io.jaegerj.server.tls.ServerTls;
+import io.jaegerj.spm.MetricsStorage;
+import io.jaegerj.spm.SpanMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,8 +60,13 @@ public final class CollectorModule implements ServerModule {
   /** How long the DRAIN phase waits for queued spans to reach storage. */
   static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
 
+  /** Span metrics beyond the caps count under the overflow label. */
+  static final int SPAN_METRICS_MAX_SERVICES = 1000;
+  static final int SPAN_METRICS_MAX_OPERATIONS = 500;
+
   private final Function<String, String> env;
   private volatile Started started;
+  private volatile String metricsType = "";
 
   /** What {@link #start} opened; for tests. */
   record Started(SpanPipeline pipeline, List<Server> grpcServers, List<NettyHttpServer> httpServers) {}
@@ -93,6 +101,7 @@ public final class CollectorModule implements ServerModule {
       }
       throw new IllegalArgumentException("unknown sampling strategy store type " + type);
     }
+    metricsType = env.getOrDefault(MetricsStorage.ENV, "").trim();
     return flags();
   }
 
@@ -103,7 +112,8 @@ public final class CollectorModule implements ServerModule {
     PipelineOptions options = pipelineOptions(s, env)
         .withAckMode(ackMode(s.getString(CollectorFlags.ACKNOWLEDGE), context.storage().spanTypes(), s));
     LOG.info("Receivers acknowledge spans once {}", options.ackMode().flagValue());
-    SpanPipeline pipeline = SpanPipeline.start(options, context.storage().writer(), context.meters());
+    SpanMetrics spanMetrics = spanMetrics(s.getBool(CollectorFlags.SPAN_METRICS), context);
+    SpanPipeline pipeline = SpanPipeline.start(options, context.storage().writer(), context.meters(), spanMetrics);
     lifecycle.onShutdown(Lifecycle.Phase.CLOSE, "span pipeline workers", pipeline::close);
     lifecycle.onShutdown(Lifecycle.Phase.DRAIN, "span pipeline queue", () -> pipeline.drain(DRAIN_TIMEOUT));
 
@@ -112,7 +122,7 @@ public final class CollectorModule implements ServerModule {
     lifecycle.onShutdown(Lifecycle.Phase.CLOSE, "sampling strategies reloader", sampling::close);
     SamplingHttp samplingHttp = new SamplingHttp(sampling, context.meters());
 
-    Tenancy tenancy = tenancy(s);
+    Tenancy tenancy = Tenancy.from(s);
     List<Server> grpc = new ArrayList<>();
     List<NettyHttpServer> http = new ArrayList<>();
     try {
@@ -120,14 +130,14 @@ public final class CollectorModule implements ServerModule {
         ReceiverErrors otlpGrpcErrors = new ReceiverErrors(context.meters(), "otlp-grpc");
         OtlpGrpcService otlp = new OtlpGrpcService(pipeline, otlpGrpcErrors, tenancy);
         Server otlpGrpc = GrpcServers.start(s, CollectorFlags.OTLP_GRPC, CollectorFlags.OTLP_GRPC,
-            List.of(ServerInterceptors.intercept(otlp.definition(), tenancy.interceptor())), otlpGrpcErrors);
+            List.of(ServerInterceptors.intercept(otlp.definition(), tenancy.recordingInterceptor())), otlpGrpcErrors);
         grpc.add(otlpGrpc);
         register(lifecycle, "OTLP gRPC server", otlpGrpc);
         ReceiverErrors otlpHttpErrors = new ReceiverErrors(context.meters(), "otlp-http");
         NettyHttpServer otlpHttp = NettyHttpServer.start(
             httpConfig(s, "otlp-http", CollectorFlags.OTLP_HTTP, CollectorFlags.OTLP_HTTP, true,
                 OtlpHttpHandler.MAX_BODY_BYTES),
-            new OtlpHttpHandler(pipeline, otlpHttpErrors, OtlpHttpHandler.MAX_BODY_BYTES, httpTenancy(s)),
+            new OtlpHttpHandler(pipeline, otlpHttpErrors, OtlpHttpHandler.MAX_BODY_BYTES, tenancy),
             otlpHttpErrors);
         http.add(otlpHttp);
         lifecycle.onShutdown(Lifecycle.Phase.STOP_ACCEPTING, "OTLP HTTP server", otlpHttp::close);
@@ -140,7 +150,7 @@ public final class CollectorModule implements ServerModule {
       ReceiverErrors jaegerGrpcErrors = new ReceiverErrors(context.meters(), "jaeger-grpc");
       JaegerGrpcService jaeger = new JaegerGrpcService(pipeline, jaegerGrpcErrors, tenancy);
       List<ServerServiceDefinition> services = List.of(
-          ServerInterceptors.intercept(jaeger.definition(), tenancy.interceptor()),
+          ServerInterceptors.intercept(jaeger.definition(), tenancy.recordingInterceptor()),
           new SamplingGrpcService(sampling).bindService(),
           health.getHealthService().bindService(),
           ProtoReflectionServiceV1.newInstance().bindService(),
@@ -156,7 +166,7 @@ public final class CollectorModule implements ServerModule {
           httpConfig(s, "jaeger-http", CollectorFlags.HTTP_SERVER, CollectorFlags.HTTP_TLS, false,
               OtlpHttpHandler.MAX_BODY_BYTES),
           new JaegerHttpHandler(pipeline, samplingHttp, jaegerHttpErrors,
-              new RequestDurations(context.meters())), jaegerHttpErrors);
+              new RequestDurations(context.meters()), tenancy), jaegerHttpErrors);
       http.add(jaegerHttp);
       lifecycle.onShutdown(Lifecycle.Phase.STOP_ACCEPTING, "Jaeger HTTP server", jaegerHttp::close);
 
@@ -186,6 +196,28 @@ public final class CollectorModule implements ServerModule {
 
   Started started() {
     return started;
+  }
+
+  /**
+   * Span metrics when {@code collector.span-metrics.enabled} is set or {@code METRICS_STORAGE_TYPE=in-process}
+   * reads them, registered on the admin /metrics; else null.
+   */
+  private SpanMetrics spanMetrics(boolean enabled, ServerContext context) {
+    if (!enabled && !metricsType.equals(MetricsStorage.IN_PROCESS)) {
+      return null;
+    }
+    SpanMetrics m = new SpanMetrics(SPAN_METRICS_MAX_SERVICES, SPAN_METRICS_MAX_OPERATIONS);
+    MeterRegistry meters = context.meters();
+    if (meters instanceof PrometheusMeterRegistry p) {
+      p.getPrometheusRegistry().register(m);
+    } else {
+      LOG.warn("Span metrics are computed but not exposed: --metrics-backend is not prometheus");
+    }
+    SpanMetrics.share(m);
+    context.lifecycle().onShutdown(Lifecycle.Phase.CLOSE, "span metrics", () -> SpanMetrics.share(null));
+    LOG.info("Span metrics enabled (at most {} services, {} operations per service)", SPAN_METRICS_MAX_SERVICES,
+        SPAN_METRICS_MAX_OPERATIONS);
+    return m;
   }
 
   /** grpc-go registers both reflection versions; grpcurl and older tools use v1alpha. */
@@ -227,20 +259,6 @@ public final class CollectorModule implements ServerModule {
     return new PipelineOptions(s.getInt(CollectorFlags.QUEUE_SIZE), s.getInt(CollectorFlags.NUM_WORKERS),
         memMiB * (1L << 20), s.getBool(CollectorFlags.SPAN_SIZE_METRICS),
         CollectorTags.parse(s.getString(CollectorFlags.TAGS), env), ratio, salt);
-  }
-
-  private static Tenancy tenancy(Settings s) {
-    if (!s.has("multi-tenancy.enabled") || !s.getBool("multi-tenancy.enabled")) {
-      return Tenancy.disabled();
-    }
-    return new Tenancy(true, s.getString("multi-tenancy.header"), s.getList("multi-tenancy.tenants"));
-  }
-
-  private static HttpTenancy httpTenancy(Settings s) {
-    if (!s.has("multi-tenancy.enabled") || !s.getBool("multi-tenancy.enabled")) {
-      return HttpTenancy.disabled();
-    }
-    return new HttpTenancy(true, s.getString("multi-tenancy.header"), s.getList("multi-tenancy.tenants"));
   }
 
   private static HttpServerConfig httpConfig(Settings s, String name, String prefix, String tlsPrefix, boolean cors,

@@ -17,10 +17,11 @@ import org.junit.jupiter.api.Test;
 /** Our flags against the recorded jaeger-collector 1.74 reference (../shared beside the repository). */
 class CollectorFlagsTest {
   /**
-   * Ours only: the legacy agent's sampling port, which 1.74 no longer has, and the acknowledgement mode (both in
-   * server-common's golden extensions.txt).
+   * Ours only: the legacy agent's sampling port, which 1.74 no longer has, the acknowledgement mode and span metrics
+   * (all in server-common's golden extensions.txt).
    */
-  static final List<String> NOT_IN_JAEGER_174 = List.of("agent.http-server.host-port", "collector.acknowledge");
+  static final List<String> NOT_IN_JAEGER_174 = List.of("agent.http-server.host-port", "collector.acknowledge",
+      "collector.span-metrics.enabled");
 
   @Test
   void flags_matchJaegerReferenceNamesAndDefaults() throws Exception {

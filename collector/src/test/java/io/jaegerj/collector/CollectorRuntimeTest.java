@@ -36,6 +36,34 @@ class CollectorRuntimeTest {
   }
 
   @Test
+  void spanMetrics_flagExposesSpanmetricsConnectorSeries() throws Exception {
+    CollectorModule module = new CollectorModule();
+    String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(LOOPBACK),
+        java.util.stream.Stream.of("--collector.span-metrics.enabled=true")).toArray(String[]::new);
+    try (JaegerMain.Running running = JaegerMain.start(spec(module), args, Map.of("SPAN_STORAGE_TYPE", "memory"))) {
+      int otlpPort = module.started().grpcServers().get(0).getPort();
+      io.grpc.ManagedChannel ch = io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", otlpPort)
+          .usePlaintext().build();
+      try {
+        TraceServiceGrpc.newBlockingStub(ch).export(BadInputTest.request("sm-svc", 22, 3));
+      } finally {
+        ch.shutdownNow();
+      }
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      String body = "";
+      while (System.nanoTime() < deadline && !body.contains("service_name=\"sm-svc\"")) {
+        body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+            "http://127.0.0.1:" + running.adminPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+            .body();
+        Thread.sleep(20);
+      }
+      assertThat(body).containsPattern("traces_span_metrics_calls_total\\{service_name=\"sm-svc\",span_kind=\""
+          + "SPAN_KIND_[A-Z]+\",span_name=\"[^\"]*\",status_code=\"STATUS_CODE_[A-Z]+\"} 1.0")
+          .contains("traces_span_metrics_duration_milliseconds_bucket{service_name=\"sm-svc\"");
+    }
+  }
+
+  @Test
   void start_memoryStorage_otlpRoundTripAndMetricsOnAdminPort() throws Exception {
     CollectorModule module = new CollectorModule();
     String[] args = LOOPBACK;
@@ -60,12 +88,13 @@ class CollectorRuntimeTest {
       assertThat(t.get().spans().get(0).process().serviceName()).isEqualTo("rt-svc");
       assertThat(t.get().spans().get(0).process().tags())
           .contains(io.jaegerj.model.KeyValue.string("site", "lab"));
-      assertThat(running.storage().reader().getServices()).contains("rt-svc");
+      assertThat(running.storage().reader().getServices("")).contains("rt-svc");
 
       HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
           "http://127.0.0.1:" + running.adminPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(metrics.body()).contains("jaeger_collector_spans_saved_by_svc_total{debug=\"false\",result=\"ok\","
-          + "svc=\"rt-svc\"} 1.0").contains("jaeger_collector_queue_capacity{host=");
+          + "svc=\"rt-svc\"} 1.0").contains("jaeger_collector_queue_capacity{host=")
+          .doesNotContain("traces_span_metrics"); // span metrics are off by default
     }
     // close() drained and stopped everything the collector started.
     long deadline = System.nanoTime() + 5_000_000_000L;

@@ -15,12 +15,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
-/** The ingest phase: request units at full speed, at most {@code inflight} requests outstanding. */
+/**
+ * The ingest phase: request units at full speed, or paced at a fixed offered rate ({@code rate} spans/s, 0 = full
+ * speed), at most {@code inflight} requests outstanding.
+ */
 final class Ingest {
   private Ingest() {}
 
   record Config(Protocol protocol, String endpoint, Workload workload, int inflight, int connections,
-      Duration warmup, Duration duration, long maxSpans, int templates, long seed, Duration rejectBackoff) {}
+      Duration warmup, Duration duration, long maxSpans, int templates, long seed, Duration rejectBackoff,
+      double rate) {
+    Config(Protocol protocol, String endpoint, Workload workload, int inflight, int connections, Duration warmup,
+        Duration duration, long maxSpans, int templates, long seed, Duration rejectBackoff) {
+      this(protocol, endpoint, workload, inflight, connections, warmup, duration, maxSpans, templates, seed,
+          rejectBackoff, 0);
+    }
+  }
 
   /**
    * Figures over the measurement window (after warm-up).
@@ -83,6 +93,13 @@ final class Ingest {
     int next = 0;
     try (Sender sender = Sender.create(c.protocol(), c.endpoint(), c.connections())) {
       while (System.nanoTime() < end && (c.maxSpans() <= 0 || issued < c.maxSpans())) {
+        if (c.rate() > 0) {
+          // fixed offered rate: the next unit is due when the spans issued so far fit the rate
+          long due = start + (long) (issued * 1e9 / c.rate());
+          for (long wait; (wait = due - System.nanoTime()) > 0; ) {
+            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+          }
+        }
         Template.Unit u = templates[next++ % templates.length].instantiate(rnd, System.currentTimeMillis() * 1000);
         AtomicInteger remaining = new AtomicInteger(u.bodies().length);
         AtomicBoolean allOk = new AtomicBoolean(true);

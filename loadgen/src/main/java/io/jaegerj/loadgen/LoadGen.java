@@ -48,6 +48,11 @@ public final class LoadGen implements Callable<Integer> {
           + "row up to 16 times (default: ${DEFAULT-VALUE})")
   int rejectBackoffMillis;
 
+  @Option(names = "--rate", defaultValue = "0",
+      description = "offered spans/s at a fixed rate (refused requests are not re-sent); 0 = as fast as the "
+          + "in-flight limit allows (default: ${DEFAULT-VALUE})")
+  double rate;
+
   @Option(names = "--connections", defaultValue = "2", description = "gRPC channels (default: ${DEFAULT-VALUE})")
   int connections;
 
@@ -153,7 +158,7 @@ public final class LoadGen implements Callable<Integer> {
     long startMicros = System.currentTimeMillis() * 1000;
     Ingest.Stats in = Ingest.run(new Ingest.Config(p, endpoint == null ? p.defaultEndpoint() : endpoint, w, inflight,
         connections, Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds), maxSpans, templates,
-        seed, Duration.ofMillis(rejectBackoffMillis)), reservoir, log);
+        seed, Duration.ofMillis(rejectBackoffMillis), rate), reservoir, log);
     log.printf(Locale.ROOT, "ingest: %.0f spans/s over %.1fs (1s min %d, max %d); accepted %d spans in %d requests, "
             + "rejected %d requests (%d spans), errors %d; request p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
         in.spansPerSecond(), in.seconds(), in.minSecondRate(), in.maxSecondRate(), in.totalAcceptedSpans(),

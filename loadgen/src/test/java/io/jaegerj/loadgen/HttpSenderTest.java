@@ -103,4 +103,15 @@ class HttpSenderTest {
     // thousands
     assertThat(requests.get()).isBetween(2, 12);
   }
+
+  @Test
+  void ingest_fixedRate_pacesTheOfferedSpans() throws Exception {
+    status.set(200);
+    // 4 spans per request at 200 spans/s for 1 s: 50 requests, never more (the pace), not a handful (it sends)
+    Ingest.Stats st = Ingest.run(new Ingest.Config(Protocol.OTLP_HTTP, endpoint(),
+        new Workload(2, 2, 2, 2, 0, 2, 5), 8, 1, Duration.ZERO, Duration.ofSeconds(1), 0, 1, 1,
+        Duration.ZERO, 200), new Reservoir(10), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+    assertThat(st.errorRequests()).isZero();
+    assertThat(requests.get()).isBetween(10, 51);
+  }
 }

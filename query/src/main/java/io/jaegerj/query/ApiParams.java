@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.jaegerj.model.GoDuration;
 import io.jaegerj.model.TraceId;
+import io.jaegerj.spm.MetricsQuery;
 import io.jaegerj.storage.TraceQuery;
 import java.io.IOException;
 import java.time.Duration;
@@ -56,7 +57,8 @@ final class ApiParams {
   /** A parsed {@code GET /api/traces}: search mode when {@code traceIds} is empty, multi-get otherwise. */
   record Search(TraceQuery query, List<TraceId> traceIds, long startMicros, long endMicros, boolean raw) {}
 
-  Search search(long nowMicros) {
+  /** The search of {@code tenant} the parameters describe. */
+  Search search(String tenant, long nowMicros) {
     String service = first("service");
     String operation = first("operation");
     long start = time("start", nowMicros - DEFAULT_LOOKBACK_MICROS);
@@ -85,7 +87,7 @@ final class ApiParams {
     if (minDuration != 0 && maxDuration != 0 && maxDuration < minDuration) {
       throw new BadRequestException("'maxDuration' should be greater than 'minDuration'");
     }
-    TraceQuery q = new TraceQuery(service, operation, tags, start, end, minDuration / 1000, maxDuration / 1000, limit);
+    TraceQuery q = new TraceQuery(tenant, service, operation, tags, start, end, minDuration / 1000, maxDuration / 1000, limit);
     return new Search(q, List.copyOf(ids), start, end, raw);
   }
 
@@ -199,29 +201,54 @@ final class ApiParams {
     return new Dependencies(endTs * 1000, lookback * 1000, first("service"));
   }
 
-  /** Validates the SPM parameters in Jaeger's order; the values are unused while no metrics store exists. */
-  void metrics(boolean latencies) {
+  /**
+   * The SPM parameters, validated in Jaeger's order: {@code quantile} (latencies only), {@code service} (at least
+   * one), {@code groupByOperation}, {@code spanKind} (default server), then {@code endTs} (default now),
+   * {@code lookback}, {@code step}, {@code ratePer} in milliseconds.
+   */
+  MetricsQuery metrics(boolean latencies, long nowMillis, String bearerToken) {
+    double quantile = 0;
     if (latencies) {
       String q = first("quantile");
-      named("quantile", () -> GoParse.parseFloat(q));
+      quantile = named("quantile", () -> GoParse.parseFloat(q));
     }
     if (!has("service")) {
       throw new BadRequestException("unable to parse param 'service': please provide at least one service name");
     }
-    bool("groupByOperation");
+    List<String> services = all("service");
+    boolean byOperation = bool("groupByOperation");
+    List<String> kinds = new java.util.ArrayList<>();
     for (String kind : all("spanKind")) {
       switch (kind) {
         case "unspecified": case "internal": case "server": case "client": case "producer": case "consumer":
+          kinds.add(MetricsQuery.kindName(kind));
           break;
         default:
           throw new BadRequestException("unable to parse param 'spanKind': unsupported span kind: '" + kind + "'");
       }
     }
-    millis("endTs", 0);
-    millis("lookback", 0);
-    millis("step", 0);
-    millis("ratePer", 0);
+    long endTs = millis("endTs", nowMillis);
+    long lookback = millis("lookback", MetricsQuery.DEFAULT_LOOKBACK_MILLIS);
+    long step = millis("step", MetricsQuery.DEFAULT_STEP_MILLIS);
+    long ratePer = millis("ratePer", MetricsQuery.DEFAULT_RATE_PER_MILLIS);
+    if (step <= 0) {
+      throw new BadRequestException("unable to parse param 'step': " + step + " (expected: > 0)");
+    }
+    if (ratePer <= 0) {
+      throw new BadRequestException("unable to parse param 'ratePer': " + ratePer + " (expected: > 0)");
+    }
+    if (lookback < 0) {
+      throw new BadRequestException("unable to parse param 'lookback': " + lookback + " (expected: >= 0)");
+    }
+    if (lookback / step > MAX_METRIC_POINTS) {
+      throw new BadRequestException("lookback " + lookback + " ms / step " + step + " ms gives more than "
+          + MAX_METRIC_POINTS + " points per series; use a larger step");
+    }
+    return new MetricsQuery(services, byOperation, endTs, lookback, step, ratePer, kinds, quantile, bearerToken);
   }
+
+  /** Prometheus' own limit of points per series in a range query. */
+  static final long MAX_METRIC_POINTS = 11_000;
 
   interface Parse<T> {
     T get();

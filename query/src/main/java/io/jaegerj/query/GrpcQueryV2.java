@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.query;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import io.jaegerj.model.DependencyLink;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.Trace;
@@ -19,13 +22,11 @@ import io.jaegerj.proto.api_v2.GetTraceRequest;
 import io.jaegerj.proto.api_v2.QueryServiceGrpc;
 import io.jaegerj.proto.api_v2.SpansResponseChunk;
 import io.jaegerj.proto.api_v2.TraceQueryParameters;
+import io.jaegerj.server.tenancy.Tenancy;
 import io.jaegerj.storage.GetTraceQuery;
 import io.jaegerj.storage.Operation;
 import io.jaegerj.storage.OperationQuery;
 import io.jaegerj.storage.TraceQuery;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -40,8 +41,10 @@ final class GrpcQueryV2 extends QueryServiceGrpc.QueryServiceImplBase {
   static final int CHUNK_SIZE = 10;
 
   private final QueryService service;
+  private final Tenancy tenancy;
 
-  GrpcQueryV2(QueryService service) {
+  GrpcQueryV2(QueryService service, Tenancy tenancy) {
+    this.tenancy = tenancy;
     this.service = service;
   }
 
@@ -66,11 +69,16 @@ final class GrpcQueryV2 extends QueryServiceGrpc.QueryServiceImplBase {
     return has ? ProtoConverter.toMicros(t) : 0;
   }
 
+  /** The tenant the tenancy interceptor authorized for this call; fails the call when there is none. */
+  private String tenant() {
+    return tenancy.currentTenant(Status.Code.UNAUTHENTICATED);
+  }
+
   @Override
   public void getTrace(GetTraceRequest req, StreamObserver<SpansResponseChunk> out) {
     try {
       TraceId id = traceId(req.getTraceId());
-      GetTraceQuery q = new GetTraceQuery(id, micros(req.hasStartTime(), req.getStartTime()),
+      GetTraceQuery q = new GetTraceQuery(tenant(), id, micros(req.hasStartTime(), req.getStartTime()),
           micros(req.hasEndTime(), req.getEndTime()));
       Optional<Trace> t;
       try {
@@ -105,7 +113,7 @@ final class GrpcQueryV2 extends QueryServiceGrpc.QueryServiceImplBase {
   public void archiveTrace(ArchiveTraceRequest req, StreamObserver<ArchiveTraceResponse> out) {
     try {
       TraceId id = traceId(req.getTraceId());
-      GetTraceQuery q = new GetTraceQuery(id, micros(req.hasStartTime(), req.getStartTime()),
+      GetTraceQuery q = new GetTraceQuery(tenant(), id, micros(req.hasStartTime(), req.getStartTime()),
           micros(req.hasEndTime(), req.getEndTime()));
       try {
         service.archiveTrace(q);
@@ -129,7 +137,7 @@ final class GrpcQueryV2 extends QueryServiceGrpc.QueryServiceImplBase {
     }
     TraceQueryParameters p = req.getQuery();
     int limit = Math.min(p.getSearchDepth(), ApiParams.MAX_LIMIT);
-    TraceQuery q = new TraceQuery(p.getServiceName(), p.getOperationName(), p.getTagsMap(),
+    TraceQuery q = new TraceQuery(tenant(), p.getServiceName(), p.getOperationName(), p.getTagsMap(),
         micros(p.hasStartTimeMin(), p.getStartTimeMin()), micros(p.hasStartTimeMax(), p.getStartTimeMax()),
         p.hasDurationMin() ? ProtoConverter.toMicros(p.getDurationMin()) : 0,
         p.hasDurationMax() ? ProtoConverter.toMicros(p.getDurationMax()) : 0, limit);
@@ -151,7 +159,7 @@ final class GrpcQueryV2 extends QueryServiceGrpc.QueryServiceImplBase {
   public void getServices(GetServicesRequest req, StreamObserver<GetServicesResponse> out) {
     List<String> services;
     try {
-      services = service.services();
+      services = service.services(tenant());
     } catch (RuntimeException e) {
       out.onError(Status.INTERNAL.withDescription("failed to fetch services: " + e.getMessage()).asRuntimeException());
       return;
@@ -164,7 +172,7 @@ final class GrpcQueryV2 extends QueryServiceGrpc.QueryServiceImplBase {
   public void getOperations(GetOperationsRequest req, StreamObserver<GetOperationsResponse> out) {
     List<Operation> ops;
     try {
-      ops = service.operations(new OperationQuery(req.getService(), req.getSpanKind()));
+      ops = service.operations(new OperationQuery(tenant(), req.getService(), req.getSpanKind()));
     } catch (RuntimeException e) {
       out.onError(Status.INTERNAL.withDescription("failed to fetch operations: " + e.getMessage())
           .asRuntimeException());
@@ -192,7 +200,7 @@ final class GrpcQueryV2 extends QueryServiceGrpc.QueryServiceImplBase {
     long start = ProtoConverter.toMicros(req.getStartTime());
     List<DependencyLink> links;
     try {
-      links = service.dependencies(end, end - start);
+      links = service.dependencies(tenant(), end, end - start);
     } catch (RuntimeException e) {
       out.onError(Status.INTERNAL.withDescription("failed to fetch dependencies: " + e.getMessage())
           .asRuntimeException());

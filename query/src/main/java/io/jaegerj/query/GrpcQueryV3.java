@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.query;
 
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
 import io.jaegerj.model.Trace;
 import io.jaegerj.model.TraceId;
 import io.jaegerj.model.otlp.ModelToOtlp;
@@ -13,13 +15,12 @@ import io.jaegerj.proto.api_v3.GetServicesResponse;
 import io.jaegerj.proto.api_v3.GetTraceRequest;
 import io.jaegerj.proto.api_v3.QueryServiceGrpc;
 import io.jaegerj.proto.api_v3.TraceQueryParameters;
+import io.jaegerj.server.tenancy.Tenancy;
 import io.jaegerj.storage.GetTraceQuery;
 import io.jaegerj.storage.Operation;
 import io.jaegerj.storage.OperationQuery;
 import io.jaegerj.storage.TraceQuery;
-import io.grpc.Status;
 import io.opentelemetry.proto.trace.v1.TracesData;
-import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,9 +30,16 @@ import java.util.Optional;
  */
 final class GrpcQueryV3 extends QueryServiceGrpc.QueryServiceImplBase {
   private final QueryService service;
+  private final Tenancy tenancy;
 
-  GrpcQueryV3(QueryService service) {
+  GrpcQueryV3(QueryService service, Tenancy tenancy) {
+    this.tenancy = tenancy;
     this.service = service;
+  }
+
+  /** The tenant the tenancy interceptor authorized for this call; fails the call when there is none. */
+  private String tenant() {
+    return tenancy.currentTenant(Status.Code.UNAUTHENTICATED);
   }
 
   @Override
@@ -47,7 +55,7 @@ final class GrpcQueryV3 extends QueryServiceGrpc.QueryServiceImplBase {
     long end = req.hasEndTime() ? ProtoConverter.toMicros(req.getEndTime()) : 0;
     Optional<Trace> t;
     try {
-      t = service.getTrace(new GetTraceQuery(id, start, end), view(req.getRawTraces()));
+      t = service.getTrace(new GetTraceQuery(tenant(), id, start, end), view(req.getRawTraces()));
     } catch (RuntimeException e) {
       out.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
       return;
@@ -70,7 +78,7 @@ final class GrpcQueryV3 extends QueryServiceGrpc.QueryServiceImplBase {
           .asRuntimeException());
       return;
     }
-    TraceQuery q = new TraceQuery(p.getServiceName(), p.getOperationName(), p.getAttributesMap(),
+    TraceQuery q = new TraceQuery(tenant(), p.getServiceName(), p.getOperationName(), p.getAttributesMap(),
         ProtoConverter.toMicros(p.getStartTimeMin()), ProtoConverter.toMicros(p.getStartTimeMax()),
         p.hasDurationMin() ? ProtoConverter.toMicros(p.getDurationMin()) : 0,
         p.hasDurationMax() ? ProtoConverter.toMicros(p.getDurationMax()) : 0,
@@ -100,7 +108,7 @@ final class GrpcQueryV3 extends QueryServiceGrpc.QueryServiceImplBase {
   @Override
   public void getServices(GetServicesRequest req, StreamObserver<GetServicesResponse> out) {
     try {
-      out.onNext(GetServicesResponse.newBuilder().addAllServices(service.services()).build());
+      out.onNext(GetServicesResponse.newBuilder().addAllServices(service.services(tenant())).build());
       out.onCompleted();
     } catch (RuntimeException e) {
       out.onError(Status.UNKNOWN.withDescription(e.getMessage()).asRuntimeException());
@@ -111,7 +119,7 @@ final class GrpcQueryV3 extends QueryServiceGrpc.QueryServiceImplBase {
   public void getOperations(GetOperationsRequest req, StreamObserver<GetOperationsResponse> out) {
     try {
       GetOperationsResponse.Builder b = GetOperationsResponse.newBuilder();
-      for (Operation op : service.operations(new OperationQuery(req.getService(), req.getSpanKind()))) {
+      for (Operation op : service.operations(new OperationQuery(tenant(), req.getService(), req.getSpanKind()))) {
         b.addOperations(io.jaegerj.proto.api_v3.Operation.newBuilder().setName(op.name())
             .setSpanKind(op.spanKind()));
       }

@@ -17,8 +17,9 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.jaegerj.server.net.NettyTransport;
-import io.jaegerj.storage.CallerCredentials;
 import io.jaegerj.server.net.PortBinding;
+import io.jaegerj.server.tenancy.Tenancy;
+import io.jaegerj.storage.CallerCredentials;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.util.Iterator;
@@ -27,7 +28,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The gRPC listener of port 16685: api_v2 and api_v3 query services, health (SERVING for the overall server and the
+ * The gRPC listener of port 16685: api_v2 and api_v3 query services, api_v2 metrics, health (SERVING for the overall server and the
  * services Jaeger lists) and reflection (v1 and v1alpha), behind the tenancy and bearer-token interceptors.
  */
 final class QueryGrpcServer implements AutoCloseable {
@@ -39,18 +40,21 @@ final class QueryGrpcServer implements AutoCloseable {
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
 
-  QueryGrpcServer(QueryOptions options, QueryService service, Optional<SslContext> tls) throws IOException {
+  QueryGrpcServer(QueryOptions options, QueryService service, GrpcMetrics metrics, Optional<SslContext> tls)
+      throws IOException {
     NettyTransport transport = NettyTransport.shared();
-    List<ServerInterceptor> interceptors = options.tenancyEnabled()
-        ? List.of(new BearerInterceptor(), new TenancyInterceptor(options))
+    Tenancy tenancy = options.tenancy();
+    List<ServerInterceptor> interceptors = tenancy.enabled()
+        ? List.of(new BearerInterceptor(), tenancy.guardingInterceptor(Status.Code.UNAUTHENTICATED))
         : List.of(new BearerInterceptor());
     NettyServerBuilder b = NettyServerBuilder.forAddress(options.grpcHostPort().bindAddress())
         .bossEventLoopGroup(transport.boss())
         .workerEventLoopGroup(transport.workers())
         .channelType(transport.serverChannelClass())
         .maxInboundMessageSize(4 * 1024 * 1024)
-        .addService(ServerInterceptors.intercept(new GrpcQueryV2(service), interceptors))
-        .addService(ServerInterceptors.intercept(new GrpcQueryV3(service), interceptors))
+        .addService(ServerInterceptors.intercept(new GrpcQueryV2(service, tenancy), interceptors))
+        .addService(ServerInterceptors.intercept(new GrpcQueryV3(service, tenancy), interceptors))
+        .addService(ServerInterceptors.intercept(metrics, interceptors))
         .addService(ServerInterceptors.intercept(health.getHealthService(), interceptors))
         .addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), interceptors))
         .addService(ServerInterceptors.intercept(ProtoReflectionService.newInstance(), interceptors));
@@ -144,41 +148,6 @@ final class QueryGrpcServer implements AutoCloseable {
     @Override
     public void onReady() {
       bound(super::onReady);
-    }
-  }
-
-  /** Jaeger's gRPC tenancy checks (spec query.md §1.5). */
-  static final class TenancyInterceptor implements ServerInterceptor {
-    private final Metadata.Key<String> key;
-    private final List<String> tenants;
-
-    TenancyInterceptor(QueryOptions options) {
-      this.key = Metadata.Key.of(options.tenancyHeader().toLowerCase(java.util.Locale.ROOT),
-          Metadata.ASCII_STRING_MARSHALLER);
-      this.tenants = options.tenants();
-    }
-
-    @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-        ServerCallHandler<Q, R> next) {
-      Iterable<String> values = headers.getAll(key);
-      Status fail = null;
-      if (values == null) {
-        fail = Status.UNAUTHENTICATED.withDescription("missing tenant header");
-      } else {
-        Iterator<String> it = values.iterator();
-        String tenant = it.next();
-        if (it.hasNext()) {
-          fail = Status.PERMISSION_DENIED.withDescription("extra tenant header");
-        } else if (!tenants.isEmpty() && !tenants.contains(tenant)) {
-          fail = Status.PERMISSION_DENIED.withDescription("unknown tenant");
-        }
-      }
-      if (fail != null) {
-        call.close(fail, new Metadata());
-        return new ServerCall.Listener<>() {};
-      }
-      return next.startCall(call, headers);
     }
   }
 }

@@ -8,8 +8,12 @@ import io.jaegerj.server.ServerContext;
 import io.jaegerj.server.ServerModule;
 import io.jaegerj.server.Storage;
 import io.jaegerj.server.tls.ServerTls;
+import io.jaegerj.spm.MetricsReader;
+import io.jaegerj.spm.MetricsStorage;
 import io.netty.handler.ssl.SslContext;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +25,20 @@ public final class QueryModule implements ServerModule {
   private volatile int httpPort = -1;
   private volatile int grpcPort = -1;
 
+  private volatile String metricsType = "";
+
   @Override
   public List<Flag> flags() {
     return QueryOptions.flags();
+  }
+
+  /** Adds the metrics store's flags ({@code prometheus.*}) selected by {@code METRICS_STORAGE_TYPE}. */
+  @Override
+  public List<Flag> flags(Map<String, String> env) {
+    metricsType = MetricsStorage.type(env);
+    List<Flag> f = new ArrayList<>(flags());
+    f.addAll(MetricsStorage.flags(metricsType));
+    return f;
   }
 
   /** The bound HTTP port after {@link #start} (useful with port 0), else -1. */
@@ -48,12 +63,24 @@ public final class QueryModule implements ServerModule {
         service.hasArchive());
     context.lifecycle().onShutdown(Lifecycle.Phase.CLOSE, "query UI assets", assets::close);
 
-    QueryGrpcServer grpc = new QueryGrpcServer(options, service, grpcTls);
+    if (metricsType.equals(MetricsStorage.IN_PROCESS) && options.tenancy().enabled()) {
+      // the span metrics are not kept per tenant: one tenant would see the others' services
+      throw new IllegalArgumentException(MetricsStorage.ENV + "=" + MetricsStorage.IN_PROCESS
+          + " does not separate tenants and cannot be used with --multi-tenancy.enabled");
+    }
+    MetricsReader metrics = MetricsStorage.open(metricsType, context.settings(), context.meters(), context.clock(),
+        context.binaryName());
+    if (metrics != null) {
+      context.lifecycle().onShutdown(Lifecycle.Phase.CLOSE, "metrics reader", metrics::close);
+      log.info("Metrics querying enabled ({})", metricsType);
+    }
+    QueryGrpcServer grpc = new QueryGrpcServer(options, service, new GrpcMetrics(metrics, context.clock()), grpcTls);
     context.lifecycle().onShutdown(Lifecycle.Phase.STOP_ACCEPTING, "query gRPC server", grpc::close);
     grpcPort = grpc.port();
     log.info("Starting GRPC server on port {}", grpcPort);
 
-    HttpApiHandler handler = new HttpApiHandler(service, options, assets, context.clock(), OtlpTransforms.find());
+    HttpApiHandler handler = new HttpApiHandler(service, options, assets, context.clock(), OtlpTransforms.find(),
+        metrics);
     QueryHttpServer http = new QueryHttpServer(options, handler, httpTls);
     context.lifecycle().onShutdown(Lifecycle.Phase.STOP_ACCEPTING, "query HTTP server", http::close);
     httpPort = http.port();

@@ -4,6 +4,7 @@ package io.jaegerj.query;
 import io.jaegerj.config.Flag;
 import io.jaegerj.config.Settings;
 import io.jaegerj.server.net.HostPort;
+import io.jaegerj.server.tenancy.Tenancy;
 import io.jaegerj.server.tls.ServerTls;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,9 +33,7 @@ record QueryOptions(
     Duration maxClockSkewAdjustment,
     boolean bearerTokenPropagation,
     List<Map.Entry<String, String>> additionalHeaders,
-    boolean tenancyEnabled,
-    String tenancyHeader,
-    List<String> tenants) {
+    Tenancy tenancy) {
 
   private static final Logger log = LoggerFactory.getLogger(QueryOptions.class);
 
@@ -107,12 +106,9 @@ record QueryOptions(
       throw new IllegalArgumentException("--query.max-clock-skew-adjustment: " + s.getString(
           "query.max-clock-skew-adjustment") + " (expected: >= 0)");
     }
-    boolean tenancy = s.has("multi-tenancy.enabled") && s.getBool("multi-tenancy.enabled");
-    String header = s.has("multi-tenancy.header") ? s.getString("multi-tenancy.header") : "x-tenant";
-    List<String> tenants = s.has("multi-tenancy.tenants") ? s.getList("multi-tenancy.tenants") : List.of();
     return new QueryOptions(http, grpc, base.equals("/") ? "" : base, staticDir, uiConfigPath,
         s.getBool("query.log-static-assets-access"), skew, s.getBool("query.bearer-token-propagation"),
-        parseHeaders(s.getList("query.additional-headers")), tenancy, header, tenants);
+        parseHeaders(s.getList("query.additional-headers")), Tenancy.from(s));
   }
 
   /** "Key: Value" entries; malformed ones are logged and ignored, as Jaeger does. */

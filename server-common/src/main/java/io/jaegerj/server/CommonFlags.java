@@ -54,11 +54,13 @@ final class CommonFlags {
     f.add(Flag.string(SPAN_STORAGE_TYPE_FLAG, "",
         "(deprecated) please use SPAN_STORAGE_TYPE environment variable. Run this binary with the 'env' command for"
             + " help."));
-    f.add(Flag.bool("multi-tenancy.enabled", false, "Enable tenancy header when receiving or querying"));
-    f.add(Flag.string("multi-tenancy.header", "x-tenant", "HTTP header carrying tenant"));
-    f.add(Flag.string("multi-tenancy.tenants", "",
-        "comma-separated list of allowed values for --multi-tenancy.header header.  (If not supplied, tenants are"
-            + " not restricted)"));
+    if (!spec.name().equals("jaeger-ingester")) { // Jaeger's ingester applies no tenancy and has no such flags
+      f.add(Flag.bool("multi-tenancy.enabled", false, "Enable tenancy header when receiving or querying"));
+      f.add(Flag.string("multi-tenancy.header", "x-tenant", "HTTP header carrying tenant"));
+      f.add(Flag.string("multi-tenancy.tenants", "",
+          "comma-separated list of allowed values for --multi-tenancy.header header.  (If not supplied, tenants are"
+              + " not restricted)"));
+    }
     if (spec.pipelineFlags()) {
       f.add(Flag.floating("downsampling.ratio", "1",
           "Ratio of spans passed to storage after downsampling (between 0 and 1), e.g ratio = 0.3 means we are"

@@ -9,7 +9,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Writes every batch to several backends ({@code SPAN_STORAGE_TYPE=a,b}). Each writer is called even if another
- * fails; the returned stage fails when any of them failed, with the other failures attached as suppressed.
+ * fails; the returned stage fails when any of them failed, with the other failures attached as suppressed. It
+ * follows the {@linkplain SpanWriter backpressure contract} as its writers do: nothing blocks, and the stage completes
+ * once the slowest writer accepted the batch, so the busiest backend paces the collector.
  */
 public final class FanOutSpanWriter implements SpanWriter {
   private final List<SpanWriter> writers;
@@ -22,16 +24,17 @@ public final class FanOutSpanWriter implements SpanWriter {
   }
 
   @Override
-  public CompletionStage<Void> write(List<Span> spans) {
+  public CompletionStage<Void> write(String tenant, List<Span> spans) {
+    Tenants.require(tenant);
     if (writers.size() == 1) {
-      return writers.get(0).write(spans);
+      return writers.get(0).write(tenant, spans);
     }
     @SuppressWarnings("unchecked")
     CompletableFuture<Void>[] all = new CompletableFuture[writers.size()];
     for (int i = 0; i < all.length; i++) {
       CompletableFuture<Void> f;
       try {
-        f = writers.get(i).write(spans).toCompletableFuture();
+        f = writers.get(i).write(tenant, spans).toCompletableFuture();
       } catch (RuntimeException e) {
         f = CompletableFuture.failedFuture(e);
       }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Monitor (SPM): RED charts from /api/metrics/*, operations table, empty state when the server answers 501.
+// Monitor (SPM): RED charts from /api/metrics/*, operations table, links to the matching trace search, empty state
+// when the server answers 501 (no metrics store).
 import { h, clear, url, fmtDuration } from './util.js';
 import { config } from './config.js';
 import { api } from './api.js';
@@ -24,7 +25,9 @@ export function renderMonitor(main, q) {
     const service = svcSel.value;
     if (!service) return;
     const lookback = FRAMES.find(([v]) => v === frameSel.value)[2];
-    const common = { service, spanKind: kindSel.value, endTs: Date.now(), lookback, step: 60000, ratePer: 600000 };
+    // About 60 points per chart, never closer than 5 s (a scrape interval).
+    const step = Math.max(5000, Math.round(lookback / 60));
+    const common = { service, spanKind: kindSel.value, endTs: Date.now(), lookback, step, ratePer: 600000 };
     clear(body).appendChild(h('div', { class: 'loading' }, 'Loading metrics…'));
     try {
       const [p50, p75, p95, calls, errors, opsLat, opsCalls, opsErr] = await Promise.all([
@@ -39,11 +42,12 @@ export function renderMonitor(main, q) {
       ]);
       if (my !== seq) return;
       clear(body);
+      const traces = tracesLink(service, null, kindSel.value, common.endTs, lookback);
       body.appendChild(h('div', { class: 'charts' },
-        chart('Latency (ms)', [['p95', p95], ['p75', p75], ['p50', p50]], (v) => `${v.toFixed(1)}`),
-        chart('Error rate (%)', [['errors', errors]], (v) => `${(v * 100).toFixed(1)}%`),
-        chart('Request rate (req/s)', [['calls', calls]], (v) => v.toFixed(2))));
-      body.appendChild(opsTable(service, kindSel.value, opsLat, opsCalls, opsErr));
+        chart('Latency (ms)', [['p95', p95], ['p75', p75], ['p50', p50]], (v) => `${v.toFixed(1)}`, traces),
+        chart('Error rate (%)', [['errors', errors]], (v) => `${(v * 100).toFixed(1)}%`, traces),
+        chart('Request rate (req/s)', [['calls', calls]], (v) => v.toFixed(2), traces)));
+      body.appendChild(opsTable(service, kindSel.value, opsLat, opsCalls, opsErr, common.endTs, lookback));
     } catch (e) {
       if (my !== seq) return;
       clear(body);
@@ -94,7 +98,18 @@ function numeric(v) {
 
 const COLORS = ['#869ada', '#e09f3e', '#4dc19c', '#ef5d28'];
 
-function chart(title, series, fmt) {
+// The trace search matching a chart: same service (and operation), same time range.
+function tracesLink(service, operation, kind, endTs, lookback) {
+  const p = new URLSearchParams({ service });
+  if (operation) p.set('operation', operation);
+  if (kind && kind !== 'unspecified') p.set('tags', JSON.stringify({ 'span.kind': kind }));
+  p.set('start', String((endTs - lookback) * 1000));
+  p.set('end', String(endTs * 1000));
+  p.set('lookback', 'custom');
+  return url(`search?${p}`);
+}
+
+function chart(title, series, fmt, href) {
   const W = 420;
   const H = 180;
   const pad = { l: 48, r: 10, t: 10, b: 22 };
@@ -114,7 +129,7 @@ function chart(title, series, fmt) {
       svg.appendChild(h('line', { x1: pad.l, x2: W - pad.r, y1: sy(v), y2: sy(v), class: 'grid' }));
       svg.appendChild(h('text', { x: pad.l - 4, y: sy(v) + 4, 'text-anchor': 'end', class: 'axis' }, fmt(v)));
     }
-    for (const [t, anchor] of [[x0, 'start'], [x1, 'end']]) {
+    for (const [t, anchor] of (x1 > x0 ? [[x0, 'start'], [x1, 'end']] : [[x0, 'start']])) {
       const d = new Date(t);
       const label = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
       svg.appendChild(h('text', { x: sx(t), y: H - 6, 'text-anchor': anchor, class: 'axis' }, label));
@@ -122,10 +137,16 @@ function chart(title, series, fmt) {
     data.forEach(([, p], i) => {
       const d = p.filter(([, v]) => v != null).map(([t, v]) => `${sx(t).toFixed(1)},${sy(v).toFixed(1)}`).join(' ');
       svg.appendChild(h('polyline', { points: d, class: 'series', style: `stroke:${COLORS[i % COLORS.length]}` }));
+      const shown = p.filter(([, v]) => v != null);
+      if (shown.length === 1) {
+        // a single point draws no line: mark it
+        svg.appendChild(h('circle', { cx: sx(shown[0][0]), cy: sy(shown[0][1]), r: 3, style: `fill:${COLORS[i % COLORS.length]}` }));
+      }
     });
   }
   return h('figure', { class: 'chart-card' }, h('figcaption', null, title,
-    h('span', { class: 'legend-row' }, data.map(([n], i) => h('span', { class: 'legend-item' }, h('span', { class: 'svc-dot', style: { background: COLORS[i % COLORS.length] } }), n)))), svg);
+    h('span', { class: 'legend-row' }, data.map(([n], i) => h('span', { class: 'legend-item' }, h('span', { class: 'svc-dot', style: { background: COLORS[i % COLORS.length] } }), n)))), svg,
+    href ? h('a', { class: 'chart-traces', href, title: 'Find the traces behind this chart' }, 'View traces') : null);
 }
 
 function byOperation(family) {
@@ -138,7 +159,7 @@ function byOperation(family) {
   return out;
 }
 
-function opsTable(service, kind, lat, calls, errs) {
+function opsTable(service, kind, lat, calls, errs, endTs, lookback) {
   const l = byOperation(lat);
   const c = byOperation(calls);
   const e = byOperation(errs);
@@ -156,6 +177,6 @@ function opsTable(service, kind, lat, calls, errs) {
       h('td', null, f(r.calls, (v) => `${v.toFixed(2)} req/s`)),
       h('td', null, f(r.err, (v) => `${(v * 100).toFixed(1)}%`)),
       h('td', null, h('meter', { min: 0, max: 1, value: r.impact, title: `${(r.impact * 100).toFixed(1)}%` })),
-      h('td', null, h('a', { href: url(`search?service=${encodeURIComponent(service)}&operation=${encodeURIComponent(r.op)}`) }, 'View traces'))))
+      h('td', null, h('a', { href: tracesLink(service, r.op, kind, endTs, lookback) }, 'View traces'))))
       : h('tr', null, h('td', { colspan: 6 }, 'No operations in this time frame.'))));
 }

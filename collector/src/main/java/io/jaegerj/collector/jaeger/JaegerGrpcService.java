@@ -9,7 +9,6 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.jaegerj.collector.grpc.ParseFailures;
-import io.jaegerj.collector.grpc.Tenancy;
 import io.jaegerj.collector.http.ReceiverErrors;
 import io.jaegerj.collector.pipeline.SpanConsumer;
 import io.jaegerj.model.Span;
@@ -17,6 +16,7 @@ import io.jaegerj.model.proto.ProtoConverter;
 import io.jaegerj.proto.api_v2.CollectorServiceGrpc;
 import io.jaegerj.proto.api_v2.PostSpansRequest;
 import io.jaegerj.proto.api_v2.PostSpansResponse;
+import io.jaegerj.server.tenancy.Tenancy;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,10 +62,10 @@ public final class JaegerGrpcService {
       response.onError(unparsable.asRuntimeException());
       return;
     }
-    Status denied = tenancy.check();
-    if (denied != null) {
+    Tenancy.Decision tenant = tenancy.current();
+    if (!tenant.allowed()) {
       errors.count("tenancy");
-      response.onError(denied.asRuntimeException());
+      response.onError(Tenancy.grpcStatus(tenant.failure(), Status.Code.PERMISSION_DENIED).asRuntimeException());
       return;
     }
     List<Span> spans;
@@ -77,7 +77,7 @@ public final class JaegerGrpcService {
       response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
       return;
     }
-    consumer.submitForAck(spans, SpanConsumer.Format.PROTO, SpanConsumer.Transport.GRPC)
+    consumer.submitForAck(tenant.tenant(), spans, SpanConsumer.Format.PROTO, SpanConsumer.Transport.GRPC)
         .whenComplete((result, failure) -> answer(response, result, failure));
   }
 

@@ -12,6 +12,7 @@ import io.jaegerj.collector.thrift.JaegerThriftDecoder;
 import io.jaegerj.collector.thrift.ThriftDecodeException;
 import io.jaegerj.collector.thrift.ThriftProtocol;
 import io.jaegerj.model.Span;
+import io.jaegerj.server.tenancy.Tenancy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -39,9 +40,11 @@ public final class JaegerHttpHandler implements HttpHandler {
   private final SamplingHttp sampling;
   private final ReceiverErrors errors;
   private final RequestDurations durations;
+  private final Tenancy tenancy;
 
   public JaegerHttpHandler(SpanConsumer consumer, SamplingHttp sampling, ReceiverErrors errors,
-      RequestDurations durations) {
+      RequestDurations durations, Tenancy tenancy) {
+    this.tenancy = tenancy;
     this.consumer = consumer;
     this.sampling = sampling;
     this.errors = errors;
@@ -99,6 +102,11 @@ public final class JaegerHttpHandler implements HttpHandler {
       return HttpResponses.text(alloc, HttpResponseStatus.BAD_REQUEST,
           "Unsupported content type: " + htmlEscape(media) + "\n");
     }
+    Tenancy.Decision tenant = tenancy.resolve(req.headers());
+    if (!tenant.allowed()) {
+      errors.count("tenancy");
+      return HttpResponses.text(alloc, HttpResponseStatus.FORBIDDEN, tenant.failure().message() + "\n");
+    }
     if (consumer.saturated()) {
       return answer(alloc, SpanConsumer.Result.REJECTED_QUEUE_FULL, null);
     }
@@ -113,7 +121,7 @@ public final class JaegerHttpHandler implements HttpHandler {
           "Unable to process request body: " + e.getMessage() + "\n");
     }
     CompletionStage<SpanConsumer.Result> ack =
-        consumer.submitForAck(spans, SpanConsumer.Format.JAEGER, SpanConsumer.Transport.HTTP);
+        consumer.submitForAck(tenant.tenant(), spans, SpanConsumer.Format.JAEGER, SpanConsumer.Transport.HTTP);
     return HttpResponses.later(ack.handle((result, failure) -> answer(alloc, result, failure)));
   }
 

@@ -9,11 +9,11 @@ import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.jaegerj.collector.grpc.GrpcServers;
 import io.jaegerj.collector.grpc.ParseFailures;
-import io.jaegerj.collector.grpc.Tenancy;
 import io.jaegerj.collector.http.ReceiverErrors;
 import io.jaegerj.collector.pipeline.SpanConsumer;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.otlp.OtlpToModel;
+import io.jaegerj.server.tenancy.Tenancy;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
@@ -65,10 +65,10 @@ public final class OtlpGrpcService {
       response.onCompleted();
       return;
     }
-    Status denied = tenancy.check();
-    if (denied != null) {
+    Tenancy.Decision tenant = tenancy.current();
+    if (!tenant.allowed()) {
       errors.count("tenancy");
-      response.onError(denied.asRuntimeException());
+      response.onError(Tenancy.grpcStatus(tenant.failure(), Status.Code.PERMISSION_DENIED).asRuntimeException());
       return;
     }
     List<Span> spans;
@@ -80,7 +80,7 @@ public final class OtlpGrpcService {
       response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
       return;
     }
-    consumer.submitForAck(spans, SpanConsumer.Format.OTLP, SpanConsumer.Transport.GRPC)
+    consumer.submitForAck(tenant.tenant(), spans, SpanConsumer.Format.OTLP, SpanConsumer.Transport.GRPC)
         .whenComplete((result, failure) -> answer(response, result, failure));
   }
 

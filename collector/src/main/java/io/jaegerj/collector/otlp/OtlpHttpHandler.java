@@ -8,11 +8,11 @@ import com.google.rpc.RetryInfo;
 import io.jaegerj.collector.http.Decompression;
 import io.jaegerj.collector.http.HttpHandler;
 import io.jaegerj.collector.http.HttpResponses;
-import io.jaegerj.collector.http.HttpTenancy;
 import io.jaegerj.collector.http.ReceiverErrors;
 import io.jaegerj.collector.pipeline.SpanConsumer;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.otlp.OtlpJson;
+import io.jaegerj.server.tenancy.Tenancy;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -48,9 +48,9 @@ public final class OtlpHttpHandler implements HttpHandler {
   private final SpanConsumer consumer;
   private final ReceiverErrors errors;
   private final int maxBodyBytes;
-  private final HttpTenancy tenancy;
+  private final Tenancy tenancy;
 
-  public OtlpHttpHandler(SpanConsumer consumer, ReceiverErrors errors, int maxBodyBytes, HttpTenancy tenancy) {
+  public OtlpHttpHandler(SpanConsumer consumer, ReceiverErrors errors, int maxBodyBytes, Tenancy tenancy) {
     this.consumer = consumer;
     this.errors = errors;
     this.maxBodyBytes = maxBodyBytes;
@@ -107,13 +107,13 @@ public final class OtlpHttpHandler implements HttpHandler {
     if (spans.isEmpty()) {
       return ok(alloc, json);
     }
-    String denied = tenancy.check(req.headers());
-    if (denied != null) {
+    Tenancy.Decision tenant = tenancy.resolve(req.headers());
+    if (!tenant.allowed()) {
       errors.count("tenancy");
-      return status(alloc, json, HttpResponseStatus.FORBIDDEN, 7, denied);
+      return status(alloc, json, HttpResponseStatus.FORBIDDEN, 7, tenant.failure().message());
     }
     CompletionStage<SpanConsumer.Result> ack =
-        consumer.submitForAck(spans, SpanConsumer.Format.OTLP, SpanConsumer.Transport.HTTP);
+        consumer.submitForAck(tenant.tenant(), spans, SpanConsumer.Format.OTLP, SpanConsumer.Transport.HTTP);
     return HttpResponses.later(ack.handle((result, failure) -> answer(alloc, json, result, failure)));
   }
 

@@ -5,11 +5,13 @@ import io.jaegerj.model.KeyValue;
 import io.jaegerj.model.Span;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Jaeger's collector metrics (names and labels of ingest spec §6.2). Meters are resolved once per label set and
@@ -32,6 +34,10 @@ final class PipelineMetrics {
   final DistributionSummary saveLatency;
   final Counter downsamplingDropped;
   final Counter downsamplingAccepted;
+  final Counter spansRefused;
+  final Counter requestsRefused;
+  final Counter droppedAfterAck;
+  final LongAdder storageWaitNanos = new LongAdder();
 
   PipelineMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -43,6 +49,19 @@ final class PipelineMetrics {
     saveLatency = latency("jaeger_collector_save_latency", hostTag);
     downsamplingDropped = Counter.builder("jaeger_downsampling_writer_spans_dropped").register(registry);
     downsamplingAccepted = Counter.builder("jaeger_downsampling_writer_spans_accepted").register(registry);
+    spansRefused = Counter.builder("jaegerj_collector_spans_refused").tags(hostTag)
+        .description("decoded spans refused with a retryable answer before acknowledgement (queue full)")
+        .register(registry);
+    requestsRefused = Counter.builder("jaegerj_collector_requests_refused").tags(hostTag)
+        .description("requests refused with a retryable answer before decoding (queue full or shutting down)")
+        .register(registry);
+    droppedAfterAck = Counter.builder("jaegerj_collector_spans_dropped_after_ack").tags(hostTag)
+        .description("spans acknowledged to their client and then not stored (write failed after its retries, "
+            + "or queued at shutdown)")
+        .register(registry);
+    FunctionCounter.builder("jaegerj_collector_storage_wait_seconds", storageWaitNanos, a -> a.sum() / 1e9)
+        .tags(hostTag).description("worker-seconds spent waiting for a write slot while storage was busy")
+        .register(registry);
   }
 
   private DistributionSummary latency(String name, Tags tags) {

@@ -2,6 +2,7 @@
 package io.jaegerj.collector.pipeline;
 
 import io.jaegerj.model.Span;
+import io.jaegerj.spm.SpanMetrics;
 import io.jaegerj.storage.SpanWriter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * {@link #submitForAck} in {@link AckMode#STORED} mode carries a future with the batch that its worker completes
  * after the storage write, so that receivers answer only for stored spans.
  *
+ * <p>Backpressure: at most {@code num-workers} write stages are outstanding at once. A worker takes a batch from the
+ * queue only after it got a write slot; the slot is returned when the writer's stage completes. While storage is busy
+ * (every slot taken) the workers wait for a slot without holding a batch, the queue fills, and the receivers refuse
+ * with their retryable status before acknowledging anything. No thread waits on a write stage itself.
+ *
  * <p>Thread-safe. Start with {@link #start}; {@link #drain} on shutdown, then {@link #close}.
  */
 public final class SpanPipeline implements SpanConsumer, AutoCloseable {
@@ -38,32 +45,37 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
       CompletableFuture.completedFuture(Result.REJECTED_QUEUE_FULL);
 
   /** A queued batch; {@code ack} is null unless a receiver waits for its storage write. */
-  private record Item(List<Span> spans, Format format, Transport transport, long bytes, long enqueuedNanos,
+  private record Item(String tenant, List<Span> spans, Format format, Transport transport, long bytes, long enqueuedNanos,
       CompletableFuture<Result> ack) {}
 
   private final PipelineOptions options;
   private final SpanWriter writer;
   private final PipelineMetrics metrics;
   private final Downsampler downsampler;
+  /** Null when span metrics are off: the per-span cost is then one null check. */
+  private final SpanMetrics spanMetrics;
   private final boolean measureBytes;
   private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
   private final AtomicLong queuedSpans = new AtomicLong();
   private final AtomicLong queuedBytes = new AtomicLong();
   private final AtomicLong totalBytes = new AtomicLong();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final Semaphore writeSlots;
   private final AtomicLong lastBatchSize = new AtomicLong();
   private final AtomicLong lastErrorLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
   private final List<Thread> workers;
   private volatile boolean accepting = true;
   private volatile boolean running = true;
 
-  private SpanPipeline(PipelineOptions options, SpanWriter writer, MeterRegistry registry) {
+  private SpanPipeline(PipelineOptions options, SpanWriter writer, MeterRegistry registry, SpanMetrics spanMetrics) {
     this.options = options;
+    this.spanMetrics = spanMetrics;
     this.writer = writer;
     this.metrics = new PipelineMetrics(registry);
     this.downsampler = new Downsampler(options.downsamplingRatio(), options.downsamplingSalt());
     this.measureBytes = options.queueSizeMemoryBytes() > 0 || options.spanSizeMetrics();
     this.workers = new ArrayList<>(options.numWorkers());
+    this.writeSlots = new Semaphore(options.numWorkers());
     Tags host = Tags.of("host", metrics.host);
     Gauge.builder("jaeger_collector_queue_length", queuedSpans, AtomicLong::get).tags(host).register(registry);
     Gauge.builder("jaeger_collector_queue_capacity", options, o -> o.queueSize()).tags(host).register(registry);
@@ -75,9 +87,18 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
 
   /** Creates the pipeline and starts its workers. */
   public static SpanPipeline start(PipelineOptions options, SpanWriter writer, MeterRegistry registry) {
+    return start(options, writer, registry, null);
+  }
+
+  /**
+   * Creates the pipeline and starts its workers; {@code spanMetrics}, when not null, counts every sanitized span
+   * (before downsampling, so that the rates are the clients' rates).
+   */
+  public static SpanPipeline start(PipelineOptions options, SpanWriter writer, MeterRegistry registry,
+      SpanMetrics spanMetrics) {
     SpanPipeline p = new SpanPipeline(
         Objects.requireNonNull(options, "options"), Objects.requireNonNull(writer, "writer"),
-        Objects.requireNonNull(registry, "registry"));
+        Objects.requireNonNull(registry, "registry"), spanMetrics);
     for (int i = 0; i < options.numWorkers(); i++) {
       Thread t = new Thread(p::work, "jaeger-collector-worker-" + i);
       t.setDaemon(true);
@@ -88,8 +109,8 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
   }
 
   @Override
-  public Result submit(List<Span> spans, Format format, Transport transport) {
-    return offer(spans, format, transport, null);
+  public Result submit(String tenant, List<Span> spans, Format format, Transport transport) {
+    return offer(tenant, spans, format, transport, null);
   }
 
   /**
@@ -99,12 +120,12 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
    * batches still queued when the pipeline is {@linkplain #close closed} fail.
    */
   @Override
-  public CompletionStage<Result> submitForAck(List<Span> spans, Format format, Transport transport) {
+  public CompletionStage<Result> submitForAck(String tenant, List<Span> spans, Format format, Transport transport) {
     if (options.ackMode() == AckMode.QUEUED || spans.isEmpty()) {
-      return offer(spans, format, transport, null) == Result.ACCEPTED ? ACCEPTED_NOW : REJECTED_NOW;
+      return offer(tenant, spans, format, transport, null) == Result.ACCEPTED ? ACCEPTED_NOW : REJECTED_NOW;
     }
     CompletableFuture<Result> ack = new CompletableFuture<>();
-    return offer(spans, format, transport, ack) == Result.ACCEPTED ? ack : REJECTED_NOW;
+    return offer(tenant, spans, format, transport, ack) == Result.ACCEPTED ? ack : REJECTED_NOW;
   }
 
   /** The acknowledgement mode of this pipeline. */
@@ -112,7 +133,9 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
     return options.ackMode();
   }
 
-  private Result offer(List<Span> spans, Format format, Transport transport, CompletableFuture<Result> ack) {
+  private Result offer(String tenant, List<Span> spans, Format format, Transport transport,
+      CompletableFuture<Result> ack) {
+    Objects.requireNonNull(tenant, "tenant");
     int n = spans.size();
     if (n == 0) {
       return Result.ACCEPTED;
@@ -127,12 +150,13 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
     long bytes = measureBytes ? SpanSizes.estimate(spans) : 0;
     if (!accepting || !reserve(n, bytes)) {
       metrics.spansDropped.increment(n);
+      metrics.spansRefused.increment(n);
       return Result.REJECTED_QUEUE_FULL;
     }
     if (options.spanSizeMetrics()) {
       totalBytes.addAndGet(bytes);
     }
-    queue.add(new Item(spans, format, transport, bytes, System.nanoTime(), ack));
+    queue.add(new Item(tenant, spans, format, transport, bytes, System.nanoTime(), ack));
     return Result.ACCEPTED;
   }
 
@@ -158,14 +182,30 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A true answer is counted in {@code jaegerj_collector_requests_refused_total}: receivers refuse the request.
+   */
   @Override
   public boolean saturated() {
+    boolean full;
     if (!accepting) {
-      return true;
+      full = true;
+    } else {
+      long cur = queuedSpans.get();
+      long byteCap = options.queueSizeMemoryBytes();
+      full = cur > 0 && (cur >= options.queueSize() || (byteCap > 0 && queuedBytes.get() >= byteCap));
     }
-    long cur = queuedSpans.get();
-    long byteCap = options.queueSizeMemoryBytes();
-    return cur > 0 && (cur >= options.queueSize() || (byteCap > 0 && queuedBytes.get() >= byteCap));
+    if (full) {
+      metrics.requestsRefused.increment();
+    }
+    return full;
+  }
+
+  /** Write stages now outstanding (taken from the queue, not yet completed by the writer). */
+  public int outstandingWrites() {
+    return inFlight.get();
   }
 
   /** Spans waiting in the queue (not yet taken by a worker). */
@@ -218,53 +258,102 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
     for (Item item; (item = queue.poll()) != null; ) {
       queuedSpans.addAndGet(-item.spans().size());
       queuedBytes.addAndGet(-item.bytes());
-      if (item.ack() != null) {
-        item.ack().completeExceptionally(closed);
-      }
+      fail(item, closed);
     }
   }
 
   private void work() {
     Sanitizer sanitizer = new Sanitizer(options.collectorTags());
     while (running) {
+      if (!takeWriteSlot()) {
+        continue;
+      }
       Item item;
       try {
         item = queue.poll(100, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
+        writeSlots.release();
         if (!running) {
           return;
         }
         continue;
       }
       if (item == null) {
+        writeSlots.release();
         continue;
       }
       inFlight.incrementAndGet();
       queuedSpans.addAndGet(-item.spans().size());
       queuedBytes.addAndGet(-item.bytes());
-      try {
-        process(item, sanitizer);
-      } catch (VirtualMachineError e) {
-        fail(item, e);
-        throw e;
-      } catch (Throwable t) {
-        logFailure(item.spans(), t);
-        fail(item, t);
-      } finally {
-        inFlight.decrementAndGet();
-      }
+      process(item, sanitizer);
     }
   }
 
+  /**
+   * Waits for one of the {@code num-workers} write slots; the time spent waiting because every slot is held by an
+   * outstanding write is counted as time blocked on storage.
+   *
+   * @return false when interrupted (the pipeline is closing)
+   */
+  private boolean takeWriteSlot() {
+    if (writeSlots.tryAcquire()) {
+      return true;
+    }
+    long t0 = System.nanoTime();
+    try {
+      writeSlots.acquire();
+      return true;
+    } catch (InterruptedException e) {
+      return false;
+    } finally {
+      metrics.storageWaitNanos.add(System.nanoTime() - t0);
+    }
+  }
+
+  /** Sanitizes, downsamples and hands the batch to the writer; the write slot is returned when that completes. */
   private void process(Item item, Sanitizer sanitizer) {
     long start = System.nanoTime();
-    metrics.inQueueLatency.record((start - item.enqueuedNanos()) / 1e9);
-    List<Span> in = item.spans();
+    List<Span> out;
     boolean jaegerPath = isJaegerPath(item.format(), item.transport());
+    try {
+      metrics.inQueueLatency.record((start - item.enqueuedNanos()) / 1e9);
+      out = prepare(item, sanitizer, jaegerPath);
+    } catch (Throwable t) {
+      logFailure(item.spans(), t);
+      fail(item, t);
+      finished();
+      if (t instanceof VirtualMachineError e) {
+        throw e;
+      }
+      return;
+    }
+    if (out.isEmpty()) {
+      acknowledge(item); // downsampled away: nothing left to store
+      finished();
+      return;
+    }
+    CompletionStage<Void> stage;
+    try {
+      stage = writer.write(item.tenant(), out);
+    } catch (Throwable t) {
+      written(item, out, start, !jaegerPath, t);
+      if (t instanceof VirtualMachineError e) {
+        throw e;
+      }
+      return;
+    }
+    stage.whenComplete((ok, failure) -> written(item, out, start, !jaegerPath, failure));
+  }
+
+  private List<Span> prepare(Item item, Sanitizer sanitizer, boolean jaegerPath) {
+    List<Span> in = item.spans();
     String formatTag = formatTag(item.format(), item.transport());
     List<Span> out = new ArrayList<>(in.size());
     for (int i = 0, n = in.size(); i < n; i++) {
       Span s = sanitizer.sanitize(in.get(i), jaegerPath, formatTag);
+      if (spanMetrics != null) {
+        spanMetrics.record(s);
+      }
       if (downsampler.enabled()) {
         if (!downsampler.keep(s.traceId())) {
           metrics.downsamplingDropped.increment();
@@ -275,31 +364,31 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
       out.add(s);
     }
     lastBatchSize.set(out.size());
-    if (out.isEmpty()) {
-      acknowledge(item); // downsampled away: nothing left to store
-      return;
-    }
-    boolean ok = true;
-    Throwable failure = null;
+    return out;
+  }
+
+  /** Completion of a write stage, on whatever thread the writer completes it. */
+  private void written(Item item, List<Span> out, long start, boolean otlp, Throwable failure) {
     try {
-      writer.write(out).toCompletableFuture().join();
-    } catch (VirtualMachineError e) {
-      throw e;
-    } catch (Throwable t) {
-      ok = false;
-      failure = t;
+      metrics.saveLatency.record((System.nanoTime() - start) / 1e9);
+      boolean ok = failure == null;
+      for (int i = 0, n = out.size(); i < n; i++) {
+        metrics.saved(out.get(i), ok, otlp);
+      }
+      if (failure != null) {
+        logFailure(out, failure);
+        fail(item, failure, out.size());
+      } else {
+        acknowledge(item);
+      }
+    } finally {
+      finished();
     }
-    metrics.saveLatency.record((System.nanoTime() - start) / 1e9);
-    boolean otlp = !jaegerPath;
-    for (int i = 0, n = out.size(); i < n; i++) {
-      metrics.saved(out.get(i), ok, otlp);
-    }
-    if (failure != null) {
-      logFailure(out, failure);
-      fail(item, failure);
-    } else {
-      acknowledge(item);
-    }
+  }
+
+  private void finished() {
+    inFlight.decrementAndGet();
+    writeSlots.release();
   }
 
   private static void acknowledge(Item item) {
@@ -308,10 +397,20 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
     }
   }
 
-  private static void fail(Item item, Throwable failure) {
+  /**
+   * Fails a batch: a receiver waiting for it answers a retryable error; a batch acknowledged when it was queued is
+   * lost, and counted as dropped after acknowledgement.
+   */
+  private void fail(Item item, Throwable failure) {
+    fail(item, failure, item.spans().size());
+  }
+
+  private void fail(Item item, Throwable failure, int spans) {
     if (item.ack() != null) {
       item.ack().completeExceptionally(
           failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure);
+    } else {
+      metrics.droppedAfterAck.increment(spans);
     }
   }
 

@@ -7,6 +7,7 @@ import io.jaegerj.collector.http.HttpResponses;
 import io.jaegerj.collector.http.ReceiverErrors;
 import io.jaegerj.collector.pipeline.SpanConsumer;
 import io.jaegerj.model.Span;
+import io.jaegerj.server.tenancy.Tenancy;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -39,8 +40,10 @@ final class ZipkinHttpHandler implements HttpHandler {
   private final SpanConsumer consumer;
   private final ReceiverErrors errors;
   private final Clock clock;
+  private final Tenancy tenancy;
 
-  ZipkinHttpHandler(SpanConsumer consumer, ReceiverErrors errors, Clock clock) {
+  ZipkinHttpHandler(SpanConsumer consumer, ReceiverErrors errors, Clock clock, Tenancy tenancy) {
+    this.tenancy = tenancy;
     this.consumer = consumer;
     this.errors = errors;
     this.clock = clock;
@@ -65,6 +68,11 @@ final class ZipkinHttpHandler implements HttpHandler {
       return HttpResponses.text(alloc, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "415 unsupported media type "
           + mediaType + ", supported: [application/json, " + (v1 ? "application/x-thrift" : "application/x-protobuf")
           + "]\n");
+    }
+    Tenancy.Decision tenant = tenancy.resolve(req.headers());
+    if (!tenant.allowed()) {
+      errors.count("tenancy");
+      return HttpResponses.text(alloc, HttpResponseStatus.FORBIDDEN, tenant.failure().message() + "\n");
     }
     if (consumer.saturated()) {
       return answer(alloc, SpanConsumer.Result.REJECTED_QUEUE_FULL, null);
@@ -92,7 +100,7 @@ final class ZipkinHttpHandler implements HttpHandler {
       return HttpResponses.bytes(alloc, HttpResponseStatus.ACCEPTED, null, new byte[0]);
     }
     CompletionStage<SpanConsumer.Result> ack =
-        consumer.submitForAck(spans, SpanConsumer.Format.ZIPKIN, SpanConsumer.Transport.HTTP);
+        consumer.submitForAck(tenant.tenant(), spans, SpanConsumer.Format.ZIPKIN, SpanConsumer.Transport.HTTP);
     return HttpResponses.later(ack.handle((result, failure) -> answer(alloc, result, failure)));
   }
 

@@ -10,6 +10,7 @@ import io.jaegerj.config.Settings;
 import io.jaegerj.server.Lifecycle;
 import io.jaegerj.server.ServerContext;
 import io.jaegerj.server.net.HostPort;
+import io.jaegerj.server.tenancy.Tenancy;
 import io.jaegerj.server.tls.ServerTls;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,7 +70,7 @@ public final class ZipkinReceiver {
         Settings.parseList(settings.getString(CORS_HEADERS)),
         ZipkinHttpHandler.MAX_BODY_BYTES);
     ReceiverErrors errors = new ReceiverErrors(context.meters(), "zipkin");
-    ZipkinHttpHandler handler = new ZipkinHttpHandler(consumer, errors, context.clock());
+    ZipkinHttpHandler handler = new ZipkinHttpHandler(consumer, errors, context.clock(), Tenancy.from(settings));
     return Optional.of(NettyHttpServer.start(config, handler, errors));
   }
 }

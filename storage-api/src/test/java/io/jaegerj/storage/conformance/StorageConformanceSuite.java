@@ -13,6 +13,7 @@ import io.jaegerj.model.Span;
 import io.jaegerj.model.SpanRef;
 import io.jaegerj.model.Trace;
 import io.jaegerj.model.TraceId;
+import io.jaegerj.storage.ArchiveStorage;
 import io.jaegerj.storage.DependencyReader;
 import io.jaegerj.storage.GetTraceQuery;
 import io.jaegerj.storage.Operation;
@@ -20,6 +21,7 @@ import io.jaegerj.storage.OperationQuery;
 import io.jaegerj.storage.Purgeable;
 import io.jaegerj.storage.SamplingStore;
 import io.jaegerj.storage.SpanReader;
+import io.jaegerj.storage.SpanWriter;
 import io.jaegerj.storage.StorageFactory;
 import io.jaegerj.storage.TraceQuery;
 import java.lang.reflect.Method;
@@ -136,9 +138,14 @@ public abstract class StorageConformanceSuite {
     return factory.spanReader();
   }
 
-  /** Writes and waits for the acknowledgement, then for the indexes. */
+  /** Writes for the default tenant and waits for the acknowledgement, then for the indexes. */
   protected final void write(List<Span> spans) throws Exception {
-    factory.spanWriter().write(spans).toCompletableFuture().get(timeout().toMillis(), TimeUnit.MILLISECONDS);
+    write(factory.spanWriter(), "", spans);
+  }
+
+  /** Writes for {@code tenant} with {@code writer} and waits for the acknowledgement, then for the indexes. */
+  protected final void write(SpanWriter writer, String tenant, List<Span> spans) throws Exception {
+    writer.write(tenant, spans).toCompletableFuture().get(timeout().toMillis(), TimeUnit.MILLISECONDS);
     flush();
     awaitIndexed();
   }
@@ -204,7 +211,7 @@ public abstract class StorageConformanceSuite {
     assertSameSpans(getTrace(id128).spans(), wide);
     assertSameSpans(getTrace(id64).spans(), narrow);
     Optional<Trace> hinted = reader().getTrace(
-        new GetTraceQuery(id128, fx.baseMicros() - MINUTE_MICROS, fx.baseMicros() + MINUTE_MICROS));
+        new GetTraceQuery("", id128, fx.baseMicros() - MINUTE_MICROS, fx.baseMicros() + MINUTE_MICROS));
     assertThat(hinted).isPresent();
     assertSameSpans(hinted.get().spans(), wide);
   }
@@ -294,7 +301,7 @@ public abstract class StorageConformanceSuite {
     List<String> services = List.of(fx.service("a"), fx.service("b"), fx.service("c"));
     write(fx.richTrace(fx.traceId128(), fx.baseMicros(), 9, services));
 
-    List<String> all = reader().getServices();
+    List<String> all = reader().getServices("");
     assertThat(all).containsAll(services).doesNotHaveDuplicates();
   }
 
@@ -690,9 +697,9 @@ public abstract class StorageConformanceSuite {
     assertThat(reader().findTraceIds(query(fx, absent).build())).isNotNull().isEmpty();
     assertThat(reader().getOperations(new OperationQuery(absent, ""))).isNotNull().isEmpty();
     assertThat(reader().getOperations(new OperationQuery(absent, "server"))).isNotNull().isEmpty();
-    assertThat(reader().getServices()).isNotNull().doesNotContain(absent);
+    assertThat(reader().getServices("")).isNotNull().doesNotContain(absent);
     long year2001 = TimeUnit.DAYS.toMicros(365L * 31);
-    assertThat(factory.dependencyReader().getDependencies(year2001, HOUR_MICROS)).isNotNull().isEmpty();
+    assertThat(factory.dependencyReader().getDependencies("", year2001, HOUR_MICROS)).isNotNull().isEmpty();
   }
 
   @Test
@@ -752,13 +759,108 @@ public abstract class StorageConformanceSuite {
   }
 
   private static Map<String, Long> mergedLinks(DependencyReader r, long endTs, long lookback, Set<String> services) {
+    return mergedLinks(r, "", endTs, lookback, services);
+  }
+
+  private static Map<String, Long> mergedLinks(DependencyReader r, String tenant, long endTs, long lookback,
+      Set<String> services) {
     Map<String, Long> merged = new TreeMap<>();
-    for (DependencyLink l : r.getDependencies(endTs, lookback)) {
+    for (DependencyLink l : r.getDependencies(tenant, endTs, lookback)) {
       if (services.contains(l.parent()) && services.contains(l.child())) {
         merged.merge(l.parent() + "->" + l.child(), l.callCount(), Long::sum);
       }
     }
     return merged;
+  }
+
+  // ---------------------------------------------------------------------------------------------- tenants
+
+  /**
+   * One trace of tenant {@code tenant-a}: services {@code a} → {@code b}, operations with span kinds, a tag to search
+   * by, so that every read of another tenant has something it could leak.
+   */
+  private static List<Span> tenantTrace(TraceFixtures fx, TraceId id, String a, String b) {
+    long t = fx.baseMicros();
+    Span root = fx.span(id, a, "tenant-root", t, 1000).addTag(KeyValue.string("span.kind", "server"))
+        .addTag(KeyValue.string("tenant.secret", "s1")).build();
+    Span child = fx.span(id, b, "tenant-child", t + 1, 500).addTag(KeyValue.string("span.kind", "client"))
+        .addReference(SpanRef.childOf(id, root.spanId())).build();
+    return List.of(root, child);
+  }
+
+  @Test
+  void tenants_readsOfAnotherTenant_seeNothingOfTheWriter() throws Exception {
+    TraceFixtures fx = new TraceFixtures("tenants");
+    String a = fx.service("a");
+    String b = fx.service("b");
+    TraceId id = fx.traceId128();
+    String writer = "tenant-a";
+    write(factory.spanWriter(), writer, tenantTrace(fx, id, a, b));
+
+    // The writer sees its data (so that the reads below would find it if tenants were not kept apart).
+    assertThat(reader().getTrace(GetTraceQuery.of(writer, id))).isPresent();
+    assertThat(reader().getServices(writer)).contains(a, b);
+    assertThat(reader().getOperations(new OperationQuery(writer, a, ""))).isNotEmpty();
+    assertThat(reader().findTraceIds(query(fx, a).tenant(writer).build())).containsExactly(id);
+    long end = fx.baseMicros() + HOUR_MICROS;
+    assertThat(eventually(timeout(),
+        () -> mergedLinks(factory.dependencyReader(), writer, end, 2 * HOUR_MICROS, Set.of(a, b)),
+        m -> !m.isEmpty())).containsEntry(a + "->" + b, 1L);
+
+    for (String other : List.of("tenant-b", "", "TENANT-A", "tenant-a ", "tenant")) {
+      assertThat(reader().getTrace(GetTraceQuery.of(other, id))).as("getTrace as '%s'", other).isEmpty();
+      assertThat(reader().getTrace(new GetTraceQuery(other, id, fx.baseMicros() - HOUR_MICROS,
+          fx.baseMicros() + HOUR_MICROS))).as("getTrace with window as '%s'", other).isEmpty();
+      assertThat(reader().getServices(other)).as("services as '%s'", other).doesNotContain(a, b);
+      assertThat(reader().getOperations(new OperationQuery(other, a, ""))).as("operations as '%s'", other).isEmpty();
+      assertThat(reader().getOperations(new OperationQuery(other, a, "server"))).as("operations as '%s'", other)
+          .isEmpty();
+      assertThat(reader().findTraces(query(fx, a).tenant(other).build())).as("findTraces as '%s'", other).isEmpty();
+      assertThat(reader().findTraceIds(query(fx, a).tenant(other).build())).as("findTraceIds as '%s'", other)
+          .isEmpty();
+      assertThat(reader().findTraceIds(query(fx, a).tenant(other).operationName("tenant-root")
+          .tag("tenant.secret", "s1").build())).as("findTraceIds by tag as '%s'", other).isEmpty();
+      assertThat(mergedLinks(factory.dependencyReader(), other, end, 2 * HOUR_MICROS, Set.of(a, b)))
+          .as("dependencies as '%s'", other).isEmpty();
+    }
+  }
+
+  @Test
+  void tenants_sameTraceIdInTwoTenants_staysApart() throws Exception {
+    TraceFixtures fx = new TraceFixtures("tenants-same-id");
+    TraceId id = fx.traceId128();
+    String svcA = fx.service("a");
+    String svcB = fx.service("b");
+    List<Span> ofA = List.of(fx.simpleSpan(id, svcA, "op-a", fx.baseMicros(), 10));
+    List<Span> ofB = List.of(fx.simpleSpan(id, svcB, "op-b", fx.baseMicros() + 1, 20));
+    write(factory.spanWriter(), "tenant-a", ofA);
+    write(factory.spanWriter(), "tenant-b", ofB);
+
+    assertSameSpans(reader().getTrace(GetTraceQuery.of("tenant-a", id)).orElseThrow().spans(), ofA);
+    assertSameSpans(reader().getTrace(GetTraceQuery.of("tenant-b", id)).orElseThrow().spans(), ofB);
+    assertThat(reader().getTrace(GetTraceQuery.of(id))).isEmpty();
+    assertThat(reader().findTraceIds(query(fx, svcB).tenant("tenant-a").build())).isEmpty();
+    assertThat(reader().findTraceIds(query(fx, svcA).tenant("tenant-b").build())).isEmpty();
+    List<Trace> found = reader().findTraces(query(fx, svcA).tenant("tenant-a").build());
+    assertThat(found).hasSize(1);
+    assertSameSpans(found.get(0).spans(), ofA);
+  }
+
+  @Test
+  void tenants_archive_keepsTenantsApart() throws Exception {
+    Optional<ArchiveStorage> archive = factory.archive();
+    Assumptions.assumeTrue(archive.isPresent(), "backend opened without archive storage");
+    TraceFixtures fx = new TraceFixtures("tenants-archive");
+    TraceId id = fx.traceId128();
+    List<Span> spans = List.of(fx.simpleSpan(id, fx.service("a"), "op", fx.baseMicros(), 10));
+    write(archive.get().writer(), "tenant-a", spans);
+
+    assertThat(eventually(timeout(), () -> archive.get().reader().getTrace(GetTraceQuery.of("tenant-a", id)),
+        Optional::isPresent)).isPresent();
+    assertThat(archive.get().reader().getTrace(GetTraceQuery.of("tenant-b", id))).isEmpty();
+    assertThat(archive.get().reader().getTrace(GetTraceQuery.of(id))).isEmpty();
+    assertThat(reader().getTrace(GetTraceQuery.of("tenant-a", id))).as("archive writes stay out of the primary")
+        .isEmpty();
   }
 
   // ---------------------------------------------------------------------------------------------- concurrency
@@ -783,8 +885,8 @@ public abstract class StorageConformanceSuite {
             TraceId id = fx.traceId128();
             List<Span> spans = fx.richTrace(id, fx.baseMicros() + (writer * tracesPerWriter + i) * 1000L, 4,
                 List.of(svc));
-            factory.spanWriter().write(spans.subList(0, 2)).toCompletableFuture().get();
-            factory.spanWriter().write(spans.subList(2, 4)).toCompletableFuture().get();
+            factory.spanWriter().write("", spans.subList(0, 2)).toCompletableFuture().get();
+            factory.spanWriter().write("", spans.subList(2, 4)).toCompletableFuture().get();
             acknowledged.add(spans);
           }
           return null;

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 
 /**
  * The shared conformance suite against a persistent (non-ephemeral) store in a temporary directory, so the on-disk
- * configuration is the one exercised. No skipped cases.
+ * configuration is the one exercised. Skipped: the tenant cases (see the README).
  */
 class BadgerStorageConformanceTest extends StorageConformanceSuite {
   private Path dir;
@@ -28,6 +28,16 @@ class BadgerStorageConformanceTest extends StorageConformanceSuite {
         "badger.directory-key", dir.resolve("keys").toString(),
         "badger.directory-value", dir.resolve("values").toString()));
     return provider.open("badger", settings, new StorageContext(new SimpleMeterRegistry(), Clock.systemUTC()));
+  }
+
+  @Override
+  protected Map<String, String> skippedCases() {
+    String reason = "per-tenant key namespaces are not implemented yet: writes for a tenant other than the default "
+        + "one are refused and reads for one are empty, so no tenant can read another's data";
+    return Map.of(
+        "tenants_readsOfAnotherTenant_seeNothingOfTheWriter", reason,
+        "tenants_sameTraceIdInTwoTenants_staysApart", reason,
+        "tenants_archive_keepsTenantsApart", reason);
   }
 
   @AfterAll

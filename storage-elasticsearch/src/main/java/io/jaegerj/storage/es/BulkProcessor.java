@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,13 +21,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Batches bulk actions and commits them with {@code es.bulk.workers} concurrent {@code _bulk} requests. A batch is
  * sealed when it reaches {@code es.bulk.actions} actions or {@code es.bulk.size} bytes, or every
- * {@code es.bulk.flush-interval}. A failed request (no connection, 429, 5xx) is retried with exponential back-off
- * (100 ms doubling to 5 s) for up to {@link #RETRY_FOR_NANOS}; items rejected with 429 are retried the same way.
+ * {@code es.bulk.flush-interval}. A failed request (no connection, 5xx) is retried with exponential back-off
+ * (100 ms doubling to 5 s) for up to {@link #RETRY_FOR_NANOS} before its writes fail; a 429 (of the request or of
+ * items) is the server pushing back, so it is retried the same way for as long as it lasts.
  *
  * <p>The buffer is bounded: at most {@code (workers + 4) * bulk.actions} actions and {@code (workers + 4) * bulk.size}
- * bytes may be queued or in flight. A write that does not fit is refused at once with a
- * {@link RejectedExecutionException}, so the collector's queue decides what to do; nothing piles up unbounded.
- * A write's stage completes when all its actions are stored, or exceptionally with the first failure.
+ * bytes may be queued or in flight. A write that does not fit is neither refused nor blocks its caller: it waits in
+ * arrival order (already serialized, not yet in a batch) and enters the buffer when committed batches free room, so
+ * its stage simply completes later (the storage SPI's backpressure contract). The number of waiting writes is bounded
+ * by the caller (the collector keeps at most {@code collector.num-workers} write stages outstanding). A write's stage
+ * completes when all its actions are stored, or exceptionally with the first failure left after the retries.
  */
 final class BulkProcessor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BulkProcessor.class);
@@ -57,6 +59,8 @@ final class BulkProcessor implements AutoCloseable {
     }
   }
 
+  private record Waiting(List<byte[][]> actions, long bytes, Ticket ticket) {}
+
   private static final class Batch {
     final ByteArrayOutputStream body = new ByteArrayOutputStream();
     final List<Ticket> itemTickets = new ArrayList<>();
@@ -73,7 +77,7 @@ final class BulkProcessor implements AutoCloseable {
   private final long bufferBytes;
   private final ExecutorService workers;
   private final ScheduledExecutorService timer;
-  private final Counter refused;
+  private final Counter waited;
   private final Counter failedItems;
   private final Counter storedItems;
 
@@ -83,6 +87,8 @@ final class BulkProcessor implements AutoCloseable {
   private long pendingBytes;
   private int inFlight;
   private final ArrayDeque<Batch> sealed = new ArrayDeque<>();
+  /** Writes that did not fit into the buffer yet, in arrival order. */
+  private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
   private volatile boolean closed;
 
   BulkProcessor(EsClient client, EsConfig config, MeterRegistry meters, String name) {
@@ -106,14 +112,15 @@ final class BulkProcessor implements AutoCloseable {
     if (interval > 0) {
       timer.scheduleWithFixedDelay(this::sealCurrent, interval, interval, TimeUnit.MILLISECONDS);
     }
-    this.refused = Counter.builder("jaeger.es.bulk.refused").tag("store", name).register(meters);
+    this.waited = Counter.builder("jaeger.es.bulk.waited").tag("store", name)
+        .description("writes that found the bulk buffer full and waited for room").register(meters);
     this.failedItems = Counter.builder("jaeger.es.bulk.failed.items").tag("store", name).register(meters);
     this.storedItems = Counter.builder("jaeger.es.bulk.stored.items").tag("store", name).register(meters);
   }
 
   /**
-   * Queues the actions (each an action line and a document line, both without newline) for one ticket, or refuses
-   * them all when the buffer cannot hold them.
+   * Queues the actions (each an action line and a document line, both without newline) for one ticket. When the
+   * buffer cannot hold them now they wait, without blocking the caller, until committed batches free room.
    */
   CompletableFuture<Void> submit(List<byte[][]> actions) {
     Ticket ticket = new Ticket();
@@ -126,35 +133,61 @@ final class BulkProcessor implements AutoCloseable {
         ticket.future.completeExceptionally(new IllegalStateException("es span writer is closed"));
         return ticket.future;
       }
-      if (pendingActions + actions.size() > bufferActions && pendingActions > 0
-          || pendingBytes + bytes > bufferBytes && pendingBytes > 0) {
-        refused.increment();
-        ticket.future.completeExceptionally(new RejectedExecutionException(
-            "es bulk buffer full: " + pendingActions + " actions, " + pendingBytes + " bytes pending"));
+      if (!waiting.isEmpty() || !fitsLocked(actions.size(), bytes)) {
+        waited.increment();
+        waiting.add(new Waiting(actions, bytes, ticket));
         return ticket.future;
       }
-      pendingActions += actions.size();
-      pendingBytes += bytes;
-      for (byte[][] a : actions) {
-        Batch b = current;
-        if (b.tickets.isEmpty() || b.tickets.get(b.tickets.size() - 1) != ticket) {
-          b.tickets.add(ticket);
-          ticket.outstanding.incrementAndGet();
-        }
-        b.body.write(a[0], 0, a[0].length);
-        b.body.write('\n');
-        b.body.write(a[1], 0, a[1].length);
-        b.body.write('\n');
-        b.items.add(a);
-        b.itemTickets.add(ticket);
-        b.bytes += a[0].length + a[1].length + 2;
-        if (b.items.size() >= maxActions || b.bytes >= maxBytes) {
-          sealLocked();
-        }
-      }
+      admitLocked(actions, bytes, ticket);
     }
     ticket.release();
     return ticket.future;
+  }
+
+  /** An empty buffer takes any write, however large, so that no write waits forever. */
+  private boolean fitsLocked(int actions, long bytes) {
+    return pendingActions == 0 && pendingBytes == 0
+        || pendingActions + actions <= bufferActions && pendingBytes + bytes <= bufferBytes;
+  }
+
+  /** Moves waiting writes into the buffer while they fit; returns their tickets to release outside the lock. */
+  private List<Ticket> admitWaitingLocked() {
+    List<Ticket> admitted = null;
+    while (!waiting.isEmpty()) {
+      Waiting w = waiting.peek();
+      if (!fitsLocked(w.actions().size(), w.bytes())) {
+        break;
+      }
+      waiting.poll();
+      admitLocked(w.actions(), w.bytes(), w.ticket());
+      if (admitted == null) {
+        admitted = new ArrayList<>();
+      }
+      admitted.add(w.ticket());
+    }
+    return admitted == null ? List.of() : admitted;
+  }
+
+  private void admitLocked(List<byte[][]> actions, long bytes, Ticket ticket) {
+    pendingActions += actions.size();
+    pendingBytes += bytes;
+    for (byte[][] a : actions) {
+      Batch b = current;
+      if (b.tickets.isEmpty() || b.tickets.get(b.tickets.size() - 1) != ticket) {
+        b.tickets.add(ticket);
+        ticket.outstanding.incrementAndGet();
+      }
+      b.body.write(a[0], 0, a[0].length);
+      b.body.write('\n');
+      b.body.write(a[1], 0, a[1].length);
+      b.body.write('\n');
+      b.items.add(a);
+      b.itemTickets.add(ticket);
+      b.bytes += a[0].length + a[1].length + 2;
+      if (b.items.size() >= maxActions || b.bytes >= maxBytes) {
+        sealLocked();
+      }
+    }
   }
 
   private void sealCurrent() {
@@ -191,13 +224,18 @@ final class BulkProcessor implements AutoCloseable {
         ticket.fail(t);
       }
     } finally {
+      List<Ticket> admitted;
       synchronized (lock) {
         pendingActions -= b.items.size();
         pendingBytes -= b.bytes;
         inFlight--;
+        admitted = admitWaitingLocked();
         lock.notifyAll();
       }
       for (Ticket ticket : b.tickets) {
+        ticket.release();
+      }
+      for (Ticket ticket : admitted) {
         ticket.release();
       }
     }
@@ -247,9 +285,14 @@ final class BulkProcessor implements AutoCloseable {
         }
         body = again.toByteArray();
         failure = new IOException("bulk items rejected with 429");
+        deadline = System.nanoTime() + RETRY_FOR_NANOS; // the server pushes back: wait, do not give up
+
       } catch (EsClient.EsException e) {
         if (e.status != 429 && e.status < 500) {
           throw e;
+        }
+        if (e.status == 429) {
+          deadline = System.nanoTime() + RETRY_FOR_NANOS;
         }
         failure = e;
       } catch (IOException e) {
@@ -279,14 +322,24 @@ final class BulkProcessor implements AutoCloseable {
   void flush(long timeoutMillis) throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeoutMillis;
     synchronized (lock) {
-      sealLocked();
-      while (inFlight > 0) {
+      while (true) {
+        sealLocked();
+        if (inFlight == 0 && waiting.isEmpty()) {
+          return;
+        }
         long left = deadline - System.currentTimeMillis();
         if (left <= 0) {
           return;
         }
         lock.wait(left);
       }
+    }
+  }
+
+  /** Writes waiting for room in the buffer. */
+  int waitingWrites() {
+    synchronized (lock) {
+      return waiting.size();
     }
   }
 
@@ -303,7 +356,16 @@ final class BulkProcessor implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    closed = true;
+    List<Waiting> left;
+    synchronized (lock) {
+      closed = true;
+      left = new ArrayList<>(waiting);
+      waiting.clear();
+    }
+    for (Waiting w : left) {
+      w.ticket().fail(new IllegalStateException("es span writer closed before the write had room in the bulk buffer"));
+      w.ticket().release();
+    }
     timer.shutdownNow();
     workers.shutdown();
     try {

@@ -18,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -135,7 +134,7 @@ class BulkProcessorTest {
   }
 
   @Test
-  void fullBuffer_refusesAtOnce_andCountsRefusals() throws Exception {
+  void fullBuffer_makesWritesWait_andCompletesThemInOrderOnceRoomFrees() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     String url = serve(body -> {
       try {
@@ -145,30 +144,47 @@ class BulkProcessorTest {
       }
       return new String[] {"200", okItems(body)};
     });
+    List<CompletableFuture<Void>> all = new ArrayList<>();
     try (BulkProcessor p = processor(url, Map.of("es.bulk.actions", "5", "es.bulk.workers", "1",
         "es.bulk.flush-interval", "0s"))) {
-      List<CompletableFuture<Void>> accepted = new ArrayList<>();
-      int refused = 0;
       for (int i = 0; i < 12; i++) {
-        CompletableFuture<Void> f = p.submit(actions(5, "w" + i + "-"));
-        if (f.isCompletedExceptionally()) {
-          assertThatThrownBy(f::get).hasCauseInstanceOf(RejectedExecutionException.class);
-          refused++;
-        } else {
-          accepted.add(f);
-        }
+        all.add(p.submit(actions(5, "w" + i + "-")));
       }
-      // (1 worker + 4) x 5 actions may be pending
-      assertThat(accepted).hasSize(5);
-      assertThat(refused).isEqualTo(7);
+      // (1 worker + 4) x 5 actions may be pending; the 7 others wait without failing and without blocking us
       assertThat(p.pendingActions()).isEqualTo(25);
+      assertThat(p.waitingWrites()).isEqualTo(7);
+      assertThat(all).noneMatch(CompletableFuture::isDone);
       release.countDown();
-      for (CompletableFuture<Void> f : accepted) {
+      for (CompletableFuture<Void> f : all) {
         f.get(20, TimeUnit.SECONDS);
       }
       assertThat(p.pendingActions()).isZero();
-      assertThat(p.submit(actions(5, "later")).isCompletedExceptionally()).isFalse();
+      assertThat(p.waitingWrites()).isZero();
     }
-    assertThat(meters.get("jaeger.es.bulk.refused").counter().count()).isEqualTo(7);
+    assertThat(meters.get("jaeger.es.bulk.waited").counter().count()).isEqualTo(7);
+    assertThat(meters.get("jaeger.es.bulk.stored.items").counter().count()).isEqualTo(60);
+    List<String> docs = new ArrayList<>();
+    for (String body : bodies) {
+      for (String line : body.split("\n")) {
+        if (line.contains("\"w")) {
+          docs.add(line);
+        }
+      }
+    }
+    assertThat(docs).hasSize(60);
+    assertThat(docs.get(0)).contains("w0-");
+    assertThat(docs.get(59)).contains("w11-");
+  }
+
+  @Test
+  void tooManyRequests_isRetriedBeyondTheRetryWindowAsPushback() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    String url = serve(body -> calls.incrementAndGet() <= 2
+        ? new String[] {"429", "{\"error\":\"es_rejected_execution_exception\"}"}
+        : new String[] {"200", okItems(body)});
+    try (BulkProcessor p = processor(url, Map.of("es.bulk.flush-interval", "10ms"))) {
+      p.submit(actions(2, "t")).get(10, TimeUnit.SECONDS);
+    }
+    assertThat(calls.get()).isEqualTo(3);
   }
 }

@@ -54,15 +54,13 @@ class EsBenchmark {
       }
       long start = System.nanoTime();
       List<CompletableFuture<Void>> acks = new ArrayList<>();
+      // at most 50 writes outstanding, as the collector's workers (collector.num-workers) keep them
+      java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(50);
       for (List<Span> b : batches) {
-        while (true) {
-          CompletableFuture<Void> ack = f.spanWriter().write(b).toCompletableFuture();
-          if (!ack.isCompletedExceptionally()) {
-            acks.add(ack);
-            break;
-          }
-          Thread.sleep(5); // refused: buffer full, back off like a collector queue would
-        }
+        slots.acquire();
+        CompletableFuture<Void> ack = f.spanWriter().write("", b).toCompletableFuture();
+        ack.whenComplete((ok, e) -> slots.release());
+        acks.add(ack);
       }
       CompletableFuture.allOf(acks.toArray(new CompletableFuture[0])).get(10, TimeUnit.MINUTES);
       double writeSeconds = (System.nanoTime() - start) / 1e9;

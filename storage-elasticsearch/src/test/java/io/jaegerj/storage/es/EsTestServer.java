@@ -20,10 +20,11 @@ import org.junit.jupiter.api.Assumptions;
  * classpath is resolved from Maven Central through a throw-away pom ({@code src/test/servers/<name>/pom.xml}) and
  * cached under {@code target/servers}; its launcher source runs as a single-file program. Tests are skipped (not
  * failed) when the classpath cannot be resolved or the needed JDK is missing. Stopped by {@link #stop()} and by a
- * shutdown hook.
+ * shutdown hook. Public (and in this module's test-jar) so that end-to-end tests of other modules start the same servers.
  */
-final class EsTestServer {
-  enum Kind {
+public final class EsTestServer {
+  /** The servers this module knows how to start. */
+  public enum Kind {
     OPENSEARCH_2("opensearch-2", null),
     OPENSEARCH_3("opensearch-3", "/usr/lib/jvm/temurin-25-jdk-amd64"),
     ELASTICSEARCH_7("elasticsearch-7", null);
@@ -71,7 +72,7 @@ final class EsTestServer {
   }
 
   /** Starts the server and waits (up to 120 s) until {@code GET /} answers. */
-  static EsTestServer start(Kind kind) throws Exception {
+  public static EsTestServer start(Kind kind) throws Exception {
     EsTestServer s = new EsTestServer(kind);
     s.startProcess();
     return s;
@@ -110,8 +111,25 @@ final class EsTestServer {
     }
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + httpPort;
+  }
+
+  /** Freezes the server's JVM (SIGSTOP): connections stay open, nothing is answered until {@link #resume()}. */
+  public void pause() throws Exception {
+    signal("STOP");
+  }
+
+  /** Lets a {@linkplain #pause() paused} server run again (SIGCONT). */
+  public void resume() throws Exception {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+    }
   }
 
   Kind kind() {
@@ -130,8 +148,8 @@ final class EsTestServer {
     }
   }
 
-  void stop() {
-    kill();
+  public void stop() {
+    kill(); // SIGKILL also ends a paused JVM
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException e) {
@@ -155,7 +173,10 @@ final class EsTestServer {
     if (Files.exists(p.resolve("src/test/servers"))) {
       return p;
     }
-    return p.resolve("storage-elasticsearch");
+    if (Files.exists(p.resolve("storage-elasticsearch/src/test/servers"))) {
+      return p.resolve("storage-elasticsearch");
+    }
+    return p.resolveSibling("storage-elasticsearch"); // a sibling module of the reactor (e2e-tests)
   }
 
   private static void resolveClasspath(Path pom, Path out) {

@@ -12,18 +12,18 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Memory storage opened with a validated {@link MemoryConfig}: one span store serving as writer, reader and
- * dependency reader, and a sampling store. Nothing is persisted. {@link #purge()} empties the span store (for
+ * Memory storage opened with a validated {@link MemoryConfig}: span stores per tenant ({@link MemoryTenants})
+ * serving as writer, reader and dependency reader, and a sampling store shared by all tenants. Nothing is persisted. {@link #purge()} empties the span store (for
  * tests). Thread-safe.
  */
 final class MemoryStorageFactory implements StorageFactory, Purgeable {
-  private final MemorySpanStore spans;
+  private final MemoryTenants spans;
   private final MemorySamplingStore sampling;
 
   MemoryStorageFactory(MemoryConfig config, StorageContext context) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(context, "context");
-    this.spans = new MemorySpanStore(config.maxTraces());
+    this.spans = new MemoryTenants(config.maxTraces());
     this.sampling = new MemorySamplingStore(context.clock(), config.samplingAggregationBuckets());
   }
 
@@ -50,10 +50,6 @@ final class MemoryStorageFactory implements StorageFactory, Purgeable {
   @Override
   public void purge() {
     spans.purge();
-  }
-
-  MemorySpanStore store() {
-    return spans;
   }
 
   @Override

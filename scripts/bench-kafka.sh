@@ -1,0 +1,61 @@
+#!/bin/bash
+# Needs: ./mvnw -B -q -pl collector,ingester,loadgen -am package -DskipTests, and the Kafka classpath in
+# storage-kafka/target/servers/kafka.classpath (written by the storage-kafka tests). DUR = measured seconds.
+# Kafka benchmark: broker (child JVM) + collector(kafka, acknowledge=stored) + ingester(memory) + loadgen; samples the consumer lag.
+set -u
+W=$(cd "$(dirname "$0")/.." && pwd)
+B=${BENCH_DIR:-/tmp/jaegerj-kafka-bench}; mkdir -p $B
+CP=$(cat $W/storage-kafka/target/servers/kafka.classpath)
+free() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+KP=$(free); CTL=$(free)
+rm -rf $B/data; mkdir -p $B/data
+cat > $B/server.properties <<P
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$CTL
+listeners=PLAINTEXT://127.0.0.1:$KP,CONTROLLER://127.0.0.1:$CTL
+advertised.listeners=PLAINTEXT://127.0.0.1:$KP
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$B/data
+num.partitions=4
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+log.cleaner.dedupe.buffer.size=8388608
+P
+java -Xmx256m -cp "$CP" kafka.tools.StorageTool format -t $(python3 -c 'import uuid,base64;print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))') -c $B/server.properties > $B/format.log 2>&1
+java -Xms256m -Xmx512m -cp "$CP" kafka.Kafka $B/server.properties > $B/kafka.log 2>&1 &
+echo $! > $B/kafka.pid
+for i in $(seq 1 240); do grep -q "Kafka Server started" $B/kafka.log && break; sleep 0.5; done
+echo "kafka on $KP"
+OH=$(free); OG=$(free); AD=$(free); GR=$(free); TH=$(free); IA=$(free)
+java -cp "$CP" kafka.admin.TopicCommand --bootstrap-server 127.0.0.1:$KP --create --topic jaeger-spans --partitions 4 --replication-factor 1 > $B/topic.log 2>&1
+SPAN_STORAGE_TYPE=memory java -Xmx1500m -jar $W/ingester/target/ingester-0.1.0-SNAPSHOT-exec.jar \
+  --kafka.consumer.brokers=127.0.0.1:$KP --admin.http.host-port=127.0.0.1:$IA --log-level=warn > $B/ingester.log 2>&1 &
+echo $! > $B/ingester.pid
+SPAN_STORAGE_TYPE=kafka java -Xmx1g -jar $W/collector/target/collector-0.1.0-SNAPSHOT-exec.jar \
+  --kafka.producer.brokers=127.0.0.1:$KP --collector.acknowledge=stored \
+  --collector.otlp.http.host-port=127.0.0.1:$OH --collector.otlp.grpc.host-port=127.0.0.1:$OG \
+  --collector.grpc-server.host-port=127.0.0.1:$GR --collector.http-server.host-port=127.0.0.1:$TH \
+  --admin.http.host-port=127.0.0.1:$AD --log-level=warn > $B/collector.log 2>&1 &
+echo $! > $B/collector.pid
+for i in $(seq 1 240); do curl -sf 127.0.0.1:$AD/ >/dev/null && curl -sf 127.0.0.1:$IA/ >/dev/null && break; sleep 0.5; done
+for i in $(seq 1 240); do curl -s 127.0.0.1:$IA/metrics | grep -q "^jaeger_ingester_sarama_consumer_partitions_held 4" && break; sleep 0.5; done
+echo "collector and ingester up"; uptime
+( t0=$(date +%s); while kill -0 $(cat $B/ingester.pid) 2>/dev/null; do
+    m=$(curl -s 127.0.0.1:$IA/metrics)
+    msgs=$(echo "$m" | awk '/^jaeger_ingester_sarama_consumer_messages_total/ {s+=$2} END {printf "%d", s}')
+    lag=$(echo "$m" | awk '/^jaeger_ingester_sarama_consumer_offset_lag/ {s+=$2} END {printf "%d", s}')
+    echo "$(( $(date +%s) - t0 )) s: consumed $msgs, lag $lag"; sleep 5; done ) > $B/ingester-samples.txt &
+java -jar $W/loadgen/target/loadgen.jar --protocol otlp-http --endpoint http://127.0.0.1:$OH/v1/traces \
+  --duration ${DUR:-20} --warmup 5 --inflight 32 --check-traces 0 --trace-queries 0 --search-queries 0 > $B/loadgen.txt 2>&1
+head -40 $B/loadgen.txt
+curl -s 127.0.0.1:$AD/metrics | grep -E "^jaeger_storage_kafka_spans_written"
+kill $(cat $B/collector.pid)
+for i in $(seq 1 120); do tail -1 $B/ingester-samples.txt | grep -q "lag 0" && break; sleep 1; done
+sleep 6; cat $B/ingester-samples.txt; uptime
+kill $(cat $B/ingester.pid) $(cat $B/kafka.pid)

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.jaegerj.storage.kafka;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real single-node Kafka (KRaft, broker and controller in one process) started as a child JVM on 127.0.0.1 with
+ * free ports. Its classpath is resolved from Maven Central through the throw-away pom
+ * {@code storage-kafka/src/test/servers/kafka/pom.xml} and cached in {@code storage-kafka/target/servers}; the data
+ * directory is formatted with {@code StorageTool} first. Skipped (not failed) off CI when the classpath cannot be
+ * resolved. Stopped by {@link #stop()} and by a shutdown hook.
+ */
+public final class KafkaTestServer {
+  private final Path logDir;
+  private final int port;
+  private final Path logFile;
+  private final List<String> command;
+  private final Thread hook;
+  private Process process;
+
+  private KafkaTestServer() throws Exception {
+    Path module = moduleDir();
+    Path servers = module.resolve("target/servers");
+    Files.createDirectories(servers);
+    Path cpFile = servers.resolve("kafka.classpath");
+    if (!Files.exists(cpFile)) {
+      resolveClasspath(module.resolve("src/test/servers/kafka/pom.xml"), cpFile);
+    }
+    requireOrSkip(Files.exists(cpFile), "could not resolve the Kafka broker's classpath");
+    String java = System.getProperty("java.home") + "/bin/java";
+    String cp = Files.readString(cpFile).trim();
+    this.logDir = Files.createTempDirectory("jaegerj-kafka");
+    this.port = freePort();
+    int controller = freePort();
+    this.logFile = servers.resolve("kafka-" + port + ".log");
+    Path props = logDir.resolve("server.properties");
+    Files.writeString(props, String.join("\n",
+        "process.roles=broker,controller",
+        "node.id=1",
+        "controller.quorum.voters=1@127.0.0.1:" + controller,
+        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
+        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+        "controller.listener.names=CONTROLLER",
+        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "inter.broker.listener.name=PLAINTEXT",
+        "log.dirs=" + logDir.resolve("data"),
+        "num.partitions=1",
+        "offsets.topic.replication.factor=1",
+        "offsets.topic.num.partitions=1",
+        "transaction.state.log.replication.factor=1",
+        "transaction.state.log.min.isr=1",
+        "group.initial.rebalance.delay.ms=0",
+        "log.cleaner.dedupe.buffer.size=8388608",
+        "auto.create.topics.enable=true",
+        ""));
+    List<String> jvm = List.of(java, "-Xms128m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-Dslf4j.internal.verbosity=WARN", "-cp", cp);
+    List<String> format = new ArrayList<>(jvm);
+    format.addAll(List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c",
+        props.toString()));
+    Process f = new ProcessBuilder(format).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+    if (!f.waitFor(120, TimeUnit.SECONDS) || f.exitValue() != 0) {
+      f.destroyForcibly();
+      throw new IllegalStateException("kafka StorageTool format failed, see " + logFile);
+    }
+    List<String> run = new ArrayList<>(jvm);
+    run.addAll(List.of("kafka.Kafka", props.toString()));
+    this.command = run;
+    this.hook = new Thread(this::kill, "stop-kafka");
+    Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  /** Formats, starts the broker and waits (up to 120 s) until it answers {@code describeCluster}. */
+  public static KafkaTestServer start() throws Exception {
+    KafkaTestServer s = new KafkaTestServer();
+    s.startProcess();
+    return s;
+  }
+
+  private void startProcess() throws Exception {
+    process = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    try (Admin admin = admin()) {
+      while (System.nanoTime() < deadline) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("kafka exited with " + process.exitValue() + ", see " + logFile);
+        }
+        try {
+          if (!admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty()) {
+            return;
+          }
+        } catch (Exception e) {
+          Thread.sleep(200);
+        }
+      }
+    }
+    kill();
+    throw new IllegalStateException("kafka not ready within 120 s, see " + logFile);
+  }
+
+  public String brokers() {
+    return "127.0.0.1:" + port;
+  }
+
+  public Admin admin() {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", brokers());
+    p.put("request.timeout.ms", "5000");
+    p.put("default.api.timeout.ms", "10000");
+    return Admin.create(p);
+  }
+
+  /** Creates a topic with {@code partitions} partitions and waits until it exists. */
+  public void createTopic(String name, int partitions) throws Exception {
+    try (Admin admin = admin()) {
+      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (System.nanoTime() < deadline) {
+        try {
+          if (admin.describeTopics(List.of(name)).allTopicNames().get(5, TimeUnit.SECONDS).get(name)
+              .partitions().stream().allMatch(pi -> pi.leader() != null)) {
+            return;
+          }
+        } catch (Exception e) {
+          // not there yet
+        }
+        Thread.sleep(100);
+      }
+      throw new IllegalStateException("topic " + name + " has no leaders after 30 s");
+    }
+  }
+
+  /** Properties for a test producer or consumer on this broker. */
+  public Map<String, Object> clientProps() {
+    return Map.of("bootstrap.servers", brokers());
+  }
+
+  public void kill() {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly();
+      try {
+        process.waitFor(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  public void stop() {
+    kill();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // already shutting down
+    }
+    try (Stream<Path> walk = Files.walk(logDir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // temp dir; best effort
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** storage-kafka, whether the tests run in it or in another module of the reactor. */
+  private static Path moduleDir() {
+    Path p = Path.of("").toAbsolutePath();
+    for (Path c : List.of(p, p.resolve("storage-kafka"), p.resolveSibling("storage-kafka"))) {
+      if (Files.exists(c.resolve("src/test/servers/kafka/pom.xml"))) {
+        return c;
+      }
+    }
+    return p.resolveSibling("storage-kafka");
+  }
+
+  private static void resolveClasspath(Path pom, Path out) {
+    List<String> cmd = List.of("mvn", "-q", "-B", "-f", pom.toString(), "dependency:build-classpath",
+        "-Dmdep.outputFile=" + out.toAbsolutePath());
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(out.resolveSibling(out.getFileName() + ".log").toFile()))
+          .start();
+      if (!p.waitFor(10, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+      }
+    } catch (IOException e) {
+      // no mvn on the PATH: the caller skips the test
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void requireOrSkip(boolean present, String message) {
+    if ("true".equals(System.getenv("CI"))) {
+      org.junit.jupiter.api.Assertions.assertTrue(present, message);
+    } else {
+      Assumptions.assumeTrue(present, message);
+    }
+  }
+}
