@@ -91,7 +91,7 @@ class FactFilePluginServerInteropTest {
     TraceId b = RemoteStorageTest.newTraceId();
     List<Span> batch = List.of(span(a, 1, "plugin-svc", "op-a"), span(a, 2, "plugin-svc", "op-a"),
         span(a, 3, "plugin-svc", "op-a"), span(b, 4, "plugin-svc", "op-b"));
-    client.spanWriter().write(batch).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    client.spanWriter().write("", batch).toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertThat(streams.get()).as("streams").isGreaterThanOrEqualTo(1);
     assertThat(unaryWrites.get()).as("unary writes while streaming is offered").isZero();
 
@@ -118,8 +118,8 @@ class FactFilePluginServerInteropTest {
   void operations_fromNamesOnly_comeBackWithEmptyKind_andServicesAndDependencies() {
     assertThat(client.spanReader().getOperations(new OperationQuery("svc", "")))
         .containsExactly(new Operation("legacy-op", ""));
-    assertThat(client.spanReader().getServices()).contains("plugin-svc-fixed");
-    assertThat(client.dependencyReader().getDependencies(
+    assertThat(client.spanReader().getServices("")).contains("plugin-svc-fixed");
+    assertThat(client.dependencyReader().getDependencies("",
         TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis()), 3_600_000_000L))
         .containsExactly(new DependencyLink("p", "c", 3, "plugin"));
   }
@@ -129,7 +129,7 @@ class FactFilePluginServerInteropTest {
     assertThat(client.archive()).isPresent();
     ArchiveStorage arch = client.archive().get();
     TraceId id = RemoteStorageTest.newTraceId();
-    arch.writer().write(List.of(span(id, 9, "archived", "op"))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    arch.writer().write("", List.of(span(id, 9, "archived", "op"))).toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertThat(archive).extracting(FactModel.Span::getOperationName).contains("op");
     assertThat(arch.reader().getTrace(GetTraceQuery.of(id))).isPresent();
     assertThat(client.spanReader().getTrace(GetTraceQuery.of(id))).as("not in the primary store").isEmpty();

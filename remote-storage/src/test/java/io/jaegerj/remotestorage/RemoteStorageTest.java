@@ -62,13 +62,13 @@ class RemoteStorageTest {
     try (RemoteStorageFixture rs = new RemoteStorageFixture(Map.of());
         StorageFactory client = rs.client(Map.of())) {
       TraceId id = newTraceId();
-      client.spanWriter().write(List.of(span(id, "svc-a", "op-1"), span(id, "svc-b", "op-2")))
+      client.spanWriter().write("", List.of(span(id, "svc-a", "op-1"), span(id, "svc-b", "op-2")))
           .toCompletableFuture().get(10, TimeUnit.SECONDS);
 
       Optional<Trace> t = client.spanReader().getTrace(GetTraceQuery.of(id));
       assertThat(t).isPresent();
       assertThat(t.get().spans()).hasSize(2);
-      assertThat(client.spanReader().getServices()).contains("svc-a", "svc-b");
+      assertThat(client.spanReader().getServices("")).contains("svc-a", "svc-b");
       assertThat(client.spanReader().getTrace(GetTraceQuery.of(newTraceId()))).isEmpty();
 
       ManagedChannel ch = NettyChannelBuilder.forTarget(rs.address()).usePlaintext().build();

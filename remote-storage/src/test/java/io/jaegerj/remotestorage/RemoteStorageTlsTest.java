@@ -34,7 +34,7 @@ class RemoteStorageTlsTest {
 
   private static void roundTrip(StorageFactory c) throws Exception {
     TraceId id = RemoteStorageTest.newTraceId();
-    c.spanWriter().write(List.of(RemoteStorageTest.span(id, "tls-svc", "op"))).toCompletableFuture()
+    c.spanWriter().write("", List.of(RemoteStorageTest.span(id, "tls-svc", "op"))).toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
     assertThat(c.spanReader().getTrace(GetTraceQuery.of(id))).isPresent();
   }
@@ -53,11 +53,11 @@ class RemoteStorageTlsTest {
         roundTrip(c);
       }
       try (StorageFactory c = rs.client(Map.of("grpc-storage.connection-timeout", "300ms"))) {
-        assertThatThrownBy(() -> c.spanReader().getServices()).isInstanceOf(RemoteStorageException.class);
+        assertThatThrownBy(() -> c.spanReader().getServices("")).isInstanceOf(RemoteStorageException.class);
       }
       try (StorageFactory c = rs.client(Map.of("grpc-storage.connection-timeout", "300ms",
           "grpc-storage.tls.enabled", "true", "grpc-storage.tls.ca", stranger.cert().toString()))) {
-        assertThatThrownBy(() -> c.spanReader().getServices()).isInstanceOf(RemoteStorageException.class)
+        assertThatThrownBy(() -> c.spanReader().getServices("")).isInstanceOf(RemoteStorageException.class)
             .hasMessageContaining("UNAVAILABLE");
       }
       try (StorageFactory c = rs.client(Map.of("grpc-storage.connection-timeout", "300ms",
@@ -80,11 +80,11 @@ class RemoteStorageTlsTest {
       try (StorageFactory c = rs.client(Map.of("grpc-storage.connection-timeout", "300ms",
           "grpc-storage.tls.enabled", "true", "grpc-storage.tls.ca", server.cert().toString(),
           "grpc-storage.tls.cert", stranger.cert().toString(), "grpc-storage.tls.key", stranger.key().toString()))) {
-        assertThatThrownBy(() -> c.spanReader().getServices()).isInstanceOf(RemoteStorageException.class);
+        assertThatThrownBy(() -> c.spanReader().getServices("")).isInstanceOf(RemoteStorageException.class);
       }
       try (StorageFactory c = rs.client(Map.of("grpc-storage.connection-timeout", "300ms",
           "grpc-storage.tls.enabled", "true", "grpc-storage.tls.ca", server.cert().toString()))) {
-        assertThatThrownBy(() -> c.spanReader().getServices()).isInstanceOf(RemoteStorageException.class);
+        assertThatThrownBy(() -> c.spanReader().getServices("")).isInstanceOf(RemoteStorageException.class);
       }
     }
   }

@@ -34,8 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 final class GrpcStorageFactory implements StorageFactory {
   private static final Logger LOG = LoggerFactory.getLogger(GrpcStorageFactory.class);
-  /** The tenant passed until the storage SPI carries one: "" is the default tenant. */
-  static final String DEFAULT_TENANT = "";
 
   private final ScheduledExecutorService scheduler;
   private final RemoteStorageClient primary;
@@ -53,7 +51,7 @@ final class GrpcStorageFactory implements StorageFactory {
     this.archive = archive;
     this.writer = new Writer(primary, false);
     this.reader = new Reader(primary, false);
-    this.dependencies = (end, lookback) -> primary.getDependencies(DEFAULT_TENANT, end, lookback);
+    this.dependencies = primary::getDependencies;
   }
 
   static GrpcStorageFactory open(GrpcStorageConfig config, Optional<GrpcStorageConfig> archiveConfig,
@@ -145,8 +143,8 @@ final class GrpcStorageFactory implements StorageFactory {
 
   private record Writer(RemoteStorageClient client, boolean archive) implements SpanWriter {
     @Override
-    public CompletionStage<Void> write(List<Span> spans) {
-      return client.write(DEFAULT_TENANT, spans, archive);
+    public CompletionStage<Void> write(String tenant, List<Span> spans) {
+      return client.write(tenant, spans, archive);
     }
   }
 
@@ -154,29 +152,29 @@ final class GrpcStorageFactory implements StorageFactory {
   private record Reader(RemoteStorageClient client, boolean archive) implements SpanReader {
     @Override
     public Optional<Trace> getTrace(GetTraceQuery query) {
-      return client.getTrace(DEFAULT_TENANT, query, archive);
+      return client.getTrace(query.tenant(), query, archive);
     }
 
     @Override
-    public List<String> getServices() {
-      return archive ? List.of() : client.getServices(DEFAULT_TENANT);
+    public List<String> getServices(String tenant) {
+      return archive ? List.of() : client.getServices(tenant);
     }
 
     @Override
     public List<Operation> getOperations(OperationQuery query) {
-      return archive ? List.of() : client.getOperations(DEFAULT_TENANT, query);
+      return archive ? List.of() : client.getOperations(query.tenant(), query);
     }
 
     @Override
     public List<Trace> findTraces(TraceQuery query) {
       query.validate();
-      return archive ? List.of() : client.findTraces(DEFAULT_TENANT, query);
+      return archive ? List.of() : client.findTraces(query.tenant(), query);
     }
 
     @Override
     public List<TraceId> findTraceIds(TraceQuery query) {
       query.validate();
-      return archive ? List.of() : client.findTraceIds(DEFAULT_TENANT, query);
+      return archive ? List.of() : client.findTraceIds(query.tenant(), query);
     }
   }
 

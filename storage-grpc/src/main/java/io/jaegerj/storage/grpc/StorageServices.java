@@ -132,7 +132,7 @@ public final class StorageServices {
       return;
     }
     try {
-      writer.write(spans).whenComplete((v, e) -> {
+      writer.write(TENANT.get(), spans).whenComplete((v, e) -> {
         inFlight.release(n);
         if (e == null) {
           onStored.run();
@@ -275,7 +275,7 @@ public final class StorageServices {
       Optional<Trace> trace;
       try {
         TraceId id = Wire.traceId(request.getTraceId());
-        trace = reader.getTrace(new GetTraceQuery(id,
+        trace = reader.getTrace(new GetTraceQuery(TENANT.get(), id,
             Wire.micros(request.hasStartTime(), request.getStartTime()),
             Wire.micros(request.hasEndTime(), request.getEndTime())));
       } catch (RuntimeException e) {
@@ -293,7 +293,7 @@ public final class StorageServices {
     @Override
     public void getServices(GetServicesRequest request, StreamObserver<GetServicesResponse> out) {
       try {
-        out.onNext(GetServicesResponse.newBuilder().addAllServices(reader.getServices()).build());
+        out.onNext(GetServicesResponse.newBuilder().addAllServices(reader.getServices(TENANT.get())).build());
         out.onCompleted();
       } catch (RuntimeException e) {
         fail(out, e);
@@ -303,7 +303,7 @@ public final class StorageServices {
     @Override
     public void getOperations(GetOperationsRequest request, StreamObserver<GetOperationsResponse> out) {
       try {
-        List<Operation> ops = reader.getOperations(new OperationQuery(request.getService(), request.getSpanKind()));
+        List<Operation> ops = reader.getOperations(new OperationQuery(TENANT.get(), request.getService(), request.getSpanKind()));
         GetOperationsResponse.Builder b = GetOperationsResponse.newBuilder();
         for (Operation op : ops) {
           b.addOperationNames(op.name());
@@ -383,7 +383,7 @@ public final class StorageServices {
           throw new IllegalArgumentException("end_time is before start_time");
         }
         GetDependenciesResponse.Builder b = GetDependenciesResponse.newBuilder();
-        for (DependencyLink l : dependencies.getDependencies(end, end - start)) {
+        for (DependencyLink l : dependencies.getDependencies(TENANT.get(), end, end - start)) {
           b.addDependencies(ProtoConverter.toProto(l));
         }
         out.onNext(b.build());

@@ -69,7 +69,7 @@ final class StorageServicesV2 {
       try {
         for (GetTraceParams p : request.getQueryList()) {
           TraceId id = Wire.traceId(p.getTraceId());
-          Optional<Trace> t = base.reader().getTrace(new GetTraceQuery(id,
+          Optional<Trace> t = base.reader().getTrace(new GetTraceQuery(StorageServices.TENANT.get(), id,
               Wire.micros(p.hasStartTime(), p.getStartTime()), Wire.micros(p.hasEndTime(), p.getEndTime())));
           if (t.isPresent() && !t.get().spans().isEmpty()) {
             out.onNext(ModelToOtlp.toTracesData(t.get()));
@@ -84,7 +84,7 @@ final class StorageServicesV2 {
     @Override
     public void getServices(GetServicesRequest request, StreamObserver<GetServicesResponse> out) {
       try {
-        out.onNext(GetServicesResponse.newBuilder().addAllServices(base.reader().getServices()).build());
+        out.onNext(GetServicesResponse.newBuilder().addAllServices(base.reader().getServices(StorageServices.TENANT.get())).build());
         out.onCompleted();
       } catch (RuntimeException e) {
         fail(out, e);
@@ -96,7 +96,7 @@ final class StorageServicesV2 {
       try {
         GetOperationsResponse.Builder b = GetOperationsResponse.newBuilder();
         for (Operation op : base.reader().getOperations(
-            new OperationQuery(request.getService(), request.getSpanKind()))) {
+            new OperationQuery(StorageServices.TENANT.get(), request.getService(), request.getSpanKind()))) {
           b.addOperations(io.jaegerj.proto.storage.v2.Operation.newBuilder()
               .setName(op.name()).setSpanKind(op.spanKind()));
         }
@@ -146,7 +146,7 @@ final class StorageServicesV2 {
     for (KeyValue kv : p.getAttributesList()) {
       tags.put(kv.getKey(), asString(kv.getValue()));
     }
-    return new TraceQuery(p.getServiceName(), p.getOperationName(), tags,
+    return new TraceQuery(StorageServices.TENANT.get(), p.getServiceName(), p.getOperationName(), tags,
         Wire.micros(p.hasStartTimeMin(), p.getStartTimeMin()),
         Wire.micros(p.hasStartTimeMax(), p.getStartTimeMax()),
         Wire.micros(p.hasDurationMin(), p.getDurationMin()),
@@ -185,7 +185,7 @@ final class StorageServicesV2 {
           throw new IllegalArgumentException("end_time is before start_time");
         }
         GetDependenciesResponse.Builder b = GetDependenciesResponse.newBuilder();
-        for (DependencyLink l : base.dependencies().getDependencies(end, end - start)) {
+        for (DependencyLink l : base.dependencies().getDependencies(StorageServices.TENANT.get(), end, end - start)) {
           b.addDependencies(Dependency.newBuilder().setParent(l.parent()).setChild(l.child())
               .setCallCount(l.callCount()).setSource(l.source()));
         }

@@ -65,7 +65,7 @@ final class Wire {
   }
 
   static TraceQuery fromProto(TraceQueryParameters p) {
-    return new TraceQuery(p.getServiceName(), p.getOperationName(), p.getTagsMap(),
+    return new TraceQuery(StorageServices.TENANT.get(), p.getServiceName(), p.getOperationName(), p.getTagsMap(),
         micros(p.hasStartTimeMin(), p.getStartTimeMin()),
         micros(p.hasStartTimeMax(), p.getStartTimeMax()),
         micros(p.hasDurationMin(), p.getDurationMin()),

@@ -81,7 +81,7 @@ class GrpcStorageClientTest {
     try (TestServer server = new TestServer(0, List.of(writer));
         StorageFactory client = TestServer.client(server.address(), Map.of())) {
       TraceId id = newId();
-      CompletableFuture<Void> stage = client.spanWriter().write(List.of(span(id, "a"), span(id, "a"), span(id, "a")))
+      CompletableFuture<Void> stage = client.spanWriter().write("", List.of(span(id, "a"), span(id, "a"), span(id, "a")))
           .toCompletableFuture();
       // write() returned at once; the stage waits while the server refuses.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -103,7 +103,7 @@ class GrpcStorageClientTest {
     try (StorageFactory client = TestServer.client("127.0.0.1:" + port,
         Map.of("grpc-storage.connection-timeout", "200ms"))) {
       TraceId id = newId();
-      CompletableFuture<Void> stage = client.spanWriter().write(List.of(span(id, "late"))).toCompletableFuture();
+      CompletableFuture<Void> stage = client.spanWriter().write("", List.of(span(id, "late"))).toCompletableFuture();
       assertThatThrownBy(client::check).isInstanceOf(RemoteStorageException.class)
           .hasMessageContaining("127.0.0.1:" + port);
       assertThat(stage).isNotDone();
@@ -123,7 +123,7 @@ class GrpcStorageClientTest {
     GatedWriter writer = new GatedWriter(Status.INTERNAL.withDescription("disk on fire"));
     try (TestServer server = new TestServer(0, List.of(writer));
         StorageFactory client = TestServer.client(server.address(), Map.of())) {
-      CompletableFuture<Void> stage = client.spanWriter().write(List.of(span(newId(), "a"))).toCompletableFuture();
+      CompletableFuture<Void> stage = client.spanWriter().write("", List.of(span(newId(), "a"))).toCompletableFuture();
       assertThatThrownBy(() -> stage.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
           .cause().isInstanceOf(RemoteStorageException.class)
           .hasMessageStartingWith("plugin error: ")
@@ -137,7 +137,7 @@ class GrpcStorageClientTest {
     int port = TestServer.freePort();
     try (StorageFactory client = TestServer.client("127.0.0.1:" + port,
         Map.of("grpc-storage.connection-timeout", "100ms"))) {
-      assertThatThrownBy(() -> client.spanReader().getServices()).isInstanceOf(RemoteStorageException.class)
+      assertThatThrownBy(() -> client.spanReader().getServices("")).isInstanceOf(RemoteStorageException.class)
           .hasMessageStartingWith("plugin error: GetServices on remote storage 127.0.0.1:" + port)
           .hasMessageContaining("UNAVAILABLE");
       assertThatThrownBy(() -> client.spanReader().findTraces(TraceQuery.builder("").build()))
