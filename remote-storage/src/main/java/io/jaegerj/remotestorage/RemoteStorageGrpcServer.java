@@ -48,6 +48,9 @@ final class RemoteStorageGrpcServer implements AutoCloseable {
     interceptors.add(new BearerInterceptor());
     if (options.tenancyEnabled()) {
       interceptors.add(new TenancyInterceptor(options));
+    } else {
+      // tenancy off here: a caller that still names a tenant keeps it apart from the default tenant's data
+      interceptors.add(StorageServices.tenantFromHeader(options.tenancyHeader()));
     }
     NettyServerBuilder b = NettyServerBuilder.forAddress(options.grpcHostPort().bindAddress())
         .bossEventLoopGroup(transport.boss())

@@ -96,8 +96,10 @@ final class RemoteStorageClient implements AutoCloseable {
   RemoteStorageClient(GrpcStorageConfig config, ScheduledExecutorService scheduler) {
     this.config = config;
     this.scheduler = scheduler;
-    this.tenantKey = config.tenancyHeader().isEmpty() ? null
-        : Metadata.Key.of(config.tenancyHeader().toLowerCase(Locale.ROOT), Metadata.ASCII_STRING_MARSHALLER);
+    // a non-default tenant always travels (under Jaeger's default header when tenancy flags are absent), so the
+    // server never stores one tenant's spans as the default tenant's
+    String header = config.tenancyHeader().isEmpty() ? StorageServices.DEFAULT_TENANT_HEADER : config.tenancyHeader();
+    this.tenantKey = Metadata.Key.of(header.toLowerCase(Locale.ROOT), Metadata.ASCII_STRING_MARSHALLER);
     NettyChannelBuilder b = NettyChannelBuilder.forTarget(config.server())
         .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
         .keepAliveTime(30, TimeUnit.SECONDS)
@@ -144,7 +146,7 @@ final class RemoteStorageClient implements AutoCloseable {
   private <S extends AbstractStub<S>> S withMetadata(S stub, String tenant) {
     Metadata md = new Metadata();
     boolean any = false;
-    if (tenantKey != null && !tenant.isEmpty()) {
+    if (!tenant.isEmpty()) {
       md.put(tenantKey, tenant);
       any = true;
     }

@@ -3,6 +3,11 @@ package io.jaegerj.storage.grpc;
 
 import io.grpc.BindableService;
 import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -67,6 +72,36 @@ public final class StorageServices {
 
   /** The tenant of the current call ("" without tenancy). */
   public static final Context.Key<String> TENANT = Context.keyWithDefault("jaeger-storage-tenant", "");
+
+  /** Jaeger's default {@code multi-tenancy.header}. */
+  public static final String DEFAULT_TENANT_HEADER = "x-tenant";
+
+  /**
+   * For servers without {@code multi-tenancy.enabled}: a call that names exactly one tenant under {@code header}
+   * runs as that tenant, any other call as the default tenant "". A client that forwards tenants therefore never
+   * mixes them into the default tenant's data, even when the server does not check tenants.
+   */
+  public static ServerInterceptor tenantFromHeader(String header) {
+    Metadata.Key<String> key = Metadata.Key.of(header.toLowerCase(java.util.Locale.ROOT),
+        Metadata.ASCII_STRING_MARSHALLER);
+    return new ServerInterceptor() {
+      @Override
+      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+          ServerCallHandler<Q, R> next) {
+        Iterable<String> values = headers.getAll(key);
+        if (values == null) {
+          return next.startCall(call, headers);
+        }
+        java.util.Iterator<String> it = values.iterator();
+        String tenant = it.next();
+        if (it.hasNext() || tenant.isEmpty()) {
+          call.close(Status.PERMISSION_DENIED.withDescription("extra or empty tenant header"), new Metadata());
+          return new ServerCall.Listener<>() {};
+        }
+        return Contexts.interceptCall(Context.current().withValue(TENANT, tenant), call, headers, next);
+      }
+    };
+  }
 
   /** Spans per response chunk, as Jaeger's plugin server sends them. */
   static final int CHUNK_SIZE = 1000;

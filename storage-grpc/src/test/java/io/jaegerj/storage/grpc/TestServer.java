@@ -22,7 +22,9 @@ final class TestServer implements AutoCloseable {
 
   TestServer(int port, List<BindableService> services) throws IOException {
     NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port));
-    services.forEach(b::addService);
+    // as jaeger-remote-storage without multi-tenancy: a tenant named by the caller is kept apart
+    services.forEach(svc -> b.addService(io.grpc.ServerInterceptors.intercept(svc,
+        StorageServices.tenantFromHeader(StorageServices.DEFAULT_TENANT_HEADER))));
     server = b.build().start();
   }
 
