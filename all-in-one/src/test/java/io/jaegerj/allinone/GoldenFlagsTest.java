@@ -132,6 +132,54 @@ class GoldenFlagsTest {
     assertThat(problems).as("flag differences for jaeger-" + binary + " with " + storage + " storage").isEmpty();
   }
 
+  /**
+   * With {@code SPAN_STORAGE_TYPE=grpc} the binary registers Jaeger 1.74's {@code grpc-storage.*} and
+   * {@code grpc-storage-archive.*} flags with Jaeger's defaults in place of the memory ones, and nothing else
+   * changes. The reference has no grpc variant, so the grpc flag table comes from the storage spec (§5.1).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"all-in-one", "collector", "query"})
+  void grpcStorage_flagsMatchJaegerReference(String binary) {
+    Map<String, String> memory = new TreeMap<>();
+    for (Flag f : JaegerMain.flags(Binaries.all().get(binary), Map.of("SPAN_STORAGE_TYPE", "memory"))) {
+      memory.put(f.name(), f.defaultValue());
+    }
+    Map<String, String> grpc = new TreeMap<>();
+    for (Flag f : JaegerMain.flags(Binaries.all().get(binary), Map.of("SPAN_STORAGE_TYPE", "grpc"))) {
+      grpc.put(f.name(), f.defaultValue());
+    }
+    Map<String, String> expected = new TreeMap<>(memory);
+    expected.keySet().removeIf(n -> n.startsWith("memory."));
+    expected.putAll(grpcStorageReference());
+    assertThat(grpc).isEqualTo(expected);
+
+    java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream ps = new java.io.PrintStream(sink, true, StandardCharsets.UTF_8);
+    assertThat(JaegerMain.run(Binaries.all().get(binary), new String[] {"help"},
+        Map.of("SPAN_STORAGE_TYPE", "grpc"), ps, ps)).isZero();
+    assertThat(sink.toString(StandardCharsets.UTF_8))
+        .contains("--grpc-storage.server", "--grpc-storage.connection-timeout", "--grpc-storage-archive.enabled",
+            "--grpc-storage.tls.skip-host-verify")
+        .doesNotContain("--memory.max-traces");
+  }
+
+  /** Jaeger 1.74's grpc storage flags and defaults (storage-other.md §5.1). */
+  static Map<String, String> grpcStorageReference() {
+    Map<String, String> m = new TreeMap<>();
+    for (String p : List.of("grpc-storage", "grpc-storage-archive")) {
+      m.put(p + ".server", "");
+      m.put(p + ".connection-timeout", "5s");
+      m.put(p + ".tls.enabled", "false");
+      m.put(p + ".tls.ca", "");
+      m.put(p + ".tls.cert", "");
+      m.put(p + ".tls.key", "");
+      m.put(p + ".tls.server-name", "");
+      m.put(p + ".tls.skip-host-verify", "false");
+    }
+    m.put("grpc-storage-archive.enabled", "false");
+    return m;
+  }
+
   /** Every deliberate addition listed in extensions.txt is declared by some binary and is not a Jaeger flag. */
   @org.junit.jupiter.api.Test
   void extensions_areDeclaredAndNotJaegerFlags() throws IOException {

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.jaegerj.remotestorage;
+
+import io.grpc.BindableService;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.jaegerj.server.net.NettyTransport;
+import io.jaegerj.server.net.PortBinding;
+import io.jaegerj.storage.CallerCredentials;
+import io.jaegerj.storage.grpc.StorageServices;
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The listener of port 17271: storage API v1 and v2, OTLP trace export, gRPC health (SERVING for the overall
+ * server and every storage service Jaeger lists) and reflection, behind the bearer-token and tenancy interceptors.
+ */
+final class RemoteStorageGrpcServer implements AutoCloseable {
+  /** Requests are single spans (v1) or OTLP batches (v2 writes); 4 MiB is gRPC's and Jaeger's default bound. */
+  static final int MAX_INBOUND_MESSAGE_BYTES = 4 * 1024 * 1024;
+  static final Metadata.Key<String> BEARER_TOKEN = Metadata.Key.of("bearer.token", Metadata.ASCII_STRING_MARSHALLER);
+
+  private final Server server;
+  private final HealthStatusManager health = new HealthStatusManager();
+
+  RemoteStorageGrpcServer(RemoteStorageOptions options, StorageServices services, Optional<SslContext> tls)
+      throws IOException {
+    NettyTransport transport = NettyTransport.shared();
+    List<ServerInterceptor> interceptors = new ArrayList<>();
+    interceptors.add(new BearerInterceptor());
+    if (options.tenancyEnabled()) {
+      interceptors.add(new TenancyInterceptor(options));
+    } else {
+      // tenancy off here: a caller that still names a tenant keeps it apart from the default tenant's data
+      interceptors.add(StorageServices.tenantFromHeader(options.tenancyHeader()));
+    }
+    NettyServerBuilder b = NettyServerBuilder.forAddress(options.grpcHostPort().bindAddress())
+        .bossEventLoopGroup(transport.boss())
+        .workerEventLoopGroup(transport.workers())
+        .channelType(transport.serverChannelClass())
+        .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+        .maxInboundMetadataSize(64 * 1024);
+    List<BindableService> all = new ArrayList<>(services.v1());
+    all.addAll(services.v2());
+    for (BindableService s : all) {
+      b.addService(ServerInterceptors.intercept(s, interceptors));
+    }
+    // Health and reflection answer without a tenant, as probes carry none.
+    b.addService(health.getHealthService());
+    b.addService(ProtoReflectionServiceV1.newInstance());
+    b.addService(ProtoReflectionService.newInstance());
+    tls.ifPresent(b::sslContext);
+    health.setStatus("", ServingStatus.SERVING);
+    for (String name : StorageServices.healthServiceNames()) {
+      health.setStatus(name, ServingStatus.SERVING);
+    }
+    server = b.build();
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw PortBinding.failure(RemoteStorageModule.GRPC_HOST_PORT, options.grpcHostPort(), e);
+    }
+  }
+
+  int port() {
+    return server.getPort();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    health.enterTerminalState();
+    server.shutdown();
+    if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+      server.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Metadata {@code bearer.token}: at most one, bound to {@link CallerCredentials} while the call runs. */
+  static final class BearerInterceptor implements ServerInterceptor {
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+        ServerCallHandler<Q, R> next) {
+      Iterable<String> values = headers.getAll(BEARER_TOKEN);
+      if (values == null) {
+        return next.startCall(call, headers);
+      }
+      Iterator<String> it = values.iterator();
+      String token = it.next();
+      if (it.hasNext()) {
+        call.close(Status.UNAUTHENTICATED.withDescription("malformed token: multiple tokens found"), new Metadata());
+        return new ServerCall.Listener<>() {};
+      }
+      return new CredentialsListener<>(next.startCall(call, headers), new CallerCredentials.Credentials(token, ""));
+    }
+  }
+
+  static final class CredentialsListener<Q>
+      extends io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
+    private final CallerCredentials.Credentials credentials;
+
+    CredentialsListener(ServerCall.Listener<Q> delegate, CallerCredentials.Credentials credentials) {
+      super(delegate);
+      this.credentials = credentials;
+    }
+
+    private void bound(Runnable r) {
+      CallerCredentials.setCurrent(credentials);
+      try {
+        r.run();
+      } finally {
+        CallerCredentials.setCurrent(null);
+      }
+    }
+
+    @Override
+    public void onMessage(Q message) {
+      bound(() -> super.onMessage(message));
+    }
+
+    @Override
+    public void onHalfClose() {
+      bound(super::onHalfClose);
+    }
+  }
+
+  /**
+   * Exactly one tenant header, from the allowed list when there is one (Jaeger's texts); the tenant goes into the
+   * call's context as {@link StorageServices#TENANT}.
+   */
+  static final class TenancyInterceptor implements ServerInterceptor {
+    private final Metadata.Key<String> key;
+    private final List<String> tenants;
+
+    TenancyInterceptor(RemoteStorageOptions options) {
+      this.key = Metadata.Key.of(options.tenancyHeader().toLowerCase(Locale.ROOT), Metadata.ASCII_STRING_MARSHALLER);
+      this.tenants = options.tenants();
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+        ServerCallHandler<Q, R> next) {
+      Iterable<String> values = headers.getAll(key);
+      Status fail = null;
+      String tenant = null;
+      if (values == null) {
+        fail = Status.UNAUTHENTICATED.withDescription("missing tenant header");
+      } else {
+        Iterator<String> it = values.iterator();
+        tenant = it.next();
+        if (it.hasNext()) {
+          fail = Status.PERMISSION_DENIED.withDescription("extra tenant header");
+        } else if (!tenants.isEmpty() && !tenants.contains(tenant)) {
+          fail = Status.PERMISSION_DENIED.withDescription("unknown tenant");
+        }
+      }
+      if (fail != null) {
+        call.close(fail, new Metadata());
+        return new ServerCall.Listener<>() {};
+      }
+      return Contexts.interceptCall(Context.current().withValue(StorageServices.TENANT, tenant), call, headers, next);
+    }
+  }
+}
