@@ -16,7 +16,6 @@ import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.core.metrics.Info;
 import java.time.Clock;
@@ -68,10 +67,7 @@ final class Launcher implements JaegerMain.Running {
     boolean prometheus = s.getString(CommonFlags.METRICS_BACKEND).equals("prometheus");
     MeterRegistry meters;
     if (prometheus) {
-      PrometheusMeterRegistry p = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      p.config().namingConvention(new JaegerNaming());
-      p.config().meterFilter(JaegerNaming.defaultBuckets());
-      meters = p;
+      meters = JaegerMain.prometheusRegistry();
     } else {
       meters = new CompositeMeterRegistry();
     }

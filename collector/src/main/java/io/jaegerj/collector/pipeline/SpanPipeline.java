@@ -258,7 +258,7 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
 
   private void process(Item item, Sanitizer sanitizer) {
     long start = System.nanoTime();
-    metrics.inQueueLatency.record((start - item.enqueuedNanos()) / 1e9);
+    metrics.inQueueLatency.record(start - item.enqueuedNanos(), TimeUnit.NANOSECONDS);
     List<Span> in = item.spans();
     boolean jaegerPath = isJaegerPath(item.format(), item.transport());
     String formatTag = formatTag(item.format(), item.transport());
@@ -289,7 +289,7 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
       ok = false;
       failure = t;
     }
-    metrics.saveLatency.record((System.nanoTime() - start) / 1e9);
+    metrics.saveLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     boolean otlp = !jaegerPath;
     for (int i = 0, n = out.size(); i < n; i++) {
       metrics.saved(out.get(i), ok, otlp);
