@@ -159,6 +159,13 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
   }
 
   @Override
+  public void refusedBeforeDecoding(int spans) {
+    if (spans > 0) {
+      metrics.spansDropped.increment(spans);
+    }
+  }
+
+  @Override
   public boolean saturated() {
     if (!accepting) {
       return true;
