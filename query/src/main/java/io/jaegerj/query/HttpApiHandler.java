@@ -150,7 +150,8 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       resp.headers().add(h.getKey(), h.getValue());
     }
     HttpUtil.setContentLength(resp, r.body.readableBytes());
-    boolean keepAlive = HttpUtil.isKeepAlive(req);
+    // A request whose framing failed (RFC 9112): the rest of the connection cannot be trusted.
+    boolean keepAlive = HttpUtil.isKeepAlive(req) && !req.decoderResult().isFailure();
     if (req.method().equals(HttpMethod.HEAD)) {
       resp.content().clear();
     }
