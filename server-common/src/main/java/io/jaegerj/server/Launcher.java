@@ -96,6 +96,7 @@ final class Launcher implements JaegerMain.Running {
     storage = OpenedStorage.open(config.selection(), registry, s, new StorageContext(meters, clock));
     // Registered first, so it runs last in CLOSE: modules flush into storage before it closes.
     shutdown.onShutdown(Lifecycle.Phase.CLOSE, "storage", storage::close);
+    GrpcFailureLog.install(meters);
     ServerContext ctx = new ServerContext(s, meters, storage, shutdown, clock, spec.name());
     for (ServerModule m : spec.modules()) {
       LOG.debug("Starting module {}", m.getClass().getSimpleName());

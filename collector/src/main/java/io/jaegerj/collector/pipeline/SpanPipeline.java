@@ -2,6 +2,7 @@
 package io.jaegerj.collector.pipeline;
 
 import io.jaegerj.model.Span;
+import io.jaegerj.server.RateLimitedLog;
 import io.jaegerj.storage.SpanWriter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,7 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SpanPipeline implements SpanConsumer, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SpanPipeline.class);
-  private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private static final CompletableFuture<Result> ACCEPTED_NOW = CompletableFuture.completedFuture(Result.ACCEPTED);
   private static final CompletableFuture<Result> REJECTED_NOW =
@@ -52,7 +52,8 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
   private final AtomicLong totalBytes = new AtomicLong();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong lastBatchSize = new AtomicLong();
-  private final AtomicLong lastErrorLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+  /** Storage failures: one line every 5 s at most, with at most three trace ids. */
+  private final RateLimitedLog failureLog = new RateLimitedLog(LOG, RateLimitedLog.Level.ERROR, Duration.ofSeconds(5));
   private final List<Thread> workers;
   private volatile boolean accepting = true;
   private volatile boolean running = true;
@@ -323,16 +324,11 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
   }
 
   private void logFailure(List<Span> spans, Throwable t) {
-    long now = System.nanoTime();
-    long last = lastErrorLog.get();
-    if (now - last < LOG_INTERVAL_NANOS || !lastErrorLog.compareAndSet(last, now)) {
-      return;
-    }
     StringBuilder ids = new StringBuilder();
     for (int i = 0; i < spans.size() && i < 3; i++) {
       ids.append(i == 0 ? "" : ",").append(spans.get(i).traceId());
     }
-    LOG.error("Failed to save {} spans (trace ids {})", spans.size(), ids, t);
+    failureLog.log("Failed to save {} spans (trace ids {})", spans.size(), ids, t);
   }
 
   /** Jaeger's own protocols follow the "v1 path": received metrics, duration sanitizer, sorted collector tags. */
