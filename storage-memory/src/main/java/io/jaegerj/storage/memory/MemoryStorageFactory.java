@@ -13,18 +13,22 @@ import java.util.Optional;
 
 /**
  * Memory storage opened with a validated {@link MemoryConfig}: one span store serving as writer, reader and
- * dependency reader, and a sampling store. Nothing is persisted. {@link #purge()} empties the span store (for
+ * dependency reader, and a sampling store, whose oldest traces a {@link HeapGuard} evicts when the heap is nearly
+ * full. Nothing is persisted. {@link #purge()} empties the span store (for
  * tests). Thread-safe.
  */
 final class MemoryStorageFactory implements StorageFactory, Purgeable {
   private final MemorySpanStore spans;
   private final MemorySamplingStore sampling;
+  private final HeapGuard guard;
 
   MemoryStorageFactory(MemoryConfig config, StorageContext context) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(context, "context");
     this.spans = new MemorySpanStore(config.maxTraces());
     this.sampling = new MemorySamplingStore(context.clock(), config.samplingAggregationBuckets());
+    this.guard = new HeapGuard(context.meters()).start();
+    guard.register(spans);
   }
 
   @Override
@@ -58,6 +62,7 @@ final class MemoryStorageFactory implements StorageFactory, Purgeable {
 
   @Override
   public void close() {
+    guard.close();
     spans.purge();
   }
 }
