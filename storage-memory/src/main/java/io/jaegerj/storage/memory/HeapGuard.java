@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * Keeps the memory store from filling the heap. Jaeger's memory store is unbounded by default, and so is ours, but
  * an unbounded store in a bounded heap ends in an {@link OutOfMemoryError}. After every garbage collection this
  * guard reads how much of the heap is still in use; above {@value #HIGH_WATERMARK} of the maximum it evicts the
- * oldest traces of the registered stores (a quarter of what they hold, or more if the heap is further over), logs a
+ * oldest traces of the registered stores (a quarter of what they hold, half above {@value #CRITICAL}), logs a
  * warning (at most one line per 10 s) and counts {@code jaeger_memory_heap_guard_evictions_total} and
  * {@code jaeger_memory_heap_guard_evicted_traces_total}. The process keeps serving: reads see fewer old traces,
  * writes are accepted. Runs on the JVM's notification thread; the stores take their own locks.
@@ -37,8 +37,8 @@ final class HeapGuard implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HeapGuard.class);
   /** Share of the maximum heap in use after a collection above which traces are evicted. */
   static final double HIGH_WATERMARK = 0.70;
-  /** Where an eviction aims to bring the heap. */
-  static final double LOW_WATERMARK = 0.50;
+  /** Above this share, evictions take half the store and do not wait for the cooldown. */
+  static final double CRITICAL = 0.90;
   /** After an eviction, the freed memory shows only after the next old collection; until then wait. */
   private static final long COOLDOWN_NANOS = 500_000_000L;
   private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
@@ -119,7 +119,7 @@ final class HeapGuard implements AutoCloseable {
     if (used <= HIGH_WATERMARK * maxHeap) {
       return;
     }
-    if (now - lastEviction < COOLDOWN_NANOS && used < 0.9 * maxHeap) {
+    if (now - lastEviction < COOLDOWN_NANOS && used < CRITICAL * maxHeap) {
       return;
     }
     long held = 0;
@@ -129,8 +129,8 @@ final class HeapGuard implements AutoCloseable {
     if (held == 0) {
       return;
     }
-    long excess = used - (long) (LOW_WATERMARK * maxHeap);
-    double share = Math.min(1.0, Math.max(0.25, (double) excess / held));
+    // Encoded bytes understate what a trace takes on the heap, so the share is fixed rather than computed.
+    double share = used >= CRITICAL * maxHeap ? 0.5 : 0.25;
     int evicted = 0;
     for (Evictable s : stores) {
       evicted += s.evictOldest((long) (s.storedBytes() * share));
