@@ -75,7 +75,7 @@ class AllInOneMainTest {
           HttpResponse.BodyHandlers.ofString()).body();
       assertThat(metrics).contains("jaeger_build_info{").contains("jvm_memory_used_bytes");
       // no SPAN_STORAGE_TYPE: the all-in-one opened memory storage, whose reader carries the storage metrics
-      assertThat(r.storage().reader().getServices()).isEmpty();
+      assertThat(r.storage().reader().getServices("")).isEmpty();
       String after = http.send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.adminPort() + "/metrics")).build(),
           HttpResponse.BodyHandlers.ofString()).body();

@@ -43,7 +43,7 @@ public final class NoopStorageProvider implements StorageProvider {
       }
 
       @Override
-      public List<String> getServices() {
+      public List<String> getServices(String tenant) {
         return List.of();
       }
 
@@ -62,8 +62,8 @@ public final class NoopStorageProvider implements StorageProvider {
         return List.of();
       }
     };
-    SpanWriter writer = spans -> CompletableFuture.completedFuture(null);
-    DependencyReader deps = (end, lookback) -> List.<DependencyLink>of();
+    SpanWriter writer = (tenant, spans) -> CompletableFuture.completedFuture(null);
+    DependencyReader deps = (tenant, end, lookback) -> List.<DependencyLink>of();
     return new StorageFactory() {
       @Override
       public SpanWriter spanWriter() {

@@ -66,7 +66,7 @@ public class MemoryStoreBenchmark {
     int chunk = 1000;
     for (int done = 0; done < requests; done += chunk) {
       for (List<Span> batch : Fixtures.batches(Math.min(chunk, requests - done), 1000 + done)) {
-        writer.write(batch).toCompletableFuture().join();
+        writer.write("", batch).toCompletableFuture().join();
         for (int i = 0; i < batch.size(); i += Fixtures.REQUEST.spansPerTrace()) {
           ids[n++] = batch.get(i).traceId();
         }

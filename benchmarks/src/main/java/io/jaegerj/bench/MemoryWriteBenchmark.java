@@ -119,7 +119,7 @@ public class MemoryWriteBenchmark {
 
   private void write(List<Span> batch) {
     long cpu = THREADS.getCurrentThreadCpuTime();
-    writer.write(batch).toCompletableFuture().join();
+    writer.write("", batch).toCompletableFuture().join();
     cpuNanos += THREADS.getCurrentThreadCpuTime() - cpu;
     spans += batch.size();
   }

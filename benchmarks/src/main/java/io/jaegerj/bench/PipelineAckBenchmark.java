@@ -51,7 +51,7 @@ public class PipelineAckBenchmark {
 
   @Setup(Level.Trial)
   public void setup() {
-    SpanWriter instant = spans -> CompletableFuture.completedFuture(null);
+    SpanWriter instant = (tenant, spans) -> CompletableFuture.completedFuture(null);
     PipelineOptions options = new PipelineOptions(100_000, 4, 0, false, List.of(), 1, "")
         .withAckMode(mode.equals("stored") ? AckMode.STORED : AckMode.QUEUED);
     pipeline = SpanPipeline.start(options, instant, new SimpleMeterRegistry());
@@ -67,7 +67,7 @@ public class PipelineAckBenchmark {
   @Benchmark
   public SpanConsumer.Result submitAndAwaitAck() throws Exception {
     List<Span> batch = batches.get(next++ & 63);
-    SpanConsumer.Result r = pipeline.submitForAck(batch, SpanConsumer.Format.OTLP, SpanConsumer.Transport.HTTP)
+    SpanConsumer.Result r = pipeline.submitForAck("", batch, SpanConsumer.Format.OTLP, SpanConsumer.Transport.HTTP)
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
     if (r != SpanConsumer.Result.ACCEPTED) {
       // queued mode outran the workers: wait, so the score is not a refusal

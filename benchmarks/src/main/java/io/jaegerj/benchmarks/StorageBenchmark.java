@@ -115,7 +115,7 @@ public final class StorageBenchmark {
     for (long i = 0; i < traces; i++) {
       pending.addAll(gen.trace(i));
       if ((i + 1) % tracesPerBatch == 0 || i == traces - 1) {
-        f.spanWriter().write(pending).toCompletableFuture().get();
+        f.spanWriter().write("", pending).toCompletableFuture().get();
         pending = new ArrayList<>(batch);
       }
     }
@@ -161,10 +161,10 @@ public final class StorageBenchmark {
       search.append(search.length() == 0 ? "" : "; ").append(String.format(Locale.ROOT, "%.1f / %.1f", l[0], l[1]));
     }
     long d0 = System.nanoTime();
-    int hourLinks = f.dependencyReader().getDependencies(end, SyntheticTraces.WINDOW_MICROS).size();
+    int hourLinks = f.dependencyReader().getDependencies("", end, SyntheticTraces.WINDOW_MICROS).size();
     double depsHour = (System.nanoTime() - d0) / 1e6;
     d0 = System.nanoTime();
-    int tenMinuteLinks = f.dependencyReader().getDependencies(end, SyntheticTraces.WINDOW_MICROS / 6).size();
+    int tenMinuteLinks = f.dependencyReader().getDependencies("", end, SyntheticTraces.WINDOW_MICROS / 6).size();
     double depsTenMinutes = (System.nanoTime() - d0) / 1e6;
     if (hourLinks == 0 || tenMinuteLinks == 0) {
       throw new IllegalStateException("no dependency links found");

@@ -60,7 +60,7 @@ class CollectorRuntimeTest {
       assertThat(t.get().spans().get(0).process().serviceName()).isEqualTo("rt-svc");
       assertThat(t.get().spans().get(0).process().tags())
           .contains(io.jaegerj.model.KeyValue.string("site", "lab"));
-      assertThat(running.storage().reader().getServices()).contains("rt-svc");
+      assertThat(running.storage().reader().getServices("")).contains("rt-svc");
 
       HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
           "http://127.0.0.1:" + running.adminPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());

@@ -11,6 +11,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.jaegerj.model.TraceId;
+import io.jaegerj.storage.GetTraceQuery;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import java.net.URI;
@@ -39,7 +40,8 @@ class TenancyTest {
         assertStatus(() -> withTenant(withTenant(stub, "acme"), "globex").export(BadInputTest.request("t", 33, 1)),
             Status.Code.PERMISSION_DENIED, "extra tenant header");
         withTenant(stub, "acme").export(BadInputTest.request("t", 34, 1));
-        c.awaitTrace(new TraceId(7, 34), 1);
+        c.awaitTrace("acme", new TraceId(7, 34), 1);
+        assertThat(c.storage.reader().getTrace(GetTraceQuery.of(new TraceId(7, 34)))).isEmpty();
       } finally {
         ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
@@ -54,7 +56,8 @@ class TenancyTest {
       HttpResponse<byte[]> ok = http.send(req.header("x-tenant", "globex").build(),
           HttpResponse.BodyHandlers.ofByteArray());
       assertThat(ok.statusCode()).isEqualTo(200);
-      c.awaitTrace(new TraceId(7, 35), 1);
+      c.awaitTrace("globex", new TraceId(7, 35), 1);
+      assertThat(c.storage.reader().getTrace(GetTraceQuery.of("acme", new TraceId(7, 35)))).isEmpty();
       assertThat(c.scrape()).contains("reason=\"tenancy\",receiver=\"otlp-grpc\"} 3.0");
     }
   }

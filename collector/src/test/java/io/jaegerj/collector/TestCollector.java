@@ -110,18 +110,23 @@ final class TestCollector implements AutoCloseable {
     return meters.scrape();
   }
 
-  /** Waits until the trace has {@code count} spans. */
+  /** Waits until the trace has {@code count} spans in the default tenant. */
   Trace awaitTrace(TraceId id, int count) throws InterruptedException {
+    return awaitTrace("", id, count);
+  }
+
+  /** Waits until the trace has {@code count} spans written for {@code tenant}. */
+  Trace awaitTrace(String tenant, TraceId id, int count) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline) {
-      Optional<Trace> t = storage.reader().getTrace(GetTraceQuery.of(id));
+      Optional<Trace> t = storage.reader().getTrace(GetTraceQuery.of(tenant, id));
       if (t.isPresent() && t.get().spans().size() >= count) {
         return t.get();
       }
       Thread.sleep(10);
     }
     throw new AssertionError("trace " + id + " did not reach " + count + " spans: "
-        + storage.reader().getTrace(GetTraceQuery.of(id)));
+        + storage.reader().getTrace(GetTraceQuery.of(tenant, id)));
   }
 
   @Override
@@ -144,6 +149,8 @@ final class TestCollector implements AutoCloseable {
    */
   static final class MemStorage implements Storage, SpanReader, SpanWriter {
     final Map<TraceId, List<Span>> traces = new ConcurrentHashMap<>();
+    /** The tenant each trace was last written for. */
+    final Map<TraceId, String> tenants = new ConcurrentHashMap<>();
     final AtomicReference<CompletableFuture<Void>> gate = new AtomicReference<>();
     final BlockingQueue<HeldWrite> held = new LinkedBlockingQueue<>();
     volatile boolean hold;
@@ -158,22 +165,23 @@ final class TestCollector implements AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<Void> write(List<Span> spans) {
+    public CompletableFuture<Void> write(String tenant, List<Span> spans) {
       if (hold) {
         CompletableFuture<Void> stage = new CompletableFuture<>();
         held.add(new HeldWrite(spans, stage));
-        return stage.thenRun(() -> store(spans));
+        return stage.thenRun(() -> store(tenant, spans));
       }
       CompletableFuture<Void> g = gate.get();
       if (g != null) {
         g.join();
       }
-      store(spans);
+      store(tenant, spans);
       return CompletableFuture.completedFuture(null);
     }
 
-    private void store(List<Span> spans) {
+    private void store(String tenant, List<Span> spans) {
       for (Span s : spans) {
+        tenants.put(s.traceId(), tenant);
         traces.computeIfAbsent(s.traceId(), k -> new CopyOnWriteArrayList<>()).add(s);
       }
     }
@@ -181,7 +189,8 @@ final class TestCollector implements AutoCloseable {
     @Override
     public Optional<Trace> getTrace(GetTraceQuery query) {
       List<Span> spans = traces.get(query.traceId());
-      return spans == null ? Optional.empty() : Optional.of(Trace.of(spans));
+      return spans == null || !query.tenant().equals(tenants.get(query.traceId()))
+          ? Optional.empty() : Optional.of(Trace.of(spans));
     }
 
     int spanCount() {
@@ -193,7 +202,7 @@ final class TestCollector implements AutoCloseable {
     }
 
     @Override
-    public List<String> getServices() {
+    public List<String> getServices(String tenant) {
       return List.of();
     }
 

@@ -56,7 +56,8 @@ final class ApiParams {
   /** A parsed {@code GET /api/traces}: search mode when {@code traceIds} is empty, multi-get otherwise. */
   record Search(TraceQuery query, List<TraceId> traceIds, long startMicros, long endMicros, boolean raw) {}
 
-  Search search(long nowMicros) {
+  /** The search of {@code tenant} the parameters describe. */
+  Search search(String tenant, long nowMicros) {
     String service = first("service");
     String operation = first("operation");
     long start = time("start", nowMicros - DEFAULT_LOOKBACK_MICROS);
@@ -89,7 +90,7 @@ final class ApiParams {
       // Jaeger answers 500 (the storage refuses the query); the caller's mistake is a 400.
       throw new BadRequestException("'start' (" + start + ") should not be after 'end' (" + end + ")");
     }
-    TraceQuery q = new TraceQuery(service, operation, tags, start, end, minDuration / 1000, maxDuration / 1000, limit);
+    TraceQuery q = new TraceQuery(tenant, service, operation, tags, start, end, minDuration / 1000, maxDuration / 1000, limit);
     return new Search(q, List.copyOf(ids), start, end, raw);
   }
 

@@ -70,7 +70,7 @@ final class GrpcQueryV2 extends QueryServiceGrpc.QueryServiceImplBase {
   public void getTrace(GetTraceRequest req, StreamObserver<SpansResponseChunk> out) {
     try {
       TraceId id = traceId(req.getTraceId());
-      GetTraceQuery q = new GetTraceQuery(id, micros(req.hasStartTime(), req.getStartTime()),
+      GetTraceQuery q = new GetTraceQuery(QueryGrpcServer.tenant(), id, micros(req.hasStartTime(), req.getStartTime()),
           micros(req.hasEndTime(), req.getEndTime()));
       Optional<Trace> t;
       try {
@@ -105,7 +105,7 @@ final class GrpcQueryV2 extends QueryServiceGrpc.QueryServiceImplBase {
   public void archiveTrace(ArchiveTraceRequest req, StreamObserver<ArchiveTraceResponse> out) {
     try {
       TraceId id = traceId(req.getTraceId());
-      GetTraceQuery q = new GetTraceQuery(id, micros(req.hasStartTime(), req.getStartTime()),
+      GetTraceQuery q = new GetTraceQuery(QueryGrpcServer.tenant(), id, micros(req.hasStartTime(), req.getStartTime()),
           micros(req.hasEndTime(), req.getEndTime()));
       try {
         service.archiveTrace(q);
@@ -129,7 +129,7 @@ final class GrpcQueryV2 extends QueryServiceGrpc.QueryServiceImplBase {
     }
     TraceQueryParameters p = req.getQuery();
     int limit = Math.min(p.getSearchDepth(), ApiParams.MAX_LIMIT);
-    TraceQuery q = new TraceQuery(p.getServiceName(), p.getOperationName(), p.getTagsMap(),
+    TraceQuery q = new TraceQuery(QueryGrpcServer.tenant(), p.getServiceName(), p.getOperationName(), p.getTagsMap(),
         micros(p.hasStartTimeMin(), p.getStartTimeMin()), micros(p.hasStartTimeMax(), p.getStartTimeMax()),
         p.hasDurationMin() ? ProtoConverter.toMicros(p.getDurationMin()) : 0,
         p.hasDurationMax() ? ProtoConverter.toMicros(p.getDurationMax()) : 0, limit);
@@ -151,7 +151,7 @@ final class GrpcQueryV2 extends QueryServiceGrpc.QueryServiceImplBase {
   public void getServices(GetServicesRequest req, StreamObserver<GetServicesResponse> out) {
     List<String> services;
     try {
-      services = service.services();
+      services = service.services(QueryGrpcServer.tenant());
     } catch (RuntimeException e) {
       out.onError(Status.INTERNAL.withDescription("failed to fetch services: " + e.getMessage()).asRuntimeException());
       return;
@@ -164,7 +164,7 @@ final class GrpcQueryV2 extends QueryServiceGrpc.QueryServiceImplBase {
   public void getOperations(GetOperationsRequest req, StreamObserver<GetOperationsResponse> out) {
     List<Operation> ops;
     try {
-      ops = service.operations(new OperationQuery(req.getService(), req.getSpanKind()));
+      ops = service.operations(new OperationQuery(QueryGrpcServer.tenant(), req.getService(), req.getSpanKind()));
     } catch (RuntimeException e) {
       out.onError(Status.INTERNAL.withDescription("failed to fetch operations: " + e.getMessage())
           .asRuntimeException());
@@ -192,7 +192,7 @@ final class GrpcQueryV2 extends QueryServiceGrpc.QueryServiceImplBase {
     long start = ProtoConverter.toMicros(req.getStartTime());
     List<DependencyLink> links;
     try {
-      links = service.dependencies(end, end - start);
+      links = service.dependencies(QueryGrpcServer.tenant(), end, end - start);
     } catch (RuntimeException e) {
       out.onError(Status.INTERNAL.withDescription("failed to fetch dependencies: " + e.getMessage())
           .asRuntimeException());

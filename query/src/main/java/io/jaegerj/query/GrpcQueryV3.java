@@ -47,7 +47,7 @@ final class GrpcQueryV3 extends QueryServiceGrpc.QueryServiceImplBase {
     long end = req.hasEndTime() ? ProtoConverter.toMicros(req.getEndTime()) : 0;
     Optional<Trace> t;
     try {
-      t = service.getTrace(new GetTraceQuery(id, start, end), view(req.getRawTraces()));
+      t = service.getTrace(new GetTraceQuery(QueryGrpcServer.tenant(), id, start, end), view(req.getRawTraces()));
     } catch (RuntimeException e) {
       out.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
       return;
@@ -70,7 +70,7 @@ final class GrpcQueryV3 extends QueryServiceGrpc.QueryServiceImplBase {
           .asRuntimeException());
       return;
     }
-    TraceQuery q = new TraceQuery(p.getServiceName(), p.getOperationName(), p.getAttributesMap(),
+    TraceQuery q = new TraceQuery(QueryGrpcServer.tenant(), p.getServiceName(), p.getOperationName(), p.getAttributesMap(),
         ProtoConverter.toMicros(p.getStartTimeMin()), ProtoConverter.toMicros(p.getStartTimeMax()),
         p.hasDurationMin() ? ProtoConverter.toMicros(p.getDurationMin()) : 0,
         p.hasDurationMax() ? ProtoConverter.toMicros(p.getDurationMax()) : 0,
@@ -100,7 +100,7 @@ final class GrpcQueryV3 extends QueryServiceGrpc.QueryServiceImplBase {
   @Override
   public void getServices(GetServicesRequest req, StreamObserver<GetServicesResponse> out) {
     try {
-      out.onNext(GetServicesResponse.newBuilder().addAllServices(service.services()).build());
+      out.onNext(GetServicesResponse.newBuilder().addAllServices(service.services(QueryGrpcServer.tenant())).build());
       out.onCompleted();
     } catch (RuntimeException e) {
       out.onError(Status.UNKNOWN.withDescription(e.getMessage()).asRuntimeException());
@@ -111,7 +111,7 @@ final class GrpcQueryV3 extends QueryServiceGrpc.QueryServiceImplBase {
   public void getOperations(GetOperationsRequest req, StreamObserver<GetOperationsResponse> out) {
     try {
       GetOperationsResponse.Builder b = GetOperationsResponse.newBuilder();
-      for (Operation op : service.operations(new OperationQuery(req.getService(), req.getSpanKind()))) {
+      for (Operation op : service.operations(new OperationQuery(QueryGrpcServer.tenant(), req.getService(), req.getSpanKind()))) {
         b.addOperations(io.jaegerj.proto.api_v3.Operation.newBuilder().setName(op.name())
             .setSpanKind(op.spanKind()));
       }

@@ -175,8 +175,9 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       r.location = cleaned + (q < 0 ? "" : "?" + rawQuery);
       return;
     }
+    String tenant = "";
     if (options.tenancyEnabled()) {
-      String tenant = req.headers().get(options.tenancyHeader());
+      tenant = req.headers().get(options.tenancyHeader());
       if (tenant == null || tenant.isEmpty()) {
         text(r, HttpResponseStatus.UNAUTHORIZED, "missing tenant header");
         return;
@@ -216,7 +217,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
     String what = seg[1];
     if (what.equals("v3") && seg.length >= 3) {
-      routeV3(m, seg, params, r);
+      routeV3(tenant, m, seg, params, r);
       return;
     }
     switch (seg.length) {
@@ -224,22 +225,22 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         switch (what) {
           case "services":
             if (method(m, HttpMethod.GET, r)) {
-              services(params, r);
+              services(tenant, params, r);
             }
             return;
           case "operations":
             if (method(m, HttpMethod.GET, r)) {
-              operations(params, r);
+              operations(tenant, params, r);
             }
             return;
           case "traces":
             if (method(m, HttpMethod.GET, r)) {
-              searchTraces(params, r);
+              searchTraces(tenant, params, r);
             }
             return;
           case "dependencies":
             if (method(m, HttpMethod.GET, r)) {
-              dependencies(params, r);
+              dependencies(tenant, params, r);
             }
             return;
           case "transform":
@@ -268,12 +269,12 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         switch (what) {
           case "traces":
             if (method(m, HttpMethod.GET, r)) {
-              getTrace(seg[2], params, r);
+              getTrace(tenant, seg[2], params, r);
             }
             return;
           case "archive":
             if (method(m, HttpMethod.POST, r)) {
-              archive(seg[2], params, r);
+              archive(tenant, seg[2], params, r);
             }
             return;
           case "metrics":
@@ -302,7 +303,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       case 4:
         if (what.equals("services") && !seg[2].isEmpty() && seg[3].equals("operations")) {
           if (method(m, HttpMethod.GET, r)) {
-            serviceOperations(QueryStringDecoder.decodeComponent(seg[2]), r);
+            serviceOperations(tenant, QueryStringDecoder.decodeComponent(seg[2]), r);
           }
           return;
         }
@@ -313,22 +314,22 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     serveIndex(r);
   }
 
-  private void routeV3(HttpMethod m, String[] seg, ApiParams params, Reply r) throws IOException {
+  private void routeV3(String tenant, HttpMethod m, String[] seg, ApiParams params, Reply r) throws IOException {
     if (seg.length == 3) {
       switch (seg[2]) {
         case "traces":
           if (method(m, HttpMethod.GET, r)) {
-            v3FindTraces(params, r);
+            v3FindTraces(tenant, params, r);
           }
           return;
         case "services":
           if (method(m, HttpMethod.GET, r)) {
-            v3Services(r);
+            v3Services(tenant, r);
           }
           return;
         case "operations":
           if (method(m, HttpMethod.GET, r)) {
-            v3Operations(params, r);
+            v3Operations(tenant, params, r);
           }
           return;
         default:
@@ -336,7 +337,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       }
     } else if (seg.length == 4 && seg[2].equals("traces") && !seg[3].isEmpty()) {
       if (method(m, HttpMethod.GET, r)) {
-        v3GetTrace(QueryStringDecoder.decodeComponent(seg[3]), params, r);
+        v3GetTrace(tenant, QueryStringDecoder.decodeComponent(seg[3]), params, r);
       }
       return;
     }
@@ -444,8 +445,8 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     r.contentType = "application/json";
   }
 
-  private void services(ApiParams params, Reply r) throws IOException {
-    List<String> services = service.services();
+  private void services(String tenant, ApiParams params, Reply r) throws IOException {
+    List<String> services = service.services(tenant);
     envelope(r, params, g -> stringArrayOrNull(g, services), services.size(), null);
   }
 
@@ -461,21 +462,21 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     g.writeEndArray();
   }
 
-  private void serviceOperations(String serviceName, Reply r) throws IOException {
+  private void serviceOperations(String tenant, String serviceName, Reply r) throws IOException {
     Set<String> names = new LinkedHashSet<>();
-    for (Operation op : service.operations(new OperationQuery(serviceName, ""))) {
+    for (Operation op : service.operations(new OperationQuery(tenant, serviceName, ""))) {
       names.add(op.name());
     }
     List<String> list = new ArrayList<>(names);
     envelope(r, new ApiParams(Map.of()), g -> stringArrayOrNull(g, list), list.size(), null);
   }
 
-  private void operations(ApiParams params, Reply r) throws IOException {
+  private void operations(String tenant, ApiParams params, Reply r) throws IOException {
     String svc = params.first("service");
     if (svc.isEmpty()) {
       throw new BadRequestException("parameter 'service' is required");
     }
-    List<Operation> ops = service.operations(new OperationQuery(svc, params.first("spanKind")));
+    List<Operation> ops = service.operations(new OperationQuery(tenant, svc, params.first("spanKind")));
     envelope(r, params, g -> {
       g.writeStartArray();
       for (Operation op : ops) {
@@ -488,9 +489,9 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }, ops.size(), null);
   }
 
-  private void searchTraces(ApiParams params, Reply r) throws IOException {
+  private void searchTraces(String tenant, ApiParams params, Reply r) throws IOException {
     long nowMicros = nowMicros();
-    ApiParams.Search s = params.search(nowMicros);
+    ApiParams.Search s = params.search(tenant, nowMicros);
     if (s.traceIds().isEmpty()) {
       List<Trace> traces = service.findTraces(s.query(), s.raw());
       envelope(r, params, g -> UiJsonWriter.writeTraces(g, traces), 0, null);
@@ -499,7 +500,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     List<Trace> found = new ArrayList<>();
     List<TraceId> missing = new ArrayList<>();
     for (TraceId id : s.traceIds()) {
-      Optional<Trace> t = service.getTrace(new GetTraceQuery(id, s.startMicros(), s.endMicros()), s.raw());
+      Optional<Trace> t = service.getTrace(new GetTraceQuery(tenant, id, s.startMicros(), s.endMicros()), s.raw());
       if (t.isPresent()) {
         found.add(t.get());
       } else {
@@ -527,22 +528,22 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
   }
 
-  private GetTraceQuery traceQuery(String encodedId, ApiParams params) {
+  private GetTraceQuery traceQuery(String tenant, String encodedId, ApiParams params) {
     TraceId id = pathTraceId(encodedId);
     long start = params.time("start", 0);
     long end = params.time("end", 0);
     params.bool("raw");
-    return new GetTraceQuery(id, start, end);
+    return new GetTraceQuery(tenant, id, start, end);
   }
 
-  private void getTrace(String encodedId, ApiParams params, Reply r) throws IOException {
-    GetTraceQuery q = traceQuery(encodedId, params);
+  private void getTrace(String tenant, String encodedId, ApiParams params, Reply r) throws IOException {
+    GetTraceQuery q = traceQuery(tenant, encodedId, params);
     Trace t = service.getTrace(q, params.bool("raw")).orElseThrow(QueryService.TraceNotFoundException::new);
     envelope(r, params, g -> UiJsonWriter.writeTraces(g, List.of(t)), 0, null);
   }
 
-  private void archive(String encodedId, ApiParams params, Reply r) throws IOException {
-    GetTraceQuery q = traceQuery(encodedId, params);
+  private void archive(String tenant, String encodedId, ApiParams params, Reply r) throws IOException {
+    GetTraceQuery q = traceQuery(tenant, encodedId, params);
     service.archiveTrace(q);
     envelope(r, params, g -> {
       g.writeStartArray();
@@ -553,9 +554,10 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     });
   }
 
-  private void dependencies(ApiParams params, Reply r) throws IOException {
+  private void dependencies(String tenant, ApiParams params, Reply r) throws IOException {
     ApiParams.Dependencies d = params.dependencies(clock.millis());
-    List<DependencyLink> links = QueryService.merge(service.dependencies(d.endTsMicros(), d.lookbackMicros()));
+    List<DependencyLink> links =
+        QueryService.merge(service.dependencies(tenant, d.endTsMicros(), d.lookbackMicros()));
     String svc = d.service();
     envelope(r, params, g -> {
       g.writeStartArray();
@@ -625,7 +627,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
   }
 
-  private void v3GetTrace(String id, ApiParams params, Reply r) throws IOException {
+  private void v3GetTrace(String tenant, String id, ApiParams params, Reply r) throws IOException {
     try {
       TraceId traceId = v3Param("trace_id", () -> TraceId.parse(id));
       String st = params.first("start_time");
@@ -634,7 +636,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       long end = et.isEmpty() ? 0 : v3Param("end_time", () -> GoParse.parseRfc3339Nanos(et)) / 1000;
       String rt = params.first("raw_traces");
       boolean raw = !rt.isEmpty() && v3Param("raw_traces", () -> GoParse.parseBool(rt));
-      Optional<Trace> t = service.getTrace(new GetTraceQuery(traceId, start, end), v3View(raw));
+      Optional<Trace> t = service.getTrace(new GetTraceQuery(tenant, traceId, start, end), v3View(raw));
       v3Traces(r, t.map(List::of).orElse(List.of()), raw);
     } catch (V3BadRequest e) {
       v3Error(r, HttpResponseStatus.BAD_REQUEST, e.getMessage());
@@ -644,7 +646,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
   }
 
-  private void v3FindTraces(ApiParams params, Reply r) throws IOException {
+  private void v3FindTraces(String tenant, ApiParams params, Reply r) throws IOException {
     try {
       String min = params.first("query.start_time_min");
       String max = params.first("query.start_time_max");
@@ -664,7 +666,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       long durMax = dmax.isEmpty() ? 0 : v3Param("query.duration_max", () -> GoDuration.parse(dmax).toNanos());
       String rt = params.first("query.raw_traces");
       boolean raw = !rt.isEmpty() && v3Param("query.raw_traces", () -> GoParse.parseBool(rt));
-      TraceQuery q = new TraceQuery(params.first("query.service_name"), params.first("query.operation_name"),
+      TraceQuery q = new TraceQuery(tenant, params.first("query.service_name"), params.first("query.operation_name"),
           Map.of(), minNanos / 1000, maxNanos / 1000, durMin / 1000, durMax / 1000, limit);
       v3Traces(r, service.findTraces(q, v3View(raw)), raw);
     } catch (V3BadRequest e) {
@@ -701,9 +703,9 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     r.contentType = "application/json";
   }
 
-  private void v3Services(Reply r) throws IOException {
+  private void v3Services(String tenant, Reply r) throws IOException {
     try {
-      List<String> services = service.services();
+      List<String> services = service.services(tenant);
       ByteBuf buf = Unpooled.buffer(128);
       r.body = buf;
       try (JsonGenerator g = UiJsonWriter.newGenerator(new ByteBufOutputStream(buf), false)) {
@@ -724,9 +726,10 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
   }
 
-  private void v3Operations(ApiParams params, Reply r) throws IOException {
+  private void v3Operations(String tenant, ApiParams params, Reply r) throws IOException {
     try {
-      List<Operation> ops = service.operations(new OperationQuery(params.first("service"), params.first("span_kind")));
+      List<Operation> ops =
+          service.operations(new OperationQuery(tenant, params.first("service"), params.first("span_kind")));
       ByteBuf buf = Unpooled.buffer(128);
       r.body = buf;
       try (JsonGenerator g = UiJsonWriter.newGenerator(new ByteBufOutputStream(buf), false)) {

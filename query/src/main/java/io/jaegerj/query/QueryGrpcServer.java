@@ -147,7 +147,15 @@ final class QueryGrpcServer implements AutoCloseable {
     }
   }
 
-  /** Jaeger's gRPC tenancy checks (spec query.md §1.5). */
+  /** The tenant of the current call, set by {@link TenancyInterceptor}; "" when tenancy is off. */
+  private static final Context.Key<String> TENANT = Context.keyWithDefault("jaeger-query-tenant", "");
+
+  /** The tenant the current call was authorized for ("" when multi-tenancy is off). */
+  static String tenant() {
+    return TENANT.get();
+  }
+
+  /** Jaeger's gRPC tenancy checks (spec query.md §1.5); puts the checked tenant into the call's context. */
   static final class TenancyInterceptor implements ServerInterceptor {
     private final Metadata.Key<String> key;
     private final List<String> tenants;
@@ -163,13 +171,18 @@ final class QueryGrpcServer implements AutoCloseable {
         ServerCallHandler<Q, R> next) {
       Iterable<String> values = headers.getAll(key);
       Status fail = null;
+      String tenant = null;
       if (values == null) {
         fail = Status.UNAUTHENTICATED.withDescription("missing tenant header");
       } else {
         Iterator<String> it = values.iterator();
-        String tenant = it.next();
+        tenant = it.next();
         if (it.hasNext()) {
           fail = Status.PERMISSION_DENIED.withDescription("extra tenant header");
+        } else if (tenant.isEmpty()) {
+          // Jaeger lets an empty value through (as the default tenant) when no tenant list is set; an empty
+          // tenant must never reach the data of the default tenant while tenancy is on.
+          fail = Status.UNAUTHENTICATED.withDescription("missing tenant header");
         } else if (!tenants.isEmpty() && !tenants.contains(tenant)) {
           fail = Status.PERMISSION_DENIED.withDescription("unknown tenant");
         }
@@ -178,7 +191,7 @@ final class QueryGrpcServer implements AutoCloseable {
         call.close(fail, new Metadata());
         return new ServerCall.Listener<>() {};
       }
-      return next.startCall(call, headers);
+      return Contexts.interceptCall(Context.current().withValue(TENANT, tenant), call, headers, next);
     }
   }
 }

@@ -104,8 +104,8 @@ final class QueryService {
     return t.filter(x -> !x.spans().isEmpty());
   }
 
-  List<String> services() {
-    return reader.getServices();
+  List<String> services(String tenant) {
+    return reader.getServices(tenant);
   }
 
   List<Operation> operations(OperationQuery query) {
@@ -129,8 +129,8 @@ final class QueryService {
   }
 
   /** Links as stored for {@code [endTs - lookback, endTs]} (microseconds); not merged. */
-  List<DependencyLink> dependencies(long endTsMicros, long lookbackMicros) {
-    return dependencyReader.getDependencies(endTsMicros, lookbackMicros);
+  List<DependencyLink> dependencies(String tenant, long endTsMicros, long lookbackMicros) {
+    return dependencyReader.getDependencies(tenant, endTsMicros, lookbackMicros);
   }
 
   /** Sums call counts per (parent, child) in first-seen order and drops {@code source}. */
@@ -159,7 +159,7 @@ final class QueryService {
     Trace t = getTrace(query, false).orElseThrow(TraceNotFoundException::new);
     List<Span> spans = t.spans();
     try {
-      archive.get().writer().write(spans).toCompletableFuture().join();
+      archive.get().writer().write(query.tenant(), spans).toCompletableFuture().join();
     } catch (CompletionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       if (cause instanceof RuntimeException re) {

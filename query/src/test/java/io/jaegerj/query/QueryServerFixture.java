@@ -113,11 +113,19 @@ final class QueryServerFixture implements AutoCloseable {
   }
 
   void write(List<Span> spans) {
-    primary.spanWriter().write(spans).toCompletableFuture().join();
+    write("", spans);
+  }
+
+  void write(String tenant, List<Span> spans) {
+    primary.spanWriter().write(tenant, spans).toCompletableFuture().join();
   }
 
   void writeArchive(List<Span> spans) {
-    archiveStore.spanWriter().write(spans).toCompletableFuture().join();
+    writeArchive("", spans);
+  }
+
+  void writeArchive(String tenant, List<Span> spans) {
+    archiveStore.spanWriter().write(tenant, spans).toCompletableFuture().join();
   }
 
   String base() {

@@ -35,7 +35,7 @@ class StorageFailureTest {
       }
 
       @Override
-      public List<String> getServices() {
+      public List<String> getServices(String tenant) {
         throw new IllegalStateException("connection refused: 127.0.0.1:9042");
       }
 

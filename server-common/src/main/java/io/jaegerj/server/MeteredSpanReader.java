@@ -90,8 +90,8 @@ final class MeteredSpanReader implements SpanReader {
   }
 
   @Override
-  public List<String> getServices() {
-    return getServices.call(delegate::getServices, List::size);
+  public List<String> getServices(String tenant) {
+    return getServices.call(() -> delegate.getServices(tenant), List::size);
   }
 
   @Override

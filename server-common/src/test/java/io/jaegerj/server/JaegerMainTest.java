@@ -146,8 +146,8 @@ class JaegerMainTest {
         Map.of("SPAN_STORAGE_TYPE", "test-a,test-b"));
     module.adminPort = r.adminPort();
     assertThat(TestStorageProvider.OPENED).extracting(o -> o.type).containsExactly("test-a", "test-b");
-    r.storage().writer().write(List.of()).toCompletableFuture().join();
-    assertThat(r.storage().reader().getServices()).containsExactly("test-a");
+    r.storage().writer().write("", List.of()).toCompletableFuture().join();
+    assertThat(r.storage().reader().getServices("")).containsExactly("test-a");
     r.close();
     assertThat(module.events).containsExactly("started", "stop-2", "stop-1", "drain", "close");
     assertThat(module.healthDuringDrain).isEqualTo(503);

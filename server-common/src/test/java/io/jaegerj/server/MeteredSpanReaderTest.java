@@ -23,7 +23,7 @@ class MeteredSpanReaderTest {
     };
     MeteredSpanReader reader = new MeteredSpanReader(backend, r, "memory", "primary");
 
-    assertThat(reader.getServices()).containsExactly("memory");
+    assertThat(reader.getServices("")).containsExactly("memory");
     assertThat(reader.getTrace(null)).isEmpty();
     assertThatThrownBy(() -> reader.getOperations(null)).hasMessage("down");
 

@@ -87,7 +87,7 @@ public final class TestStorageProvider implements StorageProvider {
     }
 
     @Override
-    public CompletionStage<Void> write(List<Span> spans) {
+    public CompletionStage<Void> write(String tenant, List<Span> spans) {
       written.addAndGet(spans.size());
       return CompletableFuture.completedFuture(null);
     }
@@ -98,7 +98,7 @@ public final class TestStorageProvider implements StorageProvider {
     }
 
     @Override
-    public List<String> getServices() {
+    public List<String> getServices(String tenant) {
       return List.of(type);
     }
 
@@ -118,7 +118,7 @@ public final class TestStorageProvider implements StorageProvider {
     }
 
     @Override
-    public List<io.jaegerj.model.DependencyLink> getDependencies(long endTsMicros, long lookbackMicros) {
+    public List<io.jaegerj.model.DependencyLink> getDependencies(String tenant, long endTsMicros, long lookbackMicros) {
       return List.of();
     }
   }

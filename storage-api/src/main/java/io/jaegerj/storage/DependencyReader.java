@@ -7,8 +7,9 @@ import java.util.List;
 /** Reads the service dependency graph. Thread-safe. */
 public interface DependencyReader {
   /**
-   * Links observed for spans that started within {@code [endTsMicros - lookbackMicros, endTsMicros]}. Links may
-   * repeat a (parent, child) pair; callers merge them.
+   * Links of {@code tenant} (see {@link Tenants}) observed for spans that started within
+   * {@code [endTsMicros - lookbackMicros, endTsMicros]}. Links may repeat a (parent, child) pair; callers merge them.
+   * Links computed from another tenant's spans are never returned.
    */
-  List<DependencyLink> getDependencies(long endTsMicros, long lookbackMicros);
+  List<DependencyLink> getDependencies(String tenant, long endTsMicros, long lookbackMicros);
 }

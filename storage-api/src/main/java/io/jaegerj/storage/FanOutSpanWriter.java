@@ -22,16 +22,17 @@ public final class FanOutSpanWriter implements SpanWriter {
   }
 
   @Override
-  public CompletionStage<Void> write(List<Span> spans) {
+  public CompletionStage<Void> write(String tenant, List<Span> spans) {
+    Tenants.require(tenant);
     if (writers.size() == 1) {
-      return writers.get(0).write(spans);
+      return writers.get(0).write(tenant, spans);
     }
     @SuppressWarnings("unchecked")
     CompletableFuture<Void>[] all = new CompletableFuture[writers.size()];
     for (int i = 0; i < all.length; i++) {
       CompletableFuture<Void> f;
       try {
-        f = writers.get(i).write(spans).toCompletableFuture();
+        f = writers.get(i).write(tenant, spans).toCompletableFuture();
       } catch (RuntimeException e) {
         f = CompletableFuture.failedFuture(e);
       }

@@ -7,6 +7,12 @@ import java.util.Map;
 /**
  * Storage for adaptive sampling: per-service/operation throughput buckets and computed probabilities, plus a lock
  * so that one collector at a time is the leader. Thread-safe.
+ *
+ * <p>Not partitioned by tenant, as in Jaeger: adaptive sampling computes one probability per (service, operation)
+ * from the throughput of every tenant, and SDKs fetch strategies without a tenant header (Jaeger's sampling
+ * endpoints apply no tenancy check). What is stored here are counts of root spans and the resulting probabilities,
+ * never span contents, tags, trace IDs or anything a query API returns, so no tenant can read another tenant's traces,
+ * services or operations through it; the strategy answer for a service name is the same whichever tenant asks.
  */
 public interface SamplingStore {
   /** Throughput observed in one bucket: service → operation → count of root spans, and the probabilities seen. */

@@ -9,6 +9,10 @@ import java.util.Optional;
 /**
  * Reads spans. Thread-safe; every method returns empty results rather than null and throws
  * {@link IllegalArgumentException} on bad arguments before any I/O.
+ *
+ * <p>Every read is made for one tenant (the {@code tenant} argument or the query's {@code tenant} component; see
+ * {@link Tenants}) and sees only what was written for that same tenant: another tenant's traces are "not found", and
+ * its services and operations are not listed.
  */
 public interface SpanReader {
   /**
@@ -17,8 +21,8 @@ public interface SpanReader {
    */
   Optional<Trace> getTrace(GetTraceQuery query);
 
-  /** All service names that wrote spans, in no particular order. */
-  List<String> getServices();
+  /** All service names that wrote spans for {@code tenant}, in no particular order. */
+  List<String> getServices(String tenant);
 
   /**
    * Operations of a service. With an empty {@code spanKind} every kind is returned; otherwise only operations whose

@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A trace search. A trace matches when one single span satisfies every set condition:
+ * A trace search within the spans of {@code tenant} (see {@link Tenants}; other tenants' traces never match). A
+ * trace matches when one single span satisfies every set condition:
  *
  * <ul>
  *   <li>its process service name equals {@code serviceName} (required, non-empty);
@@ -23,6 +24,7 @@ import java.util.Objects;
  * query service's default is 100; memory storage treats it as "no limit", as Jaeger does).
  */
 public record TraceQuery(
+    String tenant,
     String serviceName,
     String operationName,
     Map<String, String> tags,
@@ -33,6 +35,7 @@ public record TraceQuery(
     int numTraces) {
 
   public TraceQuery {
+    Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(serviceName, "serviceName");
     Objects.requireNonNull(operationName, "operationName");
     Objects.requireNonNull(tags, "tags");
@@ -69,9 +72,10 @@ public record TraceQuery(
     return new Builder(serviceName);
   }
 
-  /** Builder with defaults: no operation, no tags, no bounds, 100 traces. */
+  /** Builder with defaults: the default tenant, no operation, no tags, no bounds, 100 traces. */
   public static final class Builder {
     private final String serviceName;
+    private String tenant = Tenants.DEFAULT;
     private String operationName = "";
     private final Map<String, String> tags = new LinkedHashMap<>();
     private long startTimeMinMicros;
@@ -82,6 +86,11 @@ public record TraceQuery(
 
     private Builder(String serviceName) {
       this.serviceName = serviceName;
+    }
+
+    public Builder tenant(String v) {
+      tenant = v;
+      return this;
     }
 
     public Builder operationName(String v) {
@@ -120,7 +129,7 @@ public record TraceQuery(
     }
 
     public TraceQuery build() {
-      return new TraceQuery(serviceName, operationName, tags, startTimeMinMicros, startTimeMaxMicros,
+      return new TraceQuery(tenant, serviceName, operationName, tags, startTimeMinMicros, startTimeMaxMicros,
           durationMinMicros, durationMaxMicros, numTraces);
     }
   }

@@ -16,6 +16,7 @@ class FanOutSpanWriterTest {
   /** Records batches and answers with a fixed outcome. */
   private static final class Recording implements SpanWriter {
     final List<List<Span>> batches = new ArrayList<>();
+    final List<String> tenants = new ArrayList<>();
     final RuntimeException failure;
     final boolean throwSynchronously;
 
@@ -25,7 +26,8 @@ class FanOutSpanWriterTest {
     }
 
     @Override
-    public CompletionStage<Void> write(List<Span> spans) {
+    public CompletionStage<Void> write(String tenant, List<Span> spans) {
+      tenants.add(tenant);
       batches.add(spans);
       if (failure != null && throwSynchronously) {
         throw failure;
@@ -45,9 +47,11 @@ class FanOutSpanWriterTest {
   void write_allSucceed_completesAndCallsEach() throws Exception {
     Recording a = new Recording(null, false);
     Recording b = new Recording(null, false);
-    new FanOutSpanWriter(List.of(a, b)).write(BATCH).toCompletableFuture().get();
+    new FanOutSpanWriter(List.of(a, b)).write("acme", BATCH).toCompletableFuture().get();
     assertThat(a.batches).containsExactly(BATCH);
     assertThat(b.batches).containsExactly(BATCH);
+    assertThat(a.tenants).containsExactly("acme");
+    assertThat(b.tenants).containsExactly("acme");
   }
 
   @Test
@@ -58,7 +62,7 @@ class FanOutSpanWriterTest {
     Recording ok = new Recording(null, false);
     Recording c = new Recording(second, false);
 
-    CompletableFuture<Void> f = new FanOutSpanWriter(List.of(a, ok, c)).write(BATCH).toCompletableFuture();
+    CompletableFuture<Void> f = new FanOutSpanWriter(List.of(a, ok, c)).write("", BATCH).toCompletableFuture();
 
     assertThat(ok.batches).hasSize(1);
     assertThat(c.batches).hasSize(1);
@@ -71,7 +75,7 @@ class FanOutSpanWriterTest {
   void write_sameExceptionFromTwoWriters_isReportedOnce() {
     IllegalStateException shared = new IllegalStateException("shared");
     CompletableFuture<Void> f = new FanOutSpanWriter(
-        List.of(new Recording(shared, false), new Recording(shared, false))).write(BATCH).toCompletableFuture();
+        List.of(new Recording(shared, false), new Recording(shared, false))).write("", BATCH).toCompletableFuture();
 
     assertThatThrownBy(f::get).isInstanceOf(ExecutionException.class).cause().isSameAs(shared);
     assertThat(shared.getSuppressed()).isEmpty();

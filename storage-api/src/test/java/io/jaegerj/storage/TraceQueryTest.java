@@ -50,14 +50,14 @@ class TraceQueryTest {
   void constructor_copiesTagsAndRejectsNulls() {
     Map<String, String> tags = new HashMap<>();
     tags.put("k", "v");
-    TraceQuery q = new TraceQuery("svc", "", tags, 1, 2, 0, 0, 10);
+    TraceQuery q = new TraceQuery("", "svc", "", tags, 1, 2, 0, 0, 10);
     tags.put("other", "x");
     assertThat(q.tags()).containsExactly(Map.entry("k", "v"));
     assertThatThrownBy(() -> q.tags().put("a", "b")).isInstanceOf(UnsupportedOperationException.class);
 
     Map<String, String> withNull = new HashMap<>();
     withNull.put("k", null);
-    assertThatThrownBy(() -> new TraceQuery("svc", "", withNull, 1, 2, 0, 0, 10))
+    assertThatThrownBy(() -> new TraceQuery("", "svc", "", withNull, 1, 2, 0, 0, 10))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("tag value");
   }

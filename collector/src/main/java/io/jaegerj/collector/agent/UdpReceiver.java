@@ -232,7 +232,7 @@ final class UdpReceiver implements AutoCloseable {
       }
       metrics.processed.increment();
       if (!spans.isEmpty()
-          && consumer.submit(spans, format, SpanConsumer.Transport.UDP) == SpanConsumer.Result.REJECTED_QUEUE_FULL) {
+          && consumer.submit("", spans, format, SpanConsumer.Transport.UDP) == SpanConsumer.Result.REJECTED_QUEUE_FULL) {
         metrics.dropped.increment();
       }
     }

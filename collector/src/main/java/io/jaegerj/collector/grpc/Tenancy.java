@@ -60,6 +60,15 @@ public final class Tenancy {
     };
   }
 
+  /** The tenant of the current call once {@link #check()} passed; "" (the default tenant) when tenancy is off. */
+  public String tenant() {
+    if (!enabled) {
+      return "";
+    }
+    List<String> values = VALUES.get();
+    return values == null || values.size() != 1 ? "" : values.get(0);
+  }
+
   /** Null when the current call may proceed, else the status to fail it with (Jaeger's codes and messages). */
   public Status check() {
     if (!enabled) {

@@ -24,6 +24,15 @@ public final class HttpTenancy {
     return new HttpTenancy(false, "x-tenant", List.of());
   }
 
+  /** The tenant of a request that {@link #check} allowed; "" (the default tenant) when tenancy is off. */
+  public String tenant(HttpHeaders headers) {
+    if (!enabled) {
+      return "";
+    }
+    String v = headers.get(header);
+    return v == null ? "" : v;
+  }
+
   /** Null when allowed, else Jaeger's message. */
   public String check(HttpHeaders headers) {
     if (!enabled) {

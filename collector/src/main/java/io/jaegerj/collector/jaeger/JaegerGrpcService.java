@@ -77,7 +77,7 @@ public final class JaegerGrpcService {
       response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
       return;
     }
-    consumer.submitForAck(spans, SpanConsumer.Format.PROTO, SpanConsumer.Transport.GRPC)
+    consumer.submitForAck(tenancy.tenant(), spans, SpanConsumer.Format.PROTO, SpanConsumer.Transport.GRPC)
         .whenComplete((result, failure) -> answer(response, result, failure));
   }
 

@@ -117,7 +117,7 @@ public final class JaegerHttpHandler implements HttpHandler {
           "Unable to process request body: " + e.getMessage() + "\n");
     }
     CompletionStage<SpanConsumer.Result> ack =
-        consumer.submitForAck(spans, SpanConsumer.Format.JAEGER, SpanConsumer.Transport.HTTP);
+        consumer.submitForAck("", spans, SpanConsumer.Format.JAEGER, SpanConsumer.Transport.HTTP);
     return HttpResponses.later(ack.handle((result, failure) -> answer(alloc, result, failure)));
   }
 

@@ -80,7 +80,7 @@ public final class OtlpGrpcService {
       response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
       return;
     }
-    consumer.submitForAck(spans, SpanConsumer.Format.OTLP, SpanConsumer.Transport.GRPC)
+    consumer.submitForAck(tenancy.tenant(), spans, SpanConsumer.Format.OTLP, SpanConsumer.Transport.GRPC)
         .whenComplete((result, failure) -> answer(response, result, failure));
   }
 

@@ -116,7 +116,7 @@ public final class OtlpHttpHandler implements HttpHandler {
       return status(alloc, json, HttpResponseStatus.FORBIDDEN, 7, denied);
     }
     CompletionStage<SpanConsumer.Result> ack =
-        consumer.submitForAck(spans, SpanConsumer.Format.OTLP, SpanConsumer.Transport.HTTP);
+        consumer.submitForAck(tenancy.tenant(req.headers()), spans, SpanConsumer.Format.OTLP, SpanConsumer.Transport.HTTP);
     return HttpResponses.later(ack.handle((result, failure) -> answer(alloc, json, result, failure)));
   }
 

@@ -35,8 +35,12 @@ public interface SpanConsumer {
     REJECTED_QUEUE_FULL
   }
 
-  /** Offers a decoded batch without blocking. */
-  Result submit(List<Span> spans, Format format, Transport transport);
+  /**
+   * Offers a decoded batch of {@code tenant} without blocking. The tenant is the one the receiver checked (see the
+   * storage SPI's {@code Tenants}; "" when multi-tenancy is off or the transport carries none) and is passed on with
+   * the batch to the storage writer unchanged.
+   */
+  Result submit(String tenant, List<Span> spans, Format format, Transport transport);
 
   /**
    * Offers a decoded batch without blocking and tells when the receiver may answer its client. The stage completes
@@ -49,8 +53,8 @@ public interface SpanConsumer {
    *
    * <p>The default is for consumers without a storage behind them: the result of {@link #submit}.
    */
-  default CompletionStage<Result> submitForAck(List<Span> spans, Format format, Transport transport) {
-    return CompletableFuture.completedFuture(submit(spans, format, transport));
+  default CompletionStage<Result> submitForAck(String tenant, List<Span> spans, Format format, Transport transport) {
+    return CompletableFuture.completedFuture(submit(tenant, spans, format, transport));
   }
 
   /**

@@ -38,7 +38,7 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
       CompletableFuture.completedFuture(Result.REJECTED_QUEUE_FULL);
 
   /** A queued batch; {@code ack} is null unless a receiver waits for its storage write. */
-  private record Item(List<Span> spans, Format format, Transport transport, long bytes, long enqueuedNanos,
+  private record Item(String tenant, List<Span> spans, Format format, Transport transport, long bytes, long enqueuedNanos,
       CompletableFuture<Result> ack) {}
 
   private final PipelineOptions options;
@@ -89,8 +89,8 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
   }
 
   @Override
-  public Result submit(List<Span> spans, Format format, Transport transport) {
-    return offer(spans, format, transport, null);
+  public Result submit(String tenant, List<Span> spans, Format format, Transport transport) {
+    return offer(tenant, spans, format, transport, null);
   }
 
   /**
@@ -100,12 +100,12 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
    * batches still queued when the pipeline is {@linkplain #close closed} fail.
    */
   @Override
-  public CompletionStage<Result> submitForAck(List<Span> spans, Format format, Transport transport) {
+  public CompletionStage<Result> submitForAck(String tenant, List<Span> spans, Format format, Transport transport) {
     if (options.ackMode() == AckMode.QUEUED || spans.isEmpty()) {
-      return offer(spans, format, transport, null) == Result.ACCEPTED ? ACCEPTED_NOW : REJECTED_NOW;
+      return offer(tenant, spans, format, transport, null) == Result.ACCEPTED ? ACCEPTED_NOW : REJECTED_NOW;
     }
     CompletableFuture<Result> ack = new CompletableFuture<>();
-    return offer(spans, format, transport, ack) == Result.ACCEPTED ? ack : REJECTED_NOW;
+    return offer(tenant, spans, format, transport, ack) == Result.ACCEPTED ? ack : REJECTED_NOW;
   }
 
   /** The acknowledgement mode of this pipeline. */
@@ -113,7 +113,9 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
     return options.ackMode();
   }
 
-  private Result offer(List<Span> spans, Format format, Transport transport, CompletableFuture<Result> ack) {
+  private Result offer(String tenant, List<Span> spans, Format format, Transport transport,
+      CompletableFuture<Result> ack) {
+    Objects.requireNonNull(tenant, "tenant");
     int n = spans.size();
     if (n == 0) {
       return Result.ACCEPTED;
@@ -133,7 +135,7 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
     if (options.spanSizeMetrics()) {
       totalBytes.addAndGet(bytes);
     }
-    queue.add(new Item(spans, format, transport, bytes, System.nanoTime(), ack));
+    queue.add(new Item(tenant, spans, format, transport, bytes, System.nanoTime(), ack));
     return Result.ACCEPTED;
   }
 
@@ -290,7 +292,7 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
     boolean ok = true;
     Throwable failure = null;
     try {
-      writer.write(out).toCompletableFuture().join();
+      writer.write(item.tenant(), out).toCompletableFuture().join();
     } catch (VirtualMachineError e) {
       throw e;
     } catch (Throwable t) {

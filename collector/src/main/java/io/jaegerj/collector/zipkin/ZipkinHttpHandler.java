@@ -96,7 +96,7 @@ final class ZipkinHttpHandler implements HttpHandler {
       return HttpResponses.bytes(alloc, HttpResponseStatus.ACCEPTED, null, new byte[0]);
     }
     CompletionStage<SpanConsumer.Result> ack =
-        consumer.submitForAck(spans, SpanConsumer.Format.ZIPKIN, SpanConsumer.Transport.HTTP);
+        consumer.submitForAck("", spans, SpanConsumer.Format.ZIPKIN, SpanConsumer.Transport.HTTP);
     return HttpResponses.later(ack.handle((result, failure) -> answer(alloc, result, failure)));
   }
 

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class SpanPipelineTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<Span> written = new CopyOnWriteArrayList<>();
-  private final SpanWriter recording = spans -> {
+  private final SpanWriter recording = (tenant, spans) -> {
     written.addAll(spans);
     return CompletableFuture.completedFuture(null);
   };
@@ -56,7 +56,7 @@ class SpanPipelineTest {
   @Test
   void submit_writesSpansThroughWorkers() throws Exception {
     pipeline = SpanPipeline.start(PipelineOptions.defaults(), recording, registry);
-    Result r = pipeline.submit(List.of(span("svc", 1, 1, 10), span("svc", 1, 2, 20)), Format.PROTO, Transport.GRPC);
+    Result r = pipeline.submit("", List.of(span("svc", 1, 1, 10), span("svc", 1, 2, 20)), Format.PROTO, Transport.GRPC);
     assertThat(r).isEqualTo(Result.ACCEPTED);
     assertThat(pipeline.drain(Duration.ofSeconds(5))).isTrue();
     assertThat(written).extracting(Span::spanId).containsExactlyInAnyOrder(1L, 2L);
@@ -72,7 +72,7 @@ class SpanPipelineTest {
   void submit_queueFull_rejectsAndCountsDrops() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch entered = new CountDownLatch(1);
-    SpanWriter blocking = spans -> {
+    SpanWriter blocking = (tenant, spans) -> {
       entered.countDown();
       try {
         release.await(10, TimeUnit.SECONDS);
@@ -83,11 +83,11 @@ class SpanPipelineTest {
       return CompletableFuture.completedFuture(null);
     };
     pipeline = SpanPipeline.start(options(3, 1, List.of(), 1), blocking, registry);
-    assertThat(pipeline.submit(List.of(span("a", 1, 1, 1)), Format.OTLP, Transport.GRPC)).isEqualTo(Result.ACCEPTED);
+    assertThat(pipeline.submit("", List.of(span("a", 1, 1, 1)), Format.OTLP, Transport.GRPC)).isEqualTo(Result.ACCEPTED);
     assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
-    assertThat(pipeline.submit(List.of(span("a", 1, 2, 1), span("a", 1, 3, 1)), Format.OTLP, Transport.GRPC))
+    assertThat(pipeline.submit("", List.of(span("a", 1, 2, 1), span("a", 1, 3, 1)), Format.OTLP, Transport.GRPC))
         .isEqualTo(Result.ACCEPTED);
-    assertThat(pipeline.submit(List.of(span("a", 1, 4, 1), span("a", 1, 5, 1)), Format.OTLP, Transport.HTTP))
+    assertThat(pipeline.submit("", List.of(span("a", 1, 4, 1), span("a", 1, 5, 1)), Format.OTLP, Transport.HTTP))
         .isEqualTo(Result.REJECTED_QUEUE_FULL);
     assertThat(pipeline.queuedSpans()).isEqualTo(2);
     assertThat(registry.get("jaeger_collector_spans_dropped").counter().count()).isEqualTo(2);
@@ -102,7 +102,7 @@ class SpanPipelineTest {
   void submit_byteBound_rejectsWhenQueueHoldsTooManyBytes() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch entered = new CountDownLatch(1);
-    SpanWriter blocking = spans -> {
+    SpanWriter blocking = (tenant, spans) -> {
       entered.countDown();
       try {
         release.await(10, TimeUnit.SECONDS);
@@ -114,11 +114,11 @@ class SpanPipelineTest {
     long oneSpan = SpanSizes.estimate(span("a", 1, 1, 1));
     pipeline = SpanPipeline.start(new PipelineOptions(1000, 1, oneSpan * 2, false, List.of(), 1, ""), blocking,
         registry);
-    pipeline.submit(List.of(span("a", 1, 1, 1)), Format.OTLP, Transport.GRPC);
+    pipeline.submit("", List.of(span("a", 1, 1, 1)), Format.OTLP, Transport.GRPC);
     assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
-    assertThat(pipeline.submit(List.of(span("a", 1, 2, 1), span("a", 1, 3, 1)), Format.OTLP, Transport.GRPC))
+    assertThat(pipeline.submit("", List.of(span("a", 1, 2, 1), span("a", 1, 3, 1)), Format.OTLP, Transport.GRPC))
         .isEqualTo(Result.ACCEPTED);
-    assertThat(pipeline.submit(List.of(span("a", 1, 4, 1)), Format.OTLP, Transport.GRPC))
+    assertThat(pipeline.submit("", List.of(span("a", 1, 4, 1)), Format.OTLP, Transport.GRPC))
         .isEqualTo(Result.REJECTED_QUEUE_FULL);
     release.countDown();
   }
@@ -126,7 +126,7 @@ class SpanPipelineTest {
   @Test
   void sanitize_jaegerPath_fixesEmptyServiceAndDuration() throws Exception {
     pipeline = SpanPipeline.start(PipelineOptions.defaults(), recording, registry);
-    pipeline.submit(List.of(span("", 1, 1, 0), span("x", 1, 2, -5)), Format.JAEGER, Transport.HTTP);
+    pipeline.submit("", List.of(span("", 1, 1, 0), span("x", 1, 2, -5)), Format.JAEGER, Transport.HTTP);
     pipeline.drain(Duration.ofSeconds(5));
     Span a = byId(1);
     assertThat(a.process().serviceName()).isEqualTo("empty-service-name");
@@ -145,7 +145,7 @@ class SpanPipelineTest {
   @Test
   void sanitize_otlpPath_keepsZeroDuration() throws Exception {
     pipeline = SpanPipeline.start(PipelineOptions.defaults(), recording, registry);
-    pipeline.submit(List.of(span("x", 1, 1, 0)), Format.OTLP, Transport.GRPC);
+    pipeline.submit("", List.of(span("x", 1, 1, 0)), Format.OTLP, Transport.GRPC);
     pipeline.drain(Duration.ofSeconds(5));
     assertThat(byId(1).tags()).isEmpty();
     assertThat(registry.find("jaeger_collector_spans_received").counters()).isEmpty();
@@ -157,7 +157,7 @@ class SpanPipelineTest {
     pipeline = SpanPipeline.start(options(100, 2, tags, 1), recording, registry);
     Span s = span("svc", 1, 1, 1).toBuilder()
         .process(Process.of("svc", KeyValue.string("zone", "z1"), KeyValue.int64("m", 3))).build();
-    pipeline.submit(List.of(s), Format.PROTO, Transport.GRPC);
+    pipeline.submit("", List.of(s), Format.PROTO, Transport.GRPC);
     pipeline.drain(Duration.ofSeconds(5));
     assertThat(byId(1).process().tags()).extracting(KeyValue::key).containsExactly("a", "m", "zone");
   }
@@ -167,7 +167,7 @@ class SpanPipelineTest {
     List<KeyValue> tags = List.of(KeyValue.string("zone", "z1"), KeyValue.string("a", "1"));
     pipeline = SpanPipeline.start(options(100, 2, tags, 1), recording, registry);
     Span s = span("svc", 1, 1, 1).toBuilder().process(Process.of("svc", KeyValue.string("zone", "other"))).build();
-    pipeline.submit(List.of(s), Format.OTLP, Transport.HTTP);
+    pipeline.submit("", List.of(s), Format.OTLP, Transport.HTTP);
     pipeline.drain(Duration.ofSeconds(5));
     assertThat(byId(1).process().tags())
         .containsExactly(KeyValue.string("zone", "other"), KeyValue.string("a", "1"));
@@ -176,7 +176,7 @@ class SpanPipelineTest {
   @Test
   void downsampling_ratioZero_dropsEverything_halfKeepsAboutHalfPerTrace() throws Exception {
     pipeline = SpanPipeline.start(options(10_000, 2, List.of(), 0), recording, registry);
-    pipeline.submit(List.of(span("a", 1, 1, 1)), Format.OTLP, Transport.GRPC);
+    pipeline.submit("", List.of(span("a", 1, 1, 1)), Format.OTLP, Transport.GRPC);
     pipeline.drain(Duration.ofSeconds(5));
     assertThat(written).isEmpty();
     assertThat(registry.get("jaeger_downsampling_writer_spans_dropped").counter().count()).isEqualTo(1);
@@ -198,7 +198,7 @@ class SpanPipelineTest {
     Span root = span("Svc Name", 1, 1, 1).toBuilder().flags(Span.FLAG_DEBUG | Span.FLAG_SAMPLED)
         .addTag(KeyValue.string("sampler.type", "probabilistic")).build();
     Span child = span("Svc Name", 1, 2, 1).toBuilder().addReference(SpanRef.childOf(new TraceId(0, 1), 1)).build();
-    pipeline.submit(List.of(root, child), Format.JAEGER, Transport.HTTP);
+    pipeline.submit("", List.of(root, child), Format.JAEGER, Transport.HTTP);
     pipeline.drain(Duration.ofSeconds(5));
     assertThat(registry.get("jaeger_collector_traces_received")
         .tags("svc", "svc_name", "sampler_type", "probabilistic", "debug", "true", "format", "jaeger")
@@ -210,9 +210,9 @@ class SpanPipelineTest {
 
   @Test
   void write_failure_countedAsErr() throws Exception {
-    SpanWriter failing = spans -> CompletableFuture.failedFuture(new IllegalStateException("disk full"));
+    SpanWriter failing = (tenant, spans) -> CompletableFuture.failedFuture(new IllegalStateException("disk full"));
     pipeline = SpanPipeline.start(PipelineOptions.defaults(), failing, registry);
-    pipeline.submit(List.of(span("a", 1, 1, 1)), Format.OTLP, Transport.GRPC);
+    pipeline.submit("", List.of(span("a", 1, 1, 1)), Format.OTLP, Transport.GRPC);
     pipeline.drain(Duration.ofSeconds(5));
     assertThat(registry.get("jaeger_collector_spans_saved_by_svc").tags("result", "err").counter().count())
         .isEqualTo(1);
@@ -224,7 +224,7 @@ class SpanPipelineTest {
   void drain_stopsAccepting() throws Exception {
     pipeline = SpanPipeline.start(PipelineOptions.defaults(), recording, registry);
     assertThat(pipeline.drain(Duration.ofSeconds(1))).isTrue();
-    assertThat(pipeline.submit(List.of(span("a", 1, 1, 1)), Format.OTLP, Transport.GRPC))
+    assertThat(pipeline.submit("", List.of(span("a", 1, 1, 1)), Format.OTLP, Transport.GRPC))
         .isEqualTo(Result.REJECTED_QUEUE_FULL);
   }
 
@@ -249,12 +249,12 @@ class SpanPipelineTest {
   void submitForAck_stored_completesAfterTheWriterStage() throws Exception {
     CompletableFuture<Void> stage = new CompletableFuture<>();
     CountDownLatch entered = new CountDownLatch(1);
-    SpanWriter held = spans -> {
+    SpanWriter held = (tenant, spans) -> {
       entered.countDown();
       return stage;
     };
     pipeline = SpanPipeline.start(options(100, 1, List.of(), 1).withAckMode(AckMode.STORED), held, registry);
-    CompletableFuture<Result> ack = pipeline.submitForAck(List.of(span("a", 1, 1, 1)), Format.OTLP, Transport.HTTP)
+    CompletableFuture<Result> ack = pipeline.submitForAck("", List.of(span("a", 1, 1, 1)), Format.OTLP, Transport.HTTP)
         .toCompletableFuture();
     assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
     Thread.sleep(50);
@@ -266,9 +266,9 @@ class SpanPipelineTest {
   @Test
   void submitForAck_stored_failedWriteFailsTheStageWithTheCause() throws Exception {
     IllegalStateException cause = new IllegalStateException("disk full");
-    SpanWriter failing = spans -> CompletableFuture.failedFuture(cause);
+    SpanWriter failing = (tenant, spans) -> CompletableFuture.failedFuture(cause);
     pipeline = SpanPipeline.start(options(100, 1, List.of(), 1).withAckMode(AckMode.STORED), failing, registry);
-    CompletableFuture<Result> ack = pipeline.submitForAck(List.of(span("a", 1, 1, 1)), Format.OTLP, Transport.HTTP)
+    CompletableFuture<Result> ack = pipeline.submitForAck("", List.of(span("a", 1, 1, 1)), Format.OTLP, Transport.HTTP)
         .toCompletableFuture();
     assertThat(ack).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
         .withCause(cause);
@@ -281,7 +281,7 @@ class SpanPipelineTest {
   @Test
   void submitForAck_stored_downsampledAwayCountsAsStored() throws Exception {
     pipeline = SpanPipeline.start(options(100, 1, List.of(), 0).withAckMode(AckMode.STORED), recording, registry);
-    assertThat(pipeline.submitForAck(List.of(span("a", 1, 1, 1)), Format.OTLP, Transport.GRPC)
+    assertThat(pipeline.submitForAck("", List.of(span("a", 1, 1, 1)), Format.OTLP, Transport.GRPC)
         .toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(Result.ACCEPTED);
     assertThat(written).isEmpty();
   }
@@ -289,7 +289,7 @@ class SpanPipelineTest {
   @Test
   void submitForAck_queued_isCompleteAtOnce_andFullQueueRefuses() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    SpanWriter blocking = spans -> {
+    SpanWriter blocking = (tenant, spans) -> {
       try {
         release.await(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
@@ -299,15 +299,15 @@ class SpanPipelineTest {
     };
     pipeline = SpanPipeline.start(options(1, 1, List.of(), 1), blocking, registry);
     assertThat(pipeline.ackMode()).isEqualTo(AckMode.QUEUED);
-    CompletableFuture<Result> first = pipeline.submitForAck(List.of(span("a", 1, 1, 1)), Format.OTLP,
+    CompletableFuture<Result> first = pipeline.submitForAck("", List.of(span("a", 1, 1, 1)), Format.OTLP,
         Transport.GRPC).toCompletableFuture();
     assertThat(first).isCompletedWithValue(Result.ACCEPTED);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (pipeline.queuedSpans() != 0 && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
-    pipeline.submit(List.of(span("a", 2, 1, 1)), Format.OTLP, Transport.GRPC);
-    assertThat(pipeline.submitForAck(List.of(span("a", 3, 1, 1)), Format.OTLP, Transport.GRPC)
+    pipeline.submit("", List.of(span("a", 2, 1, 1)), Format.OTLP, Transport.GRPC);
+    assertThat(pipeline.submitForAck("", List.of(span("a", 3, 1, 1)), Format.OTLP, Transport.GRPC)
         .toCompletableFuture()).isCompletedWithValue(Result.REJECTED_QUEUE_FULL);
     release.countDown();
   }
@@ -316,7 +316,7 @@ class SpanPipelineTest {
   void close_failsTheStagesOfBatchesStillQueued() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch entered = new CountDownLatch(1);
-    SpanWriter blocking = spans -> {
+    SpanWriter blocking = (tenant, spans) -> {
       entered.countDown();
       try {
         release.await(10, TimeUnit.SECONDS);
@@ -326,10 +326,10 @@ class SpanPipelineTest {
       return CompletableFuture.completedFuture(null);
     };
     pipeline = SpanPipeline.start(options(100, 1, List.of(), 1).withAckMode(AckMode.STORED), blocking, registry);
-    CompletableFuture<Result> taken = pipeline.submitForAck(List.of(span("a", 1, 1, 1)), Format.OTLP,
+    CompletableFuture<Result> taken = pipeline.submitForAck("", List.of(span("a", 1, 1, 1)), Format.OTLP,
         Transport.GRPC).toCompletableFuture();
     assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
-    CompletableFuture<Result> queued = pipeline.submitForAck(List.of(span("a", 2, 1, 1)), Format.OTLP,
+    CompletableFuture<Result> queued = pipeline.submitForAck("", List.of(span("a", 2, 1, 1)), Format.OTLP,
         Transport.GRPC).toCompletableFuture();
     release.countDown();
     pipeline.close();

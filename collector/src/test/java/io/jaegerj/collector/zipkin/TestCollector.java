@@ -26,6 +26,7 @@ public final class TestCollector implements SpanConsumer, AutoCloseable {
   public final List<Span> received = new CopyOnWriteArrayList<>();
   public final List<Format> formats = new CopyOnWriteArrayList<>();
   public final List<Transport> transports = new CopyOnWriteArrayList<>();
+  public final List<String> tenants = new CopyOnWriteArrayList<>();
   public volatile boolean full;
   private final List<Lifecycle.Step> steps = new ArrayList<>();
   public final ServerContext context;
@@ -37,10 +38,11 @@ public final class TestCollector implements SpanConsumer, AutoCloseable {
   }
 
   @Override
-  public Result submit(List<Span> spans, Format format, Transport transport) {
+  public Result submit(String tenant, List<Span> spans, Format format, Transport transport) {
     if (full) {
       return Result.REJECTED_QUEUE_FULL;
     }
+    tenants.add(tenant);
     received.addAll(spans);
     formats.add(format);
     transports.add(transport);

@@ -110,7 +110,7 @@ class ZipkinAndAgentRuntimeTest {
       Span us = ut.get().spans().get(0);
       assertThat(us.operationName()).isEqualTo("udp-op");
       assertThat(us.tag("answer")).isEqualTo(KeyValue.int64("answer", 42));
-      assertThat(running.storage().reader().getServices()).contains("zipkin-svc", "udp-svc");
+      assertThat(running.storage().reader().getServices("")).contains("zipkin-svc", "udp-svc");
 
       HttpClient http = HttpClient.newHttpClient();
       HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + zipkinPort

@@ -98,7 +98,7 @@ final class AllInOne implements UiServer {
   @Override
   public void ingest(List<Span> spans) throws Exception {
     if (!postOtlp(spans)) {
-      running.storage().writer().write(spans).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      running.storage().writer().write("", spans).toCompletableFuture().get(30, TimeUnit.SECONDS);
       route = "storage writer of the running binary";
     }
     Map<TraceId, Integer> expected = new LinkedHashMap<>();

@@ -138,7 +138,7 @@ public abstract class StorageConformanceSuite {
 
   /** Writes and waits for the acknowledgement, then for the indexes. */
   protected final void write(List<Span> spans) throws Exception {
-    factory.spanWriter().write(spans).toCompletableFuture().get(timeout().toMillis(), TimeUnit.MILLISECONDS);
+    factory.spanWriter().write("", spans).toCompletableFuture().get(timeout().toMillis(), TimeUnit.MILLISECONDS);
     flush();
     awaitIndexed();
   }
@@ -204,7 +204,7 @@ public abstract class StorageConformanceSuite {
     assertSameSpans(getTrace(id128).spans(), wide);
     assertSameSpans(getTrace(id64).spans(), narrow);
     Optional<Trace> hinted = reader().getTrace(
-        new GetTraceQuery(id128, fx.baseMicros() - MINUTE_MICROS, fx.baseMicros() + MINUTE_MICROS));
+        new GetTraceQuery("", id128, fx.baseMicros() - MINUTE_MICROS, fx.baseMicros() + MINUTE_MICROS));
     assertThat(hinted).isPresent();
     assertSameSpans(hinted.get().spans(), wide);
   }
@@ -294,7 +294,7 @@ public abstract class StorageConformanceSuite {
     List<String> services = List.of(fx.service("a"), fx.service("b"), fx.service("c"));
     write(fx.richTrace(fx.traceId128(), fx.baseMicros(), 9, services));
 
-    List<String> all = reader().getServices();
+    List<String> all = reader().getServices("");
     assertThat(all).containsAll(services).doesNotHaveDuplicates();
   }
 
@@ -690,9 +690,9 @@ public abstract class StorageConformanceSuite {
     assertThat(reader().findTraceIds(query(fx, absent).build())).isNotNull().isEmpty();
     assertThat(reader().getOperations(new OperationQuery(absent, ""))).isNotNull().isEmpty();
     assertThat(reader().getOperations(new OperationQuery(absent, "server"))).isNotNull().isEmpty();
-    assertThat(reader().getServices()).isNotNull().doesNotContain(absent);
+    assertThat(reader().getServices("")).isNotNull().doesNotContain(absent);
     long year2001 = TimeUnit.DAYS.toMicros(365L * 31);
-    assertThat(factory.dependencyReader().getDependencies(year2001, HOUR_MICROS)).isNotNull().isEmpty();
+    assertThat(factory.dependencyReader().getDependencies("", year2001, HOUR_MICROS)).isNotNull().isEmpty();
   }
 
   @Test
@@ -753,7 +753,7 @@ public abstract class StorageConformanceSuite {
 
   private static Map<String, Long> mergedLinks(DependencyReader r, long endTs, long lookback, Set<String> services) {
     Map<String, Long> merged = new TreeMap<>();
-    for (DependencyLink l : r.getDependencies(endTs, lookback)) {
+    for (DependencyLink l : r.getDependencies("", endTs, lookback)) {
       if (services.contains(l.parent()) && services.contains(l.child())) {
         merged.merge(l.parent() + "->" + l.child(), l.callCount(), Long::sum);
       }
@@ -783,8 +783,8 @@ public abstract class StorageConformanceSuite {
             TraceId id = fx.traceId128();
             List<Span> spans = fx.richTrace(id, fx.baseMicros() + (writer * tracesPerWriter + i) * 1000L, 4,
                 List.of(svc));
-            factory.spanWriter().write(spans.subList(0, 2)).toCompletableFuture().get();
-            factory.spanWriter().write(spans.subList(2, 4)).toCompletableFuture().get();
+            factory.spanWriter().write("", spans.subList(0, 2)).toCompletableFuture().get();
+            factory.spanWriter().write("", spans.subList(2, 4)).toCompletableFuture().get();
             acknowledged.add(spans);
           }
           return null;

@@ -11,6 +11,7 @@ import io.jaegerj.storage.GetTraceQuery;
 import io.jaegerj.storage.Operation;
 import io.jaegerj.storage.OperationQuery;
 import io.jaegerj.storage.SpanReader;
+import io.jaegerj.storage.Tenants;
 import io.jaegerj.storage.TraceQuery;
 import io.jaegerj.storage.badger.dbmodel.Keys;
 import io.jaegerj.storage.badger.dbmodel.SpanCodec;
@@ -67,6 +68,9 @@ final class BadgerSpanReader implements SpanReader {
   @Override
   public Optional<Trace> getTrace(GetTraceQuery query) {
     Objects.requireNonNull(query, "query");
+    if (!Tenants.isDefault(query.tenant())) {
+      return Optional.empty();
+    }
     long now = clock.instant().getEpochSecond();
     store.enter();
     try (ReadOptions ro = new ReadOptions(); RocksIterator it = store.db.newIterator(store.spans, ro)) {
@@ -78,13 +82,19 @@ final class BadgerSpanReader implements SpanReader {
   }
 
   @Override
-  public List<String> getServices() {
+  public List<String> getServices(String tenant) {
+    if (!Tenants.isDefault(Tenants.require(tenant))) {
+      return List.of();
+    }
     return cache.services(clock.instant().getEpochSecond());
   }
 
   @Override
   public List<Operation> getOperations(OperationQuery query) {
     Objects.requireNonNull(query, "query");
+    if (!Tenants.isDefault(query.tenant())) {
+      return List.of();
+    }
     return cache.operations(query.serviceName(), query.spanKind(), clock.instant().getEpochSecond());
   }
 
@@ -107,6 +117,9 @@ final class BadgerSpanReader implements SpanReader {
   private Map<TraceId, List<Span>> search(TraceQuery q, boolean load) {
     Objects.requireNonNull(q, "query");
     q.validate();
+    if (!Tenants.isDefault(q.tenant())) {
+      return new LinkedHashMap<>();
+    }
     int limit = q.numTraces() > 0 ? q.numTraces() : DEFAULT_NUM_TRACES;
     long now = clock.instant().getEpochSecond();
     String service = q.serviceName();

@@ -3,6 +3,7 @@ package io.jaegerj.storage.badger;
 
 import io.jaegerj.model.Span;
 import io.jaegerj.storage.SpanWriter;
+import io.jaegerj.storage.Tenants;
 import io.jaegerj.storage.badger.dbmodel.Keys;
 import io.jaegerj.storage.badger.dbmodel.SpanCodec;
 import io.jaegerj.storage.badger.dbmodel.Values;
@@ -43,8 +44,13 @@ final class BadgerSpanWriter implements SpanWriter {
   }
 
   @Override
-  public CompletionStage<Void> write(List<Span> spans) {
+  public CompletionStage<Void> write(String tenant, List<Span> spans) {
+    Tenants.require(tenant);
     Objects.requireNonNull(spans, "spans");
+    if (!Tenants.isDefault(tenant)) {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException(
+          "badger storage does not store tenants other than the default one yet (tenant: " + tenant + ")"));
+    }
     if (store.readOnly) {
       return CompletableFuture.failedFuture(
           new IllegalStateException("badger storage was opened with --badger.read-only=true"));

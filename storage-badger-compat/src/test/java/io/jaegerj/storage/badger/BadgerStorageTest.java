@@ -73,7 +73,7 @@ class BadgerStorageTest {
   }
 
   private static void write(StorageFactory f, Span... spans) throws Exception {
-    f.spanWriter().write(List.of(spans)).toCompletableFuture().get();
+    f.spanWriter().write("", List.of(spans)).toCompletableFuture().get();
   }
 
   private static TraceQuery.Builder query(String service) {
@@ -124,7 +124,7 @@ class BadgerStorageTest {
 
     BadgerStorage again = open(persistent());
     assertThat(again.spanReader().getTrace(GetTraceQuery.of(tid)).orElseThrow().spans()).hasSize(2);
-    assertThat(again.spanReader().getServices()).containsExactly("back", "front");
+    assertThat(again.spanReader().getServices("")).containsExactly("back", "front");
     assertThat(again.spanReader().getOperations(new OperationQuery("front", "")))
         .containsExactly(new Operation("GET", "server"));
     assertThat(again.spanReader().findTraceIds(query("back").operationName("query").build())).containsExactly(tid);
@@ -191,7 +191,7 @@ class BadgerStorageTest {
       spans.add(span(tid, 1, "svc", "op" + (i % 3), T0 + i, (i * 37) % 1000));
       spans.add(span(tid, 2, "other", "op0", T0 + i, 5_000));
     }
-    s.spanWriter().write(spans).toCompletableFuture().get();
+    s.spanWriter().write("", spans).toCompletableFuture().get();
     BadgerSpanReader cheap = new BadgerSpanReader(s.db(), new ServiceCache(), clock, 10_000);
     BadgerSpanReader fallback = new BadgerSpanReader(s.db(), new ServiceCache(), clock, 1);
     List<TraceQuery> queries = List.of(
@@ -278,7 +278,7 @@ class BadgerStorageTest {
     var r = s.spanReader();
     assertThat(r.getTrace(GetTraceQuery.of(old))).isEmpty();
     assertThat(r.getTrace(GetTraceQuery.of(fresh))).isPresent();
-    assertThat(r.getServices()).containsExactly("svc2");
+    assertThat(r.getServices("")).containsExactly("svc2");
     assertThat(r.getOperations(new OperationQuery("svc", ""))).isEmpty();
     assertThat(r.findTraceIds(query("svc").build())).isEmpty();
     assertThat(r.findTraceIds(query("svc").tag("k", "v").build())).isEmpty();
@@ -331,7 +331,7 @@ class BadgerStorageTest {
     BadgerStorage r1 = open(ro);
     BadgerStorage r2 = open(ro);
     assertThat(r1.spanReader().getTrace(GetTraceQuery.of(tid))).isPresent();
-    assertThat(r2.spanReader().getServices()).containsExactly("svc");
+    assertThat(r2.spanReader().getServices("")).containsExactly("svc");
     assertThatThrownBy(() -> write(r1, span(tid, 2, "svc", "op", T0, 1)))
         .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IllegalStateException.class);
   }
@@ -374,7 +374,7 @@ class BadgerStorageTest {
         span(t2, 9, "c", "orphan", T0 + 102, 5).toBuilder().addReference(SpanRef.childOf(t2, 77)).build(),
         span(late, 1, "x", "root", T0 + 10_000_000, 10),
         span(late, 2, "y", "child", T0 + 10_000_001, 5).toBuilder().addReference(SpanRef.childOf(late, 1)).build());
-    List<DependencyLink> links = s.dependencyReader().getDependencies(T0 + 1_000_000, 2_000_000);
+    List<DependencyLink> links = s.dependencyReader().getDependencies("", T0 + 1_000_000, 2_000_000);
     assertThat(links).containsExactlyInAnyOrder(new DependencyLink("a", "b", 2), new DependencyLink("b", "c", 1));
   }
 
@@ -405,7 +405,7 @@ class BadgerStorageTest {
         span(new TraceId(0, 5), 1, "x", "r", end + 1, 1),
         span(new TraceId(0, 5), 2, "z", "c", end + 2, 1).toBuilder()
             .addReference(SpanRef.childOf(new TraceId(0, 5), 1)).build());
-    assertThat(s.dependencyReader().getDependencies(end, end - start)).containsExactlyInAnyOrder(
+    assertThat(s.dependencyReader().getDependencies("", end, end - start)).containsExactlyInAnyOrder(
         new DependencyLink("a", "b", 1), new DependencyLink("b", "c", 1), new DependencyLink("d", "e", 1),
         new DependencyLink("f", "g", 1));
   }
@@ -439,7 +439,7 @@ class BadgerStorageTest {
     BadgerStorage s = open(Map.of());
     write(s, span(new TraceId(0, 1), 1, "svc", "op", T0, 1));
     s.purge();
-    assertThat(s.spanReader().getServices()).isEmpty();
+    assertThat(s.spanReader().getServices("")).isEmpty();
     assertThat(s.spanReader().getTrace(GetTraceQuery.of(new TraceId(0, 1)))).isEmpty();
     assertThat(countKeys(s)).isZero();
   }
@@ -468,7 +468,7 @@ class BadgerStorageTest {
     assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("badger-maintenance"));
     assertThatThrownBy(() -> s.spanReader().getTrace(GetTraceQuery.of(new TraceId(0, 1))))
         .isInstanceOf(IllegalStateException.class);
-    assertThat(s.spanWriter().write(List.of(span(new TraceId(0, 1), 1, "svc", "op", T0, 1)))
+    assertThat(s.spanWriter().write("", List.of(span(new TraceId(0, 1), 1, "svc", "op", T0, 1)))
         .toCompletableFuture()).isCompletedExceptionally();
     assertThatThrownBy(s::check).isInstanceOf(IllegalStateException.class);
   }

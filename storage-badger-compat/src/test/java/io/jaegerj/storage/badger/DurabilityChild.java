@@ -38,7 +38,7 @@ final class DurabilityChild {
     out.println("READY " + running.adminPort());
     out.flush();
     for (long batch = 0; ; batch++) {
-      writer.write(batch(run, batch, spansPerBatch)).toCompletableFuture().get();
+      writer.write("", batch(run, batch, spansPerBatch)).toCompletableFuture().get();
       out.println("ACK " + run + " " + batch);
       out.flush();
     }

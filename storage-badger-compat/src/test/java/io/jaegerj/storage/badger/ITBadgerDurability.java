@@ -85,7 +85,7 @@ class ITBadgerDurability {
       }
       log.info("verified {} acknowledged spans after two kill -9 cycles (last acks read {} and {}, batches stored"
           + " {} and {})", verified, lastAck[0], lastAck[1], present[0], present[1]);
-      assertThat(s.spanReader().getServices()).containsExactly("svc-0", "svc-1", "svc-2");
+      assertThat(s.spanReader().getServices("")).containsExactly("svc-0", "svc-1", "svc-2");
       long start = DurabilityChild.BASE_MICROS + 1_000_000_000L;
       List<?> found = s.spanReader().findTraceIds(TraceQuery.builder("svc-1").operationName("op-1")
           .startTimeMinMicros(start).startTimeMaxMicros(start + 1_000_000_000L).numTraces(1_000_000).build());

@@ -49,7 +49,7 @@ class ITBadgerRuntime {
     try (JaegerMain.Running running = JaegerMain.start(SPEC,
         new String[] {"--admin.http.host-port=127.0.0.1:0", "--badger.span-store-ttl=1h"}, env)) {
       List<io.jaegerj.model.Span> batch = DurabilityChild.batch(3, 0, 5);
-      running.storage().writer().write(batch).toCompletableFuture().get();
+      running.storage().writer().write("", batch).toCompletableFuture().get();
       assertThat(running.storage().reader().getTrace(GetTraceQuery.of(DurabilityChild.traceId(3, 0))))
           .hasValueSatisfying(t -> assertThat(t.spans()).hasSize(5));
       assertThat(running.storage().samplingStore()).isPresent();

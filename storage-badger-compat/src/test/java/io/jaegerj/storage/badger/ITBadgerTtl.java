@@ -51,7 +51,7 @@ class ITBadgerTtl {
       long t0 = System.nanoTime();
       for (int b = 0; b < batches; b++) {
         List<Span> spans = DurabilityChild.batch(7, b, 20);
-        s.spanWriter().write(spans).toCompletableFuture().get();
+        s.spanWriter().write("", spans).toCompletableFuture().get();
       }
       try (FlushOptions fo = new FlushOptions().setWaitForFlush(true)) {
         s.db().db.flush(fo, s.db().columnFamilies());
@@ -66,7 +66,7 @@ class ITBadgerTtl {
       long start = DurabilityChild.BASE_MICROS + 7 * 1_000_000_000L;
       assertThat(s.spanReader().findTraceIds(TraceQuery.builder("svc-0").startTimeMinMicros(start)
           .startTimeMaxMicros(start + 1_000_000_000L).build())).isEmpty();
-      assertThat(s.spanReader().getServices()).isEmpty();
+      assertThat(s.spanReader().getServices("")).isEmpty();
 
       await(() -> sstBytes() < before / 20, 30);
       long after = sstBytes();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jaegerj.model.DependencyLink;
 import io.jaegerj.storage.DependencyReader;
+import io.jaegerj.storage.Tenants;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -29,7 +30,10 @@ final class EsDependencyReader implements DependencyReader {
   }
 
   @Override
-  public List<DependencyLink> getDependencies(long endTsMicros, long lookbackMicros) {
+  public List<DependencyLink> getDependencies(String tenant, long endTsMicros, long lookbackMicros) {
+    if (!Tenants.isDefault(Tenants.require(tenant))) {
+      return List.of();
+    }
     long startMicros = endTsMicros - lookbackMicros;
     ObjectNode body = EsClient.JSON.createObjectNode();
     body.put("size", config.maxDocCount());

@@ -11,6 +11,7 @@ import io.jaegerj.storage.GetTraceQuery;
 import io.jaegerj.storage.Operation;
 import io.jaegerj.storage.OperationQuery;
 import io.jaegerj.storage.SpanReader;
+import io.jaegerj.storage.Tenants;
 import io.jaegerj.storage.TraceQuery;
 import io.jaegerj.storage.es.dbmodel.SpanDocuments;
 import java.io.ByteArrayOutputStream;
@@ -59,6 +60,9 @@ final class EsSpanReader implements SpanReader {
 
   @Override
   public Optional<Trace> getTrace(GetTraceQuery query) {
+    if (!Tenants.isDefault(query.tenant())) {
+      return Optional.empty();
+    }
     long end = query.endTimeMicros() != 0 ? query.endTimeMicros() : nowMicros();
     long start = query.startTimeMicros() != 0 ? query.startTimeMicros()
         : nowMicros() - TimeUnit.MILLISECONDS.toMicros(config.effectiveMaxSpanAge().toMillis());
@@ -67,7 +71,10 @@ final class EsSpanReader implements SpanReader {
   }
 
   @Override
-  public List<String> getServices() {
+  public List<String> getServices(String tenant) {
+    if (!Tenants.isDefault(Tenants.require(tenant))) {
+      return List.of();
+    }
     JsonNode aggs = search(serviceIndicesNow(), aggregationOnly(null, "distinct_services", "serviceName"));
     List<String> out = new ArrayList<>();
     for (JsonNode b : aggs.path("aggregations").path("distinct_services").path("buckets")) {
@@ -78,6 +85,9 @@ final class EsSpanReader implements SpanReader {
 
   @Override
   public List<Operation> getOperations(OperationQuery query) {
+    if (!Tenants.isDefault(query.tenant())) {
+      return List.of();
+    }
     ObjectNode term = EsClient.JSON.createObjectNode();
     term.putObject("term").put("serviceName", query.serviceName());
     JsonNode aggs = search(serviceIndicesNow(), aggregationOnly(term, "distinct_operations", "operationName"));
@@ -108,6 +118,10 @@ final class EsSpanReader implements SpanReader {
 
   @Override
   public List<Trace> findTraces(TraceQuery query) {
+    query.validate();
+    if (!Tenants.isDefault(query.tenant())) {
+      return List.of();
+    }
     List<TraceId> ids = findTraceIds(query);
     if (ids.isEmpty()) {
       return List.of();
@@ -118,6 +132,9 @@ final class EsSpanReader implements SpanReader {
   @Override
   public List<TraceId> findTraceIds(TraceQuery query) {
     query.validate();
+    if (!Tenants.isDefault(query.tenant())) {
+      return List.of();
+    }
     int numTraces = query.numTraces() <= 0 ? 100 : query.numTraces();
     ArrayNode must = EsClient.JSON.createArrayNode();
     ObjectNode range = must.addObject().putObject("range").putObject("startTimeMillis");

@@ -3,6 +3,7 @@ package io.jaegerj.storage.es;
 
 import io.jaegerj.model.Span;
 import io.jaegerj.storage.SpanWriter;
+import io.jaegerj.storage.Tenants;
 import io.jaegerj.storage.es.dbmodel.ServiceDocuments;
 import io.jaegerj.storage.es.dbmodel.SpanDocuments;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,11 @@ final class EsSpanWriter implements SpanWriter {
   }
 
   @Override
-  public CompletionStage<Void> write(List<Span> spans) {
+  public CompletionStage<Void> write(String tenant, List<Span> spans) {
+    if (!Tenants.isDefault(Tenants.require(tenant))) {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException(
+          "elasticsearch storage does not store tenants other than the default one yet (tenant: " + tenant + ")"));
+    }
     List<byte[][]> actions = new ArrayList<>(spans.size() * 2);
     long now = System.currentTimeMillis();
     for (Span span : spans) {

@@ -56,7 +56,7 @@ class EsBenchmark {
       List<CompletableFuture<Void>> acks = new ArrayList<>();
       for (List<Span> b : batches) {
         while (true) {
-          CompletableFuture<Void> ack = f.spanWriter().write(b).toCompletableFuture();
+          CompletableFuture<Void> ack = f.spanWriter().write("", b).toCompletableFuture();
           if (!ack.isCompletedExceptionally()) {
             acks.add(ack);
             break;

@@ -233,7 +233,7 @@ class EsClientTest {
           "es.create-index-templates", "false", "es.bearer-token-propagation", "true"))) {
         int before = es.requests.size();
         CallerCredentials.callWith(new CallerCredentials.Credentials("caller-token", ""),
-            () -> f.spanReader().getServices());
+            () -> f.spanReader().getServices(""));
         assertThat(es.requests.subList(before, es.requests.size())).isNotEmpty()
             .allMatch(r -> r.authorization().equals(List.of("Bearer caller-token")));
       }
@@ -310,7 +310,7 @@ class EsClientTest {
       // primary with the sniffer, archive without: every kind of thread the module starts
       StorageFactory f = EsConformanceSupport.open(es.url(), Map.of("es.sniffer", "true",
           "es-archive.enabled", "true", "es-archive.server-urls", es.url()));
-      f.spanWriter().write(List.of()).toCompletableFuture().get();
+      f.spanWriter().write("", List.of()).toCompletableFuture().get();
       for (Thread t : Thread.getAllStackTraces().keySet()) {
         if (!before.contains(t)) {
           whileOpen.add(t.getName());

@@ -59,7 +59,7 @@ abstract class EsConformanceBase extends StorageConformanceSuite {
             .addTag(KeyValue.string("k", "v")).process(Process.of("archived")).build(),
         Span.builder().traceId(id).spanId(2).operationName("now").startTimeMicros(yearsAgo + 10).durationMicros(5)
             .process(Process.of("archived")).build());
-    archive.writer().write(spans).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    archive.writer().write("", spans).toCompletableFuture().get(30, TimeUnit.SECONDS);
     EsStorageFactory.Store store = ((EsStorageFactory) factory()).archiveStore();
     store.flush(30_000);
     store.refresh();
@@ -82,7 +82,7 @@ abstract class EsConformanceBase extends StorageConformanceSuite {
           .addTag(KeyValue.string("http.method", "POST")).addTag(KeyValue.int64("http.status_code", 201))
           .process(new Process("taf-svc", List.of(KeyValue.string("region", "eu-1")))).build();
       Span s2 = s1.toBuilder().traceId(miss).tags(List.of(KeyValue.string("http.method", "GET"))).build();
-      taf.spanWriter().write(List.of(s1, s2)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      taf.spanWriter().write("", List.of(s1, s2)).toCompletableFuture().get(30, TimeUnit.SECONDS);
       EsStorageFactory.Store store = ((EsStorageFactory) taf).primary();
       store.flush(30_000);
       store.refresh();
@@ -121,7 +121,7 @@ abstract class EsConformanceBase extends StorageConformanceSuite {
       Span span = Span.builder().traceId(id).spanId(1).operationName("sniffed")
           .startTimeMicros(TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis())).durationMicros(5)
           .process(Process.of("sniff-svc")).build();
-      sniffing.spanWriter().write(List.of(span)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      sniffing.spanWriter().write("", List.of(span)).toCompletableFuture().get(30, TimeUnit.SECONDS);
       store.flush(30_000);
       store.refresh();
       assertThat(sniffing.spanReader().getTrace(GetTraceQuery.of(id))).hasValueSatisfying(

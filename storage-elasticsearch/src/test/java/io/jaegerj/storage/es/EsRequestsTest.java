@@ -54,7 +54,7 @@ class EsRequestsTest {
       assertThat(sampling.path("template").path("settings").path("index.requests.cache.enable").asBoolean())
           .isFalse();
 
-      f.spanWriter().write(List.of(span())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      f.spanWriter().write("", List.of(span())).toCompletableFuture().get(10, TimeUnit.SECONDS);
       String bulk = es.find("POST", "/_bulk").body();
       assertThat(bulk.split("\n")).hasSize(4);
       assertThat(bulk).startsWith("{\"index\":{\"_index\":\"prod-jaeger-service-2025-03-07\",\"_id\":\"")
@@ -83,7 +83,7 @@ class EsRequestsTest {
   void elasticsearch6_bulkActionsCarryTypes() throws Exception {
     try (RecordingServer es = new RecordingServer(RecordingServer.esRoot("6.8.23"));
          StorageFactory f = EsConformanceSupport.open(es.url(), Map.of("es.create-index-templates", "false"))) {
-      f.spanWriter().write(List.of(span())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      f.spanWriter().write("", List.of(span())).toCompletableFuture().get(10, TimeUnit.SECONDS);
       String bulk = es.find("POST", "/_bulk").body();
       assertThat(bulk).contains("\"_type\":\"service\"").contains("\"_type\":\"span\"");
       assertThat(es.requests).noneMatch(r -> r.uri().contains("template"));
@@ -126,8 +126,8 @@ class EsRequestsTest {
   void serviceDocs_areWrittenOncePerIndexWithinTtl() throws Exception {
     try (RecordingServer es = new RecordingServer(RecordingServer.esRoot("7.10.2"));
          StorageFactory f = EsConformanceSupport.open(es.url(), Map.of("es.create-index-templates", "false"))) {
-      f.spanWriter().write(List.of(span(), span())).toCompletableFuture().get(10, TimeUnit.SECONDS);
-      f.spanWriter().write(List.of(span())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      f.spanWriter().write("", List.of(span(), span())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      f.spanWriter().write("", List.of(span())).toCompletableFuture().get(10, TimeUnit.SECONDS);
       long serviceActions = es.requests.stream().filter(r -> r.uri().startsWith("/_bulk"))
           .flatMap(r -> r.body().lines()).filter(l -> l.contains("jaeger-service-")).count();
       long spanActions = es.requests.stream().filter(r -> r.uri().startsWith("/_bulk"))

@@ -63,7 +63,7 @@ class ITWriterResilience {
   void clusterDown_boundedRetriesRefusals_thenAcceptedWritesAreStored() throws Exception {
     EsStorageFactory.Store store = ((EsStorageFactory) factory).primary();
     TraceId before = new TraceId(1, ThreadLocalRandom.current().nextLong());
-    factory.spanWriter().write(trace(before, 5)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    factory.spanWriter().write("", trace(before, 5)).toCompletableFuture().get(30, TimeUnit.SECONDS);
 
     server.kill();
     List<TraceId> ids = new ArrayList<>();
@@ -72,7 +72,7 @@ class ITWriterResilience {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (refused < 5 && System.nanoTime() < deadline) {
       TraceId id = new TraceId(2, ThreadLocalRandom.current().nextLong());
-      CompletableFuture<Void> f = factory.spanWriter().write(trace(id, 10)).toCompletableFuture();
+      CompletableFuture<Void> f = factory.spanWriter().write("", trace(id, 10)).toCompletableFuture();
       if (f.isCompletedExceptionally()) {
         try {
           f.get();
@@ -103,7 +103,7 @@ class ITWriterResilience {
       }
     }
     TraceId after = new TraceId(3, ThreadLocalRandom.current().nextLong());
-    factory.spanWriter().write(trace(after, 7)).toCompletableFuture().get(60, TimeUnit.SECONDS);
+    factory.spanWriter().write("", trace(after, 7)).toCompletableFuture().get(60, TimeUnit.SECONDS);
     stored.add(after);
     stored.add(before);
     store.flush(30_000);

@@ -11,7 +11,6 @@ import io.jaegerj.storage.Operation;
 import io.jaegerj.storage.OperationQuery;
 import io.jaegerj.storage.Purgeable;
 import io.jaegerj.storage.SpanReader;
-import io.jaegerj.storage.SpanWriter;
 import io.jaegerj.storage.TraceQuery;
 import java.util.ArrayList;
 import java.util.ArrayDeque;
@@ -31,7 +30,9 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * The span store behind {@code SPAN_STORAGE_TYPE=memory}.
+ * The spans of one tenant in {@code SPAN_STORAGE_TYPE=memory}; {@link MemoryTenants} keeps one per tenant, so that
+ * nothing here is shared between tenants (not even the intern tables of the codec), and the tenant components of
+ * the queries passed in are not looked at.
  *
  * <p>Spans are kept encoded by {@link SpanCodec}, grouped per trace in arrival order. Two indexes narrow searches:
  * service → traces that have a span of that service, and (service, operation) → traces, both in trace arrival
@@ -45,7 +46,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>Thread-safe: spans are encoded before the write lock is taken; reads hold the read lock only while they
  * collect candidates and decode after releasing it (encoded spans are immutable).
  */
-final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader, Purgeable, HeapGuard.Evictable {
+final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
   private static final int STRING_TABLE_CAPACITY = 1 << 20;
   private static final int PROCESS_TABLE_CAPACITY = 1 << 16;
@@ -82,8 +83,7 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
 
   // ------------------------------------------------------------------------------------------------- writing
 
-  @Override
-  public CompletionStage<Void> write(List<Span> spans) {
+  CompletionStage<Void> write(List<Span> spans) {
     Objects.requireNonNull(spans, "spans");
     int n = spans.size();
     WriteScratch w = scratch.get();
@@ -240,8 +240,7 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
 
   // ------------------------------------------------------------------------------------------------- reading
 
-  @Override
-  public Optional<Trace> getTrace(GetTraceQuery query) {
+  Optional<Trace> getTrace(GetTraceQuery query) {
     Objects.requireNonNull(query, "query");
     Snapshot snap;
     lock.readLock().lock();
@@ -257,15 +256,13 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
     return Optional.of(decode(snap));
   }
 
-  @Override
-  public List<String> getServices() {
+  List<String> getServices() {
     List<String> out = new ArrayList<>(operations.keySet());
     out.sort(null);
     return out;
   }
 
-  @Override
-  public List<Operation> getOperations(OperationQuery query) {
+  List<Operation> getOperations(OperationQuery query) {
     Objects.requireNonNull(query, "query");
     Set<Operation> ops = operations.get(query.serviceName());
     if (ops == null) {
@@ -281,9 +278,8 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
     return out;
   }
 
-  /** {@inheritDoc} A {@code numTraces} of 0 or less returns every match, as Jaeger's memory storage does. */
-  @Override
-  public List<Trace> findTraces(TraceQuery query) {
+  /** See {@link SpanReader#findTraces}; a {@code numTraces} of 0 or less returns every match, as in Jaeger. */
+  List<Trace> findTraces(TraceQuery query) {
     List<Snapshot> found = search(query);
     List<Trace> out = new ArrayList<>(found.size());
     for (Snapshot s : found) {
@@ -292,8 +288,7 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
     return out;
   }
 
-  @Override
-  public List<TraceId> findTraceIds(TraceQuery query) {
+  List<TraceId> findTraceIds(TraceQuery query) {
     List<Snapshot> found = search(query);
     List<TraceId> out = new ArrayList<>(found.size());
     for (Snapshot s : found) {
@@ -377,12 +372,11 @@ final class MemorySpanStore implements SpanWriter, SpanReader, DependencyReader,
   // ------------------------------------------------------------------------------------------------- dependencies
 
   /**
-   * {@inheritDoc} Computed from the stored traces that have a span starting within the window: for every span whose
+   * See {@link DependencyReader#getDependencies}. Computed from the stored traces that have a span starting within the window: for every span whose
    * parent (first same-trace CHILD_OF reference, else first FOLLOWS_FROM) is stored and belongs to another service,
    * the (parent service, child service) pair counts one call. One link per pair, sorted by parent then child.
    */
-  @Override
-  public List<DependencyLink> getDependencies(long endTsMicros, long lookbackMicros) {
+  List<DependencyLink> getDependencies(long endTsMicros, long lookbackMicros) {
     long from = endTsMicros - lookbackMicros;
     List<Snapshot> window = new ArrayList<>();
     lock.readLock().lock();

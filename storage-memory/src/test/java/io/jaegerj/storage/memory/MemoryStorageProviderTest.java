@@ -47,13 +47,33 @@ class MemoryStorageProviderTest {
   void open_maxTraces_bounds() throws Exception {
     StorageProvider p = new MemoryStorageProvider();
     try (StorageFactory f = p.open("memory", Settings.defaults(p.flags(), Map.of("memory.max-traces", "1")), CONTEXT)) {
-      f.spanWriter().write(List.of(span(1), span(2))).toCompletableFuture().get();
+      f.spanWriter().write("", List.of(span(1), span(2))).toCompletableFuture().get();
 
       assertThat(f.spanReader().getTrace(GetTraceQuery.of(new TraceId(0, 1)))).isEmpty();
       assertThat(f.spanReader().getTrace(GetTraceQuery.of(new TraceId(0, 2)))).isPresent();
       assertThat(f).isInstanceOf(Purgeable.class);
       assertThat(f.samplingStore()).isPresent();
       assertThat(f.archive()).isEmpty();
+    }
+  }
+
+  @Test
+  void open_maxTraces_boundsEachTenantSeparately() throws Exception {
+    StorageProvider p = new MemoryStorageProvider();
+    try (StorageFactory f = p.open("memory", Settings.defaults(p.flags(), Map.of("memory.max-traces", "1")), CONTEXT)) {
+      f.spanWriter().write("acme", List.of(span(1))).toCompletableFuture().get();
+      f.spanWriter().write("evil", List.of(span(2))).toCompletableFuture().get();
+      f.spanWriter().write("", List.of(span(3))).toCompletableFuture().get();
+
+      assertThat(f.spanReader().getTrace(GetTraceQuery.of("acme", new TraceId(0, 1)))).isPresent();
+      assertThat(f.spanReader().getTrace(GetTraceQuery.of("evil", new TraceId(0, 2)))).isPresent();
+      assertThat(f.spanReader().getTrace(GetTraceQuery.of(new TraceId(0, 3)))).isPresent();
+      assertThat(f.spanReader().getTrace(GetTraceQuery.of("evil", new TraceId(0, 1)))).isEmpty();
+      assertThat(f.spanReader().getTrace(GetTraceQuery.of(new TraceId(0, 1)))).isEmpty();
+
+      f.spanWriter().write("acme", List.of(span(4))).toCompletableFuture().get();
+      assertThat(f.spanReader().getTrace(GetTraceQuery.of("acme", new TraceId(0, 1)))).isEmpty();
+      assertThat(f.spanReader().getTrace(GetTraceQuery.of("evil", new TraceId(0, 2)))).isPresent();
     }
   }
 
