@@ -3,6 +3,8 @@ package io.jaegerj.allinone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jaegerj.collector.CollectorMain;
 import io.jaegerj.query.QueryMain;
 import io.jaegerj.server.JaegerMain;
@@ -17,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class AllInOneMainTest {
@@ -77,6 +81,28 @@ class AllInOneMainTest {
           HttpResponse.BodyHandlers.ofString()).body();
       assertThat(after).contains("jaeger_storage_requests_total{kind=\"memory\",operation=\"get_services\","
           + "result=\"ok\",role=\"primary\"} 1");
+    }
+  }
+
+  @Test
+  void uiAboutVersion_sameFieldsAsAdminVersion() throws Exception {
+    Map<String, String> env = freePorts();
+    try (JaegerMain.Running r = JaegerMain.start(AllInOneMain.spec(),
+        new String[] {"--admin.http.host-port=127.0.0.1:0"}, env)) {
+      String version = http.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.adminPort() + "/version")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      String index = http.send(
+          HttpRequest.newBuilder(URI.create("http://" + env.get("QUERY_HTTP_SERVER_HOST_PORT") + "/")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      Matcher m = Pattern.compile("JAEGER_VERSION = (\\{[^;]*});").matcher(index);
+      assertThat(m.find()).as("JAEGER_VERSION in index.html").isTrue();
+      ObjectMapper json = new ObjectMapper();
+      JsonNode ui = json.readTree(m.group(1));
+      assertThat(ui).isEqualTo(json.readTree(version));
+      assertThat(ui.get("gitVersion").asText()).startsWith("v1.74.0");
+      assertThat(ui.get("gitCommit").asText()).isNotEmpty();
+      assertThat(ui.get("buildDate").asText()).isNotEmpty();
     }
   }
 

@@ -35,6 +35,7 @@ import io.jaegerj.server.ServerContext;
 import io.jaegerj.server.ServerModule;
 import io.jaegerj.server.net.HostPort;
 import io.jaegerj.server.tenancy.Tenancy;
+import io.jaegerj.server.net.HttpListener;
 import io.jaegerj.server.tls.ServerTls;
 import io.jaegerj.spm.MetricsStorage;
 import io.jaegerj.spm.SpanMetrics;
@@ -45,6 +46,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -173,8 +175,8 @@ public final class CollectorModule implements ServerModule {
       String agentHttp = s.getString(CollectorFlags.AGENT_HTTP).trim();
       if (!agentHttp.isEmpty()) {
         NettyHttpServer agent = NettyHttpServer.start(new HttpServerConfig("agent-sampling",
-                CollectorFlags.AGENT_HTTP, HostPort.parse(CollectorFlags.AGENT_HTTP, agentHttp), java.util.Optional.empty(),
-                Duration.ofSeconds(2), Duration.ZERO, Duration.ZERO, List.of(), List.of(), 1 << 20),
+                CollectorFlags.AGENT_HTTP, HostPort.parse(CollectorFlags.AGENT_HTTP, agentHttp), Optional.empty(),
+                HttpListener.Limits.defaults(), List.of(), List.of(), 1 << 20),
             samplingHttp.agentHandler(), new ReceiverErrors(context.meters(), "agent-sampling"));
         http.add(agent);
         lifecycle.onShutdown(Lifecycle.Phase.STOP_ACCEPTING, "agent sampling HTTP server", agent::close);
@@ -266,8 +268,8 @@ public final class CollectorModule implements ServerModule {
     String flag = prefix + ".host-port";
     return new HttpServerConfig(name, flag, HostPort.parse(flag, s.getString(flag)),
         ServerTls.serverContext(s, tlsPrefix, false),
-        s.getDuration(prefix + ".read-header-timeout"), s.getDuration(prefix + ".read-timeout"),
-        s.getDuration(prefix + ".idle-timeout"),
+        NettyHttpServer.receiverLimits().withTimeouts(s.getDuration(prefix + ".read-header-timeout"),
+            s.getDuration(prefix + ".read-timeout"), s.getDuration(prefix + ".idle-timeout")),
         cors ? Settings.parseList(s.getString(prefix + ".cors.allowed-origins")) : List.of(),
         cors ? Settings.parseList(s.getString(prefix + ".cors.allowed-headers")) : List.of(),
         maxBody);

@@ -14,12 +14,19 @@ import io.jaegerj.model.TraceId;
 import io.jaegerj.proto.api_v2.Batch;
 import io.jaegerj.proto.api_v2.CollectorServiceGrpc;
 import io.jaegerj.proto.api_v2.PostSpansRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.apache.thrift.TSerializer;
+import org.apache.thrift.protocol.TBinaryProtocol;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -94,5 +101,70 @@ class QueueFullTest {
     collector.awaitTrace(new TraceId(7, 1), 1);
     collector.awaitTrace(new TraceId(7, 2), 1);
     assertThat(collector.storage.traces).doesNotContainKey(new TraceId(7, 3));
+  }
+
+  /** Fills the queue: one batch blocked in storage, one queued. */
+  private void fill() throws Exception {
+    TraceServiceGrpc.TraceServiceBlockingStub stub = TraceServiceGrpc.newBlockingStub(otlp);
+    stub.export(BadInputTest.request("a", 1, 1));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (collector.module.started().pipeline().queuedSpans() != 0 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    stub.export(BadInputTest.request("a", 2, 1));
+  }
+
+  private double dropped() {
+    for (String line : collector.scrape().split("\n")) {
+      if (line.startsWith("jaeger_collector_spans_dropped_total{")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new AssertionError("no jaeger_collector_spans_dropped_total");
+  }
+
+  private static HttpResponse<byte[]> post(int port, String path, String type, String encoding, byte[] body)
+      throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (encoding != null) {
+      b.header("Content-Encoding", encoding);
+    }
+    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  @Test
+  void fullQueue_refusedBeforeDecoding_spansCountedAsDroppedWhenCountable() throws Exception {
+    fill();
+    double before = dropped();
+    ExportTraceServiceRequest three = BadInputTest.request("a", 3, 1).toBuilder()
+        .addResourceSpans(BadInputTest.request("b", 4, 1).getResourceSpans(0))
+        .addResourceSpans(BadInputTest.request("c", 5, 1).getResourceSpans(0)).build();
+    assertThat(post(collector.otlpHttpPort(), "/v1/traces", "application/x-protobuf", null, three.toByteArray())
+        .statusCode()).isEqualTo(503);
+    assertThat(dropped() - before).isEqualTo(3.0);
+
+    List<io.jaegertracing.thriftjava.Span> spans = new ArrayList<>();
+    for (int i = 1; i <= 4; i++) {
+      spans.add(new io.jaegertracing.thriftjava.Span(6, 0, i, 0, "op", 0, 1, 1));
+    }
+    byte[] batch = new TSerializer(new TBinaryProtocol.Factory()).serialize(
+        new io.jaegertracing.thriftjava.Batch(new io.jaegertracing.thriftjava.Process("t"), spans));
+    assertThat(post(collector.jaegerHttpPort(), "/api/traces", "application/x-thrift", null, batch).statusCode())
+        .isEqualTo(503);
+    assertThat(dropped() - before).isEqualTo(7.0);
+
+    // Compressed: the spans cannot be counted without decompressing, so the request is counted instead.
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+      out.write(three.toByteArray());
+    }
+    assertThat(post(collector.otlpHttpPort(), "/v1/traces", "application/x-protobuf", "gzip", gz.toByteArray())
+        .statusCode()).isEqualTo(503);
+    assertThat(dropped() - before).isEqualTo(7.0);
+    assertThat(collector.scrape())
+        .contains("jaeger_collector_receiver_errors_total{reason=\"queue_full_undecoded\",receiver=\"otlp-http\"} 1.0")
+        .contains("jaeger_collector_receiver_errors_total{reason=\"queue_full\",receiver=\"otlp-http\"} 1.0")
+        .contains("jaeger_collector_receiver_errors_total{reason=\"queue_full\",receiver=\"jaeger-http\"} 1.0");
   }
 }

@@ -8,6 +8,7 @@ import io.jaegerj.config.Settings;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.Trace;
 import io.jaegerj.model.TraceId;
+import io.jaegerj.server.JaegerMain;
 import io.jaegerj.server.Lifecycle;
 import io.jaegerj.server.ServerContext;
 import io.jaegerj.server.Storage;
@@ -20,7 +21,6 @@ import io.jaegerj.storage.SamplingStore;
 import io.jaegerj.storage.SpanReader;
 import io.jaegerj.storage.SpanWriter;
 import io.jaegerj.storage.TraceQuery;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,7 +44,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * shared {@code JaegerMain.start} is available in this branch.
  */
 final class TestCollector implements AutoCloseable {
-  final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  final PrometheusMeterRegistry meters = JaegerMain.prometheusRegistry();
   final MemStorage storage = new MemStorage();
   final CollectorModule module;
   private final Map<Lifecycle.Phase, List<Lifecycle.Step>> steps = new EnumMap<>(Lifecycle.Phase.class);

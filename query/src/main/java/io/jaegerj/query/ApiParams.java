@@ -87,6 +87,10 @@ final class ApiParams {
     if (minDuration != 0 && maxDuration != 0 && maxDuration < minDuration) {
       throw new BadRequestException("'maxDuration' should be greater than 'minDuration'");
     }
+    if (start > end) {
+      // Jaeger answers 500 (the storage refuses the query); the caller's mistake is a 400.
+      throw new BadRequestException("'start' (" + start + ") should not be after 'end' (" + end + ")");
+    }
     TraceQuery q = new TraceQuery(tenant, service, operation, tags, start, end, minDuration / 1000, maxDuration / 1000, limit);
     return new Search(q, List.copyOf(ids), start, end, raw);
   }

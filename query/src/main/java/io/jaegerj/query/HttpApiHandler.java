@@ -18,6 +18,8 @@ import io.jaegerj.storage.GetTraceQuery;
 import io.jaegerj.storage.Operation;
 import io.jaegerj.storage.OperationQuery;
 import io.jaegerj.storage.TraceQuery;
+import io.opentelemetry.proto.trace.v1.TracesData;
+import io.jaegerj.server.RateLimitedLog;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
@@ -118,20 +120,11 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     send(ctx, req, r);
   }
 
-  private final java.util.concurrent.atomic.AtomicLong lastFailureLog = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong suppressedFailures = new java.util.concurrent.atomic.AtomicLong();
+  /** Storage failures: one line every 10 s at most (with the number suppressed since), else DEBUG. */
+  private final RateLimitedLog failures = new RateLimitedLog(log, RateLimitedLog.Level.ERROR);
 
-  /** Storage failures are logged at most every 10 s (with the number suppressed since), else at DEBUG. */
   private void logFailure(FullHttpRequest req, Exception e) {
-    long now = System.nanoTime();
-    long last = lastFailureLog.get();
-    if ((last == 0 || now - last > 10_000_000_000L) && lastFailureLog.compareAndSet(last, now)) {
-      log.error("HTTP request {} {} failed ({} similar failures suppressed)", req.method(), req.uri(),
-          suppressedFailures.getAndSet(0), e);
-    } else {
-      suppressedFailures.incrementAndGet();
-      log.debug("HTTP request {} {} failed", req.method(), req.uri(), e);
-    }
+    failures.log("HTTP request {} {} failed", req.method(), req.uri(), e);
   }
 
   private static void release(Reply r) {
@@ -159,7 +152,8 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       resp.headers().add(h.getKey(), h.getValue());
     }
     HttpUtil.setContentLength(resp, r.body.readableBytes());
-    boolean keepAlive = HttpUtil.isKeepAlive(req);
+    // A request whose framing failed (RFC 9112): the rest of the connection cannot be trusted.
+    boolean keepAlive = HttpUtil.isKeepAlive(req) && !req.decoderResult().isFailure();
     if (req.method().equals(HttpMethod.HEAD)) {
       resp.content().clear();
     }

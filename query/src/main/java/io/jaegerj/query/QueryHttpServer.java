@@ -1,16 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.query;
 
-import io.jaegerj.server.net.NettyTransport;
-import io.jaegerj.server.net.PortBinding;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
+import io.jaegerj.server.net.HttpListener;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpContentDecompressor;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
@@ -20,8 +15,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP listener of port 16686. Request bodies are bounded ({@link #MAX_BODY_BYTES}, 413 beyond), as are the
- * request line and headers; requests are handled on a separate executor group because storage reads block.
+ * The HTTP listener of port 16686 on the shared {@link HttpListener} setup (timeouts, connection limits, RFC 9112
+ * framing, graceful close; Jaeger has no flags for them on this port, so {@link HttpListener.Limits#defaults()}).
+ * Request bodies are bounded ({@link #MAX_BODY_BYTES}, 413 beyond), as are the request line and headers; requests
+ * are handled on a separate executor group because storage reads block.
  */
 final class QueryHttpServer implements AutoCloseable {
   /** OpenTelemetry's confighttp default request body limit, as Jaeger uses. */
@@ -29,30 +26,25 @@ final class QueryHttpServer implements AutoCloseable {
   static final int MAX_INITIAL_LINE = 64 * 1024;
   static final int MAX_HEADER_BYTES = 64 * 1024;
 
-  private final Channel channel;
+  private final HttpListener listener;
   private final EventExecutorGroup handlers;
 
-  QueryHttpServer(QueryOptions options, HttpApiHandler handler, Optional<SslContext> tls) {
-    NettyTransport transport = NettyTransport.shared();
+  QueryHttpServer(QueryOptions options, HttpApiHandler handler, Optional<SslContext> tls, MeterRegistry meters) {
+    this(options, handler, tls, meters, HttpListener.Limits.defaults());
+  }
+
+  QueryHttpServer(QueryOptions options, HttpApiHandler handler, Optional<SslContext> tls, MeterRegistry meters,
+      HttpListener.Limits limits) {
     handlers = new DefaultEventExecutorGroup(Math.max(4, Runtime.getRuntime().availableProcessors() * 2),
         new DefaultThreadFactory("jaeger-query-http", true));
-    ServerBootstrap b = new ServerBootstrap()
-        .group(transport.boss(), transport.workers())
-        .channel(transport.serverChannelClass())
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ChannelPipeline p = ch.pipeline();
-            tls.ifPresent(ctx -> p.addLast("tls", ctx.newHandler(ch.alloc())));
-            p.addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192));
+    try {
+      listener = HttpListener.bind("query-http", QueryOptions.HTTP_HOST_PORT, options.httpHostPort(), tls,
+          limits.withHeaderBounds(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192), meters, (ChannelPipeline p) -> {
             p.addLast("continue", new HttpServerExpectContinueHandler());
             p.addLast("decompress", new HttpContentDecompressor());
             p.addLast("aggregate", new HttpObjectAggregator(MAX_BODY_BYTES));
             p.addLast(handlers, "api", handler);
-          }
-        });
-    try {
-      channel = PortBinding.bind(b, QueryOptions.HTTP_HOST_PORT, options.httpHostPort());
+          });
     } catch (RuntimeException e) {
       handlers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw e;
@@ -60,12 +52,13 @@ final class QueryHttpServer implements AutoCloseable {
   }
 
   int port() {
-    return PortBinding.port(channel);
+    return listener.port();
   }
 
+  /** Stops accepting, lets requests in flight finish (5 s), then stops the handler threads. */
   @Override
   public void close() {
-    channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    listener.close();
     handlers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
   }
 }

@@ -81,7 +81,7 @@ public final class QueryModule implements ServerModule {
 
     HttpApiHandler handler = new HttpApiHandler(service, options, assets, context.clock(), OtlpTransforms.find(),
         metrics);
-    QueryHttpServer http = new QueryHttpServer(options, handler, httpTls);
+    QueryHttpServer http = new QueryHttpServer(options, handler, httpTls, context.meters());
     context.lifecycle().onShutdown(Lifecycle.Phase.STOP_ACCEPTING, "query HTTP server", http::close);
     httpPort = http.port();
     log.info("Starting HTTP server on port {} with base path '{}'", httpPort, options.basePath());

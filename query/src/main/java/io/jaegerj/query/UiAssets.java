@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jaegerj.server.BuildInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
@@ -151,9 +152,9 @@ final class UiAssets implements AutoCloseable {
     return html;
   }
 
+  /** What the About menu shows: the same fields as the admin {@code /version}. */
   static String versionJson() {
-    String v = UiAssets.class.getPackage().getImplementationVersion();
-    return "{\"gitCommit\":\"\",\"gitVersion\":\"" + (v == null ? "" : v) + "\",\"buildDate\":\"\"}";
+    return BuildInfo.get().json();
   }
 
   private static final ObjectMapper MAPPER = new ObjectMapper();

@@ -171,6 +171,7 @@ class HttpApiTest {
       "/api/traces?service=a&maxDuration=1d|400|unable to parse param 'maxDuration': time: unknown unit \"d\" in "
           + "duration \"1d\"",
       "/api/traces?service=a&minDuration=2s&maxDuration=1s|400|'maxDuration' should be greater than 'minDuration'",
+      "/api/traces?service=a&start=2000000&end=1000000|400|'start' (2000000) should not be after 'end' (1000000)",
       "/api/traces?service=a&start=abc|400|unable to parse param 'start': strconv.ParseInt: parsing \"abc\": "
           + "invalid syntax",
       "/api/traces?service=a&end=abc|400|unable to parse param 'end': strconv.ParseInt: parsing \"abc\": "

@@ -2,19 +2,14 @@
 package io.jaegerj.server;
 
 import io.jaegerj.server.net.HostPort;
-import io.jaegerj.server.net.NettyTransport;
-import io.jaegerj.server.net.PortBinding;
+import io.jaegerj.server.net.HttpListener;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -23,7 +18,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -42,10 +36,10 @@ final class AdminServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
-  private final Channel channel;
+  private final HttpListener listener;
 
-  private AdminServer(Channel channel) {
-    this.channel = channel;
+  private AdminServer(HttpListener listener) {
+    this.listener = listener;
   }
 
   /**
@@ -53,33 +47,30 @@ final class AdminServer implements AutoCloseable {
    */
   static AdminServer start(HostPort address, Optional<SslContext> tls, Health health,
       PrometheusMeterRegistry prometheus, String metricsRoute, Executor scrapeExecutor) {
-    NettyTransport t = NettyTransport.shared();
+    return start(address, tls, health, prometheus, metricsRoute, scrapeExecutor, HttpListener.Limits.defaults());
+  }
+
+  /** As above with explicit limits (Jaeger has no timeout flags for the admin port: the defaults of such ports). */
+  static AdminServer start(HostPort address, Optional<SslContext> tls, Health health,
+      PrometheusMeterRegistry prometheus, String metricsRoute, Executor scrapeExecutor, HttpListener.Limits limits) {
     Handler handler = new Handler(health, prometheus, metricsRoute, scrapeExecutor);
-    ServerBootstrap b = new ServerBootstrap()
-        .group(t.boss(), t.workers())
-        .channel(t.serverChannelClass())
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            tls.ifPresent(ctx -> ch.pipeline().addLast(ctx.newHandler(ch.alloc())));
-            ch.pipeline().addLast(new HttpServerCodec(4096, 8192, 8192));
-            ch.pipeline().addLast(new HttpObjectAggregator(64 * 1024));
-            ch.pipeline().addLast(handler);
-          }
-        });
     LOG.info("Starting HTTP server on {} (admin, tls={})", address, tls.isPresent());
-    Channel ch = PortBinding.bind(b, CommonFlags.ADMIN_HOST_PORT, address);
-    LOG.info("Admin server listening on port {}", PortBinding.port(ch));
-    return new AdminServer(ch);
+    HttpListener listener = HttpListener.bind("admin", CommonFlags.ADMIN_HOST_PORT, address, tls,
+        limits.withHeaderBounds(4096, 8192, 8192), prometheus, p -> {
+          p.addLast(new HttpObjectAggregator(64 * 1024));
+          p.addLast(handler);
+        });
+    LOG.info("Admin server listening on port {}", listener.port());
+    return new AdminServer(listener);
   }
 
   int port() {
-    return PortBinding.port(channel);
+    return listener.port();
   }
 
   @Override
   public void close() {
-    channel.close().awaitUninterruptibly();
+    listener.close();
   }
 
   @ChannelHandler.Sharable
@@ -98,7 +89,7 @@ final class AdminServer implements AutoCloseable {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-      boolean keepAlive = HttpUtil.isKeepAlive(req);
+      boolean keepAlive = HttpUtil.isKeepAlive(req) && !req.decoderResult().isFailure();
       boolean head = HttpMethod.HEAD.equals(req.method());
       String path = new QueryStringDecoder(req.uri()).path();
       if (prometheus != null && path.equals(metricsRoute)) {

@@ -8,13 +8,15 @@ import java.util.Properties;
 
 /**
  * What {@code version} and {@code /version} report. {@code gitVersion} is the Jaeger release we are compatible with,
- * with our own version as semver build metadata, so tools comparing versions see 1.74.0.
+ * with our own version as semver build metadata, so tools comparing versions see 1.74.0. The UI's About menu shows
+ * the same object ({@code JAEGER_VERSION} in {@code index.html}).
  */
-record BuildInfo(String gitCommit, String gitVersion, String buildDate) {
+public record BuildInfo(String gitCommit, String gitVersion, String buildDate) {
   static final String JAEGER_VERSION = "v1.74.0";
   private static final BuildInfo INSTANCE = load();
 
-  static BuildInfo get() {
+  /** This build's information. */
+  public static BuildInfo get() {
     return INSTANCE;
   }
 
@@ -32,7 +34,8 @@ record BuildInfo(String gitCommit, String gitVersion, String buildDate) {
         p.getProperty("buildDate", ""));
   }
 
-  String json() {
+  /** The JSON object of {@code /version} and of the UI's {@code JAEGER_VERSION}. */
+  public String json() {
     return "{\"gitCommit\":\"" + gitCommit + "\",\"gitVersion\":\"" + gitVersion + "\",\"buildDate\":\"" + buildDate
         + "\"}";
   }

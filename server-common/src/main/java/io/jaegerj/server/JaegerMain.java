@@ -4,6 +4,8 @@ package io.jaegerj.server;
 import io.jaegerj.config.Flag;
 import io.jaegerj.storage.StorageRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +65,17 @@ public final class JaegerMain {
       err.println("Error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
       return 1;
     }
+  }
+
+  /**
+   * A new Prometheus registry shaped as the binaries' {@code /metrics}: {@code jaeger_*} timers keep Jaeger's names
+   * and are histograms in seconds with Prometheus' default buckets (see {@link JaegerNaming}).
+   */
+  public static PrometheusMeterRegistry prometheusRegistry() {
+    PrometheusMeterRegistry p = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    p.config().namingConvention(new JaegerNaming());
+    p.config().meterFilter(JaegerNaming.defaultBuckets());
+    return p;
   }
 
   /** Starts the servers with the given arguments and environment and returns once they accept connections. */

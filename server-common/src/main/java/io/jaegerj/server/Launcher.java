@@ -16,7 +16,6 @@ import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.core.metrics.Info;
 import java.time.Clock;
@@ -68,10 +67,7 @@ final class Launcher implements JaegerMain.Running {
     boolean prometheus = s.getString(CommonFlags.METRICS_BACKEND).equals("prometheus");
     MeterRegistry meters;
     if (prometheus) {
-      PrometheusMeterRegistry p = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      p.config().namingConvention(new JaegerNaming());
-      p.config().meterFilter(JaegerNaming.defaultBuckets());
-      meters = p;
+      meters = JaegerMain.prometheusRegistry();
     } else {
       meters = new CompositeMeterRegistry();
     }
@@ -100,6 +96,7 @@ final class Launcher implements JaegerMain.Running {
     storage = OpenedStorage.open(config.selection(), registry, s, new StorageContext(meters, clock));
     // Registered first, so it runs last in CLOSE: modules flush into storage before it closes.
     shutdown.onShutdown(Lifecycle.Phase.CLOSE, "storage", storage::close);
+    GrpcFailureLog.install(meters);
     ServerContext ctx = new ServerContext(s, meters, storage, shutdown, clock, spec.name());
     for (ServerModule m : spec.modules()) {
       LOG.debug("Starting module {}", m.getClass().getSimpleName());

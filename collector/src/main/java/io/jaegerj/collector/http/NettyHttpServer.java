@@ -1,124 +1,85 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.collector.http;
 
-import io.jaegerj.server.net.NettyTransport;
-import io.jaegerj.server.net.PortBinding;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
+import io.jaegerj.server.net.HttpListener;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A small HTTP/1.1 server on the shared Netty transport: TLS, Go-style timeouts, CORS, a bounded aggregated body
- * (413 above it), then one {@link HttpHandler} called on the event loop. A handler may return a
- * {@link PendingResponse}: its response is written when it completes, and the responses of one connection are
- * written in request order (HTTP/1.1 pipelining). Closing stops the listener and every open connection.
+ * A receiver's HTTP/1.1 server on the shared {@link HttpListener} setup (timeouts, connection limits, RFC 9112
+ * framing, graceful close), with TLS, CORS, a bounded aggregated body (413 above it), then one {@link HttpHandler}
+ * called on the event loop. A handler may return a {@link PendingResponse}: its response is written when it
+ * completes, and the responses of one connection are written in request order (HTTP/1.1 pipelining).
  */
 public final class NettyHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NettyHttpServer.class);
   /** Go's DefaultMaxHeaderBytes. */
   private static final int MAX_HEADER_BYTES = 1 << 20;
-  /** How long {@link #close} lets pending answers finish, as the gRPC servers wait for calls in flight. */
-  private static final long ANSWER_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-  private final Channel channel;
-  private final ChannelGroup connections;
+  private final HttpListener listener;
   private final HttpServerConfig config;
-  private final AtomicInteger pendingAnswers;
 
-  private NettyHttpServer(Channel channel, ChannelGroup connections, HttpServerConfig config,
-      AtomicInteger pendingAnswers) {
-    this.channel = channel;
-    this.connections = connections;
+  private NettyHttpServer(HttpListener listener, HttpServerConfig config) {
+    this.listener = listener;
     this.config = config;
-    this.pendingAnswers = pendingAnswers;
+  }
+
+  /** The limits of the receivers' ports before their timeout flags are applied: Go's header bound of 1 MiB. */
+  public static HttpListener.Limits receiverLimits() {
+    return HttpListener.Limits.defaults().withHeaderBounds(8192, MAX_HEADER_BYTES, 65536);
   }
 
   /** Binds and returns once the port accepts connections. */
   public static NettyHttpServer start(HttpServerConfig config, HttpHandler handler, ReceiverErrors errors) {
-    NettyTransport transport = NettyTransport.shared();
-    ChannelGroup connections = new DefaultChannelGroup(config.name(), GlobalEventExecutor.INSTANCE);
-    AtomicInteger pendingAnswers = new AtomicInteger();
-    ServerBootstrap b = new ServerBootstrap()
-        .group(transport.boss(), transport.workers())
-        .channel(transport.serverChannelClass())
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            connections.add(ch);
-            ChannelPipeline p = ch.pipeline();
-            config.tls().ifPresent(ctx -> p.addLast("tls", ctx.newHandler(ch.alloc())));
-            p.addLast("codec", new HttpServerCodec(8192, MAX_HEADER_BYTES, 65536));
-            p.addLast("timeouts", new TimeoutHandler(config.readHeaderTimeout(), config.readTimeout(),
-                config.effectiveIdleTimeout()));
-            p.addLast("keepalive", new HttpServerKeepAliveHandler());
-            p.addLast("aggregator", new HttpObjectAggregator(config.maxBodyBytes()) {
-              @Override
-              protected void handleOversizedMessage(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpMessage
-                  oversized) throws Exception {
-                errors.count("too_large");
-                super.handleOversizedMessage(ctx, oversized);
-              }
-            });
-            if (!config.corsAllowedOrigins().isEmpty()) {
-              p.addLast("cors", new CorsHandler(config.corsAllowedOrigins(), config.corsAllowedHeaders()));
+    HttpListener listener = HttpListener.bind(config.name(), config.flag(), config.address(), config.tls(),
+        config.limits(), errors.registry(), p -> {
+          p.addLast("keepalive", new HttpServerKeepAliveHandler());
+          p.addLast("aggregator", new HttpObjectAggregator(config.maxBodyBytes()) {
+            @Override
+            protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized)
+                throws Exception {
+              errors.count("too_large");
+              super.handleOversizedMessage(ctx, oversized);
             }
-            p.addLast("handler", new Dispatch(handler, errors, pendingAnswers));
+          });
+          if (!config.corsAllowedOrigins().isEmpty()) {
+            p.addLast("cors", new CorsHandler(config.corsAllowedOrigins(), config.corsAllowedHeaders()));
           }
+          p.addLast("handler", new Dispatch(handler, errors));
         });
-    Channel ch = PortBinding.bind(b, config.flag(), config.address());
-    LOG.info("Starting HTTP server {} on port {}", config.name(), PortBinding.port(ch));
-    return new NettyHttpServer(ch, connections, config, pendingAnswers);
+    LOG.info("Starting HTTP server {} on port {}", config.name(), listener.port());
+    return new NettyHttpServer(listener, config);
   }
 
   public int port() {
-    return PortBinding.port(channel);
+    return listener.port();
+  }
+
+  /** Connections open now. */
+  public int openConnections() {
+    return listener.openConnections();
   }
 
   /**
-   * Stops accepting, lets pending answers (acknowledge=stored) be written for up to 5 s, and closes open
-   * connections.
+   * Stops accepting, lets answers in flight (acknowledge=stored) be written for up to the shutdown grace (5 s), then
+   * answers what is left 503 with {@code Connection: close}.
    */
   @Override
   public void close() {
-    channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-    long deadline = System.nanoTime() + ANSWER_GRACE_NANOS;
-    while (pendingAnswers.get() > 0 && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    if (pendingAnswers.get() > 0) {
-      LOG.warn("Closing HTTP server {} with {} answers still waiting for storage", config.name(),
-          pendingAnswers.get());
-    }
-    connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    listener.close();
     LOG.info("Stopped HTTP server {}", config.name());
   }
 
@@ -129,13 +90,9 @@ public final class NettyHttpServer implements AutoCloseable {
     /** Answers not written yet, oldest first; only non-empty while a pending response is outstanding. */
     private final ArrayDeque<Answer> answers = new ArrayDeque<>();
     private boolean inactive;
-    /** Pending answers of the whole server, for {@link NettyHttpServer#close}. */
-    private final AtomicInteger pendingAnswers;
-
-    Dispatch(HttpHandler handler, ReceiverErrors errors, AtomicInteger pendingAnswers) {
+    Dispatch(HttpHandler handler, ReceiverErrors errors) {
       this.handler = handler;
       this.errors = errors;
-      this.pendingAnswers = pendingAnswers;
     }
 
     /** A response in request order; {@code response} is null until it is known. */
@@ -178,7 +135,6 @@ public final class NettyHttpServer implements AutoCloseable {
       }
       Answer a = new Answer(keepAlive, null);
       answers.add(a);
-      pendingAnswers.incrementAndGet();
       pending.response().whenComplete((response, failure) -> {
         FullHttpResponse done = response;
         if (failure != null || response == null) {
@@ -189,19 +145,14 @@ public final class NettyHttpServer implements AutoCloseable {
         FullHttpResponse answer = done;
         try {
           ctx.executor().execute(() -> {
-            try {
-              if (inactive) {
-                ReferenceCountUtil.release(answer);
-                return;
-              }
-              a.response = answer;
-              flush(ctx);
-            } finally {
-              pendingAnswers.decrementAndGet();
+            if (inactive) {
+              ReferenceCountUtil.release(answer);
+              return;
             }
+            a.response = answer;
+            flush(ctx);
           });
         } catch (RejectedExecutionException e) {
-          pendingAnswers.decrementAndGet();
           ReferenceCountUtil.release(answer); // the event loop is gone, and the connection with it
         }
       });

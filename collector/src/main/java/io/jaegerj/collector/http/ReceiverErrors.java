@@ -21,6 +21,11 @@ public final class ReceiverErrors {
     this.receiver = receiver;
   }
 
+  /** The registry the counters are in. */
+  public MeterRegistry registry() {
+    return registry;
+  }
+
   public void count(String reason) {
     Counter c = counters.get(reason);
     if (c == null) {

@@ -5,12 +5,14 @@ import io.jaegerj.collector.http.HttpHandler;
 import io.jaegerj.collector.http.HttpResponses;
 import io.jaegerj.collector.http.PendingResponse;
 import io.jaegerj.collector.http.ReceiverErrors;
+import io.jaegerj.collector.http.RefusedSpans;
 import io.jaegerj.collector.http.RequestDurations;
 import io.jaegerj.collector.pipeline.SpanConsumer;
 import io.jaegerj.collector.sampling.SamplingHttp;
 import io.jaegerj.collector.thrift.JaegerThriftDecoder;
 import io.jaegerj.collector.thrift.ThriftDecodeException;
 import io.jaegerj.collector.thrift.ThriftProtocol;
+import io.jaegerj.collector.thrift.ThriftSpanCounts;
 import io.jaegerj.model.Span;
 import io.jaegerj.server.tenancy.Tenancy;
 import io.netty.buffer.ByteBuf;
@@ -108,7 +110,9 @@ public final class JaegerHttpHandler implements HttpHandler {
       return HttpResponses.text(alloc, HttpResponseStatus.FORBIDDEN, tenant.failure().message() + "\n");
     }
     if (consumer.saturated()) {
-      return answer(alloc, SpanConsumer.Result.REJECTED_QUEUE_FULL, null);
+      RefusedSpans.count(consumer, errors,
+          ThriftSpanCounts.jaegerBatch(ByteBufUtil.getBytes(req.content()), ThriftProtocol.BINARY));
+      return busy(alloc, null);
     }
     List<Span> spans;
     try {
@@ -129,13 +133,16 @@ public final class JaegerHttpHandler implements HttpHandler {
   private FullHttpResponse answer(ByteBufAllocator alloc, SpanConsumer.Result result, Throwable failure) {
     if (failure != null || result == SpanConsumer.Result.REJECTED_QUEUE_FULL) {
       errors.count(failure != null ? "storage" : "queue_full");
-      FullHttpResponse r = HttpResponses.text(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE,
-          failure != null ? SpanConsumer.storageFailure(failure) + "\n"
-              : "Cannot submit Jaeger batch: server busy\n");
-      r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
-      return r;
+      return busy(alloc, failure);
     }
     return HttpResponses.empty(HttpResponseStatus.ACCEPTED);
+  }
+
+  private static FullHttpResponse busy(ByteBufAllocator alloc, Throwable failure) {
+    FullHttpResponse r = HttpResponses.text(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE,
+        failure != null ? SpanConsumer.storageFailure(failure) + "\n" : "Cannot submit Jaeger batch: server busy\n");
+    r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+    return r;
   }
 
   /** Go's html.EscapeString. */

@@ -9,6 +9,7 @@ import io.jaegerj.collector.http.Decompression;
 import io.jaegerj.collector.http.HttpHandler;
 import io.jaegerj.collector.http.HttpResponses;
 import io.jaegerj.collector.http.ReceiverErrors;
+import io.jaegerj.collector.http.RefusedSpans;
 import io.jaegerj.collector.pipeline.SpanConsumer;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.otlp.OtlpJson;
@@ -83,7 +84,9 @@ public final class OtlpHttpHandler implements HttpHandler {
           "415 unsupported media type, supported: [application/json, application/x-protobuf]\n");
     }
     if (consumer.saturated()) {
-      return answer(alloc, json, SpanConsumer.Result.REJECTED_QUEUE_FULL, null);
+      RefusedSpans.count(consumer, errors, json ? -1
+          : RefusedSpans.otlpProto(req.content(), req.headers().get(HttpHeaderNames.CONTENT_ENCODING)));
+      return queueFull(alloc, json);
     }
     byte[] body;
     try {
@@ -129,11 +132,15 @@ public final class OtlpHttpHandler implements HttpHandler {
     }
     if (result == SpanConsumer.Result.REJECTED_QUEUE_FULL) {
       errors.count("queue_full");
-      FullHttpResponse r = status(alloc, json, HttpResponseStatus.SERVICE_UNAVAILABLE, 14, "sending queue is full");
-      r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
-      return r;
+      return queueFull(alloc, json);
     }
     return ok(alloc, json);
+  }
+
+  private static FullHttpResponse queueFull(ByteBufAllocator alloc, boolean json) {
+    FullHttpResponse r = status(alloc, json, HttpResponseStatus.SERVICE_UNAVAILABLE, 14, "sending queue is full");
+    r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+    return r;
   }
 
   private static FullHttpResponse ok(ByteBufAllocator alloc, boolean json) {

@@ -4,10 +4,10 @@ package io.jaegerj.collector.pipeline;
 import io.jaegerj.model.KeyValue;
 import io.jaegerj.model.Span;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -22,16 +22,14 @@ final class PipelineMetrics {
   static final String[] TRANSPORTS = {"http", "grpc", "unknown"};
   static final String[] SAMPLER_TYPES = {"unrecognized", "probabilistic", "lowerbound", "ratelimiting", "const"};
   static final String[] RESULTS = {"ok", "err"};
-  /** Prometheus' default histogram buckets, in seconds, as Go's client uses them. */
-  static final double[] DEFAULT_BUCKETS = {.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10};
 
   private final MeterRegistry registry;
   private final ServiceLabels labels = new ServiceLabels();
   private final ConcurrentHashMap<String, SvcMeters> bySvc = new ConcurrentHashMap<>();
   final String host;
   final Counter spansDropped;
-  final DistributionSummary inQueueLatency;
-  final DistributionSummary saveLatency;
+  final Timer inQueueLatency;
+  final Timer saveLatency;
   final Counter downsamplingDropped;
   final Counter downsamplingAccepted;
   final Counter spansRefused;
@@ -64,8 +62,13 @@ final class PipelineMetrics {
         .register(registry);
   }
 
-  private DistributionSummary latency(String name, Tags tags) {
-    return DistributionSummary.builder(name).tags(tags).serviceLevelObjectives(DEFAULT_BUCKETS).register(registry);
+  /**
+   * A timer: the binaries' registry exports {@code jaeger_*} timers as histograms in seconds with Prometheus' default
+   * buckets. (A distribution summary of seconds would not do: Micrometer's Prometheus histogram rounds a summary's
+   * observations up to whole numbers, so every sub-second value landed in {@code le="1.0"}.)
+   */
+  private Timer latency(String name, Tags tags) {
+    return Timer.builder(name).tags(tags).register(registry);
   }
 
   MeterRegistry registry() {

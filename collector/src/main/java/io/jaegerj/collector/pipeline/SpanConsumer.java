@@ -67,6 +67,12 @@ public interface SpanConsumer {
     return false;
   }
 
+  /**
+   * Counts {@code spans} spans of a request refused because the consumer was {@link #saturated()}, before the request
+   * was decoded, as dropped ({@code jaeger_collector_spans_dropped_total}).
+   */
+  default void refusedBeforeDecoding(int spans) {}
+
   /** The message of a retryable answer to a failed storage write, naming the failure. */
   static String storageFailure(Throwable failure) {
     Throwable t = failure;

@@ -3,6 +3,7 @@ package io.jaegerj.collector.pipeline;
 
 import io.jaegerj.model.Span;
 import io.jaegerj.spm.SpanMetrics;
+import io.jaegerj.server.RateLimitedLog;
 import io.jaegerj.storage.SpanWriter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SpanPipeline implements SpanConsumer, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SpanPipeline.class);
-  private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private static final CompletableFuture<Result> ACCEPTED_NOW = CompletableFuture.completedFuture(Result.ACCEPTED);
   private static final CompletableFuture<Result> REJECTED_NOW =
@@ -62,7 +62,8 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Semaphore writeSlots;
   private final AtomicLong lastBatchSize = new AtomicLong();
-  private final AtomicLong lastErrorLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+  /** Storage failures: one line every 5 s at most, with at most three trace ids. */
+  private final RateLimitedLog failureLog = new RateLimitedLog(LOG, RateLimitedLog.Level.ERROR, Duration.ofSeconds(5));
   private final List<Thread> workers;
   private volatile boolean accepting = true;
   private volatile boolean running = true;
@@ -187,6 +188,13 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
    *
    * <p>A true answer is counted in {@code jaegerj_collector_requests_refused_total}: receivers refuse the request.
    */
+  @Override
+  public void refusedBeforeDecoding(int spans) {
+    if (spans > 0) {
+      metrics.spansDropped.increment(spans);
+    }
+  }
+
   @Override
   public boolean saturated() {
     boolean full;
@@ -316,7 +324,7 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
     List<Span> out;
     boolean jaegerPath = isJaegerPath(item.format(), item.transport());
     try {
-      metrics.inQueueLatency.record((start - item.enqueuedNanos()) / 1e9);
+      metrics.inQueueLatency.record(start - item.enqueuedNanos(), TimeUnit.NANOSECONDS);
       out = prepare(item, sanitizer, jaegerPath);
     } catch (Throwable t) {
       logFailure(item.spans(), t);
@@ -370,7 +378,7 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
   /** Completion of a write stage, on whatever thread the writer completes it. */
   private void written(Item item, List<Span> out, long start, boolean otlp, Throwable failure) {
     try {
-      metrics.saveLatency.record((System.nanoTime() - start) / 1e9);
+      metrics.saveLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       boolean ok = failure == null;
       for (int i = 0, n = out.size(); i < n; i++) {
         metrics.saved(out.get(i), ok, otlp);
@@ -415,16 +423,11 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
   }
 
   private void logFailure(List<Span> spans, Throwable t) {
-    long now = System.nanoTime();
-    long last = lastErrorLog.get();
-    if (now - last < LOG_INTERVAL_NANOS || !lastErrorLog.compareAndSet(last, now)) {
-      return;
-    }
     StringBuilder ids = new StringBuilder();
     for (int i = 0; i < spans.size() && i < 3; i++) {
       ids.append(i == 0 ? "" : ",").append(spans.get(i).traceId());
     }
-    LOG.error("Failed to save {} spans (trace ids {})", spans.size(), ids, t);
+    failureLog.log("Failed to save {} spans (trace ids {})", spans.size(), ids, t);
   }
 
   /** Jaeger's own protocols follow the "v1 path": received metrics, duration sanitizer, sorted collector tags. */

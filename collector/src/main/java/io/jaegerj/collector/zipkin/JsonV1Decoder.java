@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.jaegerj.collector.thrift.ZipkinCore;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,10 +14,14 @@ import java.util.Locale;
 
 /**
  * Zipkin JSON v1 ({@code POST /api/v1/spans}) into zipkincore structures, with the rules of the contrib decoder
- * Jaeger uses: trace id 16 or 32 hex and non-zero, span id 16 hex and non-zero, binary annotation values must be
- * JSON strings (stored as STRING annotations), unknown fields ignored.
+ * Jaeger uses: trace id 16 or 32 hex and non-zero, span id 16 hex and non-zero, unknown fields ignored. Beyond
+ * Jaeger (which refuses the whole request, jaegertracing/jaeger#5434), binary annotation values may be booleans, as
+ * Zipkin's own server and every Zipkin v1 reporter's address annotations have them, or numbers: they become BOOL,
+ * I64 or DOUBLE annotations, so a span converts the same as when sent as Thrift.
  */
 final class JsonV1Decoder {
+  private static final byte[] EMPTY = new byte[0];
+
   private JsonV1Decoder() {}
 
   static List<ZipkinCore.Span> decode(byte[] body, int offset, int length) throws ZipkinDecodeException {
@@ -186,7 +191,8 @@ final class JsonV1Decoder {
   private static ZipkinCore.BinaryAnnotation readBinaryAnnotation(JsonParser p)
       throws IOException, ZipkinDecodeException {
     String key = "";
-    String value = "";
+    byte[] value = EMPTY;
+    int type = ZipkinCore.STRING;
     ZipkinCore.Endpoint host = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName().toLowerCase(Locale.ROOT);
@@ -199,7 +205,26 @@ final class JsonV1Decoder {
           key = JsonText.string(p, t, "binaryAnnotation key");
           break;
         case "value":
-          value = JsonText.string(p, t, "binaryAnnotation value");
+          // Zipkin's own server takes strings and booleans (address annotations: "sa", "ca", "ma" are true);
+          // numbers are kept with the Thrift type their JSON form implies, so they reach storage as on Thrift.
+          switch (t) {
+            case VALUE_TRUE:
+            case VALUE_FALSE:
+              type = ZipkinCore.BOOL;
+              value = new byte[] {(byte) (t == JsonToken.VALUE_TRUE ? 1 : 0)};
+              break;
+            case VALUE_NUMBER_INT:
+              type = ZipkinCore.I64;
+              value = ByteBuffer.allocate(8).putLong(p.getLongValue()).array();
+              break;
+            case VALUE_NUMBER_FLOAT:
+              type = ZipkinCore.DOUBLE;
+              value = ByteBuffer.allocate(8).putDouble(p.getDoubleValue()).array();
+              break;
+            default:
+              type = ZipkinCore.STRING;
+              value = JsonText.string(p, t, "binaryAnnotation value").getBytes(StandardCharsets.UTF_8);
+          }
           break;
         case "endpoint":
           host = readEndpoint(p, t);
@@ -208,7 +233,7 @@ final class JsonV1Decoder {
           p.skipChildren();
       }
     }
-    return new ZipkinCore.BinaryAnnotation(key, value.getBytes(StandardCharsets.UTF_8), ZipkinCore.STRING, host);
+    return new ZipkinCore.BinaryAnnotation(key, value, type, host);
   }
 
   private static ZipkinCore.Endpoint readEndpoint(JsonParser p, JsonToken t) throws IOException, ZipkinDecodeException {

@@ -5,7 +5,10 @@ import io.jaegerj.collector.http.Decompression;
 import io.jaegerj.collector.http.HttpHandler;
 import io.jaegerj.collector.http.HttpResponses;
 import io.jaegerj.collector.http.ReceiverErrors;
+import io.jaegerj.collector.http.RefusedSpans;
 import io.jaegerj.collector.pipeline.SpanConsumer;
+import io.jaegerj.collector.thrift.ThriftProtocol;
+import io.jaegerj.collector.thrift.ThriftSpanCounts;
 import io.jaegerj.model.Span;
 import io.jaegerj.server.tenancy.Tenancy;
 import io.netty.buffer.ByteBufAllocator;
@@ -75,7 +78,8 @@ final class ZipkinHttpHandler implements HttpHandler {
       return HttpResponses.text(alloc, HttpResponseStatus.FORBIDDEN, tenant.failure().message() + "\n");
     }
     if (consumer.saturated()) {
-      return answer(alloc, SpanConsumer.Result.REJECTED_QUEUE_FULL, null);
+      RefusedSpans.count(consumer, errors, refusedSpans(format, req));
+      return busy(alloc, null);
     }
     byte[] body;
     try {
@@ -108,12 +112,30 @@ final class ZipkinHttpHandler implements HttpHandler {
   private FullHttpResponse answer(ByteBufAllocator alloc, SpanConsumer.Result result, Throwable failure) {
     if (failure != null || result == SpanConsumer.Result.REJECTED_QUEUE_FULL) {
       errors.count(failure != null ? "storage" : "queue_full");
-      FullHttpResponse r = HttpResponses.text(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE,
-          (failure != null ? SpanConsumer.storageFailure(failure) : "sending queue is full") + "\n");
-      r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
-      return r;
+      return busy(alloc, failure);
     }
     return HttpResponses.bytes(alloc, HttpResponseStatus.ACCEPTED, null, new byte[0]);
+  }
+
+  private static FullHttpResponse busy(ByteBufAllocator alloc, Throwable failure) {
+    FullHttpResponse r = HttpResponses.text(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE,
+        (failure != null ? SpanConsumer.storageFailure(failure) : "sending queue is full") + "\n");
+    r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+    return r;
+  }
+
+  /** The spans of a request refused before decoding, when its framing tells without decoding; else -1. */
+  private static int refusedSpans(ZipkinDecoders.Format format, FullHttpRequest req) {
+    String encoding = req.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+    switch (format) {
+      case PROTO3:
+        return RefusedSpans.zipkinProto3(req.content(), encoding);
+      case THRIFT_V1:
+        return encoding == null || encoding.isBlank()
+            ? ThriftSpanCounts.zipkinList(ByteBufUtil.getBytes(req.content()), ThriftProtocol.BINARY) : -1;
+      default:
+        return -1;
+    }
   }
 
   /**

@@ -11,8 +11,8 @@ import io.jaegerj.server.Lifecycle;
 import io.jaegerj.server.ServerContext;
 import io.jaegerj.server.net.HostPort;
 import io.jaegerj.server.tenancy.Tenancy;
+import io.jaegerj.server.net.HttpListener;
 import io.jaegerj.server.tls.ServerTls;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -63,9 +63,8 @@ public final class ZipkinReceiver {
         HOST_PORT,
         HostPort.parse(HOST_PORT, hostPort),
         ServerTls.serverContext(settings, PREFIX, false),
-        Duration.ZERO,
-        Duration.ZERO,
-        Duration.ZERO,
+        // Jaeger has no timeout flags for this port: the defaults of every such port (2 s to send the headers).
+        HttpListener.Limits.defaults(),
         Settings.parseList(settings.getString(CORS_ORIGINS)),
         Settings.parseList(settings.getString(CORS_HEADERS)),
         ZipkinHttpHandler.MAX_BODY_BYTES);

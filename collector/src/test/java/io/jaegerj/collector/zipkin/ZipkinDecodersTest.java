@@ -279,7 +279,44 @@ class ZipkinDecodersTest {
     assertBad(ZipkinDecoders.Format.JSON_V1, String.format(span, "0000000000000001", "000000000000000g"),
         "zipkinV1 span id: encoding/hex: invalid byte");
     assertBad(ZipkinDecoders.Format.JSON_V1, "[{\"traceId\":\"0000000000000001\",\"id\":\"0000000000000002\","
-        + "\"binaryAnnotations\":[{\"key\":\"b\",\"value\":true}]}]", "cannot unmarshal bool");
+        + "\"binaryAnnotations\":[{\"key\":\"b\",\"value\":{}}]}]", "cannot unmarshal object");
     assertBad(ZipkinDecoders.Format.THRIFT_V1, "\u000c\u0000\u0000", "");
+  }
+
+  @Test
+  void decodeJsonV1_addressAnnotations_sameAsThrift() throws Exception {
+    zipkin2.Span client = zipkin2.Span.newBuilder()
+        .traceId("0000000000000001").id("0000000000000002")
+        .kind(zipkin2.Span.Kind.CLIENT).name("call").timestamp(TS).duration(100L)
+        .localEndpoint(Endpoint.newBuilder().serviceName("caller").ip("192.168.0.1").port(9000).build())
+        .remoteEndpoint(Endpoint.newBuilder().serviceName("callee").ip("192.168.0.2").port(443).build())
+        .putTag("http.path", "/x")
+        .build();
+    zipkin2.Span server = client.toBuilder().id("0000000000000003").kind(zipkin2.Span.Kind.SERVER)
+        .localEndpoint(Endpoint.newBuilder().serviceName("callee").build())
+        .remoteEndpoint(Endpoint.newBuilder().serviceName("caller").ip("::1").build())
+        .build();
+
+    List<Span> json = decode(ZipkinDecoders.Format.JSON_V1, SpanBytesEncoder.JSON_V1.encodeList(
+        List.of(client, server)));
+    List<Span> thrift = decode(ZipkinDecoders.Format.THRIFT_V1, SpanBytesEncoder.THRIFT.encodeList(
+        List.of(client, server)));
+
+    assertThat(json).isEqualTo(thrift);
+    assertThat(json.get(0).tags()).contains(KeyValue.bool("sa", true));
+    assertThat(json.get(1).tags()).contains(KeyValue.bool("ca", true));
+    assertThat(json.get(0).process().serviceName()).isEqualTo("caller");
+  }
+
+  @Test
+  void decodeJsonV1_numberAndBooleanValues_typedAsOnThrift() throws Exception {
+    String json = "[{\"traceId\":\"0000000000000001\",\"id\":\"0000000000000002\",\"timestamp\":10,"
+        + "\"binaryAnnotations\":[{\"key\":\"retries\",\"value\":3},{\"key\":\"ratio\",\"value\":0.5},"
+        + "{\"key\":\"cached\",\"value\":false},{\"key\":\"lc\",\"value\":\"worker\"}]}]";
+
+    Span s = decode(ZipkinDecoders.Format.JSON_V1, json.getBytes(StandardCharsets.UTF_8)).get(0);
+
+    assertThat(s.tags()).contains(KeyValue.int64("retries", 3), KeyValue.float64("ratio", 0.5),
+        KeyValue.bool("cached", false), KeyValue.string("component", "worker"));
   }
 }

@@ -13,6 +13,7 @@ import io.jaegerj.storage.Purgeable;
 import io.jaegerj.storage.SpanReader;
 import io.jaegerj.storage.TraceQuery;
 import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -45,7 +46,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>Thread-safe: spans are encoded before the write lock is taken; reads hold the read lock only while they
  * collect candidates and decode after releasing it (encoded spans are immutable).
  */
-final class MemorySpanStore implements Purgeable {
+final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
   private static final int STRING_TABLE_CAPACITY = 1 << 20;
   private static final int PROCESS_TABLE_CAPACITY = 1 << 16;
@@ -63,6 +64,10 @@ final class MemorySpanStore implements Purgeable {
   private final TraceEntry[] ring;
   private int ringIndex;
   private long spanCount;
+  /** Without a ring (unbounded store): traces in arrival order, for the {@link HeapGuard}. */
+  private final ArrayDeque<TraceEntry> arrivals;
+  /** Encoded bytes of the stored spans; written under the lock. */
+  private volatile long storedBytes;
 
   /** Spans checked against search conditions since creation; shows that searches use the indexes. */
   private final LongAdder spansExamined = new LongAdder();
@@ -73,6 +78,7 @@ final class MemorySpanStore implements Purgeable {
   MemorySpanStore(int maxTraces) {
     this.maxTraces = Math.max(0, maxTraces);
     this.ring = this.maxTraces > 0 ? new TraceEntry[this.maxTraces] : null;
+    this.arrivals = ring == null ? new ArrayDeque<>() : null;
   }
 
   // ------------------------------------------------------------------------------------------------- writing
@@ -136,11 +142,15 @@ final class MemorySpanStore implements Purgeable {
           evict(old);
         }
         ring[ringIndex] = e;
+      } else {
+        arrivals.addLast(e);
       }
     }
     if (!e.add(bytes, s.startTimeMicros(), dedupeHash)) {
       return;
     }
+    e.bytes += bytes.length;
+    storedBytes += bytes.length;
     e.tags = TagFilter.addAll(e.tags, hashes, from, to);
     spanCount++;
     e.index(svc.traces);
@@ -153,6 +163,8 @@ final class MemorySpanStore implements Purgeable {
     traces.remove(e.id);
     e.evicted = true;
     spanCount -= e.count;
+    storedBytes -= e.bytes;
+    e.bytes = 0;
     for (int i = 0; i < e.postingCount; i++) {
       e.postings[i].onEvicted();
     }
@@ -177,7 +189,50 @@ final class MemorySpanStore implements Purgeable {
       }
       ringIndex = 0;
       spanCount = 0;
+      storedBytes = 0;
+      if (arrivals != null) {
+        arrivals.clear();
+      }
       operations.clear();
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public long storedBytes() {
+    return storedBytes;
+  }
+
+  /** Evicts the oldest traces (by arrival of their first span) until {@code bytes} encoded bytes are freed. */
+  @Override
+  public int evictOldest(long bytes) {
+    lock.writeLock().lock();
+    try {
+      long target = storedBytes - bytes;
+      int evicted = 0;
+      if (arrivals != null) {
+        TraceEntry e;
+        while (storedBytes > target && (e = arrivals.pollFirst()) != null) {
+          if (!e.evicted) {
+            evict(e);
+            evicted++;
+          }
+        }
+      } else {
+        for (int k = 1; k <= maxTraces && storedBytes > target; k++) {
+          int idx = (ringIndex + k) % maxTraces;
+          TraceEntry e = ring[idx];
+          if (e != null) {
+            ring[idx] = null;
+            if (!e.evicted) {
+              evict(e);
+              evicted++;
+            }
+          }
+        }
+      }
+      return evicted;
     } finally {
       lock.writeLock().unlock();
     }
@@ -451,6 +506,8 @@ final class MemorySpanStore implements Purgeable {
     PostingList[] postings = new PostingList[2];
     int postingCount;
     boolean evicted;
+    /** Encoded bytes of the stored spans. */
+    long bytes;
 
     TraceEntry(TraceId id) {
       this.id = id;

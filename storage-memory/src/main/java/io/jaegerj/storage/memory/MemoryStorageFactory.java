@@ -13,18 +13,23 @@ import java.util.Optional;
 
 /**
  * Memory storage opened with a validated {@link MemoryConfig}: span stores per tenant ({@link MemoryTenants})
- * serving as writer, reader and dependency reader, and a sampling store shared by all tenants. Nothing is persisted. {@link #purge()} empties the span store (for
+ * serving as writer, reader and dependency reader, and a sampling store shared by all tenants. A {@link HeapGuard}
+ * evicts the oldest traces of every tenant when the heap is nearly full. Nothing is persisted. {@link #purge()}
+ * empties the span stores (for
  * tests). Thread-safe.
  */
 final class MemoryStorageFactory implements StorageFactory, Purgeable {
   private final MemoryTenants spans;
   private final MemorySamplingStore sampling;
+  private final HeapGuard guard;
 
   MemoryStorageFactory(MemoryConfig config, StorageContext context) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(context, "context");
     this.spans = new MemoryTenants(config.maxTraces());
     this.sampling = new MemorySamplingStore(context.clock(), config.samplingAggregationBuckets());
+    this.guard = new HeapGuard(context.meters()).start();
+    guard.register(spans);
   }
 
   @Override
@@ -54,6 +59,7 @@ final class MemoryStorageFactory implements StorageFactory, Purgeable {
 
   @Override
   public void close() {
+    guard.close();
     spans.purge();
   }
 }

@@ -25,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * each with its own {@code memory.max-traces} bound. Reads for a tenant that never wrote answer empty without creating
  * a store. Thread-safe.
  */
-final class MemoryTenants implements SpanWriter, SpanReader, DependencyReader, Purgeable {
+final class MemoryTenants implements SpanWriter, SpanReader, DependencyReader, Purgeable, HeapGuard.Evictable {
   private final int maxTracesPerTenant;
   private final ConcurrentHashMap<String, MemorySpanStore> stores = new ConcurrentHashMap<>();
 
@@ -92,6 +92,31 @@ final class MemoryTenants implements SpanWriter, SpanReader, DependencyReader, P
   public List<DependencyLink> getDependencies(String tenant, long endTsMicros, long lookbackMicros) {
     MemorySpanStore s = forReading(tenant);
     return s == null ? List.of() : s.getDependencies(endTsMicros, lookbackMicros);
+  }
+
+  /** Encoded bytes of every tenant's spans. */
+  @Override
+  public long storedBytes() {
+    long n = 0;
+    for (MemorySpanStore s : stores.values()) {
+      n += s.storedBytes();
+    }
+    return n;
+  }
+
+  /** Evicts every tenant's oldest traces, each tenant in proportion to what it holds. */
+  @Override
+  public int evictOldest(long bytes) {
+    long held = storedBytes();
+    if (held <= 0) {
+      return 0;
+    }
+    double share = Math.min(1.0, (double) bytes / held);
+    int evicted = 0;
+    for (MemorySpanStore s : stores.values()) {
+      evicted += s.evictOldest((long) (s.storedBytes() * share));
+    }
+    return evicted;
   }
 
   /** Empties every tenant's store and forgets the tenants. */

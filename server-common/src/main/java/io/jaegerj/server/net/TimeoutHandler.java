@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.jaegerj.collector.http;
+package io.jaegerj.server.net;
 
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
