@@ -19,6 +19,7 @@ import io.jaegerj.proto.api_v2.metrics.MetricType;
 import io.jaegerj.proto.api_v2.metrics.MetricsQueryBaseRequest;
 import io.jaegerj.proto.api_v2.metrics.MetricsQueryServiceGrpc;
 import io.jaegerj.proto.api_v2.metrics.SpanKind;
+import io.jaegerj.server.tenancy.Tenancy;
 import io.jaegerj.spm.MetricFamily;
 import io.jaegerj.spm.MetricsQuery;
 import io.jaegerj.spm.MetricsReader;
@@ -39,11 +40,13 @@ final class GrpcMetrics extends MetricsQueryServiceGrpc.MetricsQueryServiceImplB
 
   private final MetricsReader reader;
   private final Clock clock;
+  private final Tenancy tenancy;
 
   /** @param reader null when metrics are disabled */
-  GrpcMetrics(MetricsReader reader, Clock clock) {
+  GrpcMetrics(MetricsReader reader, Clock clock, Tenancy tenancy) {
     this.reader = reader;
     this.clock = clock;
+    this.tenancy = tenancy;
   }
 
   @Override
@@ -140,7 +143,8 @@ final class GrpcMetrics extends MetricsQueryServiceGrpc.MetricsQueryServiceImplB
         millis(b.hasLookback() ? b.getLookback() : null, MetricsQuery.DEFAULT_LOOKBACK_MILLIS),
         millis(b.hasStep() ? b.getStep() : null, MetricsQuery.DEFAULT_STEP_MILLIS),
         millis(b.hasRatePer() ? b.getRatePer() : null, MetricsQuery.DEFAULT_RATE_PER_MILLIS),
-        kinds, quantile, QueryGrpcServer.TOKEN.get() == null ? "" : QueryGrpcServer.TOKEN.get());
+        kinds, quantile, QueryGrpcServer.TOKEN.get() == null ? "" : QueryGrpcServer.TOKEN.get(),
+        tenancy.currentTenant(Status.Code.UNAUTHENTICATED));
   }
 
   private static long millis(Duration d, long def) {

@@ -287,8 +287,8 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
               case "calls":
               case "errors":
                 if (method(m, HttpMethod.GET, r)) {
-                  metrics(seg[2], params.metrics(seg[2].equals("latencies"), clock.millis(), BearerToken.current()),
-                      r);
+                  metrics(seg[2], params.metrics(seg[2].equals("latencies"), clock.millis(), BearerToken.current())
+                      .withTenant(tenant), r);
                 }
                 return;
               case "minstep":

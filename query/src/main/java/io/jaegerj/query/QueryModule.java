@@ -63,18 +63,14 @@ public final class QueryModule implements ServerModule {
         service.hasArchive());
     context.lifecycle().onShutdown(Lifecycle.Phase.CLOSE, "query UI assets", assets::close);
 
-    if (metricsType.equals(MetricsStorage.IN_PROCESS) && options.tenancy().enabled()) {
-      // the span metrics are not kept per tenant: one tenant would see the others' services
-      throw new IllegalArgumentException(MetricsStorage.ENV + "=" + MetricsStorage.IN_PROCESS
-          + " does not separate tenants and cannot be used with --multi-tenancy.enabled");
-    }
     MetricsReader metrics = MetricsStorage.open(metricsType, context.settings(), context.meters(), context.clock(),
         context.binaryName());
     if (metrics != null) {
       context.lifecycle().onShutdown(Lifecycle.Phase.CLOSE, "metrics reader", metrics::close);
       log.info("Metrics querying enabled ({})", metricsType);
     }
-    QueryGrpcServer grpc = new QueryGrpcServer(options, service, new GrpcMetrics(metrics, context.clock()), grpcTls);
+    GrpcMetrics grpcMetrics = new GrpcMetrics(metrics, context.clock(), options.tenancy());
+    QueryGrpcServer grpc = new QueryGrpcServer(options, service, grpcMetrics, grpcTls);
     context.lifecycle().onShutdown(Lifecycle.Phase.STOP_ACCEPTING, "query gRPC server", grpc::close);
     grpcPort = grpc.port();
     log.info("Starting GRPC server on port {}", grpcPort);

@@ -135,7 +135,7 @@ public final class InProcessReader implements MetricsReader {
     Map<String, List<SpanMetrics.Series>> groups = new TreeMap<>();
     Map<String, List<MetricFamily.Label>> labels = new HashMap<>();
     metrics.forEach(s -> {
-      if (!services.contains(s.service) || !kinds.contains(s.kind)) {
+      if (!s.tenant.equals(q.tenant()) || !services.contains(s.service) || !kinds.contains(s.kind)) {
         return;
       }
       String key = q.groupByOperation() ? s.service + '\u0000' + s.operation : s.service;

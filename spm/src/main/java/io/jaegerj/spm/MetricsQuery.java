@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param spanKinds OTel kinds as {@code SPAN_KIND_SERVER} etc., at least one
  * @param quantile in [0, 1]; used by latencies only
  * @param bearerToken the caller's bearer token, "" when none (Prometheus' token-override-from-context)
+ * @param tenant the caller's tenant, "" for the default tenant (tenancy off): only that tenant's series are read
  */
 public record MetricsQuery(List<String> services, boolean groupByOperation, long endTsMillis, long lookbackMillis,
-    long stepMillis, long ratePerMillis, List<String> spanKinds, double quantile, String bearerToken) {
+    long stepMillis, long ratePerMillis, List<String> spanKinds, double quantile, String bearerToken, String tenant) {
 
   public static final long DEFAULT_LOOKBACK_MILLIS = 3_600_000;
   public static final long DEFAULT_STEP_MILLIS = 5_000;
@@ -29,6 +30,7 @@ public record MetricsQuery(List<String> services, boolean groupByOperation, long
     services = List.copyOf(services);
     spanKinds = spanKinds.isEmpty() ? DEFAULT_SPAN_KINDS : List.copyOf(spanKinds);
     bearerToken = Objects.requireNonNullElse(bearerToken, "");
+    tenant = Objects.requireNonNull(tenant, "tenant");
     if (services.isEmpty()) {
       throw new IllegalArgumentException("services: [] (expected: at least one)");
     }
@@ -38,10 +40,23 @@ public record MetricsQuery(List<String> services, boolean groupByOperation, long
     }
   }
 
+  /** A query of the default tenant. */
+  public MetricsQuery(List<String> services, boolean groupByOperation, long endTsMillis, long lookbackMillis,
+      long stepMillis, long ratePerMillis, List<String> spanKinds, double quantile, String bearerToken) {
+    this(services, groupByOperation, endTsMillis, lookbackMillis, stepMillis, ratePerMillis, spanKinds, quantile,
+        bearerToken, "");
+  }
+
   /** The same query with another token. */
   public MetricsQuery withBearerToken(String token) {
     return new MetricsQuery(services, groupByOperation, endTsMillis, lookbackMillis, stepMillis, ratePerMillis,
-        spanKinds, quantile, token);
+        spanKinds, quantile, token, tenant);
+  }
+
+  /** The same query for another tenant. */
+  public MetricsQuery withTenant(String t) {
+    return new MetricsQuery(services, groupByOperation, endTsMillis, lookbackMillis, stepMillis, ratePerMillis,
+        spanKinds, quantile, bearerToken, t);
   }
 
   /** The API's lower-case kind names ({@code server}) as OTel enum names ({@code SPAN_KIND_SERVER}). */

@@ -37,7 +37,12 @@ final class PromQl {
     if (errorsOnly) {
       b.append(", status_code = \"STATUS_CODE_ERROR\"");
     }
-    return b.append(", span_kind =~ \"").append(String.join("|", q.spanKinds())).append('"').toString();
+    b.append(", span_kind =~ \"").append(String.join("|", q.spanKinds())).append('"');
+    if (!q.tenant().isEmpty()) {
+      // beyond Jaeger: with multi-tenancy each tenant reads only the series labelled with its name
+      b.append(", ").append(SpanMetrics.TENANT_LABEL).append(" = ").append(goQuote(q.tenant()));
+    }
+    return b.toString();
   }
 
   private static String groupBy(MetricsQuery q) {

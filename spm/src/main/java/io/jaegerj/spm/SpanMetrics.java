@@ -44,6 +44,8 @@ public final class SpanMetrics implements MultiCollector {
   static final int STATUS_ERROR = 2;
   static final String CALLS = "traces_span_metrics_calls";
   static final String DURATION = "traces_span_metrics_duration_milliseconds";
+  /** The label naming a non-default tenant's series; the default tenant's series have no such label. */
+  public static final String TENANT_LABEL = "tenant";
 
   private static volatile SpanMetrics shared;
 
@@ -74,24 +76,34 @@ public final class SpanMetrics implements MultiCollector {
     shared = metrics;
   }
 
-  /** Counts one span (its duration in the histogram). */
+  /** Counts one span of the default tenant (its duration in the histogram). */
   public void record(Span span) {
-    Service svc = service(span.process().serviceName());
+    record("", span);
+  }
+
+  /**
+   * Counts one span of {@code tenant} ("" = the default tenant). A non-default tenant's series carry a
+   * {@value #TENANT_LABEL} label, so that the readers can keep tenants apart; the service cap is shared by all tenants.
+   */
+  public void record(String tenant, Span span) {
+    Service svc = service(tenant, span.process().serviceName());
     Series s = svc.series(span.operationName(), kind(span), status(span));
     s.record(span.durationMicros());
   }
 
-  private Service service(String name) {
-    Service s = services.get(name);
+  private Service service(String tenant, String name) {
+    String key = tenant.isEmpty() ? name : tenant + '\u0000' + name;
+    Service s = services.get(key);
     if (s != null) {
       return s;
     }
     if (serviceCount.get() >= maxServices) {
-      return services.computeIfAbsent(OVERFLOW, n -> new Service(n, maxOperations));
+      String overflow = tenant.isEmpty() ? OVERFLOW : tenant + '\u0000' + OVERFLOW;
+      return services.computeIfAbsent(overflow, k -> new Service(tenant, OVERFLOW, maxOperations));
     }
-    return services.computeIfAbsent(name, n -> {
+    return services.computeIfAbsent(key, k -> {
       serviceCount.incrementAndGet();
-      return new Service(n, maxOperations);
+      return new Service(tenant, name, maxOperations);
     });
   }
 
@@ -162,6 +174,9 @@ public final class SpanMetrics implements MultiCollector {
     forEach(s -> {
       Labels labels = Labels.of("service_name", s.service, "span_name", s.operation, "span_kind", KINDS[s.kind],
           "status_code", STATUSES[s.status]);
+      if (!s.tenant.isEmpty()) {
+        labels = labels.add(TENANT_LABEL, s.tenant);
+      }
       long[] counts = new long[bounds.length];
       long total = 0;
       for (int i = 0; i < counts.length; i++) {
@@ -186,12 +201,14 @@ public final class SpanMetrics implements MultiCollector {
 
   /** The series of one service. */
   private static final class Service {
+    final String tenant;
     final String name;
     final int maxOperations;
     final ConcurrentHashMap<String, AtomicReferenceArray<Series>> operations = new ConcurrentHashMap<>();
     final AtomicInteger operationCount = new AtomicInteger();
 
-    Service(String name, int maxOperations) {
+    Service(String tenant, String name, int maxOperations) {
+      this.tenant = tenant;
       this.name = name;
       this.maxOperations = maxOperations;
     }
@@ -213,7 +230,7 @@ public final class SpanMetrics implements MultiCollector {
       int slot = kind * 3 + status;
       Series s = arr.get(slot);
       if (s == null) {
-        Series created = new Series(name, op, kind, status);
+        Series created = new Series(tenant, name, op, kind, status);
         s = arr.compareAndExchange(slot, null, created);
         if (s == null) {
           s = created;
@@ -225,6 +242,7 @@ public final class SpanMetrics implements MultiCollector {
 
   /** Cumulative counts of one label combination. */
   static final class Series {
+    final String tenant;
     final String service;
     final String operation;
     final int kind;
@@ -233,7 +251,8 @@ public final class SpanMetrics implements MultiCollector {
     final LongAdder[] buckets = new LongAdder[BOUNDS_MS.length + 1];
     final DoubleAdder sumMs = new DoubleAdder();
 
-    Series(String service, String operation, int kind, int status) {
+    Series(String tenant, String service, String operation, int kind, int status) {
+      this.tenant = tenant;
       this.service = service;
       this.operation = operation;
       this.kind = kind;

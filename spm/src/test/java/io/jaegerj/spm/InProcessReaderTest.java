@@ -97,4 +97,27 @@ class InProcessReaderTest {
     assertThat(InProcessReader.quantile(0.25, inc)).isCloseTo(1.0, within(1e-9));
     assertThat(InProcessReader.quantile(0.5, new InProcessReader.Increase())).isNaN();
   }
+
+  @Test
+  void tenants_eachReadsOnlyItsOwnSeries() {
+    MutableClock clock = new MutableClock(1_000_000);
+    SpanMetrics m = new SpanMetrics(10, 10);
+    InProcessReader r = new InProcessReader(m, clock, 10_000, 3_600_000, false);
+    r.tick();
+    for (int i = 0; i < 60; i++) {
+      m.record("acme", span("checkout", "pay", "server", 1_000));
+    }
+    for (int i = 0; i < 120; i++) {
+      m.record("globex", span("checkout", "pay", "server", 1_000));
+    }
+    clock.millis = 1_060_000;
+    r.tick();
+    MetricsQuery base = q(List.of("checkout"), false, 1_060_000, 0);
+    List<MetricFamily.Point> acme = r.callRates(base.withTenant("acme")).metrics().get(0).points();
+    assertThat(acme.get(acme.size() - 1).value()).isCloseTo(1.0, within(1e-9));
+    List<MetricFamily.Point> globex = r.callRates(base.withTenant("globex")).metrics().get(0).points();
+    assertThat(globex.get(globex.size() - 1).value()).isCloseTo(2.0, within(1e-9));
+    assertThat(r.callRates(base).metrics()).as("the default tenant has no checkout series").isEmpty();
+    assertThat(r.callRates(base.withTenant("initech")).metrics()).isEmpty();
+  }
 }

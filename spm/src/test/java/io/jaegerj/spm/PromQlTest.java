@@ -52,6 +52,16 @@ class PromQlTest {
         .contains("service_name =~ \"we\\\"ird\\\\\"");
   }
 
+  @Test
+  void tenant_addsItsLabelMatcherToEverySelector() {
+    MetricsQuery q = query(List.of("frontend"), false, List.of(), 0.5, 600_000).withTenant("ac\"me");
+    String tenant = "span_kind =~ \"SPAN_KIND_SERVER\", tenant = \"ac\\\"me\"}";
+    assertThat(DEFAULTS.latencies(q)).contains(tenant);
+    assertThat(DEFAULTS.calls(q)).contains(tenant);
+    assertThat(DEFAULTS.errors(q).split("tenant = ", -1)).as("both halves of the error ratio").hasSize(3);
+    assertThat(DEFAULTS.calls(query(List.of("frontend"), false, List.of(), 0, 600_000))).doesNotContain("tenant");
+  }
+
   @ParameterizedTest
   @CsvSource({"600000,10m", "60000,1m", "90000,1m30s", "1500,1s500ms", "500,500ms", "3600000,1h", "3661001,1h1m1s1ms",
       "30000,30s"})

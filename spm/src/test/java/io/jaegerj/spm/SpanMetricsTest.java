@@ -82,4 +82,22 @@ class SpanMetricsTest {
         SpanMetrics.OVERFLOW + "/op");
     assertThat(series).hasSizeLessThanOrEqualTo(2 * 4 + 4);
   }
+
+  @Test
+  void tenants_separateSeries_defaultTenantUnlabelled() {
+    SpanMetrics m = new SpanMetrics(10, 10);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.getPrometheusRegistry().register(m);
+    m.record(span("shared-name", "op", "server", 1_000));
+    m.record("acme", span("shared-name", "op", "server", 1_000));
+    m.record("acme", span("shared-name", "op", "server", 1_000));
+    m.record("globex", span("shared-name", "op", "server", 1_000));
+    String text = registry.scrape();
+    String labels = "service_name=\"shared-name\",span_kind=\"SPAN_KIND_SERVER\",span_name=\"op\","
+        + "status_code=\"STATUS_CODE_UNSET\"";
+    assertThat(text)
+        .contains("traces_span_metrics_calls_total{" + labels + "} 1.0")
+        .contains("traces_span_metrics_calls_total{" + labels + ",tenant=\"acme\"} 2.0")
+        .contains("traces_span_metrics_calls_total{" + labels + ",tenant=\"globex\"} 1.0");
+  }
 }

@@ -360,7 +360,7 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
     for (int i = 0, n = in.size(); i < n; i++) {
       Span s = sanitizer.sanitize(in.get(i), jaegerPath, formatTag);
       if (spanMetrics != null) {
-        spanMetrics.record(s);
+        spanMetrics.record(item.tenant(), s);
       }
       if (downsampler.enabled()) {
         if (!downsampler.keep(s.traceId())) {
