@@ -1,0 +1,384 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""One method for the headline figures in docs/benchmarks.md.
+
+Every point starts a fresh all-in-one (memory storage) with the stated heap and retention, drives it with the
+load generator (loadgen/target/loadgen.jar) on the same machine, and is repeated REPEATS times; the table shows
+the median of each figure and, in brackets, the lowest and highest of the repeats. The CPU of our process, of the
+load generator and of everything else on the machine ("other load") is read from /proc for each run, so a figure
+taken on a busy machine says so.
+
+Points:
+  ingest-<protocol>   full-speed ingest for --duration seconds after --warmup seconds (otlp-http, otlp-grpc,
+                      jaeger-thrift, zipkin-json): accepted spans/s, the slowest 1-second window, request latency
+                      p50/p99, CPU of our process per accepted span;
+  query-full          the store is filled with --stored-spans spans over OTLP/HTTP at full speed, then trace by ID
+                      (--trace-queries samples) and search (--search-queries samples) on the full store, heap per
+                      stored span after a full GC;
+  query-under-load    the same full store, queried while a second generator offers --background-rate spans/s.
+
+Usage:
+  ./mvnw -B -q -pl all-in-one,loadgen -am package -DskipTests
+  scripts/bench.py                      # every point, 3 repeats, writes docs/benchmarks.md
+  scripts/bench.py ingest-otlp-grpc --repeats 1 --no-docs
+"""
+import argparse
+import datetime
+import glob
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DOCS = os.path.join(ROOT, "docs", "benchmarks.md")
+BEGIN = "<!-- scripts/bench.py: begin (generated, do not edit by hand) -->"
+END = "<!-- scripts/bench.py: end -->"
+PROTOCOLS = ["otlp-http", "otlp-grpc", "jaeger-thrift", "zipkin-json"]
+ALL_POINTS = ["ingest-" + p for p in PROTOCOLS] + ["query-full", "query-under-load"]
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def process_cpu_seconds(pid):
+    """utime + stime of one process, in seconds (0 once it is gone)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICK
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+
+
+def machine_busy_seconds():
+    """CPU seconds spent by the whole machine outside idle and iowait since boot."""
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    idle = values[3] + (values[4] if len(values) > 4 else 0)
+    return (sum(values[:8]) - idle) / TICK
+
+
+class Server:
+    """A fresh all-in-one on free ports."""
+
+    def __init__(self, args, tag):
+        jars = glob.glob(os.path.join(ROOT, "all-in-one", "target", "all-in-one-*-exec.jar"))
+        if not jars:
+            sys.exit("build first: ./mvnw -B -q -pl all-in-one,loadgen -am package -DskipTests")
+        self.ports = {k: free_port() for k in ["zipkin", "otlp_grpc", "otlp_http", "jaeger_http", "jaeger_grpc",
+                                                "query", "query_grpc", "admin", "agent"]}
+        env = dict(os.environ)
+        env.update({
+            "SPAN_STORAGE_TYPE": "memory",
+            "MEMORY_MAX_TRACES": str(args.max_traces),
+            "COLLECTOR_ZIPKIN_HOST_PORT": "127.0.0.1:%d" % self.ports["zipkin"],
+            "COLLECTOR_OTLP_GRPC_HOST_PORT": "127.0.0.1:%d" % self.ports["otlp_grpc"],
+            "COLLECTOR_OTLP_HTTP_HOST_PORT": "127.0.0.1:%d" % self.ports["otlp_http"],
+            "COLLECTOR_HTTP_SERVER_HOST_PORT": "127.0.0.1:%d" % self.ports["jaeger_http"],
+            "COLLECTOR_GRPC_SERVER_HOST_PORT": "127.0.0.1:%d" % self.ports["jaeger_grpc"],
+            "QUERY_HTTP_SERVER_HOST_PORT": "127.0.0.1:%d" % self.ports["query"],
+            "QUERY_GRPC_SERVER_HOST_PORT": "127.0.0.1:%d" % self.ports["query_grpc"],
+            "ADMIN_HTTP_HOST_PORT": "127.0.0.1:%d" % self.ports["admin"],
+            "AGENT_HTTP_SERVER_HOST_PORT": "127.0.0.1:%d" % self.ports["agent"],
+        })
+        cmd = [args.java, "-Xmx" + args.heap, "-Xms" + args.heap, "-XX:+UseG1GC"]
+        if args.jfr:
+            cmd.append("-XX:StartFlightRecording=filename=%s,settings=profile,dumponexit=true"
+                       % os.path.join(args.out, tag + ".jfr"))
+        cmd += ["-jar", jars[0]]
+        self.log = open(os.path.join(args.out, tag + ".server.log"), "w")
+        self.proc = subprocess.Popen(cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                sys.exit("the server exited; see " + self.log.name)
+            try:
+                with urllib.request.urlopen("http://127.0.0.1:%d/" % self.ports["admin"], timeout=1) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.1)
+        sys.exit("the server did not become healthy in 120 s; see " + self.log.name)
+
+    def endpoint(self, protocol):
+        return {
+            "otlp-http": "http://127.0.0.1:%d/v1/traces" % self.ports["otlp_http"],
+            "otlp-grpc": "127.0.0.1:%d" % self.ports["otlp_grpc"],
+            "jaeger-thrift": "http://127.0.0.1:%d/api/traces" % self.ports["jaeger_http"],
+            "zipkin-json": "http://127.0.0.1:%d/api/v2/spans" % self.ports["zipkin"],
+        }[protocol]
+
+    def query_url(self):
+        return "http://127.0.0.1:%d" % self.ports["query"]
+
+    def heap_used_bytes(self):
+        """Heap in use after a full GC (jcmd)."""
+        subprocess.run(["jcmd", str(self.proc.pid), "GC.run"], capture_output=True, check=False)
+        out = subprocess.run(["jcmd", str(self.proc.pid), "GC.heap_info"], capture_output=True, text=True,
+                             check=False).stdout
+        m = re.search(r"used (\d+)K", out)
+        return int(m.group(1)) * 1024 if m else float("nan")
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+def loadgen(args, server, protocol, extra, log_name):
+    jar = os.path.join(ROOT, "loadgen", "target", "loadgen.jar")
+    cmd = [args.java, "-Xmx1g", "-jar", jar, "--protocol", protocol, "--endpoint", server.endpoint(protocol),
+           "--query-endpoint", server.query_url(), "--inflight", str(args.inflight),
+           "--connections", str(args.connections), "--attributes", str(args.attributes),
+           "--traces-per-request", str(args.traces_per_request)] + extra
+    log = open(os.path.join(args.out, log_name), "w")
+    return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, text=True), log
+
+
+def result_of(log):
+    log.close()
+    with open(log.name) as f:
+        for line in f:
+            if line.startswith("RESULT "):
+                return {k: float(v) for k, v in (kv.split("=", 1) for kv in line.split()[1:]) if _num(v)}
+    sys.exit("the load generator printed no RESULT line; see " + log.name)
+
+
+def _num(v):
+    try:
+        float(v)
+        return True
+    except ValueError:
+        return False
+
+
+class Meter:
+    """CPU of our server and of the whole machine over one interval."""
+
+    def __init__(self, server):
+        self.server = server
+        self.t0 = time.time()
+        self.busy0 = machine_busy_seconds()
+        self.srv0 = process_cpu_seconds(server.proc.pid)
+
+    def read(self, generator_cpu_s):
+        """Our CPU, and the cores used by everything else than our server and the generators (other load)."""
+        elapsed = time.time() - self.t0
+        srv = process_cpu_seconds(self.server.proc.pid) - self.srv0
+        other = machine_busy_seconds() - self.busy0 - srv - generator_cpu_s
+        return {"elapsed_s": elapsed, "server_cpu_s": srv, "other_cores": max(other, 0.0) / elapsed}
+
+
+def run_ingest(args, protocol, rep):
+    server = Server(args, "ingest-%s-%d" % (protocol, rep))
+    try:
+        proc, log = loadgen(args, server, protocol, [
+            "--duration", str(args.duration), "--warmup", str(args.warmup), "--check-traces", "500",
+            "--trace-queries", "0", "--search-queries", "0"], "ingest-%s-%d.loadgen.log" % (protocol, rep))
+        time.sleep(args.warmup)
+        meter = Meter(server)
+        generator_before = process_cpu_seconds(proc.pid)
+        proc.wait()
+        r = result_of(log)
+        m = meter.read(max(r.get("generator_cpu_s", 0.0) - generator_before, 0.0))
+        spans = r["accepted_spans_total"]
+        return {
+            "spans/s": r["spans_per_sec"],
+            "slowest 1 s (spans)": r["min_1s_spans"],
+            "request p50 ms": r["req_p50_ms"],
+            "request p99 ms": r["req_p99_ms"],
+            "our CPU µs/span": m["server_cpu_s"] / spans * 1e6 if spans else float("nan"),
+            "refused requests": r.get("rejected_requests", 0.0),
+            "other load (cores)": m["other_cores"],
+        }
+    finally:
+        server.stop()
+
+
+def fill(args, server, rep, tag):
+    """Fills the store with --stored-spans spans at full speed, then runs the query phase of that generator."""
+    proc, log = loadgen(args, server, "otlp-http", [
+        "--spans", str(args.stored_spans), "--warmup", "0", "--check-traces", "0",
+        "--trace-queries", str(args.trace_queries), "--search-queries", str(args.search_queries)],
+        "%s-%d.loadgen.log" % (tag, rep))
+    proc.wait()
+    return result_of(log)
+
+
+def run_query_full(args, rep):
+    server = Server(args, "query-full-%d" % rep)
+    try:
+        base = server.heap_used_bytes()
+        meter = Meter(server)
+        r = fill(args, server, rep, "query-full")
+        m = meter.read(r.get("generator_cpu_s", 0.0))
+        stored = min(r["accepted_spans_total"], args.max_traces * 10)
+        heap = server.heap_used_bytes() - base
+        return {
+            "stored spans": stored,
+            "trace by ID p50 ms": r["trace_p50_ms"],
+            "trace by ID p99 ms": r["trace_p99_ms"],
+            "search p50 ms": r["search_p50_ms"],
+            "search p99 ms": r["search_p99_ms"],
+            "heap B/stored span": heap / stored if stored else float("nan"),
+            "other load (cores)": m["other_cores"],
+        }
+    finally:
+        server.stop()
+
+
+def run_query_under_load(args, rep):
+    server = Server(args, "query-under-load-%d" % rep)
+    try:
+        fill(args, server, rep, "query-under-load-fill")
+        background, blog = loadgen(args, server, "otlp-http", [
+            "--duration", "3600", "--warmup", "0", "--rate", str(args.background_rate), "--check-traces", "0",
+            "--trace-queries", "0", "--search-queries", "0"], "query-under-load-background-%d.loadgen.log" % rep)
+        time.sleep(5)
+        meter = Meter(server)
+        background_before = process_cpu_seconds(background.pid)
+        proc, log = loadgen(args, server, "otlp-http", [
+            "--duration", "2", "--warmup", "0", "--rate", "2000", "--check-traces", "0",
+            "--trace-queries", str(args.trace_queries), "--search-queries", str(args.search_queries)],
+            "query-under-load-%d.loadgen.log" % rep)
+        proc.wait()
+        r = result_of(log)
+        background_cpu = process_cpu_seconds(background.pid) - background_before
+        m = meter.read(background_cpu + r.get("generator_cpu_s", 0.0))
+        background.terminate()
+        background.wait()
+        blog.close()
+        return {
+            "background spans/s": args.background_rate,
+            "trace by ID p50 ms": r["trace_p50_ms"],
+            "trace by ID p99 ms": r["trace_p99_ms"],
+            "search p50 ms": r["search_p50_ms"],
+            "search p99 ms": r["search_p99_ms"],
+            "other load (cores)": m["other_cores"],
+        }
+    finally:
+        server.stop()
+
+
+def run_point(args, point, rep):
+    if point.startswith("ingest-"):
+        return run_ingest(args, point[len("ingest-"):], rep)
+    if point == "query-full":
+        return run_query_full(args, rep)
+    if point == "query-under-load":
+        return run_query_under_load(args, rep)
+    sys.exit("unknown point " + point + "; known: " + ", ".join(ALL_POINTS))
+
+
+def fmt(v):
+    if v != v:  # NaN
+        return "n/a"
+    if abs(v) >= 1000:
+        return "{:,.0f}".format(v)
+    if abs(v) >= 10:
+        return "%.1f" % v
+    return "%.2f" % v
+
+
+def table(results):
+    out = []
+    for point, runs in results.items():
+        keys = list(runs[0].keys())
+        out.append("| %s | %s |" % ("point", " | ".join(keys)))
+        out.append("|" + "---|" * (len(keys) + 1))
+        cells = []
+        for k in keys:
+            values = [r[k] for r in runs]
+            med = statistics.median(values)
+            cells.append(fmt(med) if len(values) == 1 else "%s (%s–%s)" % (fmt(med), fmt(min(values)),
+                                                                            fmt(max(values))))
+        out.append("| `%s` | %s |" % (point, " | ".join(cells)))
+        out.append("")
+    return "\n".join(out)
+
+
+def settings_line(args):
+    return ("%d repeats per point, median (lowest–highest); all-in-one with `-Xmx%s`, memory storage, "
+            "`MEMORY_MAX_TRACES=%d` (%s spans of %d-span traces); load generator on the same machine: %d in-flight "
+            "requests, %d gRPC channels, %d traces (%d spans) per request, %d attributes per span, %d s warmup, "
+            "%d s measured; queries: %d by ID and %d searches on a store filled with %s spans; background load "
+            "%s spans/s; %d cores, JDK %s."
+            % (args.repeats, args.heap, args.max_traces, "{:,}".format(args.max_traces * 10), 10, args.inflight,
+               args.connections, args.traces_per_request, args.traces_per_request * 10, args.attributes,
+               args.warmup, args.duration, args.trace_queries, args.search_queries,
+               "{:,}".format(args.stored_spans), "{:,}".format(args.background_rate), os.cpu_count(),
+               java_version(args.java)))
+
+
+def java_version(java):
+    out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
+    m = re.search(r'version "([^"]+)"', out)
+    return m.group(1) if m else "?"
+
+
+def write_docs(text):
+    with open(DOCS) as f:
+        doc = f.read()
+    block = BEGIN + "\n" + text + "\n" + END
+    if BEGIN in doc and END in doc:
+        doc = doc[:doc.index(BEGIN)] + block + doc[doc.index(END) + len(END):]
+    else:
+        doc = doc.rstrip() + "\n\n## Headline figures (scripts/bench.py)\n\n" + block + "\n"
+    with open(DOCS, "w") as f:
+        f.write(doc)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("points", nargs="*", default=ALL_POINTS)
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--duration", type=int, default=30)
+    p.add_argument("--warmup", type=int, default=5)
+    p.add_argument("--heap", default="2g")
+    p.add_argument("--max-traces", type=int, default=100_000)
+    p.add_argument("--stored-spans", type=int, default=1_000_000)
+    p.add_argument("--inflight", type=int, default=16)
+    p.add_argument("--connections", type=int, default=2)
+    p.add_argument("--attributes", type=int, default=10)
+    p.add_argument("--traces-per-request", type=int, default=20)
+    p.add_argument("--trace-queries", type=int, default=500)
+    p.add_argument("--search-queries", type=int, default=100)
+    p.add_argument("--background-rate", type=int, default=20_000)
+    p.add_argument("--jfr", action="store_true", help="keep a JFR profile of every server")
+    p.add_argument("--no-docs", action="store_true", help="print the table only")
+    p.add_argument("--java", default="java")
+    p.add_argument("--out", default=os.path.join(ROOT, "target", "bench"))
+    args = p.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    started = datetime.datetime.now(datetime.timezone.utc)
+    results = {}
+    for point in args.points:
+        runs = []
+        for rep in range(1, args.repeats + 1):
+            r = run_point(args, point, rep)
+            print("%s #%d: %s" % (point, rep, ", ".join("%s %s" % (k, fmt(v)) for k, v in r.items())), flush=True)
+            runs.append(r)
+        results[point] = runs
+    text = ("Run %s UTC by `scripts/bench.py %s`. %s\n\n%s"
+            % (started.strftime("%Y-%m-%d %H:%M"), " ".join(sys.argv[1:]), settings_line(args), table(results)))
+    print(text)
+    if not args.no_docs:
+        write_docs(text)
+        print("written to " + DOCS)
+
+
+if __name__ == "__main__":
+    main()
