@@ -35,6 +35,12 @@ final class QueryHttpServer implements AutoCloseable {
 
   QueryHttpServer(QueryOptions options, HttpApiHandler handler, Optional<SslContext> tls, MeterRegistry meters,
       HttpListener.Limits limits) {
+    this(options, null, handler, tls, meters, limits);
+  }
+
+  /** @param liveTail the UI's live-tail event streams, ahead of the API handler; null for none */
+  QueryHttpServer(QueryOptions options, LiveTailHandler liveTail, HttpApiHandler handler, Optional<SslContext> tls,
+      MeterRegistry meters, HttpListener.Limits limits) {
     handlers = new DefaultEventExecutorGroup(Math.max(4, Runtime.getRuntime().availableProcessors() * 2),
         new DefaultThreadFactory("jaeger-query-http", true));
     try {
@@ -43,6 +49,9 @@ final class QueryHttpServer implements AutoCloseable {
             p.addLast("continue", new HttpServerExpectContinueHandler());
             p.addLast("decompress", new HttpContentDecompressor());
             p.addLast("aggregate", new HttpObjectAggregator(MAX_BODY_BYTES));
+            if (liveTail != null) {
+              p.addLast(handlers, "live-tail", liveTail);
+            }
             p.addLast(handlers, "api", handler);
           });
     } catch (RuntimeException e) {
