@@ -85,7 +85,8 @@ public final class QueryModule implements ServerModule {
     LiveTailHandler liveTail = new LiveTailHandler(storage.reader(), options.tenancy(), options.basePath(),
         context.clock());
     context.lifecycle().onShutdown(Lifecycle.Phase.CLOSE, "query live tail", liveTail::close);
-    QueryHttpServer http = new QueryHttpServer(options, liveTail, handler, httpTls, context.meters(),
+    TracePageHandler pages = new TracePageHandler(service, options.tenancy(), options.basePath());
+    QueryHttpServer http = new QueryHttpServer(options, List.of(liveTail, pages), handler, httpTls, context.meters(),
         HttpListener.Limits.defaults());
     context.lifecycle().onShutdown(Lifecycle.Phase.STOP_ACCEPTING, "query HTTP server", http::close);
     httpPort = http.port();

@@ -103,6 +103,8 @@ export function spansTableView(trace, onOpen, initialFilter = '') {
 }
 
 const FLAME_ROW = 20;
+// Most boxes drawn at once: deeper levels beyond it show after zooming into a box.
+const FLAME_MAX_NODES = 5000;
 
 /**
  * Flamegraph: each span a box under its parent, x = time, y = depth. Click a box to zoom to it, the root (or
@@ -123,7 +125,7 @@ export function flamegraphView(trace) {
     const dur = (focus ? focus.duration : trace.duration) || 1;
     const minDepth = focus ? focus.depth : 0;
     const scale = W / dur;
-    const nodes = [];
+    let nodes = [];
     let maxDepth = 0;
     for (const s of trace.spans) {
       if (s.depth < minDepth) continue;
@@ -135,6 +137,24 @@ export function flamegraphView(trace) {
       if (d > maxDepth) maxDepth = d;
       nodes.push([s, Math.max(x0, 0), Math.min(x0 + w, W) - Math.max(x0, 0), d]);
     }
+    // Keep whole levels, shallowest first, up to FLAME_MAX_NODES boxes.
+    const perDepth = new Array(maxDepth + 1).fill(0);
+    for (const nd of nodes) perDepth[nd[3]]++;
+    let keepDepth = maxDepth;
+    let sum = 0;
+    for (let d = 0; d <= maxDepth; d++) {
+      sum += perDepth[d];
+      if (sum > FLAME_MAX_NODES && d > 0) {
+        keepDepth = d - 1;
+        break;
+      }
+    }
+    if (keepDepth < maxDepth) {
+      nodes = nodes.filter((nd) => nd[3] <= keepDepth);
+      maxDepth = keepDepth;
+      info.textContent = `Showing ${keepDepth + 1} levels (${nodes.length} boxes); click a box to see the levels below it.`;
+    }
+    wrap.dataset.levels = String(maxDepth + 1);
     const H = (maxDepth + 1) * FLAME_ROW;
     const svg = h('svg', { class: 'flame-svg', viewBox: `0 0 ${W} ${H}`, width: '100%', height: H, preserveAspectRatio: 'none', role: 'img',
       'aria-label': 'Flamegraph' });

@@ -10,6 +10,8 @@ import { layeredLayout, renderGraph } from './graph.js';
 
 const ROW_H = 26;
 const OVERSCAN = 12;
+// Traces with more spans open with their first page (the top of the timeline) while the rest loads.
+const FIRST_PAGE = 2000;
 // Height of the span detail when it opens inline under its row.
 const INLINE_H = 320;
 
@@ -31,8 +33,14 @@ export function renderTrace(main, q, id) {
   let dispose = null;
   (async () => {
     let raw;
+    let page = null;
     try {
-      raw = traceCache.get(id) || (await api.trace(id));
+      raw = traceCache.get(id);
+      if (!raw) {
+        page = await api.tracePage(id, 0, FIRST_PAGE);
+        raw = page && page.data && page.data[0];
+        if (page && page.total <= FIRST_PAGE) page = null;
+      }
       if (!raw) throw Object.assign(new Error('trace not found'), { status: 404 });
     } catch (e) {
       if (disposed) return;
@@ -48,10 +56,32 @@ export function renderTrace(main, q, id) {
     timing.fetched = performance.now();
     mark('trace-fetched');
     const trace = transformTrace(raw);
+    if (page) withSummary(trace, page);
     timing.transformed = performance.now();
-    timing.spans = trace.spans.length;
+    if (!page) timing.spans = trace.spans.length;
     mark('trace-transformed');
-    dispose = showTrace(box, trace, q, timing);
+    dispose = showTrace(box, trace, q, timing, page ? page.total : 0);
+    if (!page) return;
+    // The first page is on screen; now the whole trace, then the same page again with every span.
+    let full;
+    try {
+      full = await api.trace(id);
+    } catch (e) {
+      if (disposed) return;
+      const note = document.getElementById('trace-partial');
+      if (note) note.textContent = `Showing the first ${trace.spans.length} spans only: loading the rest failed (${e.message}).`;
+      return;
+    }
+    if (disposed || !full) return;
+    timing.fullFetched = performance.now();
+    const whole = transformTrace(full);
+    timing.spans = whole.spans.length;
+    const vp = document.getElementById('tl-viewport');
+    const top = vp ? vp.scrollTop : 0;
+    dispose();
+    dispose = showTrace(box, whole, new URLSearchParams(location.search), timing, 0);
+    const vp2 = document.getElementById('tl-viewport');
+    if (vp2) vp2.scrollTop = top;
   })();
   return () => {
     disposed = true;
@@ -59,7 +89,21 @@ export function renderTrace(main, q, id) {
   };
 }
 
-function showTrace(box, trace, q, timing) {
+/** Gives the model of a first page the whole trace's time range, depth and counts. */
+function withSummary(trace, page) {
+  const sum = page.summary || {};
+  if (sum.startTime) {
+    trace.startTime = sum.startTime;
+    trace.endTime = sum.endTime;
+    trace.duration = sum.endTime - sum.startTime;
+    for (const s of trace.spans) s.relativeStart = s.startTime - sum.startTime;
+  }
+  trace.totalSpans = page.total;
+  trace.totalServices = sum.services;
+  trace.depth = sum.depth || trace.depth;
+}
+
+function showTrace(box, trace, q, timing, partialTotal) {
   const embedded = isEmbedded(q);
   const st = {
     view: q.get('view') || 'timeline',
@@ -120,12 +164,14 @@ function showTrace(box, trace, q, timing) {
   const summary = q.get('uiTimelineHideSummary') === '1' ? null : h('dl', { class: 'trace-summary', id: 'trace-summary' },
     h('div', null, h('dt', null, 'Trace Start'), h('dd', { id: 'summary-start' }, fmtDateTime(trace.startTime))),
     h('div', null, h('dt', null, 'Duration'), h('dd', { id: 'summary-duration' }, fmtDuration(trace.duration))),
-    h('div', null, h('dt', null, 'Services'), h('dd', { id: 'summary-services' }, String(trace.services.length))),
+    h('div', null, h('dt', null, 'Services'), h('dd', { id: 'summary-services' }, String(trace.totalServices || trace.services.length))),
     h('div', null, h('dt', null, 'Depth'), h('dd', { id: 'summary-depth' }, String(trace.depth))),
-    h('div', null, h('dt', null, 'Total Spans'), h('dd', { id: 'summary-spans' }, String(trace.spans.length))),
+    h('div', null, h('dt', null, 'Total Spans'), h('dd', { id: 'summary-spans' }, String(trace.totalSpans || trace.spans.length))),
     trace.errors ? h('div', null, h('dt', null, 'Errors'), h('dd', { class: 'error-text' }, String(trace.errors))) : null);
   const minimapWrap = q.get('uiTimelineHideMinimap') === '1' ? null : h('div', { class: 'minimap', id: 'minimap' });
   const collapsible = h('div', { class: 'trace-header-body', hidden: st.headerCollapsed }, summary,
+    partialTotal ? h('p', { class: 'trace-partial', id: 'trace-partial', role: 'status' },
+      `Showing the first ${trace.spans.length.toLocaleString('en')} of ${partialTotal.toLocaleString('en')} spans; loading the rest…`) : null,
     trace.warnings.length ? h('ul', { class: 'warnings' }, trace.warnings.map((w) => h('li', null, w))) : null,
     traceLinks.length ? h('div', { class: 'trace-links' }, traceLinks.map((l) => h('a', { href: l.url, target }, l.text))) : null,
     minimapWrap);
@@ -620,13 +666,22 @@ function showTrace(box, trace, q, timing) {
   });
 
   showView();
-  timing.rendered = performance.now();
-  mark('trace-rendered');
+  if (timing.rendered == null) {
+    timing.rendered = performance.now();
+    mark('trace-rendered');
+  }
   timeline.dataset.rows = String(trace.spans.length);
   requestAnimationFrame(() => {
-    timing.painted = performance.now();
-    mark('trace-painted');
+    const now = performance.now();
+    if (timing.painted == null) {
+      timing.painted = now;
+      mark('trace-painted');
+    }
     box.dataset.ready = 'true';
+    if (!partialTotal) {
+      timing.completed = now;
+      box.dataset.complete = 'true';
+    }
   });
   if (st.find) {
     applyFind(false);

@@ -75,7 +75,7 @@ final class UiEndToEndTest {
 
   private void openTrace(String rel) {
     browser.get(url(rel));
-    browser.awaitPresent(By.cssSelector("#trace-page[data-ready='true']"));
+    browser.awaitPresent(By.cssSelector("#trace-page[data-complete='true']"));
   }
 
   private Set<String> renderedSpanIds() {
@@ -117,7 +117,7 @@ final class UiEndToEndTest {
 
     itemA = browser.driver.findElement(By.cssSelector(".result-item[data-trace-id='" + traces.traceA + "'] .result-link"));
     itemA.click();
-    browser.awaitPresent(By.cssSelector("#trace-page[data-ready='true']"));
+    browser.awaitPresent(By.cssSelector("#trace-page[data-complete='true']"));
     assertThat(browser.driver.getCurrentUrl()).endsWith("/trace/" + traces.traceA);
   }
 
@@ -436,7 +436,7 @@ final class UiEndToEndTest {
     browser.get(url("search"));
     WebElement box = browser.await(By.name("idLookup"));
     box.sendKeys(traces.traceA.toString(), Keys.ENTER);
-    browser.awaitPresent(By.cssSelector("#trace-page[data-ready='true']"));
+    browser.awaitPresent(By.cssSelector("#trace-page[data-complete='true']"));
     assertThat(browser.driver.getCurrentUrl()).endsWith("/trace/" + traces.traceA);
   }
 
@@ -530,7 +530,7 @@ final class UiEndToEndTest {
       WebElement link = browser.await(By.cssSelector(".result-item[data-trace-id='" + traceId + "'] .result-link"));
       assertThat(link.getText()).contains("uploaded-svc: uploaded-op");
       link.click();
-      browser.awaitPresent(By.cssSelector("#trace-page[data-ready='true']"));
+      browser.awaitPresent(By.cssSelector("#trace-page[data-complete='true']"));
       assertThat(browser.driver.findElement(By.id("trace-title")).getText()).contains("uploaded-svc: uploaded-op");
     } finally {
       Files.deleteIfExists(file);
