@@ -3,6 +3,7 @@ package io.jaegerj.query;
 
 import io.jaegerj.server.net.HttpListener;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpContentDecompressor;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -11,6 +12,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -35,6 +37,15 @@ final class QueryHttpServer implements AutoCloseable {
 
   QueryHttpServer(QueryOptions options, HttpApiHandler handler, Optional<SslContext> tls, MeterRegistry meters,
       HttpListener.Limits limits) {
+    this(options, List.of(), handler, tls, meters, limits);
+  }
+
+  /**
+   * @param uiHandlers handlers of the UI's own endpoints (live tail, trace pages), ahead of the API handler; each
+   *     passes on what it does not serve
+   */
+  QueryHttpServer(QueryOptions options, List<ChannelHandler> uiHandlers, HttpApiHandler handler,
+      Optional<SslContext> tls, MeterRegistry meters, HttpListener.Limits limits) {
     handlers = new DefaultEventExecutorGroup(Math.max(4, Runtime.getRuntime().availableProcessors() * 2),
         new DefaultThreadFactory("jaeger-query-http", true));
     try {
@@ -43,6 +54,9 @@ final class QueryHttpServer implements AutoCloseable {
             p.addLast("continue", new HttpServerExpectContinueHandler());
             p.addLast("decompress", new HttpContentDecompressor());
             p.addLast("aggregate", new HttpObjectAggregator(MAX_BODY_BYTES));
+            for (ChannelHandler h : uiHandlers) {
+              p.addLast(handlers, h);
+            }
             p.addLast(handlers, "api", handler);
           });
     } catch (RuntimeException e) {

@@ -7,6 +7,7 @@ import io.jaegerj.server.Lifecycle;
 import io.jaegerj.server.ServerContext;
 import io.jaegerj.server.ServerModule;
 import io.jaegerj.server.Storage;
+import io.jaegerj.server.net.HttpListener;
 import io.jaegerj.server.tls.ServerTls;
 import io.jaegerj.spm.MetricsReader;
 import io.jaegerj.spm.MetricsStorage;
@@ -77,7 +78,12 @@ public final class QueryModule implements ServerModule {
 
     HttpApiHandler handler = new HttpApiHandler(service, options, assets, context.clock(), OtlpTransforms.find(),
         metrics);
-    QueryHttpServer http = new QueryHttpServer(options, handler, httpTls, context.meters());
+    LiveTailHandler liveTail = new LiveTailHandler(storage.reader(), options.tenancy(), options.basePath(),
+        context.clock());
+    context.lifecycle().onShutdown(Lifecycle.Phase.CLOSE, "query live tail", liveTail::close);
+    TracePageHandler pages = new TracePageHandler(service, options.tenancy(), options.basePath());
+    QueryHttpServer http = new QueryHttpServer(options, List.of(liveTail, pages), handler, httpTls, context.meters(),
+        HttpListener.Limits.defaults());
     context.lifecycle().onShutdown(Lifecycle.Phase.STOP_ACCEPTING, "query HTTP server", http::close);
     httpPort = http.port();
     log.info("Starting HTTP server on port {} with base path '{}'", httpPort, options.basePath());

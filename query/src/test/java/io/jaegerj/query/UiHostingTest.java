@@ -14,6 +14,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,33 @@ class UiHostingTest {
       assertThat(outside.statusCode()).isEqualTo(404);
       assertThat(outside.body()).isEqualTo("404 page not found\n");
       assertThat(s.get("/jaegerx/api/services").statusCode()).isEqualTo(404);
+    }
+  }
+
+  /**
+   * The contract the real Jaeger UI's index.html relies on (issue 18 item 5), in one place: every SPA route and
+   * unknown path below the base path answers with the index, whose config, storage capabilities, version and base
+   * href placeholders are all filled in; /api and /static paths that do not exist are never answered with it.
+   */
+  @Test
+  void realJaegerUiIndexContract_placeholdersCapabilitiesVersionAndFallback() throws Exception {
+    Path ui = uiDir();
+    Path cfg = dir.resolve("ui-config.json");
+    Files.writeString(cfg, "{\"dependencies\":{\"menuEnabled\":false}}");
+    try (QueryServerFixture s = start(Map.of("query.static-files", ui.toString(), "query.ui-config", cfg.toString()))) {
+      for (String path : List.of("/", "/search", "/trace/abc123", "/trace/a...b", "/dependencies", "/monitor",
+          "/deep-dependencies", "/no/such/page", "/index.html")) {
+        HttpResponse<String> r = s.get(path);
+        assertThat(r.statusCode()).as(path).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).as(path).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
+        assertThat(r.body()).as(path)
+            .contains("<base href=\"/\" data-inject-target=\"BASE_URL\"/>")
+            .contains("const JAEGER_CONFIG = {\"dependencies\":{\"menuEnabled\":false}};")
+            .contains("const JAEGER_STORAGE_CAPABILITIES = {\"archiveStorage\":true};")
+            .containsPattern("const JAEGER_VERSION = \\{\"gitCommit\":\"[^\"]*\",\"gitVersion\":\"v1\\.74\\.0[^\"]*\",\"buildDate\":\"[^\"]*\"\\};")
+            .doesNotContain("= DEFAULT_CONFIG;").doesNotContain("= DEFAULT_STORAGE_CAPABILITIES;").doesNotContain("= DEFAULT_VERSION;");
+      }
+      assertThat(s.get("/static/js/missing.js").statusCode()).isEqualTo(404);
     }
   }
 

@@ -48,6 +48,8 @@ export const api = {
     const body = await getJson(`api/traces/${encodeURIComponent(id)}`);
     return body.data && body.data[0];
   },
+  // One page of a trace in timeline order with the whole trace's summary (our query only, for big traces).
+  tracePage: async (id, offset, limit) => getJson(`api/trace-pages/${encodeURIComponent(id)}${qs({ offset, limit })}`),
   archive: async (id) => getJson(`api/archive/${encodeURIComponent(id)}`, { method: 'POST' }),
   dependencies: async (endTs, lookback) => (await getJson(`api/dependencies${qs({ endTs, lookback })}`)).data || [],
   metrics: async (kind, params) => getJson(`api/metrics/${kind}${qs(params)}`),

@@ -4,6 +4,7 @@ import { h, clear, url, navigate, fmtDuration, serviceColor, shortId, traceCache
 import { config } from './config.js';
 import { api } from './api.js';
 import { transformTrace, pathCounts } from './trace-model.js';
+import { layeredLayout, renderGraph } from './graph.js';
 
 export function renderCompare(main, q, pair) {
   const [a = '', b = ''] = pair.split('...');
@@ -52,6 +53,7 @@ function diffView(A, B) {
   const cb = pathCounts(B);
   const all = [...new Set([...ca.keys(), ...cb.keys()])].sort();
   let onlyA = 0, onlyB = 0, changed = 0, same = 0;
+  const kinds = new Map();
   const rows = all.map((p) => {
     const x = ca.get(p) || 0;
     const y = cb.get(p) || 0;
@@ -60,6 +62,7 @@ function diffView(A, B) {
     else if (kind === 'only-b') onlyB++;
     else if (kind === 'changed') changed++;
     else same++;
+    kinds.set(p, kind);
     const segs = p.split('\n');
     const [svc, op] = segs[segs.length - 1].split('::');
     return h('tr', { class: `diff-row diff-${kind}`, dataset: { path: p } },
@@ -77,7 +80,29 @@ function diffView(A, B) {
     h('p', { class: 'diff-summary', id: 'diff-summary' },
       h('span', { class: 'legend diff-only-a' }, `${onlyA} only in A`), h('span', { class: 'legend diff-only-b' }, `${onlyB} only in B`),
       h('span', { class: 'legend diff-changed' }, `${changed} with different counts`), h('span', { class: 'legend diff-same' }, `${same} identical`)),
+    diffGraph(all, ca, cb, kinds),
     h('table', { class: 'diff-table', id: 'diff-table' },
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Service :: operation path'), h('th', { scope: 'col' }, 'A'), h('th', { scope: 'col' }, 'B'), h('th', { scope: 'col' }, 'B − A'))),
       h('tbody', null, rows)));
+}
+
+/**
+ * The diff as a graph: one node per root-to-span path (service and operation of its last span, counts in A and B),
+ * an edge from each path to its extensions; nodes only in A, only in B or with different counts are coloured.
+ */
+function diffGraph(all, ca, cb, kinds) {
+  const label = { 'only-a': 'removed (only in A)', 'only-b': 'added (only in B)', changed: 'changed count', same: 'same' };
+  const nodes = all.map((p) => {
+    const segs = p.split('\n');
+    const [svc, op] = segs[segs.length - 1].split('::');
+    const kind = kinds.get(p);
+    return { id: p, lines: [svc, op, `A ${ca.get(p) || 0} · B ${cb.get(p) || 0}`], color: serviceColor(svc),
+      cls: `diff-node diff-node-${kind}`, title: `${segs.join(' → ')}\n${label[kind]}` };
+  });
+  const edges = [];
+  for (const p of all) {
+    const i = p.lastIndexOf('\n');
+    if (i > 0 && kinds.has(p.slice(0, i))) edges.push({ from: p.slice(0, i), to: p });
+  }
+  return h('div', { class: 'diff-graph', id: 'diff-graph' }, renderGraph(layeredLayout(nodes, edges, { nodeHeight: 60 }), { label: 'Trace comparison graph' }));
 }

@@ -4,15 +4,19 @@ import { h, clear, url, navigate, serviceColor } from './util.js';
 import { config } from './config.js';
 import { api } from './api.js';
 import { transformTrace } from './trace-model.js';
-import { layeredLayout, renderGraph } from './graph.js';
+import { layeredLayout, forceLayout, renderGraph } from './graph.js';
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 
 export function renderDependencies(main, q) {
   const focus = h('select', { id: 'dep-focus', 'aria-label': 'Focal service' }, h('option', { value: '' }, 'All services'));
+  const layoutSel = h('select', { id: 'dep-layout', 'aria-label': 'Layout' },
+    h('option', { value: 'layered', selected: q.get('layout') !== 'force' }, 'Layered'),
+    h('option', { value: 'force', selected: q.get('layout') === 'force' }, 'Force-directed'));
   const body = h('div', { class: 'dep-body', id: 'dep-body' }, h('div', { class: 'loading' }, 'Loading dependencies…'));
   main.appendChild(h('div', { class: 'dep-page' },
-    h('div', { class: 'page-toolbar' }, h('h1', null, 'System Architecture'), h('label', { class: 'inline' }, 'Focus on ', focus)), body));
+    h('div', { class: 'page-toolbar' }, h('h1', null, 'System Architecture'), h('label', { class: 'inline' }, 'Focus on ', focus),
+      h('label', { class: 'inline' }, 'Layout ', layoutSel)), body));
   let links = [];
   const draw = () => {
     clear(body);
@@ -28,7 +32,7 @@ export function renderDependencies(main, q) {
     if (names.length > max) {
       body.appendChild(h('p', { class: 'muted' }, `${names.length} services: above dependencies.dagMaxNumServices (${max}); pick a focal service for a readable graph.`));
     }
-    const layout = layeredLayout(
+    const layout = (layoutSel.value === 'force' ? forceLayout : layeredLayout)(
       names.map((n) => ({ id: n, lines: [n], color: serviceColor(n), cls: n === f ? 'node-focal' : '' })),
       shown.map((l) => ({ from: l.parent, to: l.child, label: l.callCount }))
     );
@@ -39,6 +43,13 @@ export function renderDependencies(main, q) {
     body.appendChild(h('p', { class: 'muted' }, `${names.length} services, ${shown.length} links. Edge labels are call counts. Click a service to focus on it.`));
   };
   focus.addEventListener('change', draw);
+  layoutSel.addEventListener('change', () => {
+    const u = new URL(location.href);
+    if (layoutSel.value === 'force') u.searchParams.set('layout', 'force');
+    else u.searchParams.delete('layout');
+    history.replaceState(null, '', u.pathname + u.search);
+    draw();
+  });
   (async () => {
     try {
       links = await api.dependencies(Date.now(), WEEK_MS);
@@ -100,7 +111,13 @@ export function renderDdgFromTraces(traces, focal) {
     );
     body.appendChild(renderGraph(layout, { label: 'Deep dependency graph', className: 'ddg-graph' }));
   };
-  sel.addEventListener('change', draw);
+  sel.addEventListener('change', () => {
+    // The URL keeps the focal service, so a reload or a shared link shows the same graph.
+    const u = new URL(location.href);
+    u.searchParams.set('focus', sel.value);
+    history.replaceState(null, '', u.pathname + u.search);
+    draw();
+  });
   draw();
   return h('div', { class: 'ddg' }, h('label', { class: 'inline' }, 'Focal service ', sel), body);
 }
@@ -122,7 +139,7 @@ export function renderDeepDependencies(main, q) {
   const end = Date.now() * 1000;
   api.searchTraces({ service, start: end - 3600e6, end, limit: 50 })
     .then((r) => {
-      clear(body).appendChild(renderDdgFromTraces((r.data || []).map(transformTrace), service));
+      clear(body).appendChild(renderDdgFromTraces((r.data || []).map(transformTrace), q.get('focus') || service));
       body.appendChild(h('p', { class: 'muted' }, 'Built from up to 50 traces of the last hour. ', h('a', { href: url(`search?service=${encodeURIComponent(service)}`) }, 'Search them')));
     })
     .catch((e) => clear(body).appendChild(h('div', { class: 'error-box' }, e.message)));

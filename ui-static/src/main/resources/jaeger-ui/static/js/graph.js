@@ -105,6 +105,77 @@ export function layeredLayout(nodes, edges, opts = {}) {
   return { nodes: out, edges: dagEdges, width: Math.max(x - gapX + 20, 200), height: top + height + 20 };
 }
 
+/**
+ * Force-directed layout (deterministic: nodes start on a circle in input order): springs along edges, repulsion
+ * between every pair, a pull to the centre, a fixed number of cooling steps. Same input and output shapes as
+ * layeredLayout; the result has straight: true so edges are drawn as straight arrows with their labels at the middle.
+ */
+export function forceLayout(nodes, edges, opts = {}) {
+  const nodeH = opts.nodeHeight || 44;
+  const charW = opts.charWidth || 7.2;
+  const n = nodes.length;
+  const pts = nodes.map((node, i) => {
+    const a = (2 * Math.PI * i) / Math.max(n, 1);
+    const w = Math.max(90, Math.max(...node.lines.map((l) => String(l).length)) * charW + 28);
+    return { ...node, px: Math.cos(a) * 50 * Math.sqrt(n), py: Math.sin(a) * 50 * Math.sqrt(n), w, h: Math.max(nodeH, node.lines.length * 16 + 12) };
+  });
+  const index = new Map(pts.map((p, i) => [p.id, i]));
+  const links = edges.filter((e) => index.has(e.from) && index.has(e.to) && e.from !== e.to)
+    .map((e) => [index.get(e.from), index.get(e.to)]);
+  const ideal = 190;
+  let temp = 60;
+  const steps = opts.steps || 300;
+  for (let step = 0; step < steps; step++) {
+    const fx = new Float64Array(n);
+    const fy = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        let dx = pts[i].px - pts[j].px;
+        let dy = pts[i].py - pts[j].py;
+        let d2 = dx * dx + dy * dy;
+        if (d2 < 1) { dx = 1; dy = 0; d2 = 1; }
+        const f = (ideal * ideal) / d2;
+        fx[i] += dx * f; fy[i] += dy * f; fx[j] -= dx * f; fy[j] -= dy * f;
+      }
+    }
+    for (const [a, b] of links) {
+      const dx = pts[b].px - pts[a].px;
+      const dy = pts[b].py - pts[a].py;
+      const d = Math.sqrt(dx * dx + dy * dy) || 1;
+      const f = d / ideal;
+      fx[a] += dx * f; fy[a] += dy * f; fx[b] -= dx * f; fy[b] -= dy * f;
+    }
+    for (let i = 0; i < n; i++) {
+      fx[i] -= pts[i].px * 0.05;
+      fy[i] -= pts[i].py * 0.05;
+      const len = Math.sqrt(fx[i] * fx[i] + fy[i] * fy[i]) || 1;
+      const move = Math.min(len, temp);
+      pts[i].px += (fx[i] / len) * move;
+      pts[i].py += (fy[i] / len) * move;
+    }
+    temp = Math.max(2, temp * 0.985);
+  }
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (const p of pts) {
+    minX = Math.min(minX, p.px - p.w / 2); maxX = Math.max(maxX, p.px + p.w / 2);
+    minY = Math.min(minY, p.py - p.h / 2); maxY = Math.max(maxY, p.py + p.h / 2);
+  }
+  const out = pts.map(({ px, py, ...p }) => ({ ...p, x: px - p.w / 2 - minX + 20, y: py - p.h / 2 - minY + 20 }));
+  return { nodes: out, edges: edges.filter((e) => index.has(e.from) && index.has(e.to) && e.from !== e.to),
+    width: n ? maxX - minX + 40 : 200, height: n ? maxY - minY + 40 : 100, straight: true };
+}
+
+/** Where the straight line from the centre of a node towards (tx, ty) leaves its box. */
+function boxExit(n, tx, ty) {
+  const cx = n.x + n.w / 2;
+  const cy = n.y + n.h / 2;
+  const dx = tx - cx;
+  const dy = ty - cy;
+  if (!dx && !dy) return [cx, cy];
+  const s = Math.min(dx ? n.w / 2 / Math.abs(dx) : Infinity, dy ? n.h / 2 / Math.abs(dy) : Infinity);
+  return [cx + dx * s, cy + dy * s];
+}
+
 /** Renders a layout as an SVG element inside a scrollable container. */
 export function renderGraph(layout, opts = {}) {
   const nodes = new Map(layout.nodes.map((n) => [n.id, n]));
@@ -119,7 +190,13 @@ export function renderGraph(layout, opts = {}) {
     let d;
     let mx;
     let my;
-    if (b.x > a.x) {
+    if (layout.straight) {
+      const [x1, y1] = boxExit(a, b.x + b.w / 2, b.y + b.h / 2);
+      const [x2, y2] = boxExit(b, a.x + a.w / 2, a.y + a.h / 2);
+      d = `M${x1},${y1} L${x2},${y2}`;
+      mx = (x1 + x2) / 2;
+      my = (y1 + y2) / 2 + 4;
+    } else if (b.x > a.x) {
       const x1 = a.x + a.w;
       const y1 = a.y + a.h / 2;
       const x2 = b.x;
@@ -155,5 +232,67 @@ export function renderGraph(layout, opts = {}) {
     }
     svg.appendChild(g);
   }
-  return h('div', { class: 'graph-wrap' }, svg);
+  return zoomable(svg, layout);
+}
+
+/**
+ * Zoom, pan and fit for a rendered graph: the SVG fills the width of its container (no page scrolling), the
+ * view box starts fitted to the whole layout; wheel or the +/− buttons zoom around the pointer or centre, dragging
+ * the background pans, "Fit" shows everything again. The container's data-scale is the zoom factor (1 = fitted).
+ */
+function zoomable(svg, layout) {
+  const full = { x: 0, y: 0, w: Math.max(layout.width, 1), h: Math.max(layout.height, 1) };
+  let view = { ...full };
+  svg.removeAttribute('width');
+  svg.setAttribute('height', String(Math.min(layout.height, Math.max(window.innerHeight * 0.7, 320))));
+  svg.setAttribute('preserveAspectRatio', 'xMidYMid meet');
+  svg.style.width = '100%';
+  const wrap = h('div', { class: 'graph-wrap zoomable', dataset: { scale: '1' } });
+  const apply = () => {
+    svg.setAttribute('viewBox', `${view.x} ${view.y} ${view.w} ${view.h}`);
+    wrap.dataset.scale = String(Math.round((full.w / view.w) * 1000) / 1000);
+  };
+  const zoom = (factor, cx = view.x + view.w / 2, cy = view.y + view.h / 2) => {
+    const w = Math.min(Math.max(view.w / factor, full.w / 20), full.w * 4);
+    const hh = (w / view.w) * view.h;
+    view = { x: cx - ((cx - view.x) * w) / view.w, y: cy - ((cy - view.y) * hh) / view.h, w, h: hh };
+    apply();
+  };
+  const toSvg = (e) => {
+    const r = svg.getBoundingClientRect();
+    const s = Math.max(view.w / r.width, view.h / r.height);
+    const ox = (r.width * s - view.w) / 2;
+    const oy = (r.height * s - view.h) / 2;
+    return [view.x - ox + (e.clientX - r.left) * s, view.y - oy + (e.clientY - r.top) * s, s];
+  };
+  svg.addEventListener('wheel', (e) => {
+    e.preventDefault();
+    const [x, y] = toSvg(e);
+    zoom(e.deltaY < 0 ? 1.2 : 1 / 1.2, x, y);
+  }, { passive: false });
+  let drag = null;
+  svg.addEventListener('mousedown', (e) => {
+    if (e.button !== 0 || e.target.closest('g.node')) return;
+    drag = { x: e.clientX, y: e.clientY, view: { ...view }, s: toSvg(e)[2] };
+    wrap.classList.add('panning');
+  });
+  const onMove = (e) => {
+    if (!drag) return;
+    view = { ...drag.view, x: drag.view.x - (e.clientX - drag.x) * drag.s, y: drag.view.y - (e.clientY - drag.y) * drag.s };
+    apply();
+  };
+  const onUp = () => {
+    drag = null;
+    wrap.classList.remove('panning');
+  };
+  svg.addEventListener('mousemove', onMove);
+  svg.addEventListener('mouseup', onUp);
+  svg.addEventListener('mouseleave', onUp);
+  const btn = (cls, label, title, fn) => h('button', { type: 'button', class: `btn btn-small ${cls}`, title, 'aria-label': title, onclick: fn }, label);
+  wrap.append(h('div', { class: 'graph-controls' },
+    btn('graph-zoom-in', '+', 'Zoom in', () => zoom(1.25)),
+    btn('graph-zoom-out', '−', 'Zoom out', () => zoom(1 / 1.25)),
+    btn('graph-fit', 'Fit', 'Fit to screen', () => { view = { ...full }; apply(); })), svg);
+  apply();
+  return wrap;
 }

@@ -92,10 +92,23 @@ function topNav(section) {
       config.monitor && config.monitor.menuEnabled !== false ? navLink('Monitor', 'monitor', section === 'monitor') : null
     ),
     form,
-    h('div', { class: 'nav-right' }, (config.menu || []).map(menuItem),
+    h('div', { class: 'nav-right' }, (config.menu || []).map(menuItem), aboutMenu(),
       h('button', { id: 'theme-toggle', type: 'button', class: 'btn btn-ghost', onclick: toggleTheme, title: 'Switch light/dark theme' },
         currentTheme() === 'dark' ? '☀ Light' : '☾ Dark'))
   );
+}
+
+/** About menu: the version, commit and build date the query service injected (JAEGER_VERSION). */
+function aboutMenu() {
+  const v = version || {};
+  const row = (label, value, id) => h('div', { class: 'about-row' }, h('span', { class: 'muted' }, label), ' ', h('span', { id }, value || 'unknown'));
+  return h('details', { class: 'nav-menu', id: 'about-menu' },
+    h('summary', { class: 'nav-link' }, 'About'),
+    h('div', { class: 'nav-menu-items about-items' },
+      h('strong', null, 'Jaeger UI (jaegerj)'),
+      row('Version', v.gitVersion, 'about-version'),
+      row('Commit', v.gitCommit, 'about-commit'),
+      row('Built', v.buildDate, 'about-build-date')));
 }
 
 function versionText() {

@@ -8,6 +8,13 @@ import { transformTrace } from './trace-model.js';
 import { renderDdgFromTraces } from './dependencies.js';
 
 const LAST_KEY = 'jaegerj.lastSearch';
+// The open live-tail stream of the search page (one at a time); closed when the results or the page change.
+let liveSource = null;
+
+function stopLive() {
+  if (liveSource) liveSource.close();
+  liveSource = null;
+}
 const SORTS = [
   ['MOST_RECENT', 'Most Recent', (a, b) => b.startTime - a.startTime],
   ['LONGEST_FIRST', 'Longest First', (a, b) => b.duration - a.duration],
@@ -82,6 +89,7 @@ export function renderSearch(main, q) {
   }
   return () => {
     state.disposed = true;
+    stopLive();
   };
 }
 
@@ -251,6 +259,7 @@ async function runQuery(results, call, q, hideGraph) {
 }
 
 function showResults(results, rawTraces, q, hideGraph, note, errs = []) {
+  stopLive();
   const traces = rawTraces.map(transformTrace);
   const state = { sort: q.get('sort') || 'MOST_RECENT', selected: new Set(), view: q.get('view') === 'ddg' ? 'ddg' : 'list' };
   clear(results);
@@ -269,29 +278,74 @@ function showResults(results, rawTraces, q, hideGraph, note, errs = []) {
   const viewSel = h('div', { class: 'seg', role: 'group', 'aria-label': 'Results view' },
     h('button', { type: 'button', class: 'btn', 'aria-pressed': String(state.view === 'list'), id: 'view-list', onclick: () => setView('list') }, 'Trace Results'),
     h('button', { type: 'button', class: 'btn', 'aria-pressed': String(state.view === 'ddg'), id: 'view-ddg', onclick: () => setView('ddg') }, 'Deep Dependency Graph'));
+  // Live tail: the server streams the IDs of new traces of the searched service (server-sent events).
+  const liveService = q.get('service');
+  const liveStatus = h('span', { class: 'live-status muted', id: 'live-status', role: 'status' });
+  const fresh = new Set();
+  const liveBtn = liveService && !q.getAll('traceID').length ? h('button', { type: 'button', class: 'btn', id: 'live-tail', 'aria-pressed': 'false',
+    title: `Add new traces of ${liveService} to these results as they arrive`, onclick: () => (liveSource ? endLive() : startLive()) }, 'Live tail') : null;
+  function endLive() {
+    stopLive();
+    liveBtn.setAttribute('aria-pressed', 'false');
+    liveStatus.textContent = '';
+  }
+  function startLive() {
+    const src = new EventSource(url(`api/live/traces${api.qs({ service: liveService, operation: q.get('operation') || undefined })}`));
+    liveSource = src;
+    liveBtn.setAttribute('aria-pressed', 'true');
+    liveStatus.textContent = `Following new traces of ${liveService}…`;
+    src.addEventListener('open', () => { liveStatus.textContent = `Following new traces of ${liveService}`; liveStatus.dataset.state = 'open'; });
+    src.addEventListener('error', () => { if (liveSource === src) liveStatus.textContent = 'Live tail interrupted, reconnecting…'; });
+    src.addEventListener('trace', async (e) => {
+      let id;
+      try {
+        id = JSON.parse(e.data).traceID;
+        if (traces.some((t) => t.traceID === id)) return;
+        const raw = await api.trace(id);
+        if (!raw || liveSource !== src || traces.some((t) => t.traceID === id)) return;
+        traces.push(transformTrace(raw));
+        fresh.add(id);
+        count.textContent = `${traces.length} Trace${traces.length === 1 ? '' : 's'}`;
+        liveStatus.textContent = `Following new traces of ${liveService}: ${fresh.size} new`;
+        draw();
+      } catch (err) {
+        liveStatus.textContent = `Live tail: could not load trace ${id || ''}: ${err.message}`;
+      }
+    });
+  }
   results.appendChild(h('div', { class: 'results-header' }, count, note ? h('span', { class: 'muted' }, note) : null,
-    h('div', { class: 'spacer' }), viewSel, h('label', { class: 'inline' }, 'Sort: ', sort), compareBtn, dl));
+    h('div', { class: 'spacer' }), liveStatus, liveBtn, viewSel, h('label', { class: 'inline' }, 'Sort: ', sort), compareBtn, dl));
   const body = h('div', { class: 'results-body' });
   results.appendChild(body);
-  if (!traces.length) {
-    body.appendChild(h('div', { class: 'empty-state', id: 'no-results' }, h('h3', null, 'No trace results'), h('p', null, 'Try another service, a longer lookback or fewer filters.')));
-    return;
-  }
   const draw = () => {
     clear(body);
+    if (!traces.length) {
+      body.appendChild(h('div', { class: 'empty-state', id: 'no-results' }, h('h3', null, 'No trace results'), h('p', null, 'Try another service, a longer lookback or fewer filters.')));
+      return;
+    }
     if (state.view === 'ddg') {
-      body.appendChild(renderDdgFromTraces(traces, q.get('service') || traces[0].services[0].name));
+      body.appendChild(renderDdgFromTraces(traces, q.get('focus') || q.get('service') || traces[0].services[0].name));
       return;
     }
     if (!hideGraph) body.appendChild(scatterPlot(traces));
     const cmp = SORTS.find(([k]) => k === state.sort)[2];
     const list = h('ol', { class: 'result-list', id: 'result-list' });
-    for (const t of traces.slice().sort(cmp)) list.appendChild(resultItem(t, state, compareBtn));
+    let longest = 0;
+    for (const t of traces) longest = Math.max(longest, t.duration);
+    for (const t of traces.slice().sort(cmp)) {
+      const li = resultItem(t, state, compareBtn, longest);
+      if (fresh.has(t.traceID)) li.classList.add('live-new');
+      list.appendChild(li);
+    }
     body.appendChild(list);
   };
   const setView = (v) => {
     state.view = v;
     for (const b of viewSel.children) b.setAttribute('aria-pressed', String(b.id === `view-${v}`));
+    const u = new URL(location.href);
+    if (v === 'ddg') u.searchParams.set('view', 'ddg');
+    else u.searchParams.delete('view');
+    history.replaceState(null, '', u.pathname + u.search);
     draw();
   };
   sort.addEventListener('change', () => {
@@ -301,7 +355,16 @@ function showResults(results, rawTraces, q, hideGraph, note, errs = []) {
   draw();
 }
 
-function resultItem(t, state, compareBtn) {
+/** Error spans per service of a trace model. */
+function serviceErrors(t) {
+  const m = new Map();
+  for (const s of t.spans) if (s.hasError) m.set(s.serviceName, (m.get(s.serviceName) || 0) + 1);
+  return m;
+}
+
+function resultItem(t, state, compareBtn, longest) {
+  const errs = serviceErrors(t);
+  const barPct = longest ? Math.max((t.duration / longest) * 100, 0.5) : 100;
   const check = h('input', { type: 'checkbox', class: 'compare-check', 'aria-label': `Select ${t.traceID} for comparison`,
     onchange: () => {
       if (check.checked) state.selected.add(t.traceID);
@@ -315,11 +378,15 @@ function resultItem(t, state, compareBtn) {
       h('a', { class: 'result-link', href }, h('span', { class: 'trace-name' }, t.traceName), ' ',
         h('span', { class: 'trace-id' }, shortId(t.traceID, config.traceIdDisplayLength || 7))),
       h('span', { class: 'result-duration' }, fmtDuration(t.duration))),
+    h('div', { class: 'result-bar', title: `${fmtDuration(t.duration)}, ${barPct.toFixed(0)}% of the longest trace in these results` },
+      h('span', { class: 'result-bar-fill', style: { width: `${barPct}%` } })),
     h('div', { class: 'result-meta' },
       h('span', { class: 'badge span-count' }, `${t.spans.length} Span${t.spans.length === 1 ? '' : 's'}`),
       t.errors ? h('span', { class: 'badge badge-error error-count' }, `${t.errors} Error${t.errors === 1 ? '' : 's'}`) : null,
       h('span', { class: 'services' }, t.services.map((s) =>
-        h('span', { class: 'service-tag', style: { borderLeftColor: serviceColor(s.name) } }, `${s.name} (${s.count})`))),
+        h('span', { class: `service-tag${errs.has(s.name) ? ' has-error' : ''}`, dataset: { service: s.name }, style: { borderLeftColor: serviceColor(s.name) } },
+          errs.has(s.name) ? h('span', { class: 'icon-error service-error', title: `${errs.get(s.name)} error span${errs.get(s.name) === 1 ? '' : 's'} in ${s.name}` }, '!') : null,
+          `${s.name} (${s.count})`))),
       h('span', { class: 'spacer' }),
       h('span', { class: 'result-start', title: fmtDateTime(t.startTime) }, fmtDateTime(t.startTime), ' · ', fmtRelative(t.startTime))));
 }

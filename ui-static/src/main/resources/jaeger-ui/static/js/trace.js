@@ -4,11 +4,16 @@ import { h, clear, url, fmtDuration, fmtDateTime, serviceColor, download, traceC
   shortId } from './util.js';
 import { config, archiveAvailable, linksFor } from './config.js';
 import { api } from './api.js';
-import { transformTrace, criticalPath, statistics, traceGraph, spanMatches } from './trace-model.js';
+import { transformTrace, criticalPath, traceGraph, spanMatches } from './trace-model.js';
+import { peerService, spansTableView, flamegraphView, statisticsView } from './trace-views.js';
 import { layeredLayout, renderGraph } from './graph.js';
 
 const ROW_H = 26;
 const OVERSCAN = 12;
+// Traces with more spans open with their first page (the top of the timeline) while the rest loads.
+const FIRST_PAGE = 2000;
+// Height of the span detail when it opens inline under its row.
+const INLINE_H = 320;
 
 function mark(name) {
   try {
@@ -28,8 +33,14 @@ export function renderTrace(main, q, id) {
   let dispose = null;
   (async () => {
     let raw;
+    let page = null;
     try {
-      raw = traceCache.get(id) || (await api.trace(id));
+      raw = traceCache.get(id);
+      if (!raw) {
+        page = await api.tracePage(id, 0, FIRST_PAGE);
+        raw = page && page.data && page.data[0];
+        if (page && page.total <= FIRST_PAGE) page = null;
+      }
       if (!raw) throw Object.assign(new Error('trace not found'), { status: 404 });
     } catch (e) {
       if (disposed) return;
@@ -45,10 +56,32 @@ export function renderTrace(main, q, id) {
     timing.fetched = performance.now();
     mark('trace-fetched');
     const trace = transformTrace(raw);
+    if (page) withSummary(trace, page);
     timing.transformed = performance.now();
-    timing.spans = trace.spans.length;
+    if (!page) timing.spans = trace.spans.length;
     mark('trace-transformed');
-    dispose = showTrace(box, trace, q, timing);
+    dispose = showTrace(box, trace, q, timing, page ? page.total : 0);
+    if (!page) return;
+    // The first page is on screen; now the whole trace, then the same page again with every span.
+    let full;
+    try {
+      full = await api.trace(id);
+    } catch (e) {
+      if (disposed) return;
+      const note = document.getElementById('trace-partial');
+      if (note) note.textContent = `Showing the first ${trace.spans.length} spans only: loading the rest failed (${e.message}).`;
+      return;
+    }
+    if (disposed || !full) return;
+    timing.fullFetched = performance.now();
+    const whole = transformTrace(full);
+    timing.spans = whole.spans.length;
+    const vp = document.getElementById('tl-viewport');
+    const top = vp ? vp.scrollTop : 0;
+    dispose();
+    dispose = showTrace(box, whole, new URLSearchParams(location.search), timing, 0);
+    const vp2 = document.getElementById('tl-viewport');
+    if (vp2) vp2.scrollTop = top;
   })();
   return () => {
     disposed = true;
@@ -56,7 +89,21 @@ export function renderTrace(main, q, id) {
   };
 }
 
-function showTrace(box, trace, q, timing) {
+/** Gives the model of a first page the whole trace's time range, depth and counts. */
+function withSummary(trace, page) {
+  const sum = page.summary || {};
+  if (sum.startTime) {
+    trace.startTime = sum.startTime;
+    trace.endTime = sum.endTime;
+    trace.duration = sum.endTime - sum.startTime;
+    for (const s of trace.spans) s.relativeStart = s.startTime - sum.startTime;
+  }
+  trace.totalSpans = page.total;
+  trace.totalServices = sum.services;
+  trace.depth = sum.depth || trace.depth;
+}
+
+function showTrace(box, trace, q, timing, partialTotal) {
   const embedded = isEmbedded(q);
   const st = {
     view: q.get('view') || 'timeline',
@@ -69,6 +116,7 @@ function showTrace(box, trace, q, timing) {
     focus: 0,
     headerCollapsed: q.get('uiTimelineCollapseTitle') === '1',
     critical: null,
+    inline: q.get('detail') === 'inline',
   };
   const cleanups = [];
   clear(box);
@@ -78,7 +126,8 @@ function showTrace(box, trace, q, timing) {
   const findInput = h('input', { type: 'search', id: 'trace-find', class: 'trace-find', placeholder: 'Find...', value: st.find, 'aria-label': 'Find in trace' });
   const findCount = h('span', { class: 'find-count', id: 'find-count' });
   const viewSel = h('select', { id: 'trace-view', 'aria-label': 'Trace view' },
-    [['timeline', 'Trace Timeline'], ['graph', 'Trace Graph'], ['statistics', 'Trace Statistics'], ['json', 'Trace JSON (in page)']]
+    [['timeline', 'Trace Timeline'], ['graph', 'Trace Graph'], ['statistics', 'Trace Statistics'], ['table', 'Trace Spans Table'],
+      ['flamegraph', 'Trace Flamegraph'], ['json', 'Trace JSON (in page)']]
       .filter(([v]) => v !== 'json' || !config.disableJsonView)
       .map(([v, l]) => h('option', { value: v, selected: st.view === v }, l)));
   const target = config.forbidNewPage ? undefined : '_blank';
@@ -115,12 +164,14 @@ function showTrace(box, trace, q, timing) {
   const summary = q.get('uiTimelineHideSummary') === '1' ? null : h('dl', { class: 'trace-summary', id: 'trace-summary' },
     h('div', null, h('dt', null, 'Trace Start'), h('dd', { id: 'summary-start' }, fmtDateTime(trace.startTime))),
     h('div', null, h('dt', null, 'Duration'), h('dd', { id: 'summary-duration' }, fmtDuration(trace.duration))),
-    h('div', null, h('dt', null, 'Services'), h('dd', { id: 'summary-services' }, String(trace.services.length))),
+    h('div', null, h('dt', null, 'Services'), h('dd', { id: 'summary-services' }, String(trace.totalServices || trace.services.length))),
     h('div', null, h('dt', null, 'Depth'), h('dd', { id: 'summary-depth' }, String(trace.depth))),
-    h('div', null, h('dt', null, 'Total Spans'), h('dd', { id: 'summary-spans' }, String(trace.spans.length))),
+    h('div', null, h('dt', null, 'Total Spans'), h('dd', { id: 'summary-spans' }, String(trace.totalSpans || trace.spans.length))),
     trace.errors ? h('div', null, h('dt', null, 'Errors'), h('dd', { class: 'error-text' }, String(trace.errors))) : null);
   const minimapWrap = q.get('uiTimelineHideMinimap') === '1' ? null : h('div', { class: 'minimap', id: 'minimap' });
   const collapsible = h('div', { class: 'trace-header-body', hidden: st.headerCollapsed }, summary,
+    partialTotal ? h('p', { class: 'trace-partial', id: 'trace-partial', role: 'status' },
+      `Showing the first ${trace.spans.length.toLocaleString('en')} of ${partialTotal.toLocaleString('en')} spans; loading the rest…`) : null,
     trace.warnings.length ? h('ul', { class: 'warnings' }, trace.warnings.map((w) => h('li', null, w))) : null,
     traceLinks.length ? h('div', { class: 'trace-links' }, traceLinks.map((l) => h('a', { href: l.url, target }, l.text))) : null,
     minimapWrap);
@@ -169,7 +220,7 @@ function showTrace(box, trace, q, timing) {
   const ruler = h('div', { class: 'tl-ruler', id: 'tl-ruler' });
   const spacer = h('div', { class: 'tl-spacer' });
   const viewport = h('div', { class: 'tl-viewport', id: 'tl-viewport', tabindex: 0, role: 'tree', 'aria-label': 'Spans' }, spacer);
-  const detail = h('section', { class: 'span-detail', id: 'span-detail', hidden: true, 'aria-label': 'Span detail' });
+  const detail = h('section', { class: `span-detail${st.inline ? ' inline' : ''}`, id: 'span-detail', hidden: true, 'aria-label': 'Span detail' });
   const timeline = h('div', { class: 'timeline', id: 'timeline' },
     h('div', { class: 'tl-head' },
       h('div', { class: 'tl-name-col tl-head-name' }, 'Service & Operation',
@@ -177,7 +228,9 @@ function showTrace(box, trace, q, timing) {
           h('button', { type: 'button', class: 'btn btn-small', id: 'expand-all', title: 'Expand all ([)', onclick: () => setCollapsed(new Set()) }, '⊞'),
           h('button', { type: 'button', class: 'btn btn-small', id: 'collapse-all', title: 'Collapse all (])', onclick: collapseAll }, '⊟'),
           h('button', { type: 'button', class: 'btn btn-small', id: 'expand-one', title: 'Expand one level (o)', onclick: expandOne }, '+1'),
-          h('button', { type: 'button', class: 'btn btn-small', id: 'collapse-one', title: 'Collapse one level (p)', onclick: collapseOne }, '−1'))),
+          h('button', { type: 'button', class: 'btn btn-small', id: 'collapse-one', title: 'Collapse one level (p)', onclick: collapseOne }, '−1'),
+          h('button', { type: 'button', class: 'btn btn-small', id: 'detail-mode', 'aria-pressed': String(st.inline),
+            title: 'Open the span detail under its row instead of below the timeline', onclick: toggleInline }, 'Inline detail'))),
       ruler),
     viewport, detail);
 
@@ -226,18 +279,42 @@ function showTrace(box, trace, q, timing) {
   }
 
   let lastRange = '';
+  // Index in `visible` of the span whose detail is open inline, or -1.
+  let inlineAt = -1;
+  const rowTop = (i) => i * ROW_H + (inlineAt >= 0 && i > inlineAt ? INLINE_H : 0);
+  const indexAt = (y) => (inlineAt >= 0 && y > (inlineAt + 1) * ROW_H
+    ? Math.max(inlineAt + 1, Math.floor((y - INLINE_H) / ROW_H)) : Math.floor(y / ROW_H));
   function drawRows(force) {
+    inlineAt = st.inline && st.selected ? visible.findIndex((s) => s.spanID === st.selected) : -1;
+    spacer.style.height = `${visible.length * ROW_H + (inlineAt >= 0 ? INLINE_H : 0)}px`;
     const top = viewport.scrollTop;
     const height = viewport.clientHeight || 600;
-    const first = Math.max(0, Math.floor(top / ROW_H) - OVERSCAN);
-    const last = Math.min(visible.length, Math.ceil((top + height) / ROW_H) + OVERSCAN);
-    const key = `${first}:${last}`;
+    const first = Math.max(0, indexAt(top) - OVERSCAN);
+    const last = Math.min(visible.length, indexAt(top + height) + 1 + OVERSCAN);
+    const key = `${first}:${last}:${inlineAt}`;
     if (!force && key === lastRange) return;
     lastRange = key;
     const frag = document.createDocumentFragment();
     for (let i = first; i < last; i++) frag.appendChild(row(visible[i], i));
     while (spacer.firstChild) spacer.removeChild(spacer.firstChild);
     spacer.appendChild(frag);
+    if (inlineAt >= 0) {
+      detail.style.top = `${(inlineAt + 1) * ROW_H}px`;
+      spacer.appendChild(detail);
+    }
+  }
+  function toggleInline(e) {
+    st.inline = !st.inline;
+    e.currentTarget.setAttribute('aria-pressed', String(st.inline));
+    detail.classList.toggle('inline', st.inline);
+    if (!st.inline) timeline.appendChild(detail);
+    const u = new URL(location.href);
+    if (st.inline) u.searchParams.set('detail', 'inline');
+    else u.searchParams.delete('detail');
+    history.replaceState(null, '', u.pathname + u.search);
+    lastRange = '';
+    renderDetail();
+    drawRows(true);
   }
   function row(s, i) {
     const collapsed = st.collapsed.has(s.spanID);
@@ -250,7 +327,9 @@ function showTrace(box, trace, q, timing) {
     if (st.matches.has(s.spanID)) cls.push('match');
     if (st.focus === i) cls.push('focused');
     const ref0 = s.references[0];
-    return h('div', { class: cls.join(' '), style: { top: `${i * ROW_H}px` }, role: 'treeitem', 'aria-level': s.depth + 1,
+    const peer = peerService(s);
+    const side = labelSide(left, width);
+    return h('div', { class: cls.join(' '), style: { top: `${rowTop(i)}px` }, role: 'treeitem', 'aria-level': s.depth + 1,
       'aria-expanded': s.children.length ? String(!collapsed) : null, 'aria-selected': String(st.selected === s.spanID),
       dataset: { spanId: s.spanID, index: i }, onclick: (e) => {
         if (e.target.closest('.tl-toggle')) return;
@@ -269,13 +348,15 @@ function showTrace(box, trace, q, timing) {
       s.references.length > 1 ? h('span', { class: 'icon-ref', title: `${s.references.length} references` }, '⧉') : null,
       h('span', { class: 'svc-name' }, s.serviceName), ' ',
       h('span', { class: 'op-name' }, s.operationName),
-      collapsed ? h('span', { class: 'badge badge-small' }, `+${countDescendants(s)}`) : null),
+      peer ? h('span', { class: 'tl-peer', title: `${s.serviceName} calls ${peer}` }, `→ ${peer}`) : null,
+      collapsed ? h('span', { class: 'badge badge-small' }, `+${countDescendants(s)}`) : null,
+      side === 'outside' ? h('span', { class: 'tl-bar-label tl-name-label' }, fmtDuration(s.duration)) : null),
     h('div', { class: 'tl-bar-col' },
       h('div', { class: `tl-bar${s.hasError ? ' error' : ''}`, style: { left: `${left}%`, width: `${width}%`, background: color } },
         crit ? crit.map((seg) => h('span', { class: 'tl-critical', style: {
           left: `${((seg.start - s.startTime) / (s.duration || 1)) * 100}%`, width: `${((seg.end - seg.start) / (s.duration || 1)) * 100}%` } })) : null,
         s.logs.map((l) => h('span', { class: 'tl-log', style: { left: `${((l.timestamp - s.startTime) / (s.duration || 1)) * 100}%` } }))),
-      h('span', { class: `tl-bar-label${labelSide(left, width) === 'inside' ? ' inside' : ''}`, style: labelStyle(left, width) }, fmtDuration(s.duration))));
+      side === 'outside' ? null : h('span', { class: 'tl-bar-label', style: labelStyle(left, width) }, fmtDuration(s.duration))));
   }
   function countDescendants(s) {
     const i = index.get(s.spanID);
@@ -538,9 +619,9 @@ function showTrace(box, trace, q, timing) {
   function layoutViewport() {
     const top = viewport.getBoundingClientRect().top;
     const avail = window.innerHeight - Math.max(top, 0) - 8;
-    const detailH = detail.hidden ? 0 : Math.min(Math.max(avail * 0.45, 200), 420);
+    const detailH = detail.hidden || st.inline ? 0 : Math.min(Math.max(avail * 0.45, 200), 420);
     viewport.style.height = `${Math.max(avail - detailH, 160)}px`;
-    detail.style.maxHeight = `${detailH}px`;
+    detail.style.maxHeight = st.inline ? `${INLINE_H}px` : `${detailH}px`;
     drawRows(false);
   }
   const onResize = () => {
@@ -555,7 +636,9 @@ function showTrace(box, trace, q, timing) {
   function showView() {
     clear(viewBox);
     if (st.view === 'graph') viewBox.appendChild(graphView(trace));
-    else if (st.view === 'statistics') viewBox.appendChild(statsView(trace));
+    else if (st.view === 'statistics') viewBox.appendChild(statisticsView(trace, { group: q.get('groupBy') || undefined, sub: q.get('subGroupBy') || undefined }));
+    else if (st.view === 'table') viewBox.appendChild(spansTableView(trace, openInTimeline, q.get('spansFilter') || ''));
+    else if (st.view === 'flamegraph') viewBox.appendChild(flamegraphView(trace));
     else if (st.view === 'json') viewBox.appendChild(h('pre', { class: 'json-view', id: 'trace-json' }, JSON.stringify(trace.raw, null, 2)));
     else {
       viewBox.appendChild(timeline);
@@ -567,6 +650,12 @@ function showTrace(box, trace, q, timing) {
       drawRows(true);
     }
   }
+  function openInTimeline(spanID) {
+    viewSel.value = 'timeline';
+    viewSel.dispatchEvent(new Event('change'));
+    reveal(spanID);
+    select(spanID);
+  }
   viewSel.addEventListener('change', () => {
     st.view = viewSel.value;
     const u = new URL(location.href);
@@ -577,13 +666,22 @@ function showTrace(box, trace, q, timing) {
   });
 
   showView();
-  timing.rendered = performance.now();
-  mark('trace-rendered');
+  if (timing.rendered == null) {
+    timing.rendered = performance.now();
+    mark('trace-rendered');
+  }
   timeline.dataset.rows = String(trace.spans.length);
   requestAnimationFrame(() => {
-    timing.painted = performance.now();
-    mark('trace-painted');
+    const now = performance.now();
+    if (timing.painted == null) {
+      timing.painted = now;
+      mark('trace-painted');
+    }
     box.dataset.ready = 'true';
+    if (!partialTotal) {
+      timing.completed = now;
+      box.dataset.complete = 'true';
+    }
   });
   if (st.find) {
     applyFind(false);
@@ -626,18 +724,19 @@ function showShortcuts() {
   if (!dlg.open) dlg.showModal();
 }
 
-// Duration label beside the bar where there is room, else inside its right end.
+// Duration label beside the bar where there is room; a bar spanning (nearly) the whole row gets its label at the
+// end of the name column, so the label never covers the bar, its critical-path line or its log marks.
 function labelSide(left, width) {
   if (left + width <= 82) return 'right';
   if (left >= 18) return 'left';
-  return 'inside';
+  return 'outside';
 }
 
 function labelStyle(left, width) {
   const side = labelSide(left, width);
   if (side === 'right') return { left: `${left + width + 0.5}%` };
   if (side === 'left') return { right: `${100 - left + 0.5}%` };
-  return { right: `${Math.max(100 - left - width, 0) + 0.5}%` };
+  return null;
 }
 
 function graphView(trace) {
@@ -654,37 +753,4 @@ function graphView(trace) {
     { nodeHeight: 60 }
   );
   return h('div', { class: 'trace-graph', id: 'trace-graph' }, renderGraph(layout, { label: 'Trace graph' }));
-}
-
-function statsView(trace) {
-  const groupSel = h('select', { id: 'stats-group', 'aria-label': 'Group by' },
-    h('option', { value: 'service' }, 'Service Name'), h('option', { value: 'operation' }, 'Operation Name'),
-    h('option', { value: 'both' }, 'Service and Operation'));
-  const table = h('div');
-  const keyFns = {
-    service: (s) => s.serviceName,
-    operation: (s) => s.operationName,
-    both: (s) => `${s.serviceName} / ${s.operationName}`,
-  };
-  let sortKey = 'total';
-  let desc = true;
-  const cols = [['key', 'Name'], ['count', 'Count'], ['total', 'Total'], ['avg', 'Avg'], ['min', 'Min'], ['max', 'Max'],
-    ['self', 'Self total'], ['pct', '% of self time'], ['errors', 'Errors']];
-  const draw = () => {
-    const stats = statistics(trace, keyFns[groupSel.value]);
-    const selfSum = stats.reduce((acc, r) => acc + r.self, 0) || 1;
-    const rows = stats.map((r) => ({ ...r, pct: (r.self / selfSum) * 100 }));
-    rows.sort((a, b) => {
-      const v = a[sortKey] < b[sortKey] ? -1 : a[sortKey] > b[sortKey] ? 1 : 0;
-      return desc ? -v : v;
-    });
-    const fmt = (k, v) => (['total', 'avg', 'min', 'max', 'self'].includes(k) ? fmtDuration(v) : k === 'pct' ? `${v.toFixed(2)}%` : String(v));
-    clear(table).appendChild(h('table', { class: 'stats-table', id: 'stats-table' },
-      h('thead', null, h('tr', null, cols.map(([k, l]) => h('th', { scope: 'col', 'aria-sort': k === sortKey ? (desc ? 'descending' : 'ascending') : null },
-        h('button', { type: 'button', class: 'th-btn', onclick: () => { desc = k === sortKey ? !desc : true; sortKey = k; draw(); } }, l))))),
-      h('tbody', null, rows.map((r) => h('tr', null, cols.map(([k]) => h(k === 'key' ? 'th' : 'td', k === 'key' ? { scope: 'row' } : null, fmt(k, r[k]))))))));
-  };
-  groupSel.addEventListener('change', draw);
-  draw();
-  return h('div', { class: 'trace-stats' }, h('label', { class: 'inline' }, 'Group by ', groupSel), table);
 }

@@ -58,7 +58,7 @@ final class UiBasePathTest {
     WebElement link = browser.await(By.cssSelector(".result-item[data-trace-id='" + traces.traceA + "'] .result-link"));
     browser.screenshot("base-path-search");
     link.click();
-    browser.awaitPresent(By.cssSelector("#trace-page[data-ready='true']"));
+    browser.awaitPresent(By.cssSelector("#trace-page[data-complete='true']"));
     assertThat(browser.driver.getCurrentUrl()).endsWith("/jaeger/trace/" + traces.traceA);
     Set<String> rows = new HashSet<>();
     for (WebElement r : browser.driver.findElements(By.cssSelector("#tl-viewport .tl-row"))) {
@@ -73,6 +73,6 @@ final class UiBasePathTest {
     List<String> requests = (List<String>) browser.js(
         "return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)");
     assertThat(requests).isNotEmpty().allSatisfy(p -> assertThat(p).startsWith("/jaeger/"));
-    assertThat(requests).contains("/jaeger/api/traces/" + traces.traceA, "/jaeger/static/js/main.js");
+    assertThat(requests).contains("/jaeger/api/trace-pages/" + traces.traceA, "/jaeger/static/js/main.js");
   }
 }

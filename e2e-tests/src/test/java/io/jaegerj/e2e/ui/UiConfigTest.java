@@ -96,7 +96,7 @@ final class UiConfigTest {
   @Test
   void archiveButton_followsTheStorageCapability() {
     browser.get(server.baseUrl() + "trace/" + traces.traceA);
-    browser.awaitPresent(By.cssSelector("#trace-page[data-ready='true']"));
+    browser.awaitPresent(By.cssSelector("#trace-page[data-complete='true']"));
     Object archive = browser.js("return window.JAEGER_STORAGE_CAPABILITIES && window.JAEGER_STORAGE_CAPABILITIES.archiveStorage");
     List<WebElement> buttons = browser.driver.findElements(By.id("archive-trace"));
     if (Boolean.TRUE.equals(archive)) {
@@ -112,7 +112,7 @@ final class UiConfigTest {
   @Test
   void embeddedMode_hidesNavigationMinimapAndSummary() {
     browser.get(server.baseUrl() + "trace/" + traces.traceA + "?uiEmbed=v0&uiTimelineHideMinimap=1&uiTimelineHideSummary=1");
-    browser.awaitPresent(By.cssSelector("#trace-page[data-ready='true']"));
+    browser.awaitPresent(By.cssSelector("#trace-page[data-complete='true']"));
     assertThat(browser.driver.findElements(By.cssSelector(".topnav"))).isEmpty();
     assertThat(browser.driver.findElements(By.id("minimap"))).isEmpty();
     assertThat(browser.driver.findElements(By.id("trace-summary"))).isEmpty();

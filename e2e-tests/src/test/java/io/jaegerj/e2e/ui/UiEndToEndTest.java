@@ -75,7 +75,7 @@ final class UiEndToEndTest {
 
   private void openTrace(String rel) {
     browser.get(url(rel));
-    browser.awaitPresent(By.cssSelector("#trace-page[data-ready='true']"));
+    browser.awaitPresent(By.cssSelector("#trace-page[data-complete='true']"));
   }
 
   private Set<String> renderedSpanIds() {
@@ -117,7 +117,7 @@ final class UiEndToEndTest {
 
     itemA = browser.driver.findElement(By.cssSelector(".result-item[data-trace-id='" + traces.traceA + "'] .result-link"));
     itemA.click();
-    browser.awaitPresent(By.cssSelector("#trace-page[data-ready='true']"));
+    browser.awaitPresent(By.cssSelector("#trace-page[data-complete='true']"));
     assertThat(browser.driver.getCurrentUrl()).endsWith("/trace/" + traces.traceA);
   }
 
@@ -187,11 +187,256 @@ final class UiEndToEndTest {
   }
 
   @Test
+  void spansTable_sortsFiltersAndShowsSelfTime() {
+    openTrace("trace/" + traces.traceA + "?view=table");
+    browser.await(By.id("spans-table"));
+    assertThat(tableSpanIds()).hasSize(4);
+    assertThat(browser.driver.findElement(By.id("spans-count")).getText()).isEqualTo("4 of 4 spans");
+    // Longest first after one click on Duration: the 90 ms root, then the 40 ms customer call.
+    browser.driver.findElement(By.cssSelector("#spans-table th[data-col='duration'] button")).click();
+    List<String> ids = tableSpanIds();
+    assertThat(ids.get(0)).isEqualTo(SpanId.toString(traces.rootOfA));
+    assertThat(ids.get(1)).isEqualTo(SpanId.toString(traces.customerOfA));
+    WebElement root = browser.driver.findElement(By.cssSelector("#spans-table tr[data-span-id='" + SpanId.toString(traces.rootOfA) + "']"));
+    // Root: 90 ms minus its children's 40 ms and 10 ms.
+    assertThat(root.getText()).contains("frontend").contains("HTTP GET /dispatch").contains("90ms").contains("40ms");
+    browser.driver.findElement(By.cssSelector("#spans-table th[data-col='duration'] button")).click();
+    assertThat(tableSpanIds().get(3)).isEqualTo(SpanId.toString(traces.rootOfA));
+    browser.driver.findElement(By.id("spans-filter")).sendKeys("mysql");
+    new WebDriverWait(browser.driver, Duration.ofSeconds(10)).until(d -> tableSpanIds().size() == 1);
+    assertThat(tableSpanIds()).containsExactly(SpanId.toString(traces.dbSpanOfA));
+    assertThat(browser.driver.findElement(By.id("spans-count")).getText()).isEqualTo("1 of 4 spans");
+    assertThat(browser.driver.findElement(By.id("spans-table")).getText()).contains("mysql").contains("SQL SELECT");
+    browser.screenshot("trace-spans-table");
+    browser.driver.findElement(By.cssSelector("#spans-table a.span-open")).click();
+    assertThat(browser.await(By.id("detail-operation")).getText()).isEqualTo("SQL SELECT");
+  }
+
+  private List<String> tableSpanIds() {
+    List<String> ids = new ArrayList<>();
+    for (WebElement tr : browser.driver.findElements(By.cssSelector("#spans-table tbody tr"))) {
+      ids.add(tr.getAttribute("data-span-id"));
+    }
+    return ids;
+  }
+
+  @Test
+  void flamegraph_drawsEverySpanAndZoomsIntoOne() {
+    openTrace("trace/" + traces.traceA + "?view=flamegraph");
+    browser.awaitPresent(By.cssSelector("#flamegraph g.flame-node"));
+    assertThat(browser.driver.findElements(By.cssSelector("#flamegraph g.flame-node"))).hasSize(4);
+    Number rootWidth = (Number) browser.js("return +document.querySelector(\"#flamegraph g[data-span-id='"
+        + SpanId.toString(traces.rootOfA) + "'] rect\").getAttribute('width')");
+    Number customerWidth = (Number) browser.js("return +document.querySelector(\"#flamegraph g[data-span-id='"
+        + SpanId.toString(traces.customerOfA) + "'] rect\").getAttribute('width')");
+    // 40 ms of a 90 ms trace: 4/9 of the root's width.
+    assertThat(customerWidth.doubleValue() / rootWidth.doubleValue()).isBetween(0.43, 0.46);
+    browser.screenshot("trace-flamegraph");
+    browser.driver.findElement(By.cssSelector("#flamegraph g[data-span-id='" + SpanId.toString(traces.customerOfA) + "'] rect")).click();
+    List<String> zoomed = new ArrayList<>();
+    for (WebElement g : browser.driver.findElements(By.cssSelector("#flamegraph g.flame-node"))) {
+      zoomed.add(g.getAttribute("data-span-id"));
+    }
+    assertThat(zoomed).containsExactlyInAnyOrder(SpanId.toString(traces.customerOfA), SpanId.toString(traces.dbSpanOfA));
+    browser.driver.findElement(By.id("flame-reset")).click();
+    assertThat(browser.driver.findElements(By.cssSelector("#flamegraph g.flame-node"))).hasSize(4);
+  }
+
+  @Test
+  void statistics_selfTimeAndSecondGroupBy() {
+    openTrace("trace/" + traces.traceA + "?view=statistics");
+    WebElement frontend = browser.await(By.cssSelector("#stats-table tr[data-key='frontend']"));
+    // Self time of frontend 40 ms out of 90 ms of self time in the whole trace.
+    assertThat(frontend.getText()).contains("90ms").contains("40ms").contains("44.44%");
+    new Select(browser.driver.findElement(By.id("stats-subgroup"))).selectByValue("operation");
+    List<WebElement> sub = browser.driver.findElements(By.cssSelector("#stats-table tr.stats-sub-row"));
+    assertThat(sub).hasSize(4);
+    WebElement apiOp = browser.driver.findElement(By.cssSelector("#stats-table tr.stats-sub-row[data-parent='api']"));
+    assertThat(apiOp.getAttribute("data-key")).isEqualTo("HTTP GET /customer");
+    // api's call lasts 40 ms, 30 ms of it in mysql.
+    assertThat(apiOp.getText()).contains("40ms").contains("10ms").contains("11.11%");
+    new Select(browser.driver.findElement(By.id("stats-subgroup"))).selectByValue("tag:span.kind");
+    assertThat(browser.driver.findElement(By.cssSelector("#stats-table tr.stats-sub-row[data-parent='redis']")).getAttribute("data-key"))
+        .isEqualTo("client");
+    browser.screenshot("trace-statistics-grouped");
+  }
+
+  @Test
+  void timeline_showsPeerServiceArrows() {
+    openTrace("trace/" + traces.traceA);
+    List<String> arrows = new ArrayList<>();
+    for (WebElement e : browser.driver.findElements(By.cssSelector("#tl-viewport .tl-peer"))) {
+      arrows.add(e.getText());
+    }
+    assertThat(arrows).containsExactlyInAnyOrder("→ mysql", "→ cache-1");
+    WebElement dbRow = browser.driver.findElement(By.cssSelector(".tl-row[data-span-id='" + SpanId.toString(traces.dbSpanOfA) + "']"));
+    assertThat(dbRow.findElement(By.cssSelector(".tl-peer")).getText()).isEqualTo("→ mysql");
+  }
+
+  @Test
+  void timeline_durationLabelsNeverCoverBarsOrMarks() {
+    for (TraceId id : List.of(traces.traceA, traces.traceB)) {
+      openTrace("trace/" + id);
+      Number overlaps = (Number) browser.js(
+          "let n = 0; for (const row of document.querySelectorAll('#tl-viewport .tl-row')) {"
+              + " const l = row.querySelector('.tl-bar-label').getBoundingClientRect();"
+              + " for (const m of row.querySelectorAll('.tl-bar, .tl-critical, .tl-log')) { const r = m.getBoundingClientRect();"
+              + "  if (l.left < r.right && r.left < l.right && l.top < r.bottom && r.top < l.bottom) n++; } } return n;");
+      assertThat(overlaps.intValue()).as("duration labels drawn over a bar or mark in trace %s", id).isZero();
+    }
+    // The root bar fills the whole row: its label sits at the end of the name column.
+    assertThat(browser.driver.findElements(By.cssSelector("#tl-viewport .tl-name-label"))).isNotEmpty();
+  }
+
+  @Test
+  void spanDetail_opensInlineUnderItsRow() {
+    openTrace("trace/" + traces.traceA);
+    browser.driver.findElement(By.id("detail-mode")).click();
+    assertThat(browser.driver.getCurrentUrl()).contains("detail=inline");
+    String customer = SpanId.toString(traces.customerOfA);
+    browser.driver.findElement(By.cssSelector(".tl-row[data-span-id='" + customer + "'] .op-name")).click();
+    assertThat(browser.await(By.id("detail-operation")).getText()).isEqualTo("HTTP GET /customer");
+    assertThat(browser.js("return document.getElementById('span-detail').parentElement.classList.contains('tl-spacer')")).isEqualTo(true);
+    Number detailTop = (Number) browser.js("return document.getElementById('span-detail').getBoundingClientRect().top");
+    Number rowBottom = (Number) browser.js("return document.querySelector(\".tl-row[data-span-id='" + customer + "']\").getBoundingClientRect().bottom");
+    assertThat(detailTop.doubleValue()).isBetween(rowBottom.doubleValue() - 1.5, rowBottom.doubleValue() + 1.5);
+    // The next row moves down below the detail.
+    Number nextTop = (Number) browser.js("return document.querySelector(\".tl-row[data-span-id='" + SpanId.toString(traces.dbSpanOfA)
+        + "']\").getBoundingClientRect().top");
+    Number detailBottom = (Number) browser.js("return document.getElementById('span-detail').getBoundingClientRect().bottom");
+    assertThat(nextTop.doubleValue()).isGreaterThanOrEqualTo(detailBottom.doubleValue() - 1.5);
+    browser.screenshot("trace-span-detail-inline");
+    browser.driver.findElement(By.cssSelector(".tl-row[data-span-id='" + customer + "'] .op-name")).click();
+    assertThat(browser.driver.findElements(By.cssSelector("#tl-viewport #span-detail"))).isEmpty();
+  }
+
+  @Test
+  void search_durationBarsAndPerServiceErrorMarkers() {
+    browser.get(url("search?service=frontend&lookback=1h&limit=20"));
+    browser.awaitPresent(By.cssSelector(".result-item[data-trace-id='" + traces.traceA + "']"));
+    browser.awaitPresent(By.cssSelector(".result-item[data-trace-id='" + traces.traceB + "']"));
+    String a = ".result-item[data-trace-id='" + traces.traceA + "'] ";
+    String b = ".result-item[data-trace-id='" + traces.traceB + "'] ";
+    // Only redis has an error span, only in trace A.
+    List<String> withErrors = new ArrayList<>();
+    for (WebElement e : browser.driver.findElements(By.cssSelector(a + ".service-tag.has-error"))) {
+      withErrors.add(e.getAttribute("data-service"));
+    }
+    assertThat(withErrors).containsExactly("redis");
+    assertThat(browser.driver.findElements(By.cssSelector(b + ".service-tag.has-error"))).isEmpty();
+    // A lasts 90 ms, B 120 ms: A's bar is three quarters of B's.
+    Number wa = (Number) browser.js("return document.querySelector(arguments[0]).getBoundingClientRect().width", a + ".result-bar-fill");
+    Number wb = (Number) browser.js("return document.querySelector(arguments[0]).getBoundingClientRect().width", b + ".result-bar-fill");
+    assertThat(wa.doubleValue() / wb.doubleValue()).isBetween(0.73, 0.77);
+    browser.screenshot("search-results-bars");
+  }
+
+  @Test
+  void aboutMenu_showsTheBuildVersion() throws Exception {
+    String index = HttpClient.newHttpClient()
+        .send(HttpRequest.newBuilder(URI.create(url("search"))).build(), HttpResponse.BodyHandlers.ofString()).body();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"gitVersion\":\"([^\"]+)\"").matcher(index);
+    assertThat(m.find()).as("the served index.html carries the version").isTrue();
+    browser.get(url("search"));
+    browser.await(By.cssSelector("#about-menu summary")).click();
+    assertThat(browser.await(By.id("about-version")).getText()).isEqualTo(m.group(1)).startsWith("v1.74.0");
+    assertThat(browser.driver.findElement(By.id("about-commit")).getText()).isNotEmpty();
+    browser.screenshot("about-menu");
+  }
+
+  @Test
+  void liveTail_addsANewTraceToTheOpenSearchPage() throws Exception {
+    browser.get(url("search?service=live-svc&lookback=1h&limit=20"));
+    browser.await(By.id("live-tail")).click();
+    browser.awaitPresent(By.cssSelector("#live-status[data-state='open']"));
+    assertThat(browser.driver.findElements(By.cssSelector(".result-item"))).isEmpty();
+    TraceId id = new TraceId(0x7a11L, 0x5eedL);
+    long now = System.currentTimeMillis() * 1000;
+    server.ingest(List.of(Span.builder().traceId(id).spanId(0x77).operationName("tail-op").startTimeMicros(now - 2_000)
+        .durationMicros(1_500).flags(Span.FLAG_SAMPLED).process(io.jaegerj.model.Process.of("live-svc")).build()));
+    WebElement item = new WebDriverWait(browser.driver, Duration.ofSeconds(30)).until(
+        d -> d.findElements(By.cssSelector(".result-item.live-new[data-trace-id='" + id + "']")).stream().findFirst().orElse(null));
+    assertThat(item.getText()).contains("live-svc: tail-op").contains("1 Span");
+    assertThat(browser.driver.findElement(By.id("results-count")).getText()).isEqualTo("1 Trace");
+    assertThat(browser.driver.findElement(By.id("live-status")).getText()).contains("1 new");
+    browser.screenshot("search-live-tail");
+    browser.driver.findElement(By.id("live-tail")).click();
+    assertThat(browser.driver.findElement(By.id("live-tail")).getAttribute("aria-pressed")).isEqualTo("false");
+  }
+
+  @Test
+  void graphs_zoomPanAndFitWithoutPageScrolling() {
+    for (String page : List.of("dependencies", "trace/" + traces.traceA + "?view=graph")) {
+      browser.get(url(page));
+      browser.awaitPresent(By.cssSelector(".graph-wrap.zoomable g.node"));
+      WebElement wrap = browser.driver.findElement(By.cssSelector(".graph-wrap.zoomable"));
+      assertThat(wrap.getAttribute("data-scale")).as(page).isEqualTo("1");
+      String fitted = browser.driver.findElement(By.cssSelector(".graph-wrap.zoomable svg")).getAttribute("viewBox");
+      wrap.findElement(By.cssSelector(".graph-zoom-in")).click();
+      assertThat(wrap.getAttribute("data-scale")).as(page).isEqualTo("1.25");
+      // Drag the background: the view moves, the zoom stays.
+      WebElement svg = wrap.findElement(By.cssSelector("svg"));
+      org.openqa.selenium.Dimension size = svg.getSize();
+      new org.openqa.selenium.interactions.Actions(browser.driver)
+          .moveToElement(svg, -size.getWidth() / 2 + 3, -size.getHeight() / 2 + 3).clickAndHold().moveByOffset(40, 20).release().perform();
+      String panned = browser.driver.findElement(By.cssSelector(".graph-wrap.zoomable svg")).getAttribute("viewBox");
+      assertThat(panned).as(page).isNotEqualTo(fitted);
+      assertThat(wrap.getAttribute("data-scale")).as(page).isEqualTo("1.25");
+      wrap.findElement(By.cssSelector(".graph-fit")).click();
+      assertThat(browser.driver.findElement(By.cssSelector(".graph-wrap.zoomable svg")).getAttribute("viewBox")).isEqualTo(fitted);
+      assertThat((Boolean) browser.js("return document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
+          .as("no horizontal page scrolling on %s", page).isTrue();
+    }
+  }
+
+  @Test
+  void dependencies_forceDirectedLayoutKeepsNodesApartAndLabelsOnEdges() {
+    browser.get(url("dependencies"));
+    browser.awaitPresent(By.cssSelector(".dep-graph g.node"));
+    new Select(browser.driver.findElement(By.id("dep-layout"))).selectByValue("force");
+    assertThat(browser.driver.getCurrentUrl()).contains("layout=force");
+    browser.awaitPresent(By.cssSelector(".dep-graph path.edge[data-from='api'][data-to='mysql']"));
+    assertThat(browser.driver.findElement(By.cssSelector(".dep-graph path.edge[data-from='api'][data-to='mysql']")).getAttribute("d"))
+        .as("straight edges").contains(" L");
+    Number overlaps = (Number) browser.js(
+        "const r = [...document.querySelectorAll('.dep-graph g.node rect:first-child')].map(e => e.getBoundingClientRect());"
+            + "let n = 0; for (let i = 0; i < r.length; i++) for (let j = i + 1; j < r.length; j++) {"
+            + " const a = r[i], b = r[j]; if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) n++; } return n;");
+    assertThat(overlaps.intValue()).isZero();
+    // Each call-count label sits at the middle of its edge.
+    Number farthest = (Number) browser.js(
+        "let worst = 0; const edges = [...document.querySelectorAll('.dep-graph path.edge')];"
+            + "const labels = [...document.querySelectorAll('.dep-graph text.edge-label')];"
+            + "edges.forEach((e, i) => { const len = e.getTotalLength(); const mid = e.getPointAtLength(len / 2);"
+            + " const l = labels[i]; const x = +l.getAttribute('x'), y = +l.getAttribute('y');"
+            + " worst = Math.max(worst, Math.hypot(x - mid.x, y - mid.y)); }); return worst;");
+    assertThat(farthest.doubleValue()).isLessThan(12);
+    browser.screenshot("dependencies-force");
+  }
+
+  @Test
+  void deepDependencyGraph_urlKeepsTheFocalService() {
+    browser.get(url("deep-dependencies?service=frontend"));
+    browser.awaitPresent(By.cssSelector(".ddg-graph g.node"));
+    new Select(browser.driver.findElement(By.id("ddg-focus"))).selectByValue("mysql");
+    assertThat(browser.driver.getCurrentUrl()).contains("focus=mysql");
+    List<String> focal = new ArrayList<>();
+    for (WebElement n : browser.driver.findElements(By.cssSelector(".ddg-graph g.node.node-focal"))) {
+      focal.add(n.getAttribute("data-id"));
+    }
+    assertThat(focal).containsExactly("mysql::SQL SELECT");
+    browser.get(browser.driver.getCurrentUrl());
+    browser.awaitPresent(By.cssSelector(".ddg-graph g.node"));
+    assertThat(new Select(browser.driver.findElement(By.id("ddg-focus"))).getFirstSelectedOption().getAttribute("value")).isEqualTo("mysql");
+    assertThat(browser.driver.findElements(By.cssSelector(".ddg-graph g.node.node-focal"))).hasSize(1);
+  }
+
+  @Test
   void navLookup_opensTheTrace() {
     browser.get(url("search"));
     WebElement box = browser.await(By.name("idLookup"));
     box.sendKeys(traces.traceA.toString(), Keys.ENTER);
-    browser.awaitPresent(By.cssSelector("#trace-page[data-ready='true']"));
+    browser.awaitPresent(By.cssSelector("#trace-page[data-complete='true']"));
     assertThat(browser.driver.getCurrentUrl()).endsWith("/trace/" + traces.traceA);
   }
 
@@ -207,6 +452,14 @@ final class UiEndToEndTest {
     assertThat(browser.driver.findElement(By.id("diff-summary")).getText())
         .contains("1 only in A").contains("1 only in B").contains("3 identical");
     assertThat(table.isDisplayed()).isTrue();
+    // The same diff as a graph: 5 path nodes, redis's call removed, the route calls added.
+    assertThat(browser.driver.findElements(By.cssSelector("#diff-graph g.node"))).hasSize(5);
+    assertThat(browser.driver.findElements(By.cssSelector("#diff-graph g.diff-node-only-a")))
+        .singleElement().satisfies(g -> assertThat(g.getAttribute("data-id")).endsWith("redis::GetDriver"));
+    assertThat(browser.driver.findElements(By.cssSelector("#diff-graph g.diff-node-only-b")))
+        .singleElement().satisfies(g -> assertThat(g.getText()).contains("HTTP GET /route").contains("A 0 · B 2"));
+    assertThat(browser.driver.findElements(By.cssSelector("#diff-graph g.diff-node-same"))).hasSize(3);
+    assertThat(browser.driver.findElements(By.cssSelector("#diff-graph path.edge"))).hasSize(4);
     browser.screenshot("compare");
   }
 
@@ -277,7 +530,7 @@ final class UiEndToEndTest {
       WebElement link = browser.await(By.cssSelector(".result-item[data-trace-id='" + traceId + "'] .result-link"));
       assertThat(link.getText()).contains("uploaded-svc: uploaded-op");
       link.click();
-      browser.awaitPresent(By.cssSelector("#trace-page[data-ready='true']"));
+      browser.awaitPresent(By.cssSelector("#trace-page[data-complete='true']"));
       assertThat(browser.driver.findElement(By.id("trace-title")).getText()).contains("uploaded-svc: uploaded-op");
     } finally {
       Files.deleteIfExists(file);

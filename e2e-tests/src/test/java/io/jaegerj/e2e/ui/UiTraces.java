@@ -22,6 +22,8 @@ final class UiTraces {
   final TraceId traceB;
   final TraceId big;
   final long dbSpanOfA;
+  final long rootOfA;
+  final long customerOfA;
   final List<Span> spansA;
   final List<Span> spansB;
   final List<Span> bigSpans;
@@ -35,14 +37,19 @@ final class UiTraces {
     spansA = new ArrayList<>();
     spansB = new ArrayList<>();
     dbSpanOfA = shape(spansA, traceA, base, nowMicros - 120_000_000L, true);
+    rootOfA = dbSpanOfA - 2;
+    customerOfA = dbSpanOfA - 1;
     shape(spansB, traceB, base + 0x1000, nowMicros - 60_000_000L, false);
-    bigSpans = bigTrace(big, base + 0x2000, nowMicros - 30_000_000L, 10_000);
+    bigSpans = bigTrace(big, base + 0x2000, nowMicros - 30_000_000L, 10_000, 5);
   }
 
-  /** frontend → api → mysql (+ redis in A only, two route calls in B): returns the mysql span ID. */
+  /**
+   * frontend → api → mysql (+ redis in A only, two route calls in B): returns the mysql span ID. A lasts 90 ms, B
+   * 120 ms. The mysql span names its peer by db.system, the redis span by net.peer.name.
+   */
   private static long shape(List<Span> out, TraceId t, long id, long start, boolean withCache) {
     long root = id + 1;
-    out.add(span(t, root, 0, "HTTP GET /dispatch", start, 90_000, FRONTEND,
+    out.add(span(t, root, 0, "HTTP GET /dispatch", start, withCache ? 90_000 : 120_000, FRONTEND,
         List.of(KeyValue.string("span.kind", "server"), KeyValue.string("http.url", "/dispatch?customer=123"),
             KeyValue.int64("http.status_code", 200)), List.of()));
     long customer = id + 2;
@@ -50,11 +57,12 @@ final class UiTraces {
         List.of(KeyValue.string("span.kind", "server")), List.of()));
     long db = id + 3;
     out.add(span(t, db, customer, "SQL SELECT", start + 2_000, 30_000, DB,
-        List.of(KeyValue.string("span.kind", "client"), KeyValue.string("db.statement", "SELECT * FROM customer WHERE id=123")),
+        List.of(KeyValue.string("span.kind", "client"), KeyValue.string("db.statement", "SELECT * FROM customer WHERE id=123"),
+            KeyValue.string("db.system", "mysql")),
         List.of(new Log(start + 3_000, List.of(KeyValue.string("event", "cache-miss"), KeyValue.string("key", "customer:123"))))));
     if (withCache) {
       out.add(span(t, id + 4, root, "GetDriver", start + 45_000, 10_000, CACHE,
-          List.of(KeyValue.string("span.kind", "client"), KeyValue.bool("error", true)),
+          List.of(KeyValue.string("span.kind", "client"), KeyValue.bool("error", true), KeyValue.string("net.peer.name", "cache-1")),
           List.of(new Log(start + 50_000, List.of(KeyValue.string("event", "error"), KeyValue.string("message", "redis timeout"))))));
     } else {
       for (int i = 0; i < 2; i++) {
@@ -65,8 +73,11 @@ final class UiTraces {
     return db;
   }
 
-  /** A wide and deep tree: 10 services, each span has up to 8 children, depth up to 6. */
-  private static List<Span> bigTrace(TraceId t, long id, long start, int count) {
+  /**
+   * A wide and deep tree: 10 services, each span has up to 8 children, at most {@code maxDepth} levels below the
+   * root (5 holds 37,449 spans, 6 holds 299,593).
+   */
+  static List<Span> bigTrace(TraceId t, long id, long start, int count, int maxDepth) {
     List<Span> out = new ArrayList<>(count);
     Process[] processes = new Process[10];
     for (int i = 0; i < processes.length; i++) {
@@ -81,10 +92,10 @@ final class UiTraces {
     int parent = 0;
     int children = 0;
     for (int i = 1; i < count; i++) {
-      if (children == 8 || depth[parent] >= 5) {
+      if (children == 8 || depth[parent] >= maxDepth) {
         parent++;
         children = 0;
-        while (depth[parent] >= 5) {
+        while (depth[parent] >= maxDepth) {
           parent++;
         }
       }

@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.jaegerj.query;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.jaegerj.model.Span;
+import io.jaegerj.model.Trace;
+import io.jaegerj.model.TraceId;
+import io.jaegerj.model.json.UiJsonWriter;
+import io.jaegerj.server.tenancy.Tenancy;
+import io.jaegerj.storage.GetTraceQuery;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One page of a trace for the UI's big-trace view (not in Jaeger): {@code GET <base>/api/trace-pages/{id}?offset=O
+ * &limit=L} answers {@code {"data":[trace with spans O..O+L-1],"total":<span count>,"offset":O,"limit":L,
+ * "summary":{"startTime","endTime","depth","services"}}}. Spans come in the timeline's order (depth first, children
+ * by start time), so the first page is the top of the timeline and the UI can draw it before the whole trace has
+ * arrived. The trace is read and adjusted as {@code /api/traces/{id}} does; limit is 1..{@link #MAX_LIMIT}. Other
+ * requests pass through.
+ */
+@ChannelHandler.Sharable
+final class TracePageHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(TracePageHandler.class);
+  static final String PREFIX = "/api/trace-pages/";
+  static final int MAX_LIMIT = 20_000;
+
+  private final QueryService service;
+  private final Tenancy tenancy;
+  private final String basePath;
+
+  TracePageHandler(QueryService service, Tenancy tenancy, String basePath) {
+    this.service = service;
+    this.tenancy = tenancy;
+    this.basePath = basePath;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof FullHttpRequest req) || !req.uri().startsWith(basePath + PREFIX)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    try {
+      reply(ctx, req);
+    } finally {
+      ReferenceCountUtil.release(req);
+    }
+  }
+
+  private void reply(ChannelHandlerContext ctx, FullHttpRequest req) {
+    QueryStringDecoder qs = new QueryStringDecoder(req.uri(), StandardCharsets.UTF_8);
+    String idText = qs.path().substring((basePath + PREFIX).length());
+    if (!req.method().equals(HttpMethod.GET)) {
+      send(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, error(405, "trace pages take GET"));
+      return;
+    }
+    Tenancy.Decision decision = tenancy.resolve(req.headers());
+    if (!decision.allowed()) {
+      send(ctx, req, HttpResponseStatus.UNAUTHORIZED, error(401, decision.failure().message()));
+      return;
+    }
+    TraceId id;
+    int offset;
+    int limit;
+    try {
+      id = TraceId.parse(idText);
+      offset = intParam(qs, "offset", 0, 0, Integer.MAX_VALUE);
+      limit = intParam(qs, "limit", 2000, 1, MAX_LIMIT);
+    } catch (IllegalArgumentException e) {
+      send(ctx, req, HttpResponseStatus.BAD_REQUEST, error(400, e.getMessage()));
+      return;
+    }
+    try {
+      var trace = service.getTrace(GetTraceQuery.of(decision.tenant(), id), false);
+      if (trace.isEmpty()) {
+        send(ctx, req, HttpResponseStatus.NOT_FOUND, error(404, "trace not found"));
+        return;
+      }
+      send(ctx, req, HttpResponseStatus.OK, page(trace.get(), offset, limit));
+    } catch (RuntimeException | IOException e) {
+      log.warn("Trace page {} failed: {}", idText, e.toString());
+      send(ctx, req, HttpResponseStatus.INTERNAL_SERVER_ERROR, error(500, String.valueOf(e.getMessage())));
+    }
+  }
+
+  private static int intParam(QueryStringDecoder qs, String name, int dflt, int min, int max) {
+    List<String> v = qs.parameters().get(name);
+    if (v == null || v.isEmpty() || v.get(0).isEmpty()) {
+      return dflt;
+    }
+    int n;
+    try {
+      n = Integer.parseInt(v.get(0));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("unable to parse param '" + name + "': " + v.get(0));
+    }
+    if (n < min || n > max) {
+      throw new IllegalArgumentException("param '" + name + "' must be between " + min + " and " + max);
+    }
+    return n;
+  }
+
+  /** The spans in timeline order: roots by start time, then each span's children by start time, depth first. */
+  static List<Span> timelineOrder(List<Span> spans, int[] depthOut) {
+    Map<Long, Span> byId = new HashMap<>();
+    for (Span s : spans) {
+      byId.putIfAbsent(s.spanId(), s);
+    }
+    Comparator<Span> byStart = Comparator.comparingLong(Span::startTimeMicros).thenComparing(s -> Long.toUnsignedString(s.spanId(), 16));
+    Map<Long, List<Span>> children = new HashMap<>();
+    List<Span> roots = new ArrayList<>();
+    for (Span s : spans) {
+      long p = s.parentSpanId();
+      if (p != 0 && p != s.spanId() && byId.containsKey(p)) {
+        children.computeIfAbsent(p, k -> new ArrayList<>()).add(s);
+      } else {
+        roots.add(s);
+      }
+    }
+    roots.sort(byStart);
+    List<Span> out = new ArrayList<>(spans.size());
+    Set<Span> done = Collections.newSetFromMap(new IdentityHashMap<>());
+    ArrayDeque<Object[]> stack = new ArrayDeque<>();
+    for (int i = roots.size() - 1; i >= 0; i--) {
+      stack.push(new Object[] {roots.get(i), 0});
+    }
+    int maxDepth = 0;
+    while (!stack.isEmpty()) {
+      Object[] top = stack.pop();
+      Span s = (Span) top[0];
+      int depth = (Integer) top[1];
+      if (!done.add(s)) {
+        continue;
+      }
+      maxDepth = Math.max(maxDepth, depth);
+      out.add(s);
+      List<Span> kids = children.get(s.spanId());
+      if (kids != null) {
+        kids.sort(byStart);
+        for (int i = kids.size() - 1; i >= 0; i--) {
+          stack.push(new Object[] {kids.get(i), depth + 1});
+        }
+      }
+    }
+    // Spans in a reference cycle are reached from no root: they go last.
+    for (Span s : spans) {
+      if (done.add(s)) {
+        out.add(s);
+      }
+    }
+    depthOut[0] = spans.isEmpty() ? 0 : maxDepth + 1;
+    return out;
+  }
+
+  private static ByteBuf page(Trace trace, int offset, int limit) throws IOException {
+    int[] depth = new int[1];
+    List<Span> ordered = timelineOrder(trace.spans(), depth);
+    long start = Long.MAX_VALUE;
+    long end = Long.MIN_VALUE;
+    Set<String> services = new HashSet<>();
+    for (Span s : ordered) {
+      start = Math.min(start, s.startTimeMicros());
+      end = Math.max(end, s.startTimeMicros() + s.durationMicros());
+      services.add(s.process() == null ? "" : s.process().serviceName());
+    }
+    int from = Math.min(offset, ordered.size());
+    int to = Math.min(ordered.size(), from + limit);
+    Trace part = new Trace(ordered.subList(from, to), from == 0 ? trace.warnings() : List.of());
+    ByteBuf buf = Unpooled.buffer(Math.max(256, (to - from) * 600));
+    try (JsonGenerator g = UiJsonWriter.newGenerator(new ByteBufOutputStream(buf), false)) {
+      g.writeStartObject();
+      g.writeFieldName("data");
+      if (part.spans().isEmpty()) {
+        g.writeStartArray();
+        g.writeEndArray();
+      } else {
+        UiJsonWriter.writeTraces(g, List.of(part));
+      }
+      g.writeNumberField("total", ordered.size());
+      g.writeNumberField("offset", from);
+      g.writeNumberField("limit", limit);
+      g.writeObjectFieldStart("summary");
+      g.writeNumberField("startTime", ordered.isEmpty() ? 0 : start);
+      g.writeNumberField("endTime", ordered.isEmpty() ? 0 : end);
+      g.writeNumberField("depth", depth[0]);
+      g.writeNumberField("services", services.size());
+      g.writeEndObject();
+      g.writeNullField("errors");
+      g.writeEndObject();
+    } catch (IOException | RuntimeException e) {
+      buf.release();
+      throw e;
+    }
+    return buf;
+  }
+
+  private static ByteBuf error(int code, String msg) {
+    ByteBuf buf = Unpooled.buffer(128);
+    try (JsonGenerator g = UiJsonWriter.newGenerator(new ByteBufOutputStream(buf), false)) {
+      g.writeStartObject();
+      g.writeNullField("data");
+      g.writeNumberField("total", 0);
+      g.writeNumberField("limit", 0);
+      g.writeNumberField("offset", 0);
+      g.writeArrayFieldStart("errors");
+      g.writeStartObject();
+      g.writeNumberField("code", code);
+      g.writeStringField("msg", msg);
+      g.writeEndObject();
+      g.writeEndArray();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return buf;
+  }
+
+  private static void send(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, ByteBuf body) {
+    FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+    resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+    HttpUtil.setContentLength(resp, body.readableBytes());
+    if (HttpUtil.isKeepAlive(req)) {
+      if (!req.protocolVersion().isKeepAliveDefault()) {
+        resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      }
+      ctx.writeAndFlush(resp);
+    } else {
+      resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+}
