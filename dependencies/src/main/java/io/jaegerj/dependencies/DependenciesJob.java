@@ -60,7 +60,12 @@ public final class DependenciesJob {
   }
 
   /** What a run found and wrote. */
-  record Result(LocalDate day, long spans, List<DependencyLink> links) {}
+  public record Result(LocalDate day, long spans, List<DependencyLink> links) {}
+
+  /** Runs the job as {@link #main} does, with {@code env} standing for the environment. */
+  public static Result run(Function<String, String> env, String... args) throws Exception {
+    return new DependenciesJob(env).run(args);
+  }
 
   Result run(String[] args) throws Exception {
     LocalDate day = day(args);
