@@ -27,6 +27,8 @@ import io.jaegerj.collector.sampling.SamplingGrpcService;
 import io.jaegerj.collector.sampling.SamplingHttp;
 import io.jaegerj.collector.zipkin.ZipkinReceiver;
 import io.jaegerj.config.Flag;
+import io.jaegerj.dependencies.AggregatorOptions;
+import io.jaegerj.dependencies.DependencyAggregation;
 import io.jaegerj.config.Settings;
 import io.jaegerj.proto.api_v2.CollectorServiceGrpc;
 import io.jaegerj.proto.api_v2.SamplingManagerGrpc;
@@ -39,6 +41,7 @@ import io.jaegerj.server.net.HttpListener;
 import io.jaegerj.server.tls.ServerTls;
 import io.jaegerj.spm.MetricsStorage;
 import io.jaegerj.spm.SpanMetrics;
+import io.jaegerj.storage.SpanWriter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -87,6 +90,7 @@ public final class CollectorModule implements ServerModule {
     List<Flag> flags = new ArrayList<>(CollectorFlags.all());
     flags.addAll(ZipkinReceiver.flags());
     flags.addAll(AgentReceivers.flags());
+    flags.addAll(AggregatorOptions.flags());
     return flags;
   }
 
@@ -115,7 +119,14 @@ public final class CollectorModule implements ServerModule {
         .withAckMode(ackMode(s.getString(CollectorFlags.ACKNOWLEDGE), context.storage().spanTypes(), s));
     LOG.info("Receivers acknowledge spans once {}", options.ackMode().flagValue());
     SpanMetrics spanMetrics = spanMetrics(s.getBool(CollectorFlags.SPAN_METRICS), context);
-    SpanPipeline pipeline = SpanPipeline.start(options, context.storage().writer(), context.meters(), spanMetrics);
+    SpanWriter writer = context.storage().writer();
+    Optional<DependencyAggregation> deps = DependencyAggregation.start(AggregatorOptions.from(s),
+        context.storage().dependencyWriter(), () -> context.storage().reader(), context.clock(), context.meters());
+    if (deps.isPresent()) {
+      writer = deps.get().wrap(writer);
+      lifecycle.onShutdown(Lifecycle.Phase.CLOSE, "dependency aggregator", deps.get()::close);
+    }
+    SpanPipeline pipeline = SpanPipeline.start(options, writer, context.meters(), spanMetrics);
     lifecycle.onShutdown(Lifecycle.Phase.CLOSE, "span pipeline workers", pipeline::close);
     lifecycle.onShutdown(Lifecycle.Phase.DRAIN, "span pipeline queue", () -> pipeline.drain(DRAIN_TIMEOUT));
 

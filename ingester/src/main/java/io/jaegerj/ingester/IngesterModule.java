@@ -2,15 +2,19 @@
 package io.jaegerj.ingester;
 
 import io.jaegerj.config.Flag;
+import io.jaegerj.dependencies.AggregatorOptions;
+import io.jaegerj.dependencies.DependencyAggregation;
 import io.jaegerj.config.Settings;
 import io.jaegerj.server.Lifecycle;
 import io.jaegerj.server.ServerContext;
 import io.jaegerj.server.ServerModule;
+import io.jaegerj.storage.SpanWriter;
 import io.jaegerj.storage.kafka.ConsumerOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 /** The ingester's flags and its consumer, started once the storage is open and stopped before it closes. */
@@ -28,6 +32,7 @@ public final class IngesterModule implements ServerModule {
     f.add(Flag.duration(DEADLOCK_INTERVAL, "0s",
         "Interval to check for deadlocks. If no messages gets processed in given time, ingester app will exit. Value"
             + " of 0 disables deadlock check."));
+    f.addAll(AggregatorOptions.flags());
     return f;
   }
 
@@ -48,8 +53,15 @@ public final class IngesterModule implements ServerModule {
     Duration deadlock = s.getDuration(DEADLOCK_INTERVAL);
     String topic = s.getString(ConsumerOptions.PREFIX + ".topic");
     Map<String, Object> props = ConsumerOptions.consumerProperties(s);
+    SpanWriter writer = ctx.storage().writer();
+    Optional<DependencyAggregation> deps = DependencyAggregation.start(AggregatorOptions.from(s),
+        ctx.storage().dependencyWriter(), () -> ctx.storage().reader(), ctx.clock(), ctx.meters());
+    if (deps.isPresent()) {
+      writer = deps.get().wrap(writer);
+      ctx.lifecycle().onShutdown(Lifecycle.Phase.CLOSE, "dependency aggregator", deps.get()::close);
+    }
     Ingester in = new Ingester(new KafkaConsumer<>(props), topic, new MessageDecoder(encoding, ctx.clock()),
-        ctx.storage().writer(), parallelism * 10, deadlock, ctx.meters());
+        writer, parallelism * 10, deadlock, ctx.meters());
     in.start();
     ingester = in;
     ctx.lifecycle().onShutdown(Lifecycle.Phase.DRAIN, "kafka consumer", in::close);

@@ -4,6 +4,7 @@ package io.jaegerj.server;
 import io.jaegerj.config.Settings;
 import io.jaegerj.storage.ArchiveStorage;
 import io.jaegerj.storage.DependencyReader;
+import io.jaegerj.storage.DependencyWriter;
 import io.jaegerj.storage.FanOutSpanWriter;
 import io.jaegerj.storage.SamplingStore;
 import io.jaegerj.storage.SpanReader;
@@ -94,6 +95,11 @@ final class OpenedStorage implements Storage {
   @Override
   public DependencyReader dependencyReader() {
     return factories.get(selection.dependencyType()).dependencyReader();
+  }
+
+  @Override
+  public Optional<DependencyWriter> dependencyWriter() {
+    return factories.get(selection.dependencyType()).dependencyWriter();
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.jaegerj.server;
 
 import io.jaegerj.storage.ArchiveStorage;
 import io.jaegerj.storage.DependencyReader;
+import io.jaegerj.storage.DependencyWriter;
 import io.jaegerj.storage.SamplingStore;
 import io.jaegerj.storage.SpanReader;
 import io.jaegerj.storage.SpanWriter;
@@ -29,6 +30,14 @@ public interface Storage extends AutoCloseable {
   Optional<ArchiveStorage> archive();
 
   Optional<SamplingStore> samplingStore();
+
+  /**
+   * The dependency writer of the {@code DEPENDENCY_STORAGE_TYPE} backend (the one {@link #dependencyReader()} reads),
+   * when it stores dependencies; empty otherwise.
+   */
+  default Optional<DependencyWriter> dependencyWriter() {
+    return Optional.empty();
+  }
 
   /**
    * The {@code SPAN_STORAGE_TYPE} entries that {@link #writer()} writes, first (read) one first; empty when not

@@ -24,6 +24,19 @@ public interface StorageFactory extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * Where the dependency aggregator and the dependencies job write links, when the backend keeps stored dependencies
+   * (Elasticsearch/OpenSearch, Cassandra); empty when its reader derives them from spans (memory, badger).
+   */
+  default Optional<DependencyWriter> dependencyWriter() {
+    return Optional.empty();
+  }
+
+  /** A scanner over stored spans for batch jobs, when the backend supports it. */
+  default Optional<SpanScanner> spanScanner() {
+    return Optional.empty();
+  }
+
   /** Throws when the backend cannot currently serve; used by health checks. */
   default void check() throws Exception {}
 

@@ -3,9 +3,11 @@ package io.jaegerj.storage.es;
 
 import io.jaegerj.storage.ArchiveStorage;
 import io.jaegerj.storage.DependencyReader;
+import io.jaegerj.storage.DependencyWriter;
 import io.jaegerj.storage.Purgeable;
 import io.jaegerj.storage.SamplingStore;
 import io.jaegerj.storage.SpanReader;
+import io.jaegerj.storage.SpanScanner;
 import io.jaegerj.storage.SpanWriter;
 import io.jaegerj.storage.StorageContext;
 import io.jaegerj.storage.StorageFactory;
@@ -29,6 +31,8 @@ final class EsStorageFactory implements StorageFactory, Purgeable {
     final EsSpanWriter writer;
     final EsSpanReader reader;
     final EsDependencyReader dependencies;
+    final EsDependencyWriter dependencyWriter;
+    final EsSpanScanner scanner;
     final EsSamplingStore sampling;
 
     final boolean healthCheck;
@@ -55,6 +59,8 @@ final class EsStorageFactory implements StorageFactory, Purgeable {
       this.writer = new EsSpanWriter(config, names, bulk, version);
       this.reader = new EsSpanReader(client, config, names, context.clock(), version);
       this.dependencies = new EsDependencyReader(client, config, names, version);
+      this.dependencyWriter = new EsDependencyWriter(client, config, names, version);
+      this.scanner = new EsSpanScanner(client, config, names);
       this.sampling = config.archive() ? null : new EsSamplingStore(client, config, names, context.clock(), version,
           config.hourlySampling(), TimeUnit.MILLISECONDS.toMicros(config.samplingLookback().toMillis()));
       if (sampling != null && config.createTemplates()) {
@@ -134,6 +140,16 @@ final class EsStorageFactory implements StorageFactory, Purgeable {
   @Override
   public DependencyReader dependencyReader() {
     return primary.dependencies;
+  }
+
+  @Override
+  public Optional<DependencyWriter> dependencyWriter() {
+    return Optional.of(primary.dependencyWriter);
+  }
+
+  @Override
+  public Optional<SpanScanner> spanScanner() {
+    return Optional.of(primary.scanner);
   }
 
   @Override

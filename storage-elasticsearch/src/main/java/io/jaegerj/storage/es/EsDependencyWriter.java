@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.jaegerj.storage.es;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jaegerj.model.DependencyLink;
+import io.jaegerj.storage.DependencyWriter;
+import io.jaegerj.storage.Tenants;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Writes dependency links as Jaeger's spark-dependencies job does: one document
+ * {@code {"timestamp": "<RFC 3339>", "dependencies": [{"parent", "child", "callCount"}]}} per call, in the daily
+ * index {@code <prefix>jaeger-dependencies-<yyyy-MM-dd of the timestamp>} (or the {@code -write} alias with
+ * {@code es.use-aliases}), with an ID chosen by the server, so records of several writers add up on read. Only the
+ * default tenant has a dependencies index in Jaeger's layout; others are refused until tenants get their own.
+ */
+final class EsDependencyWriter implements DependencyWriter {
+  private final EsClient client;
+  private final EsConfig config;
+  private final IndexNames names;
+  private final int version;
+
+  EsDependencyWriter(EsClient client, EsConfig config, IndexNames names, int version) {
+    this.client = client;
+    this.config = config;
+    this.names = names;
+    this.version = version;
+  }
+
+  @Override
+  public void writeDependencies(String tenant, long timestampMicros, List<DependencyLink> links)
+      throws IOException {
+    if (!Tenants.isDefault(Tenants.require(tenant))) {
+      throw new UnsupportedOperationException("Elasticsearch dependencies are stored for the default tenant only, "
+          + "not for tenant \"" + tenant + "\"");
+    }
+    if (links.isEmpty()) {
+      return;
+    }
+    client.json("POST", "/" + index(timestampMicros) + (version < 7 ? "/dependencies" : "/_doc"),
+        document(timestampMicros, links));
+  }
+
+  String index(long timestampMicros) {
+    String p = config.indexPrefix() + IndexNames.DEPENDENCIES;
+    return config.useAliases() ? p + "write" : p + names.date(Math.floorDiv(timestampMicros, 1000), false);
+  }
+
+  static ObjectNode document(long timestampMicros, List<DependencyLink> links) {
+    ObjectNode doc = EsClient.JSON.createObjectNode();
+    // Instant prints Go's RFC3339Nano form: no fraction for whole seconds, trailing zeros trimmed in groups of 3
+    doc.put("timestamp", Instant.EPOCH.plusNanos(timestampMicros * 1000).toString());
+    ArrayNode deps = doc.putArray("dependencies");
+    for (DependencyLink l : links) {
+      ObjectNode d = deps.addObject();
+      d.put("parent", l.parent());
+      d.put("child", l.child());
+      d.put("callCount", l.callCount());
+    }
+    return doc;
+  }
+}
