@@ -168,6 +168,11 @@ public final class AdaptiveSampling implements AutoCloseable {
     return election.isLeader();
   }
 
+  /** How many times this host tried to take or renew the lease; for tests. */
+  long electionAttempts() {
+    return election.attempts();
+  }
+
   /** How many calculations this host made as leader; for tests and metrics. */
   long calculations() {
     return calculations.get();
@@ -263,6 +268,12 @@ public final class AdaptiveSampling implements AutoCloseable {
             ProbabilisticSamplingStrategy.newBuilder().setSamplingRate(e.getValue()))));
     return SamplingStrategyResponse.newBuilder().setStrategyType(SamplingStrategyType.PROBABILISTIC)
         .setOperationSampling(ops).build();
+  }
+
+  /** Stops every loop at once without giving the lease up, as a killed process would; for failover tests. */
+  void halt() {
+    closed = true;
+    scheduler.shutdownNow();
   }
 
   /** Stops the loops and gives the leader lease up; counts not flushed yet are dropped (as in Jaeger). */

@@ -31,6 +31,7 @@ final class LeaderElection implements AutoCloseable {
   /** Millis of the clock until which the last granted lease holds; 0 when none. */
   private volatile long leaseUntilMillis;
   private volatile boolean closed;
+  private final java.util.concurrent.atomic.AtomicLong attempts = new java.util.concurrent.atomic.AtomicLong();
   private ScheduledFuture<?> next;
 
   LeaderElection(SamplingStore store, String owner, AdaptiveOptions options, Clock clock,
@@ -53,12 +54,17 @@ final class LeaderElection implements AutoCloseable {
     return !closed && clock.millis() < leaseUntilMillis;
   }
 
+  long attempts() {
+    return attempts.get();
+  }
+
   String owner() {
     return owner;
   }
 
   /** One attempt; returns how long to wait before the next. Runs on the scheduler thread. */
   Duration attempt() {
+    attempts.incrementAndGet();
     long started = clock.millis();
     boolean wasLeader = isLeader();
     try {
