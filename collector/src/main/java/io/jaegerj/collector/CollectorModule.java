@@ -75,6 +75,7 @@ public final class CollectorModule implements ServerModule {
   private volatile String metricsType = "";
   /** {@code SAMPLING_CONFIG_TYPE=adaptive}, as seen by {@link #flags(Map)}. */
   private volatile boolean adaptive;
+  private volatile AdaptiveSampling adaptiveSampling;
 
   /** What {@link #start} opened; for tests. */
   record Started(SpanPipeline pipeline, List<Server> grpcServers, List<NettyHttpServer> httpServers) {}
@@ -216,13 +217,20 @@ public final class CollectorModule implements ServerModule {
   }
 
   /** {@code SAMPLING_CONFIG_TYPE=adaptive}: root spans of the Jaeger path feed the aggregator. */
-  private static StrategyProvider adaptiveSampling(Settings s, ServerContext context, SpanPipeline pipeline) {
+  /** The probabilities adaptive sampling serves now; empty when it is off. For tests. */
+  Map<String, Map<String, Double>> adaptiveProbabilities() {
+    AdaptiveSampling a = adaptiveSampling;
+    return a == null ? Map.of() : a.probabilities();
+  }
+
+  private StrategyProvider adaptiveSampling(Settings s, ServerContext context, SpanPipeline pipeline) {
     var store = context.storage().samplingStore().orElseThrow(() -> new IllegalArgumentException(
         "sampling store factory is nil. Please configure a backend that supports adaptive sampling"));
     AdaptiveSampling a = AdaptiveSampling.start(AdaptiveOptions.from(s), store, context.meters(),
         AdaptiveSampling.ownerId(), context.clock());
     context.lifecycle().onShutdown(Lifecycle.Phase.CLOSE, "adaptive sampling", a::close);
     pipeline.observeJaegerPathSpans(a::observe);
+    adaptiveSampling = a;
     return a::strategy;
   }
 
