@@ -79,6 +79,58 @@ class GoldenFlagsTest {
   }
 
   /**
+   * The adaptive variant: the collector with {@code SAMPLING_CONFIG_TYPE=adaptive} against Jaeger's
+   * {@code jaeger-collector-adaptive.yaml} (storage flags swapped for memory's, as in {@link #reference}): the
+   * adaptive {@code sampling.*} flags with Jaeger's defaults replace the file provider's.
+   */
+  @org.junit.jupiter.api.Test
+  void adaptiveFlags_matchJaegerReference() throws IOException {
+    Map<String, String> reference = read(Binaries.cliReference().resolve("jaeger-collector-adaptive.yaml"));
+    reference.keySet().removeIf(n -> n.startsWith("cassandra.") || n.startsWith("cassandra-archive."));
+    read(Binaries.cliReference().resolve("jaeger-all-in-one-memory.yaml")).forEach((k, v) -> {
+      if (k.startsWith("memory.")) {
+        reference.put(k, v);
+      }
+    });
+    assertThat(reference).containsEntry("sampling.target-samples-per-second", "1")
+        .doesNotContainKey("sampling.strategies-file");
+    checkFlags("collector-adaptive", "collector", Map.of("SPAN_STORAGE_TYPE", "memory",
+        "SAMPLING_CONFIG_TYPE", "adaptive"), reference,
+        Binaries.goldenDir().resolve("not-yet-implemented-collector-adaptive.txt"));
+  }
+
+  /**
+   * The adaptive {@code sampling.*} flags carry Jaeger's help texts, and {@code help} with
+   * {@code SAMPLING_CONFIG_TYPE=adaptive} lists them (and not the file provider's) in both binaries that sample.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"collector", "all-in-one"})
+  void adaptiveFlags_usageAndHelp(String binary) throws IOException {
+    Map<String, String> usage = usages("collector-adaptive");
+    Map<String, String> env = Map.of("SPAN_STORAGE_TYPE", "memory", "SAMPLING_CONFIG_TYPE", "adaptive");
+    List<String> problems = new ArrayList<>();
+    int seen = 0;
+    for (Flag f : JaegerMain.flags(Binaries.all().get(binary), env)) {
+      if (f.name().startsWith("sampling.")) {
+        seen++;
+        if (!f.usage().trim().equals(usage.get(f.name()))) {
+          problems.add("--" + f.name() + " usage \"" + f.usage() + "\", Jaeger has \"" + usage.get(f.name()) + "\"");
+        }
+      }
+    }
+    assertThat(seen).isEqualTo(11);
+    assertThat(problems).isEmpty();
+
+    java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream ps = new java.io.PrintStream(sink, true, StandardCharsets.UTF_8);
+    assertThat(JaegerMain.run(Binaries.all().get(binary), new String[] {"help"}, env, ps, ps)).isZero();
+    assertThat(sink.toString(StandardCharsets.UTF_8))
+        .contains("--sampling.target-samples-per-second", "--sampling.leader-lease-refresh-interval",
+            "--sampling.min-samples-per-second", "0.016666666666666666")
+        .doesNotContain("--sampling.strategies-file");
+  }
+
+  /**
    * Compares the flags {@code binary} declares in environment {@code env} against {@code reference};
    * {@code variant} names the reference in messages.
    */

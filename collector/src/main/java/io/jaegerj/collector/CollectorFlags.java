@@ -27,6 +27,9 @@ final class CollectorFlags {
   static final String STRATEGIES_FILE = "sampling.strategies-file";
   static final String STRATEGIES_RELOAD = "sampling.strategies-reload-interval";
   static final String DEFAULT_PROBABILITY = "sampling.default-sampling-probability";
+  /** The file provider's flags; SAMPLING_CONFIG_TYPE=adaptive declares the adaptive ones instead. */
+  static final java.util.Set<String> FILE_SAMPLING_FLAGS = java.util.Set.of(STRATEGIES_FILE, STRATEGIES_RELOAD,
+      DEFAULT_PROBABILITY);
   /** Our name for the legacy agent's sampling port (jaeger-agent called it {@code http-server.host-port}). */
   static final String AGENT_HTTP = "agent.http-server.host-port";
 

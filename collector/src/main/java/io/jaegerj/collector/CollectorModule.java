@@ -25,6 +25,7 @@ import io.jaegerj.collector.pipeline.SpanPipeline;
 import io.jaegerj.collector.sampling.FileStrategyProvider;
 import io.jaegerj.collector.sampling.SamplingGrpcService;
 import io.jaegerj.collector.sampling.SamplingHttp;
+import io.jaegerj.collector.sampling.StrategyProvider;
 import io.jaegerj.collector.zipkin.ZipkinReceiver;
 import io.jaegerj.config.Flag;
 import io.jaegerj.dependencies.AggregatorOptions;
@@ -32,6 +33,9 @@ import io.jaegerj.dependencies.DependencyAggregation;
 import io.jaegerj.config.Settings;
 import io.jaegerj.proto.api_v2.CollectorServiceGrpc;
 import io.jaegerj.proto.api_v2.SamplingManagerGrpc;
+import io.jaegerj.sampling.adaptive.AdaptiveFlags;
+import io.jaegerj.sampling.adaptive.AdaptiveOptions;
+import io.jaegerj.sampling.adaptive.AdaptiveSampling;
 import io.jaegerj.server.Lifecycle;
 import io.jaegerj.server.ServerContext;
 import io.jaegerj.server.ServerModule;
@@ -72,6 +76,9 @@ public final class CollectorModule implements ServerModule {
   private final Function<String, String> env;
   private volatile Started started;
   private volatile String metricsType = "";
+  /** {@code SAMPLING_CONFIG_TYPE=adaptive}, as seen by {@link #flags(Map)}. */
+  private volatile boolean adaptive;
+  private volatile AdaptiveSampling adaptiveSampling;
 
   /** What {@link #start} opened; for tests. */
   record Started(SpanPipeline pipeline, List<Server> grpcServers, List<NettyHttpServer> httpServers) {}
@@ -95,20 +102,24 @@ public final class CollectorModule implements ServerModule {
   }
 
   /**
-   * Validates {@code SAMPLING_CONFIG_TYPE}: {@code file} (the default) is served; {@code adaptive} is not implemented
-   * yet and is refused rather than silently replaced; anything else is refused as Jaeger does.
+   * Validates {@code SAMPLING_CONFIG_TYPE}: {@code file} (the default) declares the file provider's flags,
+   * {@code adaptive} the adaptive provider's instead (as Jaeger does); anything else is refused as Jaeger does.
    */
   @Override
   public List<Flag> flags(Map<String, String> env) {
     String type = env.getOrDefault("SAMPLING_CONFIG_TYPE", "");
-    if (!type.isEmpty() && !type.equals("file")) {
-      if (type.equals("adaptive")) {
-        throw new IllegalArgumentException("SAMPLING_CONFIG_TYPE=adaptive is not supported yet (use file)");
-      }
+    if (!type.isEmpty() && !type.equals("file") && !type.equals("adaptive")) {
       throw new IllegalArgumentException("unknown sampling strategy store type " + type);
     }
+    adaptive = type.equals("adaptive");
     metricsType = env.getOrDefault(MetricsStorage.ENV, "").trim();
-    return flags();
+    if (!adaptive) {
+      return flags();
+    }
+    List<Flag> flags = new ArrayList<>(flags());
+    flags.removeIf(f -> CollectorFlags.FILE_SAMPLING_FLAGS.contains(f.name()));
+    flags.addAll(AdaptiveFlags.all());
+    return flags;
   }
 
   @Override
@@ -130,9 +141,7 @@ public final class CollectorModule implements ServerModule {
     lifecycle.onShutdown(Lifecycle.Phase.CLOSE, "span pipeline workers", pipeline::close);
     lifecycle.onShutdown(Lifecycle.Phase.DRAIN, "span pipeline queue", () -> pipeline.drain(DRAIN_TIMEOUT));
 
-    FileStrategyProvider sampling = FileStrategyProvider.create(s.getString(CollectorFlags.STRATEGIES_FILE),
-        s.getDuration(CollectorFlags.STRATEGIES_RELOAD), s.getDouble(CollectorFlags.DEFAULT_PROBABILITY));
-    lifecycle.onShutdown(Lifecycle.Phase.CLOSE, "sampling strategies reloader", sampling::close);
+    StrategyProvider sampling = adaptive ? adaptiveSampling(s, context, pipeline) : fileSampling(s, lifecycle);
     SamplingHttp samplingHttp = new SamplingHttp(sampling, context.meters());
 
     Tenancy tenancy = Tenancy.from(s);
@@ -209,6 +218,31 @@ public final class CollectorModule implements ServerModule {
 
   Started started() {
     return started;
+  }
+
+  private static StrategyProvider fileSampling(Settings s, Lifecycle lifecycle) throws Exception {
+    FileStrategyProvider file = FileStrategyProvider.create(s.getString(CollectorFlags.STRATEGIES_FILE),
+        s.getDuration(CollectorFlags.STRATEGIES_RELOAD), s.getDouble(CollectorFlags.DEFAULT_PROBABILITY));
+    lifecycle.onShutdown(Lifecycle.Phase.CLOSE, "sampling strategies reloader", file::close);
+    return file;
+  }
+
+  /** {@code SAMPLING_CONFIG_TYPE=adaptive}: root spans of the Jaeger path feed the aggregator. */
+  /** The probabilities adaptive sampling serves now; empty when it is off. For tests. */
+  Map<String, Map<String, Double>> adaptiveProbabilities() {
+    AdaptiveSampling a = adaptiveSampling;
+    return a == null ? Map.of() : a.probabilities();
+  }
+
+  private StrategyProvider adaptiveSampling(Settings s, ServerContext context, SpanPipeline pipeline) {
+    var store = context.storage().samplingStore().orElseThrow(() -> new IllegalArgumentException(
+        "sampling store factory is nil. Please configure a backend that supports adaptive sampling"));
+    AdaptiveSampling a = AdaptiveSampling.start(AdaptiveOptions.from(s), store, context.meters(),
+        AdaptiveSampling.ownerId(), context.clock());
+    context.lifecycle().onShutdown(Lifecycle.Phase.CLOSE, "adaptive sampling", a::close);
+    pipeline.observeJaegerPathSpans(a::observe);
+    adaptiveSampling = a;
+    return a::strategy;
   }
 
   /**

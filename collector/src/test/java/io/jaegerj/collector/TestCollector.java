@@ -54,8 +54,18 @@ final class TestCollector implements AutoCloseable {
   }
 
   TestCollector(Map<String, String> overrides, java.util.function.Function<String, String> env) throws Exception {
+    this(overrides, env, Map.of(), null);
+  }
+
+  /**
+   * @param runtimeEnv the environment the flags are chosen by ({@code SAMPLING_CONFIG_TYPE}, ...)
+   * @param sampling the sampling store the storage offers, or null for none
+   */
+  TestCollector(Map<String, String> overrides, java.util.function.Function<String, String> env,
+      Map<String, String> runtimeEnv, SamplingStore sampling) throws Exception {
+    storage.sampling = sampling;
     module = new CollectorModule(env);
-    List<Flag> flags = new ArrayList<>(module.flags());
+    List<Flag> flags = new ArrayList<>(module.flags(runtimeEnv));
     flags.add(Flag.bool("multi-tenancy.enabled", false, ""));
     flags.add(Flag.string("multi-tenancy.header", "x-tenant", ""));
     flags.add(Flag.string("multi-tenancy.tenants", "", ""));
@@ -152,6 +162,7 @@ final class TestCollector implements AutoCloseable {
     /** The tenant each trace was last written for. */
     final Map<TraceId, String> tenants = new ConcurrentHashMap<>();
     final AtomicReference<CompletableFuture<Void>> gate = new AtomicReference<>();
+    volatile SamplingStore sampling;
     final BlockingQueue<HeldWrite> held = new LinkedBlockingQueue<>();
     volatile boolean hold;
 
@@ -243,7 +254,7 @@ final class TestCollector implements AutoCloseable {
 
     @Override
     public Optional<SamplingStore> samplingStore() {
-      return Optional.empty();
+      return Optional.ofNullable(sampling);
     }
 
     @Override

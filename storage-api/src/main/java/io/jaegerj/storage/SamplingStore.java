@@ -30,6 +30,18 @@ public interface SamplingStore {
   /** The most recent probabilities; empty when none were stored. */
   Map<String, Map<String, Double>> getLatestProbabilities();
 
-  /** Tries to become (or stay) leader for {@code ttlMillis}; true if this process holds the lock. */
+  /**
+   * Tries to become (or stay) leader for {@code ttlMillis}: true when the lease was free, expired or already held by
+   * {@code owner} (it then runs {@code ttlMillis} from now), false when another owner holds an unexpired lease.
+   * Stores that cannot be shared between processes grant every call.
+   */
   boolean acquireLeaderLock(String owner, long ttlMillis);
+
+  /**
+   * Gives the lease up if {@code owner} holds it, so that another collector can take over at its next attempt
+   * instead of waiting for the lease to run out; true when it was released. The default releases nothing.
+   */
+  default boolean forfeitLeaderLock(String owner) {
+    return false;
+  }
 }

@@ -66,6 +66,8 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
   private final RateLimitedLog failureLog = new RateLimitedLog(LOG, RateLimitedLog.Level.ERROR, Duration.ofSeconds(5));
   private final List<Thread> workers;
   private volatile boolean accepting = true;
+  /** Adaptive sampling's aggregator, when on: sees every sanitized span of Jaeger's own protocols. */
+  private volatile java.util.function.Consumer<Span> jaegerPathObserver;
   private volatile boolean running = true;
 
   private SpanPipeline(PipelineOptions options, SpanWriter writer, MeterRegistry registry, SpanMetrics spanMetrics) {
@@ -84,6 +86,14 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
     if (measureBytes) {
       Gauge.builder("jaeger_collector_spans_bytes", totalBytes, AtomicLong::get).tags(host).register(registry);
     }
+  }
+
+  /**
+   * Hands every sanitized span of Jaeger's own protocols (Thrift over HTTP, gRPC, agent UDP; not OTLP or Zipkin over
+   * HTTP, as in Jaeger 1.74) to {@code observer} on the worker threads, before downsampling; null stops it.
+   */
+  public void observeJaegerPathSpans(java.util.function.Consumer<Span> observer) {
+    jaegerPathObserver = observer;
   }
 
   /** Creates the pipeline and starts its workers. */
@@ -357,8 +367,12 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
     List<Span> in = item.spans();
     String formatTag = formatTag(item.format(), item.transport());
     List<Span> out = new ArrayList<>(in.size());
+    java.util.function.Consumer<Span> observer = jaegerPath ? jaegerPathObserver : null;
     for (int i = 0, n = in.size(); i < n; i++) {
       Span s = sanitizer.sanitize(in.get(i), jaegerPath, formatTag);
+      if (observer != null) {
+        observer.accept(s);
+      }
       if (spanMetrics != null) {
         spanMetrics.record(item.tenant(), s);
       }

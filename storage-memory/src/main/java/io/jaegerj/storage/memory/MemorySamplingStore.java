@@ -14,8 +14,10 @@ import java.util.Objects;
 
 /**
  * Adaptive-sampling data for a single process: throughput buckets stamped with their insertion time, newest first
- * and capped at {@code sampling.aggregation-buckets}; only the latest probabilities; a leader lock that is always
- * granted since nothing else can share this store. Thread-safe (every method synchronizes on the store).
+ * and capped at {@code sampling.aggregation-buckets}; only the latest probabilities; a leader lease by owner and
+ * expiry time. A store lives in one process, so with one collector its lease is always granted (as Jaeger's memory
+ * lock is); collectors sharing one store in one JVM elect one leader. Thread-safe (every method synchronizes on the
+ * store).
  */
 final class MemorySamplingStore implements SamplingStore {
   private record Bucket(long timeMicros, List<Throughput> items) {}
@@ -24,6 +26,8 @@ final class MemorySamplingStore implements SamplingStore {
   private final int maxBuckets;
   private final ArrayDeque<Bucket> buckets = new ArrayDeque<>();
   private Map<String, Map<String, Double>> latestProbabilities = Map.of();
+  private String leaseOwner;
+  private long leaseUntilMillis;
 
   MemorySamplingStore(Clock clock, int maxBuckets) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -73,10 +77,29 @@ final class MemorySamplingStore implements SamplingStore {
     return latestProbabilities;
   }
 
-  /** Always true: a memory store lives in one process, so that process is the leader. */
   @Override
-  public boolean acquireLeaderLock(String owner, long ttlMillis) {
+  public synchronized boolean acquireLeaderLock(String owner, long ttlMillis) {
     Objects.requireNonNull(owner, "owner");
+    if (ttlMillis <= 0) {
+      throw new IllegalArgumentException("ttlMillis: " + ttlMillis + " (expected: > 0)");
+    }
+    long now = clock.millis();
+    if (leaseOwner != null && !leaseOwner.equals(owner) && now < leaseUntilMillis) {
+      return false;
+    }
+    leaseOwner = owner;
+    leaseUntilMillis = now + ttlMillis;
+    return true;
+  }
+
+  @Override
+  public synchronized boolean forfeitLeaderLock(String owner) {
+    Objects.requireNonNull(owner, "owner");
+    if (!owner.equals(leaseOwner)) {
+      return false;
+    }
+    leaseOwner = null;
+    leaseUntilMillis = 0;
     return true;
   }
 

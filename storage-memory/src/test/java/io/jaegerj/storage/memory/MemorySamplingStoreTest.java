@@ -31,6 +31,10 @@ class MemorySamplingStoreTest {
     public Instant instant() {
       return now;
     }
+
+    void advance(java.time.Duration d) {
+      now = now.plus(d);
+    }
   }
 
   private static final long SEC = 1_000_000L;
@@ -80,9 +84,26 @@ class MemorySamplingStoreTest {
   }
 
   @Test
-  void acquireLeaderLock_isAlwaysGranted() {
+  void acquireLeaderLock_oneOwnerAtATimeUntilTheLeaseRunsOut() {
+    ManualClock clock = new ManualClock();
+    MemorySamplingStore store = new MemorySamplingStore(clock, 10);
+    assertThat(store.acquireLeaderLock("a", 60_000)).isTrue();
+    assertThat(store.acquireLeaderLock("a", 60_000)).isTrue();
+    assertThat(store.acquireLeaderLock("b", 60_000)).isFalse();
+    clock.advance(java.time.Duration.ofSeconds(59));
+    assertThat(store.acquireLeaderLock("b", 60_000)).isFalse();
+    clock.advance(java.time.Duration.ofSeconds(2));
+    assertThat(store.acquireLeaderLock("b", 60_000)).isTrue();
+    assertThat(store.acquireLeaderLock("a", 60_000)).isFalse();
+  }
+
+  @Test
+  void forfeitLeaderLock_onlyByTheOwner_letsAnotherTakeOver() {
     MemorySamplingStore store = new MemorySamplingStore(new ManualClock(), 10);
     assertThat(store.acquireLeaderLock("a", 60_000)).isTrue();
+    assertThat(store.forfeitLeaderLock("b")).isFalse();
+    assertThat(store.acquireLeaderLock("b", 60_000)).isFalse();
+    assertThat(store.forfeitLeaderLock("a")).isTrue();
     assertThat(store.acquireLeaderLock("b", 60_000)).isTrue();
   }
 
