@@ -155,6 +155,32 @@ export function forceLayout(nodes, edges, opts = {}) {
     }
     temp = Math.max(2, temp * 0.985);
   }
+  // Boxes are wider than the points the forces move: push overlapping boxes apart (with a margin) along the axis
+  // where they overlap least, until none overlaps or the passes run out.
+  const margin = 16;
+  for (let pass = 0; pass < 200; pass++) {
+    let moved = false;
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        const a = pts[i];
+        const b = pts[j];
+        const ox = (a.w + b.w) / 2 + margin - Math.abs(a.px - b.px);
+        const oy = (a.h + b.h) / 2 + margin - Math.abs(a.py - b.py);
+        if (ox <= 0 || oy <= 0) continue;
+        moved = true;
+        if (ox < oy) {
+          const d = (a.px < b.px || (a.px === b.px && i < j) ? -1 : 1) * (ox / 2 + 0.5);
+          a.px += d;
+          b.px -= d;
+        } else {
+          const d = (a.py < b.py || (a.py === b.py && i < j) ? -1 : 1) * (oy / 2 + 0.5);
+          a.py += d;
+          b.py -= d;
+        }
+      }
+    }
+    if (!moved) break;
+  }
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
   for (const p of pts) {
     minX = Math.min(minX, p.px - p.w / 2); maxX = Math.max(maxX, p.px + p.w / 2);
@@ -213,7 +239,8 @@ export function renderGraph(layout, opts = {}) {
       const lift = Math.min(40 + Math.abs(x1 - x2) / 6, Math.max(y1, y2) - 10, 120);
       d = `M${x1},${y1} C${x1},${y1 - lift} ${x2},${y2 - lift} ${x2},${y2}`;
       mx = (x1 + x2) / 2;
-      my = Math.min(y1, y2) - lift * 0.75;
+      // The middle of the cubic curve, so the label stays on its edge.
+      my = (y1 + y2) / 2 - lift * 0.75;
     }
     svg.appendChild(h('path', { d, class: `edge ${e.cls || ''}`, 'marker-end': 'url(#arrow)', dataset: { from: e.from, to: e.to } }));
     if (e.label != null) svg.appendChild(h('text', { x: mx, y: my - 3, 'text-anchor': 'middle', class: 'edge-label' }, String(e.label)));
