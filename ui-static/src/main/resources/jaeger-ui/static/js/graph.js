@@ -134,6 +134,8 @@ export function forceLayout(nodes, edges, opts = {}) {
         let dy = pts[i].py - pts[j].py;
         let d2 = dx * dx + dy * dy;
         if (d2 < 1) { dx = 1; dy = 0; d2 = 1; }
+        // Far-apart nodes (e.g. of separate components) stop pushing each other, so the centre pull keeps them near.
+        if (d2 > 9 * ideal * ideal) continue;
         const f = (ideal * ideal) / d2;
         fx[i] += dx * f; fy[i] += dy * f; fx[j] -= dx * f; fy[j] -= dy * f;
       }
@@ -146,8 +148,8 @@ export function forceLayout(nodes, edges, opts = {}) {
       fx[a] += dx * f; fy[a] += dy * f; fx[b] -= dx * f; fy[b] -= dy * f;
     }
     for (let i = 0; i < n; i++) {
-      fx[i] -= pts[i].px * 0.05;
-      fy[i] -= pts[i].py * 0.05;
+      fx[i] -= pts[i].px * 0.1;
+      fy[i] -= pts[i].py * 0.1;
       const len = Math.sqrt(fx[i] * fx[i] + fy[i] * fy[i]) || 1;
       const move = Math.min(len, temp);
       pts[i].px += (fx[i] / len) * move;
