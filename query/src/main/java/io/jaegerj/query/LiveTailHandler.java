@@ -5,6 +5,9 @@ import io.jaegerj.model.TraceId;
 import io.jaegerj.server.tenancy.Tenancy;
 import io.jaegerj.storage.SpanReader;
 import io.jaegerj.storage.TraceQuery;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -71,11 +74,18 @@ final class LiveTailHandler extends ChannelInboundHandlerAdapter implements Auto
     return t;
   });
 
-  LiveTailHandler(SpanReader reader, Tenancy tenancy, String basePath, Clock clock) {
+  private final Counter dropped;
+
+  /** Registers jaegerj_query_live_tail_streams (open now) and jaegerj_query_live_tail_events_dropped_total. */
+  LiveTailHandler(SpanReader reader, Tenancy tenancy, String basePath, Clock clock, MeterRegistry meters) {
     this.reader = reader;
     this.tenancy = tenancy;
     this.basePath = basePath;
     this.clock = clock;
+    Gauge.builder("jaegerj_query_live_tail_streams", clients, AtomicInteger::get)
+        .description("Live-tail event streams open").register(meters);
+    dropped = Counter.builder("jaegerj_query_live_tail_events_dropped")
+        .description("Live-tail events not sent because the client was not reading").register(meters);
   }
 
   /** Streams open now (for tests and metrics). */
@@ -255,6 +265,8 @@ final class LiveTailHandler extends ChannelInboundHandlerAdapter implements Auto
       if (events.length() > 0 && channel.isWritable()) {
         lastWrite = now;
         channel.writeAndFlush(text(events.toString()));
+      } else if (events.length() > 0) {
+        dropped.increment();
       }
     }
   }

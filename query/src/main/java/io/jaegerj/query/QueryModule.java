@@ -79,7 +79,7 @@ public final class QueryModule implements ServerModule {
     HttpApiHandler handler = new HttpApiHandler(service, options, assets, context.clock(), OtlpTransforms.find(),
         metrics);
     LiveTailHandler liveTail = new LiveTailHandler(storage.reader(), options.tenancy(), options.basePath(),
-        context.clock());
+        context.clock(), context.meters());
     context.lifecycle().onShutdown(Lifecycle.Phase.CLOSE, "query live tail", liveTail::close);
     TracePageHandler pages = new TracePageHandler(service, options.tenancy(), options.basePath());
     QueryHttpServer http = new QueryHttpServer(options, List.of(liveTail, pages), handler, httpTls, context.meters(),

@@ -144,6 +144,7 @@ class LiveTailHandlerTest {
         assertThat(e.response.statusCode()).isEqualTo(200);
         open.add(e);
       }
+      assertThat(server.meters.get("jaegerj_query_live_tail_streams").gauge().value()).isEqualTo(LiveTailHandler.MAX_CLIENTS);
       HttpClient fresh = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       HttpResponse<String> refused = fresh.send(HttpRequest.newBuilder(URI.create(server.base() + "/api/live/traces?service=x"))
           .header("x-tenant", "globex").build(), HttpResponse.BodyHandlers.ofString());

@@ -36,6 +36,7 @@ final class QueryServerFixture implements AutoCloseable {
   final StorageFactory primary;
   final StorageFactory archiveStore;
   final QueryModule module = new QueryModule();
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final List<Lifecycle.Step> steps = new ArrayList<>();
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -101,7 +102,7 @@ final class QueryServerFixture implements AutoCloseable {
     };
     Lifecycle lifecycle = (phase, name, step) -> steps.add(step);
     try {
-      module.start(new ServerContext(settings, new SimpleMeterRegistry(), storage, lifecycle, clock, "jaeger-query"));
+      module.start(new ServerContext(settings, meters, storage, lifecycle, clock, "jaeger-query"));
     } catch (Exception | Error e) {
       close();
       throw e;

@@ -134,6 +134,8 @@ export function forceLayout(nodes, edges, opts = {}) {
         let dy = pts[i].py - pts[j].py;
         let d2 = dx * dx + dy * dy;
         if (d2 < 1) { dx = 1; dy = 0; d2 = 1; }
+        // Far-apart nodes (e.g. of separate components) stop pushing each other, so the centre pull keeps them near.
+        if (d2 > 9 * ideal * ideal) continue;
         const f = (ideal * ideal) / d2;
         fx[i] += dx * f; fy[i] += dy * f; fx[j] -= dx * f; fy[j] -= dy * f;
       }
@@ -146,14 +148,40 @@ export function forceLayout(nodes, edges, opts = {}) {
       fx[a] += dx * f; fy[a] += dy * f; fx[b] -= dx * f; fy[b] -= dy * f;
     }
     for (let i = 0; i < n; i++) {
-      fx[i] -= pts[i].px * 0.05;
-      fy[i] -= pts[i].py * 0.05;
+      fx[i] -= pts[i].px * 0.1;
+      fy[i] -= pts[i].py * 0.1;
       const len = Math.sqrt(fx[i] * fx[i] + fy[i] * fy[i]) || 1;
       const move = Math.min(len, temp);
       pts[i].px += (fx[i] / len) * move;
       pts[i].py += (fy[i] / len) * move;
     }
     temp = Math.max(2, temp * 0.985);
+  }
+  // Boxes are wider than the points the forces move: push overlapping boxes apart (with a margin) along the axis
+  // where they overlap least, until none overlaps or the passes run out.
+  const margin = 16;
+  for (let pass = 0; pass < 200; pass++) {
+    let moved = false;
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        const a = pts[i];
+        const b = pts[j];
+        const ox = (a.w + b.w) / 2 + margin - Math.abs(a.px - b.px);
+        const oy = (a.h + b.h) / 2 + margin - Math.abs(a.py - b.py);
+        if (ox <= 0 || oy <= 0) continue;
+        moved = true;
+        if (ox < oy) {
+          const d = (a.px < b.px || (a.px === b.px && i < j) ? -1 : 1) * (ox / 2 + 0.5);
+          a.px += d;
+          b.px -= d;
+        } else {
+          const d = (a.py < b.py || (a.py === b.py && i < j) ? -1 : 1) * (oy / 2 + 0.5);
+          a.py += d;
+          b.py -= d;
+        }
+      }
+    }
+    if (!moved) break;
   }
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
   for (const p of pts) {
@@ -213,7 +241,8 @@ export function renderGraph(layout, opts = {}) {
       const lift = Math.min(40 + Math.abs(x1 - x2) / 6, Math.max(y1, y2) - 10, 120);
       d = `M${x1},${y1} C${x1},${y1 - lift} ${x2},${y2 - lift} ${x2},${y2}`;
       mx = (x1 + x2) / 2;
-      my = Math.min(y1, y2) - lift * 0.75;
+      // The middle of the cubic curve, so the label stays on its edge.
+      my = (y1 + y2) / 2 - lift * 0.75;
     }
     svg.appendChild(h('path', { d, class: `edge ${e.cls || ''}`, 'marker-end': 'url(#arrow)', dataset: { from: e.from, to: e.to } }));
     if (e.label != null) svg.appendChild(h('text', { x: mx, y: my - 3, 'text-anchor': 'middle', class: 'edge-label' }, String(e.label)));
