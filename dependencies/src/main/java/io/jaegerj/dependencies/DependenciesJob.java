@@ -109,7 +109,9 @@ public final class DependenciesJob {
   static Result run(LocalDate day, SpanScanner scanner, DependencyWriter writer,
       DependencyAggregator.ParentLookup lookup, int maxEntries) throws Exception {
     long sliceMillis = SLICE.toMillis();
-    DependencyAggregator aggregator = new DependencyAggregator(sliceMillis, maxEntries,
+    // entries are stamped with the end of their slice and live two slices: those of the previous slice are there
+    // while the current one is read, older ones leave on the first offer of the next slice
+    DependencyAggregator aggregator = new DependencyAggregator(2 * sliceMillis, maxEntries,
         AggregatorOptions.DEFAULT_MAX_LOOKUPS);
     long startMillis = day.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     long endMillis = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();

@@ -51,8 +51,7 @@ final class EsDependencyWriter implements DependencyWriter {
 
   static ObjectNode document(long timestampMicros, List<DependencyLink> links) {
     ObjectNode doc = EsClient.JSON.createObjectNode();
-    // Instant prints Go's RFC3339Nano form: no fraction for whole seconds, trailing zeros trimmed in groups of 3
-    doc.put("timestamp", Instant.EPOCH.plusNanos(timestampMicros * 1000).toString());
+    doc.put("timestamp", rfc3339Nano(timestampMicros));
     ArrayNode deps = doc.putArray("dependencies");
     for (DependencyLink l : links) {
       ObjectNode d = deps.addObject();
@@ -61,5 +60,20 @@ final class EsDependencyWriter implements DependencyWriter {
       d.put("callCount", l.callCount());
     }
     return doc;
+  }
+
+  /** Go's {@code time.RFC3339Nano} in UTC: the fraction without trailing zeros, none for whole seconds. */
+  static String rfc3339Nano(long micros) {
+    String s = Instant.EPOCH.plusNanos(micros * 1000).toString(); // fraction in groups of 3 digits
+    int dot = s.indexOf('.');
+    if (dot < 0) {
+      return s;
+    }
+    int end = s.length() - 1; // the 'Z'
+    int last = end;
+    while (last > dot + 1 && s.charAt(last - 1) == '0') {
+      last--;
+    }
+    return s.substring(0, last) + "Z";
   }
 }
