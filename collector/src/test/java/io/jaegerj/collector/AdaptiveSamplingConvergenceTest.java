@@ -114,6 +114,12 @@ class AdaptiveSamplingConvergenceTest {
       assertThat(http.body()).startsWith("{\"strategyType\":\"PROBABILISTIC\",\"operationSampling\":"
           + "{\"defaultSamplingProbability\":0.001,\"defaultLowerBoundTracesPerSecond\":0.016666666666666666,"
           + "\"perOperationStrategies\":[").contains("\"operation\":\"GET /busy\"", "\"operation\":\"GET /fast\"");
+      HttpResponse<String> unknownHttp = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+          "http://127.0.0.1:" + collector.agentHttpPort() + "/sampling?service=nobody")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(unknownHttp.body()).isEqualTo("{\"strategyType\":\"PROBABILISTIC\",\"operationSampling\":"
+          + "{\"defaultSamplingProbability\":0.001,\"defaultLowerBoundTracesPerSecond\":0.016666666666666666,"
+          + "\"perOperationStrategies\":[],\"defaultUpperBoundTracesPerSecond\":0}}");
       ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", collector.jaegerGrpcPort())
           .usePlaintext().build();
       try {
@@ -133,7 +139,8 @@ class AdaptiveSamplingConvergenceTest {
       }
       assertThat(collector.scrape()).contains("jaeger_collector_adaptive_sampling_processor_operations_calculated 2.0",
           "jaeger_collector_adaptive_sampling_processor_calculate_probabilities_count",
-          "jaeger_collector_sampling_operations_total", "jaeger_collector_sampling_services_total");
+          "jaeger_collector_sampling_operations_total", "jaeger_collector_sampling_services_total",
+          "jaegerj_collector_adaptive_sampling_leader 1.0");
     }
   }
 

@@ -139,8 +139,15 @@ final class TestCollector implements AutoCloseable {
         + storage.reader().getTrace(GetTraceQuery.of(tenant, id)));
   }
 
+  private boolean closed;
+
+  /** Runs the shutdown phases once; later calls do nothing. */
   @Override
-  public void close() throws Exception {
+  public synchronized void close() throws Exception {
+    if (closed) {
+      return;
+    }
+    closed = true;
     for (Lifecycle.Phase phase : Lifecycle.Phase.values()) {
       List<Lifecycle.Step> list = steps.getOrDefault(phase, List.of());
       for (int i = list.size() - 1; i >= 0; i--) {

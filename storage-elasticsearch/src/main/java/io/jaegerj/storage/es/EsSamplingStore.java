@@ -21,8 +21,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * Adaptive-sampling documents in {@code <P>jaeger-sampling-<date>} (daily or hourly by
  * {@code es.index-rollover-frequency-adaptive-sampling}; never aliases), in Jaeger's field names. Inserts are
- * synchronous and visible to the next read ({@code refresh=wait_for}). There is no distributed lock on
- * Elasticsearch: {@link #acquireLeaderLock} always answers true, so every collector computes probabilities.
+ * synchronous and visible to the next read ({@code refresh=wait_for}).
+ *
+ * <p>Leader lease (Jaeger 1.74 has none on Elasticsearch, so there every collector computes): one document
+ * {@code sampling_store_leader} in {@code <P>jaegerj-sampling-lock} holding {@code owner} and {@code expiresMillis},
+ * created with {@code op_type=create} and taken over or renewed only by a write conditioned on the sequence number
+ * read ({@code if_seq_no}/{@code if_primary_term}), so two collectors racing for it cannot both win. Expiry is judged
+ * on each collector's clock: clocks must agree to well within the lease lifetime.
  */
 final class EsSamplingStore implements SamplingStore {
   private final EsClient client;
@@ -172,9 +177,69 @@ final class EsSamplingStore implements SamplingStore {
     return out;
   }
 
+  static final String LEASE_ID = "sampling_store_leader";
+
+  private String leasePath() {
+    return "/" + config.indexPrefix() + "jaegerj-sampling-lock/_doc/" + LEASE_ID;
+  }
+
   @Override
   public boolean acquireLeaderLock(String owner, long ttlMillis) {
-    return true;
+    java.util.Objects.requireNonNull(owner, "owner");
+    if (ttlMillis <= 0) {
+      throw new IllegalArgumentException("ttlMillis: " + ttlMillis + " (expected: > 0)");
+    }
+    long now = clock.millis();
+    ObjectNode lease = EsClient.JSON.createObjectNode();
+    lease.put("owner", owner);
+    lease.put("expiresMillis", now + ttlMillis);
+    try {
+      byte[] body = EsClient.JSON.writeValueAsBytes(lease);
+      EsClient.Response current = client.send("GET", leasePath(), null, "application/json");
+      EsClient.Response written;
+      if (current.status() == 404) {
+        written = client.send("PUT", leasePath() + "?op_type=create&refresh=true", body, "application/json");
+      } else if (current.status() == 200) {
+        JsonNode doc = current.json();
+        JsonNode src = doc.path("_source");
+        if (!owner.equals(src.path("owner").asText()) && now < src.path("expiresMillis").asLong()) {
+          return false;
+        }
+        written = client.send("PUT", leasePath() + "?if_seq_no=" + doc.path("_seq_no").asLong()
+            + "&if_primary_term=" + doc.path("_primary_term").asLong() + "&refresh=true", body, "application/json");
+      } else {
+        throw new IOException("reading the sampling lease failed: " + current.status() + " " + current.text());
+      }
+      if (written.status() == 409) {
+        return false; // another collector wrote the lease first
+      }
+      if (written.status() >= 300) {
+        throw new IOException("writing the sampling lease failed: " + written.status() + " " + written.text());
+      }
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public boolean forfeitLeaderLock(String owner) {
+    java.util.Objects.requireNonNull(owner, "owner");
+    try {
+      EsClient.Response current = client.send("GET", leasePath(), null, "application/json");
+      if (current.status() != 200) {
+        return false;
+      }
+      JsonNode doc = current.json();
+      if (!owner.equals(doc.path("_source").path("owner").asText())) {
+        return false;
+      }
+      EsClient.Response deleted = client.send("DELETE", leasePath() + "?if_seq_no=" + doc.path("_seq_no").asLong()
+          + "&if_primary_term=" + doc.path("_primary_term").asLong() + "&refresh=true", null, "application/json");
+      return deleted.status() == 200;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private void bulk(String index, List<ObjectNode> docs) {

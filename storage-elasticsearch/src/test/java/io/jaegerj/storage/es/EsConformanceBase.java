@@ -48,6 +48,54 @@ abstract class EsConformanceBase extends StorageConformanceSuite {
     return EsConformanceSupport.SKIPPED;
   }
 
+  /**
+   * The adaptive-sampling lease: one owner at a time until it expires or is given up, and of two collectors racing
+   * for a free lease exactly one wins.
+   */
+  @Test
+  void samplingLease_oneOwnerAtATime() throws Exception {
+    io.jaegerj.storage.SamplingStore store = factory().samplingStore().orElseThrow();
+    assertThat(store.acquireLeaderLock("a", 60_000)).isTrue();
+    assertThat(store.acquireLeaderLock("b", 60_000)).isFalse();
+    assertThat(store.acquireLeaderLock("a", 60_000)).as("renewal").isTrue();
+    assertThat(store.forfeitLeaderLock("b")).isFalse();
+    assertThat(store.forfeitLeaderLock("a")).isTrue();
+    assertThat(store.acquireLeaderLock("b", 1)).isTrue();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    boolean taken = false;
+    while (!taken && System.nanoTime() < deadline) {
+      taken = store.acquireLeaderLock("a", 60_000); // b's 1 ms lease runs out
+    }
+    assertThat(taken).isTrue();
+    assertThat(store.forfeitLeaderLock("a")).isTrue();
+
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(3);
+    try {
+      for (int round = 0; round < 5; round++) {
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.CompletableFuture<Boolean>> racers = new java.util.ArrayList<>();
+        for (String owner : List.of("x", "y", "z")) {
+          racers.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+              go.await();
+            } catch (InterruptedException e) {
+              throw new IllegalStateException(e);
+            }
+            return store.acquireLeaderLock(owner, 60_000);
+          }, threads));
+        }
+        go.countDown();
+        long winners = racers.stream().filter(java.util.concurrent.CompletableFuture::join).count();
+        assertThat(winners).as("round " + round).isEqualTo(1);
+        for (String owner : List.of("x", "y", "z")) {
+          store.forfeitLeaderLock(owner);
+        }
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
   /** The archive store ({@code es-archive.*}) writes to {@code jaeger-span-archive} and reads without time limit. */
   @Test
   void archive_roundTripsByIdWithoutTimeLimit() throws Exception {
