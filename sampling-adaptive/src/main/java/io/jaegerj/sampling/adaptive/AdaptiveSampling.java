@@ -63,8 +63,8 @@ public final class AdaptiveSampling implements AutoCloseable {
   private volatile Map<String, SamplingStrategyResponse> strategies = Map.of();
   private volatile Map<String, Map<String, Double>> served = Map.of();
   private final SamplingStrategyResponse defaultStrategy;
-  /** Start of the throughput range the next calculation reads, millis. */
-  private long lastCheckedMillis;
+  /** Start of the throughput range the next calculation reads, micros. */
+  private long lastCheckedMicros;
   private volatile boolean closed;
 
   private AdaptiveSampling(AdaptiveOptions options, SamplingStore store, MeterRegistry meters, String owner,
@@ -119,12 +119,13 @@ public final class AdaptiveSampling implements AutoCloseable {
 
   private void init() {
     reloadProbabilities();
-    long now = clock.millis();
-    lastCheckedMillis = now - options.delay().toMillis();
-    loadHistory(lastCheckedMillis);
+    lastCheckedMicros = nowMicros() - delayMicros();
+    loadHistory(lastCheckedMicros);
     election.start();
     long interval = options.calculationInterval().toMillis();
-    scheduler.scheduleAtFixedRate(this::safeTick, interval, interval, TimeUnit.MILLISECONDS);
+    // fixed delay, like Go's ticker that drops missed ticks: a stalled thread must not fire catch-up ticks whose
+    // tiny buckets would turn a few spans into a huge rate
+    scheduler.scheduleWithFixedDelay(this::safeTick, interval, interval, TimeUnit.MILLISECONDS);
     long reload = Math.min(FOLLOWER_RELOAD.toMillis(), interval);
     scheduler.scheduleAtFixedRate(() -> {
       if (!isLeader()) {
@@ -136,12 +137,12 @@ public final class AdaptiveSampling implements AutoCloseable {
   }
 
   /** Reads up to {@code aggregation-buckets} intervals of throughput ending at {@code endMillis}, newest first. */
-  private void loadHistory(long endMillis) {
-    long interval = options.calculationInterval().toMillis();
-    long end = endMillis;
+  private void loadHistory(long endMicros) {
+    long interval = options.calculationInterval().toNanos() / 1000;
+    long end = endMicros;
     try {
       for (int i = 0; i < options.aggregationBuckets(); i++) {
-        List<SamplingStore.Throughput> rows = store.getThroughput((end - interval) * 1000, end * 1000);
+        List<SamplingStore.Throughput> rows = store.getThroughput(end - interval, end);
         if (rows.isEmpty()) {
           return;
         }
@@ -207,17 +208,18 @@ public final class AdaptiveSampling implements AutoCloseable {
             bucket.rows().size(), e.toString());
       }
     }
-    long end = clock.millis() - options.delay().toMillis();
-    long start = lastCheckedMillis;
+    // in micros, read after the flush: a bucket flushed just now is in range when the delay is 0
+    long end = nowMicros() - delayMicros();
+    long start = lastCheckedMicros;
     List<SamplingStore.Throughput> rows;
     try {
-      rows = store.getThroughput(start * 1000, end * 1000);
+      rows = store.getThroughput(start, end);
     } catch (RuntimeException e) {
       storeFailures.log("adaptive sampling: could not read throughput: {}", e.toString());
       return;
     }
-    calculator.prepend(ProbabilityCalculator.aggregate(rows, Duration.ofMillis(Math.max(1, end - start))));
-    lastCheckedMillis = end;
+    calculator.prepend(ProbabilityCalculator.aggregate(rows, Duration.ofNanos(Math.max(1, end - start) * 1000)));
+    lastCheckedMicros = end;
     if (!isLeader()) {
       return;
     }
@@ -232,6 +234,15 @@ public final class AdaptiveSampling implements AutoCloseable {
     } catch (RuntimeException e) {
       storeFailures.log("adaptive sampling: could not store probabilities: {}", e.toString());
     }
+  }
+
+  private long nowMicros() {
+    java.time.Instant now = clock.instant();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+  }
+
+  private long delayMicros() {
+    return options.delay().toNanos() / 1000;
   }
 
   /** Loads the latest probabilities from the store; on failure the ones served stay. */

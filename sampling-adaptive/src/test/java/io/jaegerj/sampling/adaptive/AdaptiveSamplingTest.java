@@ -137,6 +137,23 @@ class AdaptiveSamplingTest {
   }
 
   @Test
+  void newLeader_continuesFromTheStoredProbabilities() throws Exception {
+    SamplingStore store = memoryStore();
+    store.insertProbabilitiesAndQps("old-leader", Map.of("svc", Map.of("op", 0.5)), Map.of());
+    AdaptiveSampling a = start(store, "a");
+    assertThat(a.strategy("svc").getOperationSampling().getPerOperationStrategies(0).getProbabilisticSampling()
+        .getSamplingRate()).isEqualTo(0.5);
+    // ~10,000 samples/s at 0.5 against a target of 1/s: from 0.5 that is ≈ 5e-5; from the initial 0.001 it would be
+    // ≈ 1e-7, floored at the 1e-5 minimum
+    await("a calculated from 0.5", Duration.ofSeconds(10), () -> {
+      feed(a, 100, 0.5);
+      Double p = a.probabilities().getOrDefault("svc", Map.of()).get("op");
+      return p != null && p < 0.5;
+    });
+    assertThat(a.probabilities().get("svc").get("op")).isGreaterThan(2e-5);
+  }
+
+  @Test
   void storeOutage_keepsTheLastProbabilitiesServed() throws Exception {
     FlakyStore store = new FlakyStore(memoryStore());
     AdaptiveSampling a = start(store, "a");
