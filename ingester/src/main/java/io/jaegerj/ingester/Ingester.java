@@ -72,6 +72,7 @@ final class Ingester implements AutoCloseable {
   private final Counter errors;
   private final Counter retryAttempts;
   private final Counter decodeFailures;
+  private final Counter consumerErrors;
   private final Timer latency;
   private volatile boolean running = true;
   private volatile boolean assigned;
@@ -91,6 +92,8 @@ final class Ingester implements AutoCloseable {
         .description("Messages that could not be decoded (skipped) or written").register(meters);
     this.decodeFailures = Counter.builder("jaeger_ingester_span_processor_decode_failures")
         .description("Messages skipped because they could not be decoded (poison messages)").register(meters);
+    this.consumerErrors = Counter.builder("jaeger_ingester_sarama_consumer_errors")
+        .description("Errors of the Kafka consumer: failed offset commits, a consumer that stopped").register(meters);
     this.retryAttempts = Counter.builder("jaeger_ingester_span_processor_retry_attempts")
         .description("Storage writes retried").register(meters);
     Counter.builder("jaeger_ingester_span_processor_retry_exhausted")
@@ -148,6 +151,7 @@ final class Ingester implements AutoCloseable {
     } catch (WakeupException e) {
       // closing
     } catch (RuntimeException e) {
+      consumerErrors.increment();
       LOG.error("kafka consumer stopped: {}", e.toString(), e);
     } finally {
       drain(partitions.keySet(), TimeUnit.SECONDS.toNanos(10));
@@ -289,6 +293,7 @@ final class Ingester implements AutoCloseable {
         if (e == null) {
           committed(o);
         } else {
+          consumerErrors.increment();
           LOG.warn("offset commit failed (retried with the next one): {}", e.toString());
         }
       });

@@ -31,8 +31,21 @@ public final class KafkaTestServer {
   private final List<String> command;
   private final Thread hook;
   private Process process;
+  /** Ports of the secured listeners (0 when started by {@link #start()}). */
+  private int saslPlaintextPort;
+  private int sslPort;
+  private int saslSslPort;
+  private Path certs;
+
+  /** SASL user known to the secured broker, for PLAIN and both SCRAM mechanisms. */
+  public static final String USER = "jaeger";
+  public static final String PASSWORD = "jaeger-secret";
 
   private KafkaTestServer() throws Exception {
+    this(false);
+  }
+
+  private KafkaTestServer(boolean secured) throws Exception {
     Path module = moduleDir();
     Path servers = module.resolve("target/servers");
     Files.createDirectories(servers);
@@ -48,14 +61,44 @@ public final class KafkaTestServer {
     int controller = freePort();
     this.logFile = servers.resolve("kafka-" + port + ".log");
     Path props = logDir.resolve("server.properties");
+    String listeners = "PLAINTEXT://127.0.0.1:" + port;
+    List<String> security = new ArrayList<>();
+    if (secured) {
+      saslPlaintextPort = freePort();
+      sslPort = freePort();
+      saslSslPort = freePort();
+      certs = Files.createDirectories(logDir.resolve("certs"));
+      TestCerts.create(certs);
+      listeners += ",SASL_PLAINTEXT://127.0.0.1:" + saslPlaintextPort + ",SSL://127.0.0.1:" + sslPort
+          + ",SASL_SSL://127.0.0.1:" + saslSslPort;
+      security.add("sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512");
+      for (String l : List.of("sasl_plaintext", "sasl_ssl")) {
+        security.add("listener.name." + l + ".plain.sasl.jaas.config="
+            + "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + USER + "=\"" + PASSWORD
+            + "\";");
+        for (String m : List.of("scram-sha-256", "scram-sha-512")) {
+          security.add("listener.name." + l + "." + m + ".sasl.jaas.config="
+              + "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        }
+      }
+      for (String l : List.of("ssl", "sasl_ssl")) {
+        security.add("listener.name." + l + ".ssl.keystore.type=PEM");
+        security.add("listener.name." + l + ".ssl.keystore.location=" + certs.resolve("server-keystore.pem"));
+        security.add("listener.name." + l + ".ssl.truststore.type=PEM");
+        security.add("listener.name." + l + ".ssl.truststore.location=" + certs.resolve("ca.pem"));
+      }
+      security.add("listener.name.ssl.ssl.client.auth=required");
+    }
+    security.add("");
     Files.writeString(props, String.join("\n",
         "process.roles=broker,controller",
         "node.id=1",
         "controller.quorum.voters=1@127.0.0.1:" + controller,
-        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
-        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+        "listeners=" + listeners + ",CONTROLLER://127.0.0.1:" + controller,
+        "advertised.listeners=" + listeners,
         "controller.listener.names=CONTROLLER",
-        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,"
+            + "SSL:SSL,SASL_SSL:SASL_SSL",
         "inter.broker.listener.name=PLAINTEXT",
         "log.dirs=" + logDir.resolve("data"),
         "num.partitions=1",
@@ -66,12 +109,17 @@ public final class KafkaTestServer {
         "group.initial.rebalance.delay.ms=0",
         "log.cleaner.dedupe.buffer.size=8388608",
         "auto.create.topics.enable=true",
-        ""));
+        String.join("\n", security)));
     List<String> jvm = List.of(java, "-Xms128m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-Dslf4j.internal.verbosity=WARN", "-cp", cp);
     List<String> format = new ArrayList<>(jvm);
     format.addAll(List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c",
         props.toString()));
+    if (secured) {
+      for (String m : List.of("SCRAM-SHA-256", "SCRAM-SHA-512")) {
+        format.addAll(List.of("--add-scram", m + "=[name=" + USER + ",password=" + PASSWORD + "]"));
+      }
+    }
     Process f = new ProcessBuilder(format).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
     if (!f.waitFor(120, TimeUnit.SECONDS) || f.exitValue() != 0) {
@@ -114,8 +162,36 @@ public final class KafkaTestServer {
     throw new IllegalStateException("kafka not ready within 120 s, see " + logFile);
   }
 
+  /**
+   * A broker that also listens with SASL_PLAINTEXT, SSL (client certificate required) and SASL_SSL; SASL knows
+   * {@link #USER}/{@link #PASSWORD} for PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512; certificates from {@link TestCerts}
+   * (a test CA, the broker's certificate for 127.0.0.1, a client certificate) in {@link #certs()}.
+   */
+  public static KafkaTestServer startSecured() throws Exception {
+    KafkaTestServer s = new KafkaTestServer(true);
+    s.startProcess();
+    return s;
+  }
+
   public String brokers() {
     return "127.0.0.1:" + port;
+  }
+
+  public String saslPlaintextBrokers() {
+    return "127.0.0.1:" + saslPlaintextPort;
+  }
+
+  public String sslBrokers() {
+    return "127.0.0.1:" + sslPort;
+  }
+
+  public String saslSslBrokers() {
+    return "127.0.0.1:" + saslSslPort;
+  }
+
+  /** ca.pem, client.pem, client-key.pem of a secured broker. */
+  public Path certs() {
+    return certs;
   }
 
   public Admin admin() {
