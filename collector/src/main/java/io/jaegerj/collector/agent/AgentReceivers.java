@@ -8,13 +8,17 @@ import io.jaegerj.config.Settings;
 import io.jaegerj.server.Lifecycle;
 import io.jaegerj.server.ServerContext;
 import io.jaegerj.server.net.HostPort;
+import io.jaegerj.server.tenancy.Tenancy;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Legacy jaeger-agent UDP receivers: 6831 (compact emitBatch), 6832 (binary emitBatch), 5775 (Zipkin compact). Each
  * is configured by jaeger-agent 1.67's {@code processor.<name>.*} flags; an empty host-port disables it. Every port
- * accepts both {@code emitBatch} and {@code emitZipkinBatch}, as the agent's shared processor did.
+ * accepts both {@code emitBatch} and {@code emitZipkinBatch}, as the agent's shared processor did. A datagram has
+ * no tenant: with {@code --multi-tenancy.enabled} the ports still bind but refuse every span (counted, logged at a
+ * bounded rate) instead of storing them under the default tenant, which no tenant's query can read (Jaeger has no
+ * way to give agent traffic a tenant either).
  */
 public final class AgentReceivers {
   /** One UDP processor: its flag prefix, its metric {@code model} label and its Thrift protocol. */
@@ -86,7 +90,7 @@ public final class AgentReceivers {
         }
         int socketBuffer = s.getInt(p.prefix() + SOCKET_BUFFER_SIZE);
         UdpReceiver.Config config = new UdpReceiver.Config(p, flag, HostPort.parse(flag, hostPort), maxPacket,
-            queueSize, workers, socketBuffer);
+            queueSize, workers, socketBuffer, Tenancy.from(s).enabled());
         started.add(UdpReceiver.start(config, consumer, context.meters()));
       }
       return started;

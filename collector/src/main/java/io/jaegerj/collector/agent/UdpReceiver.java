@@ -7,6 +7,7 @@ import io.jaegerj.collector.thrift.JaegerThriftDecoder;
 import io.jaegerj.collector.thrift.ThriftDecodeException;
 import io.jaegerj.collector.zipkin.JaegerZipkinConverter;
 import io.jaegerj.model.Span;
+import io.jaegerj.server.RateLimitedLog;
 import io.jaegerj.server.net.HostPort;
 import io.jaegerj.server.net.NettyTransport;
 import io.jaegerj.server.net.PortBinding;
@@ -43,8 +44,12 @@ final class UdpReceiver implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(UdpReceiver.class);
   private static final byte[] STOP = new byte[0];
 
+  /**
+   * One port's settings. {@code tenancyEnabled}: {@code --multi-tenancy.enabled} is on; a datagram carries no
+   * tenant, so its spans are refused (counted) rather than stored under the default tenant, which no tenant can read.
+   */
   record Config(AgentReceivers.Processor processor, String flag, HostPort address, int maxPacketSize, int queueSize,
-      int workers, int socketBufferSize) {}
+      int workers, int socketBufferSize, boolean tenancyEnabled) {}
 
   private final Config config;
   private final Channel channel;
@@ -64,6 +69,7 @@ final class UdpReceiver implements AutoCloseable {
     final Counter dropped;
     final Counter readErrors;
     final Counter handlerErrors;
+    final Counter spansWithoutTenant;
     final AtomicLong packetSize = new AtomicLong();
     final AtomicInteger queueSize = new AtomicInteger();
 
@@ -77,6 +83,9 @@ final class UdpReceiver implements AutoCloseable {
           .description("errors reading from the UDP socket").register(registry);
       handlerErrors = Counter.builder("jaeger_agent_thrift_udp_t_processor_handler_errors").tags(tags)
           .description("UDP packets that could not be decoded").register(registry);
+      spansWithoutTenant = Counter.builder("jaegerj_agent_udp_spans_refused_without_tenant").tags(tags)
+          .description("spans refused because multi-tenancy is enabled and UDP carries no tenant")
+          .register(registry);
       Gauge.builder("jaeger_agent_thrift_udp_server_packet_size", packetSize, AtomicLong::get).tags(tags)
           .description("size of the last UDP packet").register(registry);
       Gauge.builder("jaeger_agent_thrift_udp_server_queue_size", queueSize, AtomicInteger::get).tags(tags)
@@ -100,12 +109,18 @@ final class UdpReceiver implements AutoCloseable {
     List<Thread> threads = new ArrayList<>(config.workers());
     String name = config.processor().name();
     for (int i = 0; i < config.workers(); i++) {
-      Thread t = new Thread(new Worker(queue, metrics, consumer, config.processor()), "udp-" + name + "-" + i);
+      Thread t = new Thread(new Worker(queue, metrics, consumer, config.processor(), config.tenancyEnabled()),
+          "udp-" + name + "-" + i);
       t.setDaemon(true);
       t.start();
       threads.add(t);
     }
     LOG.info("Starting UDP server {} on port {}", name, PortBinding.port(ch));
+    if (config.tenancyEnabled()) {
+      LOG.warn("UDP server {} carries no tenant: with --multi-tenancy.enabled its spans are refused and counted in "
+          + "jaegerj_agent_udp_spans_refused_without_tenant_total; send to a port that takes the tenant header "
+          + "(OTLP 4317/4318, 14250, 14268, 9411)", name);
+    }
     return new UdpReceiver(config, ch, queue, threads);
   }
 
@@ -176,12 +191,16 @@ final class UdpReceiver implements AutoCloseable {
     private final Metrics metrics;
     private final SpanConsumer consumer;
     private final AgentReceivers.Processor processor;
+    private final boolean tenancyEnabled;
+    private final RateLimitedLog withoutTenant = new RateLimitedLog(LOG, RateLimitedLog.Level.WARN);
 
-    Worker(BlockingQueue<byte[]> queue, Metrics metrics, SpanConsumer consumer, AgentReceivers.Processor processor) {
+    Worker(BlockingQueue<byte[]> queue, Metrics metrics, SpanConsumer consumer, AgentReceivers.Processor processor,
+        boolean tenancyEnabled) {
       this.queue = queue;
       this.metrics = metrics;
       this.consumer = consumer;
       this.processor = processor;
+      this.tenancyEnabled = tenancyEnabled;
     }
 
     @Override
@@ -231,6 +250,14 @@ final class UdpReceiver implements AutoCloseable {
         return;
       }
       metrics.processed.increment();
+      if (tenancyEnabled) {
+        if (!spans.isEmpty()) {
+          metrics.spansWithoutTenant.increment(spans.size());
+          withoutTenant.log("Refused {} spans on UDP server {}: multi-tenancy is enabled and UDP carries no tenant",
+              spans.size(), processor.name());
+        }
+        return;
+      }
       if (!spans.isEmpty()
           && consumer.submit("", spans, format, SpanConsumer.Transport.UDP) == SpanConsumer.Result.REJECTED_QUEUE_FULL) {
         metrics.dropped.increment();

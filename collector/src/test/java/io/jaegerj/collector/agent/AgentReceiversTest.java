@@ -266,6 +266,40 @@ class AgentReceiversTest {
     }
   }
 
+  @Test
+  void multiTenancyEnabled_udpSpansRefusedAndCountedNotStoredUnderTheDefaultTenant() throws Exception {
+    Map<String, String> overrides = new HashMap<>();
+    for (AgentReceivers.Processor p : AgentReceivers.PROCESSORS) {
+      overrides.put(p.prefix() + AgentReceivers.HOST_PORT, p.name().equals("jaeger-compact") ? "127.0.0.1:0" : "");
+    }
+    overrides.put("multi-tenancy.enabled", "true");
+    List<io.jaegerj.config.Flag> flags = new java.util.ArrayList<>(AgentReceivers.flags());
+    flags.add(io.jaegerj.config.Flag.bool("multi-tenancy.enabled", false, "tenancy"));
+    try (TestCollector other = new TestCollector(flags, overrides)) {
+      List<UdpReceiver> started = AgentReceivers.startAll(other.context, other);
+      try {
+        send(started.get(0).port(), emitBatch("refused"));
+        send(started.get(0).port(), emitBatch("refused-too"));
+        var refused = other.meters.get("jaegerj_agent_udp_spans_refused_without_tenant")
+            .tags("model", "jaeger", "protocol", "compact").counter();
+        TestCollector.await(() -> refused.count() == 2.0, Duration.ofSeconds(20));
+        assertThat(other.meters.get("jaeger_agent_thrift_udp_server_packets_processed")
+            .tags("model", "jaeger", "protocol", "compact").counter().count()).isEqualTo(2.0);
+        assertThat(other.received).isEmpty();
+        assertThat(other.tenants).isEmpty();
+      } finally {
+        for (UdpReceiver r : started) {
+          r.close();
+        }
+      }
+    }
+    // Control: the same datagram reaches the pipeline (default tenant) when multi-tenancy is off.
+    send(ports.get("jaeger-compact"), emitBatch("stored"));
+    TestCollector.await(() -> !collector.received.isEmpty(), Duration.ofSeconds(20));
+    assertThat(collector.received).extracting(Span::operationName).containsExactly("stored");
+    assertThat(collector.tenants).containsExactly("");
+  }
+
   private static byte[] emitBatch(String operation) throws Exception {
     Batch batch = new Batch(new Process("svc"), List.of(new io.jaegertracing.thriftjava.Span(1L, 0L, 2L, 0L,
         operation, 1, 10L, 1L).setTags(List.of(new Tag("t", TagType.STRING).setVStr("v")))));

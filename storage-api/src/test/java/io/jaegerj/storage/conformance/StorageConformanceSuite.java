@@ -99,6 +99,15 @@ public abstract class StorageConformanceSuite {
     return Map.of();
   }
 
+  /**
+   * False for a backend whose dependency links are written by an outside job (Jaeger's spark-dependencies for
+   * Elasticsearch/OpenSearch and Cassandra) rather than derived from the stored spans: the tenant cases then skip
+   * their positive dependency check (the isolation checks still run).
+   */
+  protected boolean dependenciesDerivedFromSpans() {
+    return true;
+  }
+
   /** How long a write may take to be acknowledged, and how long polling reads wait. */
   protected Duration timeout() {
     return Duration.ofSeconds(30);
@@ -803,9 +812,11 @@ public abstract class StorageConformanceSuite {
     assertThat(reader().getOperations(new OperationQuery(writer, a, ""))).isNotEmpty();
     assertThat(reader().findTraceIds(query(fx, a).tenant(writer).build())).containsExactly(id);
     long end = fx.baseMicros() + HOUR_MICROS;
-    assertThat(eventually(timeout(),
-        () -> mergedLinks(factory.dependencyReader(), writer, end, 2 * HOUR_MICROS, Set.of(a, b)),
-        m -> !m.isEmpty())).containsEntry(a + "->" + b, 1L);
+    if (dependenciesDerivedFromSpans()) {
+      assertThat(eventually(timeout(),
+          () -> mergedLinks(factory.dependencyReader(), writer, end, 2 * HOUR_MICROS, Set.of(a, b)),
+          m -> !m.isEmpty())).containsEntry(a + "->" + b, 1L);
+    }
 
     for (String other : List.of("tenant-b", "", "TENANT-A", "tenant-a ", "tenant")) {
       assertThat(reader().getTrace(GetTraceQuery.of(other, id))).as("getTrace as '%s'", other).isEmpty();

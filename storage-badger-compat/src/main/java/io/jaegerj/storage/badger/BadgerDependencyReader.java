@@ -43,7 +43,8 @@ final class BadgerDependencyReader implements DependencyReader {
 
   @Override
   public List<DependencyLink> getDependencies(String tenant, long endTsMicros, long lookbackMicros) {
-    if (!Tenants.isDefault(Tenants.require(tenant))) {
+    BadgerNamespace ns = store.namespace(Tenants.require(tenant));
+    if (ns == null) {
       return List.of();
     }
     if (lookbackMicros < 0) {
@@ -54,8 +55,8 @@ final class BadgerDependencyReader implements DependencyReader {
     Map<List<String>, long[]> counts = new LinkedHashMap<>();
     store.enter();
     try (ReadOptions ro = new ReadOptions().setFillCache(false);
-        RocksIterator keys = store.db.newIterator(store.spans, ro);
-        RocksIterator values = store.db.newIterator(store.spans, ro)) {
+        RocksIterator keys = store.db.newIterator(ns.spans, ro);
+        RocksIterator values = store.db.newIterator(ns.spans, ro)) {
       // Per trace: seek to its first key at or after the window start; if that key is still in the trace and not
       // past the window end, count the trace; then seek to the next trace.
       keys.seek(new byte[] {Keys.SPAN});

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * <p>Deleting only writes tombstones; when a purge removed at least a tenth of the stored spans, the column families
  * are compacted so the space returns to the file system (this plays the part of Badger's value-log GC and sets its
  * {@code valueloggc_last_run} gauge). Gauge names follow Jaeger's Badger metrics under {@code jaeger_storage_} with
- * tags {@code kind=badger, role=primary}.
+ * tags {@code kind=badger, role=primary}. The purge walks the default tenant and every other tenant's column families;
+ * the gauges sum over all of them.
  */
 final class BadgerMaintenance implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BadgerMaintenance.class);
@@ -143,9 +144,22 @@ final class BadgerMaintenance implements AutoCloseable {
   /** Deletes every span whose expiry is at or before {@code nowSeconds}, with its entries; returns the count. */
   long purgeExpired(long nowSeconds) throws RocksDBException {
     long deleted = 0;
+    for (BadgerNamespace ns : store.namespaces()) {
+      deleted += purgeExpired(ns, nowSeconds);
+      purgeExpiredNames(ns, nowSeconds);
+    }
+    if (deleted > 0) {
+      expiredSpans.increment(deleted);
+      log.debug("badger maintenance: deleted {} expired spans", deleted);
+    }
+    return deleted;
+  }
+
+  private long purgeExpired(BadgerNamespace ns, long nowSeconds) throws RocksDBException {
+    long deleted = 0;
     store.enter();
     try (ReadOptions ro = new ReadOptions().setFillCache(false);
-        RocksIterator it = store.db.newIterator(store.expiry, ro);
+        RocksIterator it = store.db.newIterator(ns.expiry, ro);
         WriteBatch batch = new WriteBatch()) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         byte[] expiryKey = it.key();
@@ -153,13 +167,13 @@ final class BadgerMaintenance implements AutoCloseable {
           break;
         }
         byte[] spanKey = Keys.expiryKeySpanKey(expiryKey);
-        byte[] value = store.db.get(store.spans, spanKey);
+        byte[] value = store.db.get(ns.spans, spanKey);
         if (value != null && Values.expired(Values.spanExpiry(value), nowSeconds)) {
-          deleteIndexEntries(spanKey, value, nowSeconds, batch);
-          batch.delete(store.spans, spanKey);
+          deleteIndexEntries(ns, spanKey, value, nowSeconds, batch);
+          batch.delete(ns.spans, spanKey);
           deleted++;
         }
-        batch.delete(store.expiry, expiryKey);
+        batch.delete(ns.expiry, expiryKey);
         if (batch.count() >= BATCH_LIMIT) {
           store.db.write(store.writeOptions, batch);
           batch.clear();
@@ -171,19 +185,14 @@ final class BadgerMaintenance implements AutoCloseable {
     } finally {
       store.exit();
     }
-    purgeExpiredNames(nowSeconds);
-    if (deleted > 0) {
-      expiredSpans.increment(deleted);
-      log.debug("badger maintenance: deleted {} expired spans", deleted);
-    }
     return deleted;
   }
 
   /** Deletes the expired service and operation name entries ({@code 0x85}/{@code 0x86}; one per name). */
-  private void purgeExpiredNames(long nowSeconds) throws RocksDBException {
+  private void purgeExpiredNames(BadgerNamespace ns, long nowSeconds) throws RocksDBException {
     store.enter();
     try (ReadOptions ro = new ReadOptions();
-        RocksIterator it = store.db.newIterator(store.index, ro);
+        RocksIterator it = store.db.newIterator(ns.index, ro);
         WriteBatch batch = new WriteBatch()) {
       for (it.seek(new byte[] {Keys.SERVICE_NAME}); it.isValid(); it.next()) {
         byte[] key = it.key();
@@ -191,7 +200,7 @@ final class BadgerMaintenance implements AutoCloseable {
           break;
         }
         if (Values.expired(Values.indexExpiry(it.value()), nowSeconds)) {
-          batch.delete(store.index, key);
+          batch.delete(ns.index, key);
         }
       }
       if (batch.count() > 0) {
@@ -206,7 +215,8 @@ final class BadgerMaintenance implements AutoCloseable {
    * Index entries are shared by spans of one trace with the same start time and values, so an entry is deleted only
    * when its own expiry (that of its latest write) has passed.
    */
-  private void deleteIndexEntries(byte[] spanKey, byte[] value, long nowSeconds, WriteBatch batch)
+  private void deleteIndexEntries(BadgerNamespace ns, byte[] spanKey, byte[] value, long nowSeconds,
+      WriteBatch batch)
       throws RocksDBException {
     Span span;
     try {
@@ -218,9 +228,9 @@ final class BadgerMaintenance implements AutoCloseable {
     List<byte[]> keys = Keys.indexKeys(span);
     for (int i = 0; i < keys.size(); i++) {
       byte[] key = keys.get(i);
-      byte[] indexValue = store.db.get(store.index, key);
+      byte[] indexValue = store.db.get(ns.index, key);
       if (indexValue != null && Values.expired(Values.indexExpiry(indexValue), nowSeconds)) {
-        batch.delete(store.index, key);
+        batch.delete(ns.index, key);
       }
     }
   }
@@ -240,7 +250,11 @@ final class BadgerMaintenance implements AutoCloseable {
   private long estimatedSpanCount() throws RocksDBException {
     store.enter();
     try {
-      return store.db.getLongProperty(store.spans, "rocksdb.estimate-num-keys");
+      long n = 0;
+      for (BadgerNamespace ns : store.namespaces()) {
+        n += store.db.getLongProperty(ns.spans, "rocksdb.estimate-num-keys");
+      }
+      return n;
     } finally {
       store.exit();
     }
@@ -258,9 +272,17 @@ final class BadgerMaintenance implements AutoCloseable {
       return;
     }
     try {
-      indexSstBytes.set(property(store.index, "rocksdb.total-sst-files-size")
-          + property(store.expiry, "rocksdb.total-sst-files-size"));
-      spanSstBytes.set(property(store.spans, "rocksdb.total-sst-files-size"));
+      long indexBytes = 0;
+      long spanBytes = 0;
+      long spanCount = 0;
+      for (BadgerNamespace ns : store.namespaces()) {
+        indexBytes += property(ns.index, "rocksdb.total-sst-files-size")
+            + property(ns.expiry, "rocksdb.total-sst-files-size");
+        spanBytes += property(ns.spans, "rocksdb.total-sst-files-size");
+        spanCount += property(ns.spans, "rocksdb.estimate-num-keys");
+      }
+      indexSstBytes.set(indexBytes);
+      spanSstBytes.set(spanBytes);
       long mem = 0;
       long keys = 0;
       for (ColumnFamilyHandle h : store.columnFamilies()) {
@@ -269,7 +291,7 @@ final class BadgerMaintenance implements AutoCloseable {
       }
       memtableBytes.set(mem);
       estimatedKeys.set(keys);
-      estimatedSpans.set(property(store.spans, "rocksdb.estimate-num-keys"));
+      estimatedSpans.set(spanCount);
     } finally {
       store.exit();
     }

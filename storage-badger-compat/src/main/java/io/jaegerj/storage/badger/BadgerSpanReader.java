@@ -42,7 +42,8 @@ import org.rocksdb.RocksIterator;
  * at most {@code numTraces} (100 when it is not positive).
  *
  * <p>Services and operations come from the in-memory {@link ServiceCache}, sorted. Expired entries are invisible even
- * before the maintenance purge deletes them. Thread-safe.
+ * before the maintenance purge deletes them. Every read looks only at the column families of the query's tenant
+ * ({@link BadgerNamespace}); a tenant that never wrote here reads nothing. Thread-safe.
  */
 final class BadgerSpanReader implements SpanReader {
   static final int DEFAULT_NUM_TRACES = 100;
@@ -50,17 +51,15 @@ final class BadgerSpanReader implements SpanReader {
   static final int DURATION_VERIFY_BUDGET = 1_000;
 
   private final BadgerDb store;
-  private final ServiceCache cache;
   private final Clock clock;
   private final int verifyBudget;
 
-  BadgerSpanReader(BadgerDb store, ServiceCache cache, Clock clock) {
-    this(store, cache, clock, DURATION_VERIFY_BUDGET);
+  BadgerSpanReader(BadgerDb store, Clock clock) {
+    this(store, clock, DURATION_VERIFY_BUDGET);
   }
 
-  BadgerSpanReader(BadgerDb store, ServiceCache cache, Clock clock, int verifyBudget) {
+  BadgerSpanReader(BadgerDb store, Clock clock, int verifyBudget) {
     this.store = store;
-    this.cache = cache;
     this.clock = clock;
     this.verifyBudget = verifyBudget;
   }
@@ -68,12 +67,13 @@ final class BadgerSpanReader implements SpanReader {
   @Override
   public Optional<Trace> getTrace(GetTraceQuery query) {
     Objects.requireNonNull(query, "query");
-    if (!Tenants.isDefault(query.tenant())) {
+    BadgerNamespace ns = store.namespace(Tenants.require(query.tenant()));
+    if (ns == null) {
       return Optional.empty();
     }
     long now = clock.instant().getEpochSecond();
     store.enter();
-    try (ReadOptions ro = new ReadOptions(); RocksIterator it = store.db.newIterator(store.spans, ro)) {
+    try (ReadOptions ro = new ReadOptions(); RocksIterator it = store.db.newIterator(ns.spans, ro)) {
       List<Span> spans = readTrace(it, query.traceId(), now);
       return spans.isEmpty() ? Optional.empty() : Optional.of(Trace.of(spans));
     } finally {
@@ -83,19 +83,16 @@ final class BadgerSpanReader implements SpanReader {
 
   @Override
   public List<String> getServices(String tenant) {
-    if (!Tenants.isDefault(Tenants.require(tenant))) {
-      return List.of();
-    }
-    return cache.services(clock.instant().getEpochSecond());
+    BadgerNamespace ns = store.namespace(Tenants.require(tenant));
+    return ns == null ? List.of() : ns.cache.services(clock.instant().getEpochSecond());
   }
 
   @Override
   public List<Operation> getOperations(OperationQuery query) {
     Objects.requireNonNull(query, "query");
-    if (!Tenants.isDefault(query.tenant())) {
-      return List.of();
-    }
-    return cache.operations(query.serviceName(), query.spanKind(), clock.instant().getEpochSecond());
+    BadgerNamespace ns = store.namespace(Tenants.require(query.tenant()));
+    return ns == null ? List.of()
+        : ns.cache.operations(query.serviceName(), query.spanKind(), clock.instant().getEpochSecond());
   }
 
   @Override
@@ -117,7 +114,8 @@ final class BadgerSpanReader implements SpanReader {
   private Map<TraceId, List<Span>> search(TraceQuery q, boolean load) {
     Objects.requireNonNull(q, "query");
     q.validate();
-    if (!Tenants.isDefault(q.tenant())) {
+    BadgerNamespace ns = store.namespace(Tenants.require(q.tenant()));
+    if (ns == null) {
       return new LinkedHashMap<>();
     }
     int limit = q.numTraces() > 0 ? q.numTraces() : DEFAULT_NUM_TRACES;
@@ -141,8 +139,8 @@ final class BadgerSpanReader implements SpanReader {
 
     store.enter();
     try (ReadOptions ro = new ReadOptions();
-        RocksIterator index = store.db.newIterator(store.index, ro);
-        RocksIterator spans = store.db.newIterator(store.spans, ro)) {
+        RocksIterator index = store.db.newIterator(ns.index, ro);
+        RocksIterator spans = store.db.newIterator(ns.spans, ro)) {
       Set<TraceId> allowed = null;
       for (byte[] seek : filters) {
         Set<TraceId> ids = scanIds(index, seek, q.startTimeMinMicros(), q.startTimeMaxMicros(), now);

@@ -27,18 +27,18 @@ import org.rocksdb.WriteBatch;
  * (and, with {@code --badger.consistency=true}, synced it to disk). An acknowledged batch therefore survives a crash
  * of this process (kill -9); surviving a crash of the machine needs consistency=true. Rewriting a span replaces its
  * entry (same key), so writes are idempotent.
+ *
+ * <p>Each tenant writes to its own column families ({@link BadgerNamespace}), created on its first batch.
  */
 final class BadgerSpanWriter implements SpanWriter {
   private static final byte[] EMPTY = new byte[0];
 
   private final BadgerDb store;
-  private final ServiceCache cache;
   private final Clock clock;
   private final long ttlSeconds;
 
-  BadgerSpanWriter(BadgerDb store, ServiceCache cache, Clock clock, Duration ttl) {
+  BadgerSpanWriter(BadgerDb store, Clock clock, Duration ttl) {
     this.store = store;
-    this.cache = cache;
     this.clock = clock;
     this.ttlSeconds = Math.max(1, ttl.getSeconds());
   }
@@ -47,10 +47,6 @@ final class BadgerSpanWriter implements SpanWriter {
   public CompletionStage<Void> write(String tenant, List<Span> spans) {
     Tenants.require(tenant);
     Objects.requireNonNull(spans, "spans");
-    if (!Tenants.isDefault(tenant)) {
-      return CompletableFuture.failedFuture(new UnsupportedOperationException(
-          "badger storage does not store tenants other than the default one yet (tenant: " + tenant + ")"));
-    }
     if (store.readOnly) {
       return CompletableFuture.failedFuture(
           new IllegalStateException("badger storage was opened with --badger.read-only=true"));
@@ -66,23 +62,25 @@ final class BadgerSpanWriter implements SpanWriter {
       return CompletableFuture.failedFuture(e);
     }
     try (WriteBatch batch = new WriteBatch()) {
+      BadgerNamespace ns = store.namespaceForWrite(tenant);
+      ServiceCache cache = ns.cache;
       for (int i = 0; i < spans.size(); i++) {
         Span span = spans.get(i);
         byte[] spanKey = Keys.spanKey(span);
-        batch.put(store.spans, spanKey, Values.spanValue(expiresAt, SpanCodec.encode(span)));
+        batch.put(ns.spans, spanKey, Values.spanValue(expiresAt, SpanCodec.encode(span)));
         List<byte[]> indexKeys = Keys.indexKeys(span);
         for (int k = 0; k < indexKeys.size(); k++) {
-          batch.put(store.index, indexKeys.get(k), indexValue);
+          batch.put(ns.index, indexKeys.get(k), indexValue);
         }
         String service = span.process().serviceName();
         if (cache.putService(service, expiresAt)) {
-          batch.put(store.index, Keys.serviceNameKey(service), indexValue);
+          batch.put(ns.index, Keys.serviceNameKey(service), indexValue);
         }
         String kind = knownKind(span.spanKind());
         if (cache.putOperation(service, span.operationName(), kind, expiresAt)) {
-          batch.put(store.index, Keys.operationNameKey(service, span.operationName(), kind), indexValue);
+          batch.put(ns.index, Keys.operationNameKey(service, span.operationName(), kind), indexValue);
         }
-        batch.put(store.expiry, Keys.expiryKey(expiresAt, spanKey), EMPTY);
+        batch.put(ns.expiry, Keys.expiryKey(expiresAt, spanKey), EMPTY);
       }
       store.db.write(store.writeOptions, batch);
     } catch (RocksDBException | RuntimeException e) {

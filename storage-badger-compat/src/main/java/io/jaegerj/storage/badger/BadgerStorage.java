@@ -23,7 +23,6 @@ final class BadgerStorage implements StorageFactory, Purgeable {
   private static final Logger log = LoggerFactory.getLogger(BadgerStorage.class);
 
   private final BadgerDb db;
-  private final ServiceCache cache;
   private final BadgerSpanWriter writer;
   private final BadgerSpanReader reader;
   private final BadgerDependencyReader dependencies;
@@ -35,10 +34,12 @@ final class BadgerStorage implements StorageFactory, Purgeable {
   private BadgerStorage(BadgerOptions options, StorageContext context, BadgerDb db) {
     this.db = db;
     this.context = context;
-    this.cache = new ServiceCache();
-    cache.prefill(db, context.clock().instant().getEpochSecond());
-    this.writer = new BadgerSpanWriter(db, cache, context.clock(), options.spanStoreTtl());
-    this.reader = new BadgerSpanReader(db, cache, context.clock());
+    long now = context.clock().instant().getEpochSecond();
+    for (BadgerNamespace ns : db.namespaces()) {
+      ns.cache.prefill(db, ns, now);
+    }
+    this.writer = new BadgerSpanWriter(db, context.clock(), options.spanStoreTtl());
+    this.reader = new BadgerSpanReader(db, context.clock());
     this.dependencies = new BadgerDependencyReader(db, context.clock());
     this.sampling = new BadgerSamplingStore(db, context.clock());
     this.maintenance = new BadgerMaintenance(db, context.clock(), context.meters(), options.maintenanceInterval(),
@@ -98,7 +99,9 @@ final class BadgerStorage implements StorageFactory, Purgeable {
       for (var h : db.columnFamilies()) {
         db.db.deleteRange(h, db.writeOptions, from, to);
       }
-      cache.clear();
+      for (BadgerNamespace ns : db.namespaces()) {
+        ns.cache.clear();
+      }
     } catch (RocksDBException e) {
       throw new IllegalStateException("badger purge failed: " + e.getMessage(), e);
     } finally {

@@ -98,9 +98,9 @@ final class ServiceCache {
   }
 
   /** Reads every live service and operation name entry. */
-  void prefill(BadgerDb store, long nowSeconds) {
+  void prefill(BadgerDb store, BadgerNamespace ns, long nowSeconds) {
     try (ReadOptions ro = new ReadOptions();
-        RocksIterator it = store.db.newIterator(store.index, ro)) {
+        RocksIterator it = store.db.newIterator(ns.index, ro)) {
       for (it.seek(new byte[] {Keys.SERVICE_NAME}); it.isValid(); it.next()) {
         byte[] key = it.key();
         if (key[0] != Keys.SERVICE_NAME && key[0] != Keys.OPERATION_NAME) {

@@ -92,23 +92,108 @@ class BadgerStorageTest {
     assertThat(Files.exists(dir.resolve("ignored"))).isFalse();
   }
 
+  private static void write(StorageFactory f, String tenant, Span... spans) throws Exception {
+    f.spanWriter().write(tenant, List.of(spans)).toCompletableFuture().get();
+  }
+
+  private static Span child(TraceId tid, long spanId, long parent, String service, long start) {
+    return span(tid, spanId, service, "op", start, 1).toBuilder()
+        .references(List.of(SpanRef.childOf(tid, parent))).build();
+  }
+
   @Test
-  void tenants_otherThanDefault_areRefusedAndSeeNothing() throws Exception {
-    BadgerStorage s = open(Map.of());
+  void tenants_eachInItsOwnColumnFamilies_defaultKeepsTheOriginalOnes() throws Exception {
+    BadgerStorage s = open(persistent());
     TraceId tid = new TraceId(7, 11);
-    write(s, span(tid, 1, "svc", "op", T0, 5), span(tid, 2, "svc2", "op2", T0 + 1, 5));
-    assertThatThrownBy(() -> s.spanWriter().write("acme", List.of(span(new TraceId(7, 12), 1, "x", "y", T0, 1)))
-        .toCompletableFuture().get()).isInstanceOf(ExecutionException.class)
-        .hasCauseInstanceOf(UnsupportedOperationException.class);
-    assertThat(s.spanReader().getTrace(GetTraceQuery.of(tid))).isPresent();
+    write(s, "", span(tid, 1, "svc", "op", T0, 5), child(tid, 2, 1, "svc2", T0 + 1));
+    write(s, "acme", span(tid, 1, "acme-svc", "acme-op", T0, 5), child(tid, 2, 1, "acme-db", T0 + 1));
+    write(s, "evil", span(new TraceId(7, 12), 1, "evil-svc", "evil-op", T0, 1));
+    var r = s.spanReader();
+
+    assertThat(r.getTrace(GetTraceQuery.of(tid)).orElseThrow().spans()).extracting(sp -> sp.process().serviceName())
+        .containsExactly("svc", "svc2");
+    assertThat(r.getTrace(GetTraceQuery.of("acme", tid)).orElseThrow().spans())
+        .extracting(sp -> sp.process().serviceName()).containsExactly("acme-svc", "acme-db");
+    assertThat(r.getTrace(GetTraceQuery.of("evil", tid))).isEmpty();
+    assertThat(r.getTrace(GetTraceQuery.of("nobody", tid))).isEmpty();
+    assertThat(r.getServices("")).containsExactly("svc", "svc2");
+    assertThat(r.getServices("acme")).containsExactly("acme-db", "acme-svc");
+    assertThat(r.getServices("evil")).containsExactly("evil-svc");
+    assertThat(r.getOperations(new OperationQuery("evil", "acme-svc", ""))).isEmpty();
+    assertThat(r.getOperations(new OperationQuery("acme", "acme-svc", ""))).extracting(Operation::name)
+        .containsExactly("acme-op");
+    assertThat(r.findTraceIds(query("acme-svc").tenant("evil").build())).isEmpty();
+    assertThat(r.findTraceIds(query("acme-svc").tenant("acme").build())).containsExactly(tid);
+    assertThat(r.findTraceIds(query("acme-svc").build())).isEmpty();
+    assertThat(r.findTraces(query("svc").tenant("acme").build())).isEmpty();
+    assertThat(s.dependencyReader().getDependencies("acme", T0 + 1_000_000, 2_000_000))
+        .containsExactly(new DependencyLink("acme-svc", "acme-db", 1, ""));
+    assertThat(s.dependencyReader().getDependencies("", T0 + 1_000_000, 2_000_000))
+        .containsExactly(new DependencyLink("svc", "svc2", 1, ""));
+    assertThat(s.dependencyReader().getDependencies("evil", T0 + 1_000_000, 2_000_000)).isEmpty();
+
+    // The default tenant's data stays in the three original column families (Jaeger's single-tenant layout).
+    long defaultSpans = 0;
+    try (RocksIterator it = s.db().db.newIterator(s.db().spans)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        defaultSpans++;
+      }
+    }
+    assertThat(defaultSpans).isEqualTo(2);
+    assertThat(s.db().columnFamilies()).hasSize(3 + 2 * 3);
+
+    // Tenants and their services survive a reopen.
+    s.close();
+    BadgerStorage again = open(persistent());
+    assertThat(again.spanReader().getServices("acme")).containsExactly("acme-db", "acme-svc");
+    assertThat(again.spanReader().getServices("")).containsExactly("svc", "svc2");
+    assertThat(again.spanReader().getTrace(GetTraceQuery.of("acme", tid)).orElseThrow().spans()).hasSize(2);
+    assertThat(again.spanReader().getTrace(GetTraceQuery.of("evil", tid))).isEmpty();
+  }
+
+  @Test
+  void tenants_namesNeedNoEscapingAndDoNotCollide() throws Exception {
+    BadgerStorage s = open(Map.of());
+    TraceId tid = new TraceId(1, 2);
+    List<String> tenants = List.of("a:b", "a", "A", "a ", "ünï/cødé\\0", "tenant:61:index", "x".repeat(300));
+    for (int i = 0; i < tenants.size(); i++) {
+      write(s, tenants.get(i), span(tid, 1, "svc-" + i, "op", T0, 1));
+    }
+    for (int i = 0; i < tenants.size(); i++) {
+      assertThat(s.spanReader().getServices(tenants.get(i))).as(tenants.get(i)).containsExactly("svc-" + i);
+      assertThat(s.spanReader().getTrace(GetTraceQuery.of(tenants.get(i), tid)).orElseThrow().spans())
+          .extracting(sp -> sp.process().serviceName()).containsExactly("svc-" + i);
+    }
+    assertThat(s.spanReader().getServices("")).isEmpty();
+  }
+
+  @Test
+  void tenants_expiredDataIsPurgedFromTheTenantsColumnFamilies() throws Exception {
+    BadgerStorage s = open(Map.of("badger.span-store-ttl", "1h"));
+    TraceId tid = new TraceId(0, 1);
+    write(s, "acme", span(tid, 1, "svc", "op", T0, 1).toBuilder().addTag(KeyValue.string("k", "v")).build());
+    write(s, "", span(tid, 1, "svc", "op", T0, 1));
+    assertThat(countKeys(s)).isPositive();
+    clock.advance(Duration.ofMinutes(61));
     assertThat(s.spanReader().getTrace(GetTraceQuery.of("acme", tid))).isEmpty();
-    assertThat(s.spanReader().getTrace(GetTraceQuery.of("acme", new TraceId(7, 12)))).isEmpty();
     assertThat(s.spanReader().getServices("acme")).isEmpty();
-    assertThat(s.spanReader().getOperations(new OperationQuery("acme", "svc", ""))).isEmpty();
-    assertThat(s.spanReader().findTraceIds(query("svc").tenant("acme").build())).isEmpty();
-    assertThat(s.spanReader().findTraces(query("svc").tenant("acme").build())).isEmpty();
-    assertThat(s.dependencyReader().getDependencies("acme", T0 + 1_000_000, 2_000_000)).isEmpty();
-    assertThat(s.spanReader().findTraceIds(query("svc").build())).containsExactly(tid);
+    assertThat(s.maintenance().runMaintenance()).isEqualTo(2);
+    assertThat(countKeys(s)).isZero();
+  }
+
+  @Test
+  void tenants_readOnlyStoreReadsTenantsButCreatesNone() throws Exception {
+    BadgerStorage w = open(persistent());
+    TraceId tid = new TraceId(3, 4);
+    write(w, "acme", span(tid, 1, "svc", "op", T0, 1));
+    w.close();
+    Map<String, String> ro = persistent();
+    ro.put("badger.read-only", "true");
+    BadgerStorage r = open(ro);
+    assertThat(r.spanReader().getTrace(GetTraceQuery.of("acme", tid))).isPresent();
+    assertThat(r.spanReader().getTrace(GetTraceQuery.of(tid))).isEmpty();
+    assertThatThrownBy(() -> write(r, "other", span(tid, 2, "svc", "op", T0, 1)))
+        .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IllegalStateException.class);
   }
 
   @Test
@@ -211,8 +296,8 @@ class BadgerStorageTest {
       spans.add(span(tid, 2, "other", "op0", T0 + i, 5_000));
     }
     s.spanWriter().write("", spans).toCompletableFuture().get();
-    BadgerSpanReader cheap = new BadgerSpanReader(s.db(), new ServiceCache(), clock, 10_000);
-    BadgerSpanReader fallback = new BadgerSpanReader(s.db(), new ServiceCache(), clock, 1);
+    BadgerSpanReader cheap = new BadgerSpanReader(s.db(), clock, 10_000);
+    BadgerSpanReader fallback = new BadgerSpanReader(s.db(), clock, 1);
     List<TraceQuery> queries = List.of(
         query("svc").durationMinMicros(900).build(),
         query("svc").durationMinMicros(100).durationMaxMicros(120).numTraces(5).build(),

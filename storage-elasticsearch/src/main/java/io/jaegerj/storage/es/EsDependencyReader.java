@@ -31,9 +31,7 @@ final class EsDependencyReader implements DependencyReader {
 
   @Override
   public List<DependencyLink> getDependencies(String tenant, long endTsMicros, long lookbackMicros) {
-    if (!Tenants.isDefault(Tenants.require(tenant))) {
-      return List.of();
-    }
+    IndexNames names = this.names.forTenant(Tenants.require(tenant));
     long startMicros = endTsMicros - lookbackMicros;
     ObjectNode body = EsClient.JSON.createObjectNode();
     body.put("size", config.maxDocCount());

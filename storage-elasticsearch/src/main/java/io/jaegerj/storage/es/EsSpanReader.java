@@ -60,22 +60,18 @@ final class EsSpanReader implements SpanReader {
 
   @Override
   public Optional<Trace> getTrace(GetTraceQuery query) {
-    if (!Tenants.isDefault(query.tenant())) {
-      return Optional.empty();
-    }
+    IndexNames names = this.names.forTenant(Tenants.require(query.tenant()));
     long end = query.endTimeMicros() != 0 ? query.endTimeMicros() : nowMicros();
     long start = query.startTimeMicros() != 0 ? query.startTimeMicros()
         : nowMicros() - TimeUnit.MILLISECONDS.toMicros(config.effectiveMaxSpanAge().toMillis());
-    List<Trace> traces = multiRead(List.of(query.traceId()), start, end);
+    List<Trace> traces = multiRead(names, List.of(query.traceId()), start, end);
     return traces.isEmpty() ? Optional.empty() : Optional.of(traces.get(0));
   }
 
   @Override
   public List<String> getServices(String tenant) {
-    if (!Tenants.isDefault(Tenants.require(tenant))) {
-      return List.of();
-    }
-    JsonNode aggs = search(serviceIndicesNow(), aggregationOnly(null, "distinct_services", "serviceName"));
+    JsonNode aggs = search(serviceIndicesNow(names.forTenant(Tenants.require(tenant))),
+        aggregationOnly(null, "distinct_services", "serviceName"));
     List<String> out = new ArrayList<>();
     for (JsonNode b : aggs.path("aggregations").path("distinct_services").path("buckets")) {
       out.add(b.path("key").asText());
@@ -85,12 +81,10 @@ final class EsSpanReader implements SpanReader {
 
   @Override
   public List<Operation> getOperations(OperationQuery query) {
-    if (!Tenants.isDefault(query.tenant())) {
-      return List.of();
-    }
+    IndexNames names = this.names.forTenant(Tenants.require(query.tenant()));
     ObjectNode term = EsClient.JSON.createObjectNode();
     term.putObject("term").put("serviceName", query.serviceName());
-    JsonNode aggs = search(serviceIndicesNow(), aggregationOnly(term, "distinct_operations", "operationName"));
+    JsonNode aggs = search(serviceIndicesNow(names), aggregationOnly(term, "distinct_operations", "operationName"));
     List<Operation> out = new ArrayList<>();
     for (JsonNode b : aggs.path("aggregations").path("distinct_operations").path("buckets")) {
       out.add(new Operation(b.path("key").asText(), ""));
@@ -98,7 +92,7 @@ final class EsSpanReader implements SpanReader {
     return out;
   }
 
-  private List<String> serviceIndicesNow() {
+  private List<String> serviceIndicesNow(IndexNames names) {
     long now = nowMicros();
     return names.serviceReadIndices(now - TimeUnit.MILLISECONDS.toMicros(config.effectiveMaxSpanAge().toMillis()),
         now);
@@ -119,22 +113,18 @@ final class EsSpanReader implements SpanReader {
   @Override
   public List<Trace> findTraces(TraceQuery query) {
     query.validate();
-    if (!Tenants.isDefault(query.tenant())) {
-      return List.of();
-    }
     List<TraceId> ids = findTraceIds(query);
     if (ids.isEmpty()) {
       return List.of();
     }
-    return multiRead(ids, query.startTimeMinMicros(), query.startTimeMaxMicros());
+    return multiRead(names.forTenant(Tenants.require(query.tenant())), ids, query.startTimeMinMicros(),
+        query.startTimeMaxMicros());
   }
 
   @Override
   public List<TraceId> findTraceIds(TraceQuery query) {
     query.validate();
-    if (!Tenants.isDefault(query.tenant())) {
-      return List.of();
-    }
+    IndexNames names = this.names.forTenant(Tenants.require(query.tenant()));
     int numTraces = query.numTraces() <= 0 ? 100 : query.numTraces();
     ArrayNode must = EsClient.JSON.createArrayNode();
     ObjectNode range = must.addObject().putObject("range").putObject("startTimeMillis");
@@ -222,7 +212,7 @@ final class EsSpanReader implements SpanReader {
   }
 
   /** Reads whole traces with {@code _msearch}, paging each trace by {@code startTime} until all hits are fetched. */
-  List<Trace> multiRead(List<TraceId> ids, long startMicros, long endMicros) {
+  List<Trace> multiRead(IndexNames names, List<TraceId> ids, long startMicros, long endMicros) {
     List<String> indices = names.spanReadIndices(startMicros - HOUR_MICROS, endMicros + HOUR_MICROS);
     Map<TraceId, Set<Span>> spans = new LinkedHashMap<>();
     Map<TraceId, Long> searchAfter = new LinkedHashMap<>();

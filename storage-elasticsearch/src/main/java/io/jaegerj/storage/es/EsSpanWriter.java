@@ -17,7 +17,9 @@ import java.util.concurrent.CompletionStage;
 /**
  * Writes every span as one {@code index} action (ES generates the {@code _id}) to the span index of its start day
  * (or the write alias), preceded by its service document unless this process wrote the same one to the same index
- * within {@code es.service-cache-ttl}. Version 6 clusters get a {@code _type} in every action.
+ * within {@code es.service-cache-ttl}. Version 6 clusters get a {@code _type} in every action. A non-default tenant
+ * writes to indices of its own ({@link IndexNames#forTenant}); with {@code es.use-aliases} (whose aliases the
+ * rollover tool creates for one prefix) only the default tenant is stored.
  */
 final class EsSpanWriter implements SpanWriter {
   private static final int SERVICE_CACHE_SIZE = 100_000;
@@ -46,10 +48,11 @@ final class EsSpanWriter implements SpanWriter {
 
   @Override
   public CompletionStage<Void> write(String tenant, List<Span> spans) {
-    if (!Tenants.isDefault(Tenants.require(tenant))) {
+    if (!Tenants.isDefault(Tenants.require(tenant)) && config.useAliases()) {
       return CompletableFuture.failedFuture(new UnsupportedOperationException(
-          "elasticsearch storage does not store tenants other than the default one yet (tenant: " + tenant + ")"));
+          "elasticsearch storage with es.use-aliases=true stores only the default tenant (tenant: " + tenant + ")"));
     }
+    IndexNames names = this.names.forTenant(tenant);
     List<byte[][]> actions = new ArrayList<>(spans.size() * 2);
     long now = System.currentTimeMillis();
     for (Span span : spans) {

@@ -76,6 +76,10 @@ final class EsStorageFactory implements StorageFactory, Purgeable {
         Templates.Params p = new Templates.Params(version, config.indexPrefix(), config.shards(), config.replicas(),
             priority);
         client.json("PUT", Templates.path(kind, p), Templates.body(kind, p));
+        if (version >= 8) {
+          // Composable templates have no leading '*': the tenants' indices (tenant-*-<prefix>jaeger-…) need their own.
+          client.json("PUT", Templates.tenantsPath(kind, p), Templates.tenantsBody(kind, p));
+        }
       }
     }
 

@@ -1,26 +1,77 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.storage.es;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
  * Jaeger's index and alias names: {@code <prefix>jaeger-span-2025-03-07} (or {@code ...-13} hourly) by span start time
  * in UTC, {@code ...-read}/{@code ...-write} aliases, and the single {@code jaeger-span-archive} family.
+ *
+ * <p>The default tenant uses exactly these names. Every other tenant's names start with its own prefix
+ * ({@link #tenantPrefix}) in front of {@code es.index-prefix}: {@code tenant-acme-<prefix>jaeger-span-2025-03-07}.
  */
 final class IndexNames {
   static final String SPAN = "jaeger-span-";
   static final String SERVICE = "jaeger-service-";
   static final String DEPENDENCIES = "jaeger-dependencies-";
 
+  /** Tenant names up to this length (once escaped) are readable in index names; longer ones are hashed. */
+  static final int MAX_ESCAPED_TENANT = 64;
+
   private final EsConfig config;
+  /** {@code es.index-prefix} (with its dash), preceded by the tenant's prefix for a non-default tenant. */
+  private final String prefix;
 
   IndexNames(EsConfig config) {
+    this(config, config.indexPrefix());
+  }
+
+  private IndexNames(EsConfig config, String prefix) {
     this.config = config;
+    this.prefix = prefix;
+  }
+
+  /** The names of one tenant: these names for the default tenant {@code ""}. */
+  IndexNames forTenant(String tenant) {
+    return tenant.isEmpty() ? this : new IndexNames(config, tenantPrefix(tenant) + config.indexPrefix());
+  }
+
+  /**
+   * A valid, lowercase index name prefix for a non-default tenant, injective over tenant names: {@code tenant-} +
+   * the UTF-8 bytes of the name with {@code a-z} and {@code 0-9} kept and every other byte written as {@code _} and
+   * two lowercase hex digits, + {@code -} (so {@code Acme} → {@code tenant-_41cme-}); when that is longer than
+   * {@value #MAX_ESCAPED_TENANT} characters, {@code tenanth-} + the SHA-256 of the name in hex + {@code -}. The
+   * escaped form has no dash and the two forms start differently, so no tenant's prefix is a prefix of another's,
+   * and none can equal the default tenant's names (which start with {@code es.index-prefix} then {@code jaeger-}).
+   */
+  static String tenantPrefix(String tenant) {
+    byte[] utf8 = tenant.getBytes(StandardCharsets.UTF_8);
+    StringBuilder b = new StringBuilder(utf8.length + 8);
+    for (byte x : utf8) {
+      int c = x & 0xff;
+      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+        b.append((char) c);
+      } else {
+        b.append('_').append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
+      }
+    }
+    if (b.length() <= MAX_ESCAPED_TENANT) {
+      return "tenant-" + b + "-";
+    }
+    try {
+      return "tenanth-" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(utf8)) + "-";
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 missing", e);
+    }
   }
 
   String spanWriteIndex(long startMicros) {
@@ -32,7 +83,7 @@ final class IndexNames {
   }
 
   private String writeIndex(String family, long micros, boolean hourly) {
-    String p = config.indexPrefix() + family;
+    String p = prefix + family;
     if (config.archive()) {
       return p + (config.useAliases() ? "archive-write" : "archive");
     }
@@ -52,13 +103,13 @@ final class IndexNames {
 
   List<String> dependencyReadIndices(long startMicros, long endMicros) {
     if (config.useAliases()) {
-      return List.of(config.indexPrefix() + DEPENDENCIES + "read");
+      return List.of(prefix + DEPENDENCIES + "read");
     }
-    return enumerate(config.indexPrefix() + DEPENDENCIES, startMicros, endMicros, false);
+    return enumerate(prefix + DEPENDENCIES, startMicros, endMicros, false);
   }
 
   private List<String> readIndices(String family, long startMicros, long endMicros, boolean hourly) {
-    String p = config.indexPrefix() + family;
+    String p = prefix + family;
     if (config.archive()) {
       return List.of(p + (config.useAliases() ? "archive-read" : "archive"));
     }
@@ -116,9 +167,9 @@ final class IndexNames {
     return v < 10 ? "0" + v : Integer.toString(v);
   }
 
-  /** Every index this family may own, for purging in tests. */
+  /** Every index this store may own, the tenants' included, for purging in tests. */
   String allPattern() {
-    return config.indexPrefix() + "jaeger-*";
+    return prefix + "jaeger-*,tenant-*-" + prefix + "jaeger-*,tenanth-*-" + prefix + "jaeger-*";
   }
 
   static long truncateToDay(long millis) {

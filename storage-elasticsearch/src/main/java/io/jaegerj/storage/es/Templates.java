@@ -36,6 +36,23 @@ final class Templates {
     return (p.version() >= 8 ? "/_index_template/" : "/_template/") + p.prefix() + kind.base;
   }
 
+  /** The version 8+ template of the non-default tenants' indices of a family. */
+  static String tenantsPath(Kind kind, Params p) {
+    return path(kind, p) + "-tenants";
+  }
+
+  /**
+   * {@link #body} with the patterns of the non-default tenants' indices ({@code tenant-*-<prefix><family>-*} and
+   * {@code tenanth-*-<prefix><family>-*}, see {@link IndexNames#tenantPrefix}); version 8+ only.
+   */
+  static ObjectNode tenantsBody(Kind kind, Params p) {
+    ObjectNode root = body(kind, p);
+    ArrayNode patterns = root.putArray("index_patterns");
+    patterns.add("tenant-*-" + p.prefix() + kind.base + "-*");
+    patterns.add("tenanth-*-" + p.prefix() + kind.base + "-*");
+    return root;
+  }
+
   static ObjectNode body(Kind kind, Params p) {
     ObjectNode settings = JSON.createObjectNode();
     settings.put("index.number_of_shards", p.shards());

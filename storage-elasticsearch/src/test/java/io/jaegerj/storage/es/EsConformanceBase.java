@@ -96,6 +96,11 @@ abstract class EsConformanceBase extends StorageConformanceSuite {
     }
   }
 
+  @Override
+  protected boolean dependenciesDerivedFromSpans() {
+    return false;
+  }
+
   /** The archive store ({@code es-archive.*}) writes to {@code jaeger-span-archive} and reads without time limit. */
   @Test
   void archive_roundTripsByIdWithoutTimeLimit() throws Exception {

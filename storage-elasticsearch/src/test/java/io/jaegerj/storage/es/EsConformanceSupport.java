@@ -12,19 +12,13 @@ import java.util.Map;
 /** Shared pieces of the conformance runs against real servers. */
 final class EsConformanceSupport {
   /** Why each skipped conformance case cannot pass on Jaeger's ES layout; mirrored in README.md. */
-  private static final String TENANTS = "per-tenant index prefixes are not implemented yet: writes for a tenant other "
-      + "than the default one are refused and reads for one are empty, so no tenant can read another's data";
-
   static final Map<String, String> SKIPPED = Map.of(
       "getOperations_withoutKind_returnsEveryKind",
           "Jaeger's service documents store no span kind: operations are reported with kind \"\"",
       "getOperations_withKind_filtersExactly",
           "Jaeger's service documents store no span kind, so the ES reader ignores the requested kind",
       "getDependencies_linksParentAndChildAcrossServices",
-          "ES dependencies are written by the external spark-dependencies job, not derived from spans",
-      "tenants_readsOfAnotherTenant_seeNothingOfTheWriter", TENANTS,
-      "tenants_sameTraceIdInTwoTenants_staysApart", TENANTS,
-      "tenants_archive_keepsTenantsApart", TENANTS);
+          "ES dependencies are written by the external spark-dependencies job, not derived from spans");
 
   private EsConformanceSupport() {}
 

@@ -47,6 +47,11 @@ class EsRequestsTest {
       assertThat(service.path("priority").asInt()).isEqualTo(3);
       assertThat(service.path("template").path("mappings").path("properties").path("serviceName").path("type")
           .asText()).isEqualTo("keyword");
+      JsonNode tenants = EsClient.JSON.readTree(es.find("PUT", "/_index_template/prod-jaeger-span-tenants").body());
+      assertThat(tenants.path("index_patterns").toString())
+          .isEqualTo("[\"tenant-*-prod-jaeger-span-*\",\"tenanth-*-prod-jaeger-span-*\"]");
+      assertThat(tenants.path("priority").asInt()).isEqualTo(7);
+      assertThat(tenants.path("template").path("mappings")).isEqualTo(span.path("template").path("mappings"));
 
       JsonNode sampling = EsClient.JSON.readTree(es.find("PUT", "/_index_template/prod-jaeger-sampling").body());
       assertThat(sampling.path("index_patterns").asText()).isEqualTo("prod-jaeger-sampling-*");

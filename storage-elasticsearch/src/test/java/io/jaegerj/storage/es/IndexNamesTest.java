@@ -92,4 +92,39 @@ class IndexNamesTest {
         .doesNotContainKey("es.enabled");
     assertThat(EsFlags.all()).allSatisfy(f -> assertThat(f.envName()).matches("ES(_ARCHIVE)?_[A-Z0-9_]+"));
   }
+
+  @Test
+  void tenants_ownPrefixInFrontOfTheIndexPrefix_defaultUnchanged() {
+    IndexNames names = new IndexNames(config("es", Map.of("es.index-prefix", "prod")));
+    long t = micros("2025-03-07T13:10:00Z");
+    assertThat(names.forTenant("")).isSameAs(names);
+    assertThat(names.forTenant("acme").spanWriteIndex(t)).isEqualTo("tenant-acme-prod-jaeger-span-2025-03-07");
+    assertThat(names.forTenant("Acme").serviceWriteIndex(t)).isEqualTo("tenant-_41cme-prod-jaeger-service-2025-03-07");
+    assertThat(names.forTenant("a-b").dependencyReadIndices(t, t))
+        .containsExactly("tenant-a_2db-prod-jaeger-dependencies-2025-03-07");
+    IndexNames archive = new IndexNames(config("es-archive", Map.of()));
+    assertThat(archive.forTenant("acme").spanWriteIndex(1)).isEqualTo("tenant-acme-jaeger-span-archive");
+  }
+
+  @Test
+  void tenantPrefix_validLowercaseIndexNamesWithoutCollisions() {
+    java.util.List<String> tenants = java.util.List.of("acme", "ACME", "Acme", "acme ", " acme", "a-cme", "a_cme",
+        "a_2dcme", "ünï/cødé", "a:b", "a*b?\\\"<>|,#", "x".repeat(64), "x".repeat(65), "y".repeat(1000), "é", "e\u0301");
+    java.util.Set<String> prefixes = new java.util.HashSet<>();
+    for (String tenant : tenants) {
+      String p = IndexNames.tenantPrefix(tenant);
+      assertThat(prefixes.add(p)).as("unique prefix for [%s]: %s", tenant, p).isTrue();
+      assertThat(p).as(tenant).matches("tenant-[a-z0-9_]{1,64}-|tenanth-[0-9a-f]{64}-");
+      String index = p + "jaeger-dependencies-2025-03-07";
+      assertThat(index.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThan(255);
+    }
+    for (String a : prefixes) {
+      for (String b : prefixes) {
+        if (!a.equals(b)) {
+          assertThat(b.startsWith(a)).as("%s is a prefix of %s", a, b).isFalse();
+        }
+      }
+    }
+    assertThat(IndexNames.tenantPrefix("x".repeat(65))).startsWith("tenanth-");
+  }
 }
