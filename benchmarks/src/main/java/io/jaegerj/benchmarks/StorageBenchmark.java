@@ -29,16 +29,21 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
 
 /**
  * Write throughput, trace-by-ID latency, search latency and footprint (disk bytes per span for badger, heap bytes per
  * span for memory) of span storage backends, as a plain timed main.
  *
- * <p>Usage: {@code StorageBenchmark [--spans=1000000] [--backends=memory,badger] [--dir=<tmp>] [--batch=100]}.
- * Prints one Markdown table row per backend. Single writer thread, batches of whole traces; reads run after all
- * writes on a quiet store.
+ * <p>Usage: {@code StorageBenchmark [--spans=1000000] [--backends=memory,badger] [--dir=<tmp>] [--batch=100]
+ * [--concurrency=1] [--server-pid=PID] [--<storage flag>=<value> ...]}. Prints one Markdown table row per backend.
+ * Single writer thread, batches of whole traces, at most {@code concurrency} batches outstanding (the collector keeps
+ * up to {@code collector.num-workers}); reads run after all writes on a quiet store. Options whose name contains a dot
+ * are storage flags (e.g. {@code --cassandra.port=9042}); {@code --server-pid} names a storage server process whose
+ * CPU time during the writes is reported per span too.
  */
 public final class StorageBenchmark {
   private static final int GET_TRACE_SAMPLES = 2_000;
@@ -54,6 +59,14 @@ public final class StorageBenchmark {
     }
     long spans = Long.parseLong(opts.getOrDefault("spans", "1000000"));
     int batch = Integer.parseInt(opts.getOrDefault("batch", "100"));
+    int concurrency = Integer.parseInt(opts.getOrDefault("concurrency", "1"));
+    long serverPid = Long.parseLong(opts.getOrDefault("server-pid", "0"));
+    Map<String, String> flags = new HashMap<>();
+    opts.forEach((k, v) -> {
+      if (k.contains(".")) {
+        flags.put(k, v);
+      }
+    });
     List<String> backends = List.of(opts.getOrDefault("backends", "memory,badger").split(","));
     boolean ownDir = !opts.containsKey("dir");
     Path dir = ownDir ? Files.createTempDirectory("storage-bench") : Paths.get(opts.get("dir"));
@@ -61,14 +74,16 @@ public final class StorageBenchmark {
     long end = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
     SyntheticTraces gen = new SyntheticTraces(end, 42);
 
-    System.out.printf(Locale.ROOT, "# %d spans (%d traces), batch %d spans, JVM %s, %d CPUs%n", traces
-        * SyntheticTraces.SPANS_PER_TRACE, traces, batch, Runtime.version(), Runtime.getRuntime().availableProcessors());
+    System.out.printf(Locale.ROOT, "# %d spans (%d traces), batch %d spans, %d outstanding, JVM %s, %d CPUs%n",
+        traces * SyntheticTraces.SPANS_PER_TRACE, traces, batch, concurrency, Runtime.version(),
+        Runtime.getRuntime().availableProcessors());
     System.out.println("| backend | write spans/s | write CPU µs/span (writer thread / process) | getTrace p50 / p99 ms | search p50 / p99 ms (service; +op; +tag;"
         + " +duration) | dependencies 1h / 10min ms | footprint bytes/span | reopen s |");
     System.out.println("|---|---|---|---|---|---|---|---|");
     try {
       for (String backend : backends) {
-        System.out.println(run(backend, gen, traces, batch, dir.resolve(backend), end));
+        System.out.println(run(backend, gen, traces, batch, concurrency, serverPid, flags, dir.resolve(backend),
+            end));
       }
     } finally {
       if (ownDir) {
@@ -93,10 +108,10 @@ public final class StorageBenchmark {
     });
   }
 
-  private static String run(String backend, SyntheticTraces gen, long traces, int batch, Path dir, long end)
-      throws Exception {
+  private static String run(String backend, SyntheticTraces gen, long traces, int batch, int concurrency,
+      long serverPid, Map<String, String> flags, Path dir, long end) throws Exception {
     StorageProvider provider = StorageRegistry.load(StorageBenchmark.class.getClassLoader()).provider(backend);
-    Map<String, String> overrides = new HashMap<>();
+    Map<String, String> overrides = new HashMap<>(flags);
     if (backend.equals("badger")) {
       overrides.put("badger.ephemeral", "false");
       overrides.put("badger.directory-key", dir.resolve("keys").toString());
@@ -111,14 +126,29 @@ public final class StorageBenchmark {
     long t0 = System.nanoTime();
     long cpu0 = processCpuNanos();
     long threadCpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    long serverCpu0 = serverCpuNanos(serverPid);
     List<Span> pending = new ArrayList<>(batch);
-    for (long i = 0; i < traces; i++) {
+    Semaphore outstanding = new Semaphore(concurrency);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    for (long i = 0; i < traces && failure.get() == null; i++) {
       pending.addAll(gen.trace(i));
       if ((i + 1) % tracesPerBatch == 0 || i == traces - 1) {
-        f.spanWriter().write("", pending).toCompletableFuture().get();
+        outstanding.acquire();
+        f.spanWriter().write("", pending).whenComplete((v, e) -> {
+          if (e != null) {
+            failure.compareAndSet(null, e);
+          }
+          outstanding.release();
+        });
         pending = new ArrayList<>(batch);
       }
     }
+    outstanding.acquire(concurrency);
+    if (failure.get() != null) {
+      throw new IllegalStateException("write failed", failure.get());
+    }
+    double serverCpuMicros = (serverCpuNanos(serverPid) - serverCpu0) / 1e3
+        / (traces * SyntheticTraces.SPANS_PER_TRACE);
     double writeSeconds = (System.nanoTime() - t0) / 1e9;
     long spanCount = traces * SyntheticTraces.SPANS_PER_TRACE;
     double writeCpuMicros = (processCpuNanos() - cpu0) / 1e3 / spanCount;
@@ -133,6 +163,8 @@ public final class StorageBenchmark {
       f = provider.open(backend, settings, context);
       reopenSeconds = (System.nanoTime() - r0) / 1e9;
       footprint = String.format(Locale.ROOT, "%.0f (disk)", (double) directorySize(dir) / spanCount);
+    } else if (backend.equals("cassandra")) {
+      footprint = "-";
     } else {
       long heapAfter = usedHeapAfterGc();
       footprint = String.format(Locale.ROOT, "%.0f (heap)", (double) (heapAfter - heapBefore) / spanCount);
@@ -166,13 +198,16 @@ public final class StorageBenchmark {
     d0 = System.nanoTime();
     int tenMinuteLinks = f.dependencyReader().getDependencies("", end, SyntheticTraces.WINDOW_MICROS / 6).size();
     double depsTenMinutes = (System.nanoTime() - d0) / 1e6;
-    if (hourLinks == 0 || tenMinuteLinks == 0) {
+    // Cassandra's dependencies_v2 rows come from the spark-dependencies job, not from spans
+    if ((hourLinks == 0 || tenMinuteLinks == 0) && !backend.equals("cassandra")) {
       throw new IllegalStateException("no dependency links found");
     }
     f.close();
-    return String.format(Locale.ROOT, "| %s | %,.0f | %.1f / %.1f | %.2f / %.2f | %s | %.0f / %.0f | %s | %s |",
+    return String.format(Locale.ROOT, "| %s | %,.0f | %.1f / %.1f%s | %.2f / %.2f | %s | %.0f / %.0f | %s | %s |",
         backend,
-        spanCount / writeSeconds, writerThreadCpuMicros, writeCpuMicros, getTrace[0], getTrace[1], search,
+        spanCount / writeSeconds, writerThreadCpuMicros, writeCpuMicros,
+        serverPid == 0 ? "" : String.format(Locale.ROOT, " (server %.1f)", serverCpuMicros),
+        getTrace[0], getTrace[1], search,
         depsHour, depsTenMinutes, footprint,
         Double.isNaN(reopenSeconds) ? "-" : String.format(Locale.ROOT, "%.1f", reopenSeconds));
   }
@@ -205,6 +240,17 @@ public final class StorageBenchmark {
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
+  }
+
+  /** User + system CPU of another process from /proc (Linux), 0 when {@code pid} is 0. */
+  private static long serverCpuNanos(long pid) throws IOException {
+    if (pid == 0) {
+      return 0;
+    }
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    // fields 14 and 15 of stat (utime, stime) are 11 and 12 after the command name, in clock ticks (100 Hz)
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
   }
 
   private static long usedHeapAfterGc() throws InterruptedException {

@@ -812,7 +812,9 @@ public abstract class StorageConformanceSuite {
     assertThat(reader().getOperations(new OperationQuery(writer, a, ""))).isNotEmpty();
     assertThat(reader().findTraceIds(query(fx, a).tenant(writer).build())).containsExactly(id);
     long end = fx.baseMicros() + HOUR_MICROS;
-    if (dependenciesDerivedFromSpans()) {
+    // (backends whose links come from an external job, see getDependencies_linksParentAndChildAcrossServices, have none)
+    if (dependenciesDerivedFromSpans()
+        && !skippedCases().containsKey("getDependencies_linksParentAndChildAcrossServices")) {
       assertThat(eventually(timeout(),
           () -> mergedLinks(factory.dependencyReader(), writer, end, 2 * HOUR_MICROS, Set.of(a, b)),
           m -> !m.isEmpty())).containsEntry(a + "->" + b, 1L);

@@ -37,9 +37,7 @@ final class CassandraDependencyReader implements DependencyReader {
 
   @Override
   public List<DependencyLink> getDependencies(String tenant, long endTsMicros, long lookbackMicros) {
-    if (!Tenants.isDefault(Tenants.require(tenant))) {
-      return List.of();
-    }
+    Tenants.require(tenant);
     long endMillis = endTsMicros / 1000;
     long startMillis = (endTsMicros - lookbackMicros) / 1000;
     List<DependencyLink> out = new ArrayList<>();

@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  *       tags) the candidate traces are loaded and checked span by span. Time bounds are inclusive.
  * </ul>
  *
- * Only the default tenant is stored so far: reads for any other tenant are empty.
+ * Reads one keyspace; {@link CassandraStore} picks the keyspace of the query's tenant.
  *
  * <p>When more traces match than {@code numTraces} (0 or less: 100, as Jaeger) the ones with the latest indexed start
  * are kept.
@@ -92,9 +92,6 @@ final class CassandraSpanReader implements SpanReader {
 
   @Override
   public Optional<Trace> getTrace(GetTraceQuery query) {
-    if (!Tenants.isDefault(query.tenant())) {
-      return Optional.empty();
-    }
     return join(readTrace(query.traceId()));
   }
 
@@ -107,9 +104,7 @@ final class CassandraSpanReader implements SpanReader {
 
   @Override
   public List<String> getServices(String tenant) {
-    if (!Tenants.isDefault(Tenants.require(tenant))) {
-      return List.of();
-    }
+    Tenants.require(tenant);
     List<String> out = new ArrayList<>();
     join(all(selectServices.bind(), row -> out.add(row.getString(0))));
     return out;
@@ -117,9 +112,6 @@ final class CassandraSpanReader implements SpanReader {
 
   @Override
   public List<Operation> getOperations(OperationQuery query) {
-    if (!Tenants.isDefault(query.tenant())) {
-      return List.of();
-    }
     BoundStatement st = query.spanKind().isEmpty() ? selectOperations.bind(query.serviceName())
         : selectOperationsByKind.bind(query.serviceName(), query.spanKind());
     List<Operation> out = new ArrayList<>();
@@ -149,9 +141,6 @@ final class CassandraSpanReader implements SpanReader {
    */
   private Map<TraceId, Optional<Trace>> search(TraceQuery q, boolean load) {
     q.validate();
-    if (!Tenants.isDefault(q.tenant())) {
-      return Map.of();
-    }
     int limit = q.numTraces() > 0 ? q.numTraces() : 100;
     int rowLimit = (int) Math.min(MAX_INDEX_ROWS, Math.max(1000L, limit * 10L));
     long min = q.startTimeMinMicros();

@@ -7,6 +7,7 @@ import io.jaegerj.storage.StorageContext;
 import io.jaegerj.storage.StorageFactory;
 import io.jaegerj.storage.StorageProvider;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code SPAN_STORAGE_TYPE=cassandra}: Jaeger's Cassandra schema v004 (v003 tables read the same) over the DataStax
@@ -36,9 +37,12 @@ public final class CassandraStorageProvider implements StorageProvider {
         ? CassandraConfig.from(settings, CassandraFlags.ARCHIVE).inheritFrom(primaryConfig, settings,
             CassandraFlags.ARCHIVE)
         : null;
-    CassandraStore primary = new CassandraStore(primaryConfig, context, "primary");
+    // a tenant keyspace (<keyspace>__<tenant>) may not take the other family's configured keyspace
+    Set<String> archiveKeyspace = archiveConfig == null ? Set.of() : Set.of(archiveConfig.keyspace());
+    CassandraStore primary = new CassandraStore(primaryConfig, context, "primary", archiveKeyspace);
     try {
-      CassandraStore archive = archiveConfig == null ? null : new CassandraStore(archiveConfig, context, "archive");
+      CassandraStore archive = archiveConfig == null ? null
+          : new CassandraStore(archiveConfig, context, "archive", Set.of(primaryConfig.keyspace()));
       return new CassandraStorageFactory(primary, archive);
     } catch (RuntimeException e) {
       primary.close();

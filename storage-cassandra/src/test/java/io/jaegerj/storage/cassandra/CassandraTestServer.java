@@ -26,16 +26,16 @@ import org.junit.jupiter.api.Assumptions;
  * ({@link #shared()}); every test class uses its own keyspace. The server classpath is resolved from Maven Central
  * through {@code src/test/servers/cassandra-5/pom.xml} and cached under {@code target/servers}; the Java 17 JVM
  * options come from {@code cassandra-5/jvm-options.txt}. Stopped by a shutdown hook (and {@link #kill()} /
- * {@link #startProcess()} for the node-down test). Skipped (not failed) when the classpath cannot be resolved,
+ * {@link #startProcess()}, {@link #pause()} / {@link #resume()} for e2e-tests' outage test). Skipped (not failed) when the classpath cannot be resolved,
  * except on CI.
  *
  * <p>One node covers plain and secured clients: {@code PasswordAuthenticator} (user {@link #USER}), and on the same
  * CQL port optional TLS with required client certificates (server and client certificates from
  * {@link TestPki}, files in {@link #pkiDir()}).
  */
-final class CassandraTestServer {
-  static final String USER = "cassandra";
-  static final String PASSWORD = "cassandra";
+public final class CassandraTestServer {
+  public static final String USER = "cassandra";
+  public static final String PASSWORD = "cassandra";
   private static CassandraTestServer shared;
 
   private TestPki serverPki;
@@ -104,7 +104,7 @@ final class CassandraTestServer {
   }
 
   /** The node shared by every test of this JVM, started on first use. */
-  static synchronized CassandraTestServer shared() throws Exception {
+  public static synchronized CassandraTestServer shared() throws Exception {
     if (shared == null) {
       CassandraTestServer s = new CassandraTestServer();
       s.startProcess();
@@ -166,7 +166,7 @@ final class CassandraTestServer {
   }
 
   /** Starts the process (again, on the same data) and waits up to 120 s until the CQL port answers. */
-  synchronized void startProcess() throws Exception {
+  public synchronized void startProcess() throws Exception {
     process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -215,12 +215,32 @@ final class CassandraTestServer {
     return home;
   }
 
-  int cqlPort() {
+  public int cqlPort() {
     return cqlPort;
   }
 
-  /** Kills the node (SIGKILL), keeping its data; {@link #startProcess()} brings it back. */
-  synchronized void kill() {
+  /** Freezes the node's JVM (SIGSTOP): connections stay open, nothing is answered until {@link #resume()}. */
+  public void pause() throws Exception {
+    signal("STOP");
+  }
+
+  /** Lets a {@linkplain #pause() paused} node run again (SIGCONT). */
+  public void resume() throws Exception {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
+  /**
+   * Kills the node (SIGKILL, which also ends a paused JVM), keeping its data; {@link #startProcess()} brings it
+   * back.
+   */
+  public synchronized void kill() {
     if (process != null && process.isAlive()) {
       process.destroyForcibly();
       try {
@@ -248,10 +268,13 @@ final class CassandraTestServer {
 
   static Path moduleDir() {
     Path p = Path.of("").toAbsolutePath();
-    if (Files.exists(p.resolve("src/test/servers"))) {
+    if (Files.exists(p.resolve("src/test/servers/cassandra-5"))) {
       return p;
     }
-    return p.resolve("storage-cassandra");
+    if (Files.exists(p.resolve("storage-cassandra/src/test/servers"))) {
+      return p.resolve("storage-cassandra");
+    }
+    return p.resolveSibling("storage-cassandra"); // a sibling module of the reactor (e2e-tests)
   }
 
   private static void resolveClasspath(Path pom, Path out) {

@@ -3,6 +3,7 @@ package io.jaegerj.storage.cassandra;
 
 import io.jaegerj.config.Settings;
 import io.jaegerj.storage.StorageContext;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.util.HashMap;
@@ -33,7 +34,11 @@ final class CassandraTestSupport {
   }
 
   static CassandraStorageFactory open(Settings settings) {
+    return open(settings, new SimpleMeterRegistry());
+  }
+
+  static CassandraStorageFactory open(Settings settings, MeterRegistry meters) {
     return (CassandraStorageFactory) new CassandraStorageProvider().open("cassandra", settings,
-        new StorageContext(new SimpleMeterRegistry(), Clock.systemUTC()));
+        new StorageContext(meters, Clock.systemUTC()));
   }
 }

@@ -241,9 +241,9 @@ class ITCassandraInterop {
   @Test
   void dependencies_readFromDayBuckets() {
     long now = System.currentTimeMillis();
-    factory.primary().dependencies().insert(now - 3_600_000L, List.of(new DependencyLink("a", "b", 3, ""),
+    factory.primary().defaultKeyspace().dependencies().insert(now - 3_600_000L, List.of(new DependencyLink("a", "b", 3, ""),
         new DependencyLink("b", "c", 1, "otel")));
-    factory.primary().dependencies().insert(now - 3L * 86_400_000L, List.of(new DependencyLink("x", "y", 9, "")));
+    factory.primary().defaultKeyspace().dependencies().insert(now - 3L * 86_400_000L, List.of(new DependencyLink("x", "y", 9, "")));
     List<DependencyLink> links = factory.dependencyReader().getDependencies("", now * 1000, 86_400_000_000L);
     assertThat(links).containsExactlyInAnyOrder(new DependencyLink("a", "b", 3, "jaeger"),
         new DependencyLink("b", "c", 1, "otel"));
