@@ -7,7 +7,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.jaegerj.allinone.AllInOneMain;
 import io.jaegerj.collector.CollectorMain;
 import io.jaegerj.config.Flag;
+import io.jaegerj.ingester.IngesterMain;
 import io.jaegerj.query.QueryMain;
+import io.jaegerj.remotestorage.RemoteStorageMain;
 import io.jaegerj.server.BinarySpec;
 import io.jaegerj.server.JaegerMain;
 import java.io.ByteArrayOutputStream;
@@ -28,8 +30,8 @@ import java.util.regex.Pattern;
 
 /**
  * The flags (name to default) each image's binary accepts for a given {@code SPAN_STORAGE_TYPE}, read from the
- * binary itself ({@code help}) wherever the binary is in this tree. Where it is not yet (the ingester, the
- * remote-storage service, the Cassandra schema tool, storage types whose module has not landed), the table comes from
+ * binary itself ({@code help}): all-in-one, collector, query, ingester and remote-storage. Where a binary is not a
+ * Java main of this tree (the Cassandra schema tool) or a storage type's module has not landed, the table comes from
  * Jaeger 1.74's reference flag lists ({@code shared/reference/jaeger-cli-1.74}, found as the golden flag tests find
  * it); {@link #source} says which.
  */
@@ -84,29 +86,9 @@ final class FlagTables {
       case "jaeger-query":
         return fromBinary(image, QueryMain.spec(), storage, "query");
       case "jaeger-ingester":
-        return fromReference(image, "jaeger-ingester", storage);
-      case "jaeger-remote-storage": {
-        // Jaeger's remote-storage: its gRPC server, the admin server and the chosen backend's flags.
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("grpc.host-port", ":17271");
-        m.put("grpc.tls.enabled", "false");
-        m.put("grpc.tls.cert", "");
-        m.put("grpc.tls.key", "");
-        m.put("grpc.tls.client-ca", "");
-        m.put("admin.http.host-port", ":17270");
-        m.put("log-level", "info");
-        String prefix = switch (storage) {
-          case "elasticsearch", "opensearch" -> "es.";
-          default -> storage + ".";
-        };
-        fromBinary("all-in-one", AllInOneMain.spec(), storage, "all-in-one").forEach((n, d) -> {
-          if (n.startsWith(prefix)) {
-            m.put(n, d);
-          }
-        });
-        source.put(image + "|" + storage, "Jaeger's remote-storage flags + this tree's " + prefix + "* flags");
-        return m;
-      }
+        return fromBinary(image, IngesterMain.spec(), storage, "ingester");
+      case "jaeger-remote-storage":
+        return fromBinary(image, RemoteStorageMain.spec(), storage, "remote-storage");
       case "jaeger-es-index-cleaner":
         return toolFlags(image, "io.jaegerj.storage.es.EsIndexCleaner");
       case "jaeger-es-rollover":

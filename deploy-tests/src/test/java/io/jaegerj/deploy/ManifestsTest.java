@@ -111,8 +111,7 @@ class ManifestsTest {
       Matcher jar = Pattern.compile("^([a-z-]+)/target/\\1-0\\.1\\.0-SNAPSHOT-exec\\.jar$").matcher(d.jar());
       if (!jar.matches()) {
         problems.add(where + "jar " + d.jar() + " is not <module>/target/<module>-0.1.0-SNAPSHOT-exec.jar");
-      } else if (!Files.isDirectory(FlagTables.ROOT.resolve(jar.group(1)))
-          && !Set.of("ingester", "remote-storage", "storage-cassandra").contains(jar.group(1))) {
+      } else if (!Files.isDirectory(FlagTables.ROOT.resolve(jar.group(1)))) {
         problems.add(where + "module " + jar.group(1) + " does not exist");
       }
       boolean server = !SEED_PORTS.get(d.image()).isEmpty();
