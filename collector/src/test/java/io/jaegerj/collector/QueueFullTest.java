@@ -5,30 +5,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ClientCalls;
 import io.jaegerj.model.TraceId;
 import io.jaegerj.proto.api_v2.Batch;
 import io.jaegerj.proto.api_v2.CollectorServiceGrpc;
 import io.jaegerj.proto.api_v2.PostSpansRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.apache.thrift.TSerializer;
 import org.apache.thrift.protocol.TBinaryProtocol;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -167,4 +174,46 @@ class QueueFullTest {
         .contains("jaeger_collector_receiver_errors_total{reason=\"queue_full\",receiver=\"otlp-http\"} 1.0")
         .contains("jaeger_collector_receiver_errors_total{reason=\"queue_full\",receiver=\"jaeger-http\"} 1.0");
   }
+
+  @Test
+  void fullQueue_otlpGrpcRefusesBeforeDecoding_asOtlpHttpDoes() throws Exception {
+    fill();
+    double before = dropped();
+    ExportTraceServiceRequest three = BadInputTest.request("a", 3, 1).toBuilder()
+        .addResourceSpans(BadInputTest.request("b", 4, 1).getResourceSpans(0))
+        .addResourceSpans(BadInputTest.request("c", 5, 1).getResourceSpans(0)).build();
+    MethodDescriptor<byte[], byte[]> raw = TraceServiceGrpc.getExportMethod().toBuilder(RAW, RAW).build();
+    assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(otlp, raw, CallOptions.DEFAULT, three.toByteArray()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+    assertThat(dropped() - before).isEqualTo(3.0);
+
+    // Not even looked at beyond its framing: undecodable bytes are refused as the queue is full, not as malformed.
+    byte[] garbage = {0x0a, 0x7f, 0x01};
+    assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(otlp, raw, CallOptions.DEFAULT, garbage))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+    assertThat(dropped() - before).isEqualTo(3.0);
+    assertThat(collector.scrape())
+        .contains("jaeger_collector_receiver_errors_total{reason=\"queue_full\",receiver=\"otlp-grpc\"} 1.0")
+        .contains("jaeger_collector_receiver_errors_total{reason=\"queue_full_undecoded\",receiver=\"otlp-grpc\"} 1.0")
+        .doesNotContain("reason=\"malformed\",receiver=\"otlp-grpc\"");
+  }
+
+  /** Request bytes sent as they are, so that the test can send what no generated client would. */
+  private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  };
 }

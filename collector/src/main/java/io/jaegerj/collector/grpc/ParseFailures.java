@@ -60,7 +60,7 @@ public final class ParseFailures {
         } catch (RuntimeException e) {
           errors.count("malformed");
           Throwable cause = e.getCause() != null ? e.getCause() : e;
-          String text = "grpc: error unmarshalling request: " + cause.getMessage();
+          String text = unmarshalling(cause.getMessage()).getDescription();
           return (T) defaultInstance.toBuilder().setUnknownFields(UnknownFieldSet.newBuilder()
               .addField(MARKER_FIELD, UnknownFieldSet.Field.newBuilder()
                   .addLengthDelimited(ByteString.copyFromUtf8(text)).build())
@@ -68,6 +68,11 @@ public final class ParseFailures {
         }
       }
     };
+  }
+
+  /** grpc-go's answer to a request it could not decode, {@code detail} being the decoder's message. */
+  public static Status unmarshalling(String detail) {
+    return Status.INTERNAL.withDescription("grpc: error unmarshalling request: " + detail);
   }
 
   /** The status to fail with when the request is a parse-failure marker, else null. */

@@ -40,8 +40,16 @@ public final class RefusedSpans {
     if (!identity(contentEncoding)) {
       return -1;
     }
+    return otlpProto(CodedInputStream.newInstance(body.nioBuffer()));
+  }
+
+  /** Spans in an OTLP {@code ExportTraceServiceRequest} already decompressed (a gRPC message), or -1. */
+  public static int otlpProto(byte[] message) {
+    return otlpProto(CodedInputStream.newInstance(message));
+  }
+
+  private static int otlpProto(CodedInputStream in) {
     try {
-      CodedInputStream in = CodedInputStream.newInstance(body.nioBuffer());
       int n = 0;
       while (!in.isAtEnd()) {
         int tag = in.readTag();
