@@ -39,6 +39,7 @@ import io.jaegerj.storage.CallerCredentials;
 import io.jaegerj.storage.GetTraceQuery;
 import io.jaegerj.storage.Operation;
 import io.jaegerj.storage.OperationQuery;
+import io.jaegerj.storage.Tenants;
 import io.jaegerj.storage.TraceQuery;
 import io.jaegerj.tls.ClientTlsConfig;
 import io.jaegerj.tls.Pem;
@@ -162,15 +163,16 @@ final class RemoteStorageClient implements AutoCloseable {
 
   /**
    * The server's capabilities, asked once and remembered; {@code UNIMPLEMENTED} means none. A failed ask (server
-   * unreachable) is not remembered, so the next caller asks again.
+   * unreachable, or a server with tenancy on asked without a tenant) is not remembered, so the next caller asks
+   * again. The ask carries {@code tenant} like every other call, as a server with tenancy on refuses calls without.
    */
-  CompletableFuture<CapabilitiesResponse> capabilities() {
+  CompletableFuture<CapabilitiesResponse> capabilities(String tenant) {
     CompletableFuture<CapabilitiesResponse> c = capabilities;
     if (c != null) {
       return c;
     }
     CompletableFuture<CapabilitiesResponse> f = new CompletableFuture<>();
-    PluginCapabilitiesGrpc.newStub(channel)
+    withMetadata(PluginCapabilitiesGrpc.newStub(channel), tenant)
         .withDeadlineAfter(Math.max(1, config.connectionTimeout().toMillis()), TimeUnit.MILLISECONDS)
         .capabilities(CapabilitiesRequest.getDefaultInstance(), new StreamObserver<>() {
           @Override
@@ -202,7 +204,8 @@ final class RemoteStorageClient implements AutoCloseable {
    */
   Optional<CapabilitiesResponse> awaitCapabilities() {
     try {
-      return Optional.of(capabilities().get(config.connectionTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS));
+      return Optional.of(capabilities(Tenants.DEFAULT)
+          .get(config.connectionTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();
@@ -259,7 +262,7 @@ final class RemoteStorageClient implements AutoCloseable {
         sendUnary(remaining).whenComplete(this::afterAttempt);
         return;
       }
-      capabilities().whenComplete((caps, capsError) -> {
+      capabilities(tenant).whenComplete((caps, capsError) -> {
         if (capsError != null) {
           // The server could not even be asked: the whole batch waits for it.
           afterAttempt(remaining, capsError);
