@@ -45,6 +45,11 @@ final class KeyspaceStore {
       String createHint) {
     Optional<KeyspaceMetadata> ks = session.getMetadata().getKeyspace(keyspace);
     if (ks.isEmpty() || ks.get().getTable("traces").isEmpty()) {
+      // the driver refreshes its schema metadata lazily after a change made elsewhere (the schema tool, another
+      // process): ask the server once before deciding that the keyspace is missing
+      ks = session.refreshSchema().getKeyspace(keyspace);
+    }
+    if (ks.isEmpty() || ks.get().getTable("traces").isEmpty()) {
       if (!create) {
         throw new IllegalStateException("keyspace " + keyspace + " (or its traces table) does not exist: "
             + createHint);
