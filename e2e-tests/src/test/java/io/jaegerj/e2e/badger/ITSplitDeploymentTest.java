@@ -468,6 +468,12 @@ final class ITSplitDeploymentTest {
 
   int spansOf(String traceId) throws Exception {
     HttpResponse<String> r = get(query, "api/traces/" + traceId + "?raw=true");
+    // right after the restart the query's channel may still be reconnecting: retry a retryable 500 for a while
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (r.statusCode() == 500 && r.body().contains("UNAVAILABLE") && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      r = get(query, "api/traces/" + traceId + "?raw=true");
+    }
     if (r.statusCode() == 404) {
       return 0;
     }
