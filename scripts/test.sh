@@ -17,6 +17,7 @@ command -v unzip >/dev/null 2>&1 || packages+=(unzip)
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || packages+=(chromium-driver)
 command -v prometheus >/dev/null 2>&1 || packages+=(prometheus)
+command -v openssl >/dev/null 2>&1 || packages+=(openssl)
 
 if [ "${#packages[@]}" -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then

@@ -177,6 +177,24 @@ final class AllInOne implements UiServer {
   private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** A loopback port that is free now and was not handed out before in this JVM. */
+  /**
+   * Starts an all-in-one in this JVM with {@code env}, every listener on a free loopback port (recorded in
+   * {@code ports} by flag name), plus {@code extraArgs}.
+   */
+  static JaegerMain.Running startInProcess(Map<String, String> env, Map<String, Integer> ports, String... extraArgs)
+      throws Exception {
+    List<String> args = new ArrayList<>();
+    for (Flag f : JaegerMain.flags(AllInOneMain.spec(), env)) {
+      if (f.type() == Flag.Type.HOST_PORT && !f.defaultValue().isEmpty()) {
+        int port = freePort();
+        ports.put(f.name(), port);
+        args.add("--" + f.name() + "=127.0.0.1:" + port);
+      }
+    }
+    args.addAll(List.of(extraArgs));
+    return JaegerMain.start(AllInOneMain.spec(), args.toArray(String[]::new), env);
+  }
+
   static int freePort() throws IOException {
     while (true) {
       try (ServerSocket s = new ServerSocket(0)) {

@@ -3,8 +3,6 @@ package io.jaegerj.e2e.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jaegerj.allinone.AllInOneMain;
-import io.jaegerj.config.Flag;
 import io.jaegerj.server.JaegerMain;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -19,7 +17,6 @@ import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,16 +55,7 @@ class RealJaegerUiMonitorTest {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("SPAN_STORAGE_TYPE", "memory");
     env.put("METRICS_STORAGE_TYPE", "in-process");
-    List<String> args = new ArrayList<>();
-    for (Flag f : JaegerMain.flags(AllInOneMain.spec(), env)) {
-      if (f.type() == Flag.Type.HOST_PORT && !f.defaultValue().isEmpty()) {
-        int port = AllInOne.freePort();
-        ports.put(f.name(), port);
-        args.add("--" + f.name() + "=127.0.0.1:" + port);
-      }
-    }
-    args.add("--query.static-files=" + bundle);
-    running = JaegerMain.start(AllInOneMain.spec(), args.toArray(String[]::new), env);
+    running = AllInOne.startInProcess(env, ports, "--query.static-files=" + bundle);
     sendTraffic();
   }
 

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jaegerj.allinone.AllInOneMain;
-import io.jaegerj.config.Flag;
 import io.jaegerj.query.QueryMain;
 import io.jaegerj.server.JaegerMain;
 import io.opentelemetry.api.common.AttributeKey;
@@ -28,10 +26,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -59,15 +55,7 @@ class SpmInProcessTest {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("SPAN_STORAGE_TYPE", "memory");
     env.put("METRICS_STORAGE_TYPE", "in-process");
-    List<String> args = new ArrayList<>();
-    for (Flag f : JaegerMain.flags(AllInOneMain.spec(), env)) {
-      if (f.type() == Flag.Type.HOST_PORT && !f.defaultValue().isEmpty()) {
-        int port = AllInOne.freePort();
-        ports.put(f.name(), port);
-        args.add("--" + f.name() + "=127.0.0.1:" + port);
-      }
-    }
-    running = JaegerMain.start(AllInOneMain.spec(), args.toArray(String[]::new), env);
+    running = AllInOne.startInProcess(env, ports);
     OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder()
         .setEndpoint("http://127.0.0.1:" + ports.get("collector.otlp.http.host-port") + "/v1/traces").build();
     SdkTracerProvider provider = SdkTracerProvider.builder()

@@ -13,8 +13,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
-import io.jaegerj.allinone.AllInOneMain;
-import io.jaegerj.config.Flag;
 import io.jaegerj.proto.api_v2.metrics.GetCallRatesRequest;
 import io.jaegerj.proto.api_v2.metrics.GetMetricsResponse;
 import io.jaegerj.proto.api_v2.metrics.MetricsQueryBaseRequest;
@@ -33,10 +31,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -65,17 +61,8 @@ class SpmTenancyTest {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("SPAN_STORAGE_TYPE", "memory");
     env.put("METRICS_STORAGE_TYPE", "in-process");
-    List<String> args = new ArrayList<>();
-    for (Flag f : JaegerMain.flags(AllInOneMain.spec(), env)) {
-      if (f.type() == Flag.Type.HOST_PORT && !f.defaultValue().isEmpty()) {
-        int port = AllInOne.freePort();
-        ports.put(f.name(), port);
-        args.add("--" + f.name() + "=127.0.0.1:" + port);
-      }
-    }
-    args.add("--multi-tenancy.enabled=true");
-    args.add("--multi-tenancy.tenants=acme,globex,initech");
-    running = JaegerMain.start(AllInOneMain.spec(), args.toArray(String[]::new), env);
+    running = AllInOne.startInProcess(env, ports, "--multi-tenancy.enabled=true",
+        "--multi-tenancy.tenants=acme,globex,initech");
     send("acme", ACME_CALLS);
     send("globex", GLOBEX_CALLS);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
