@@ -96,7 +96,7 @@ final class GrpcMetrics extends MetricsQueryServiceGrpc.MetricsQueryServiceImplB
 
   private boolean disabled(StreamObserver<?> out) {
     if (reader == null) {
-      out.onError(Status.UNIMPLEMENTED.withDescription(HttpApiHandler.METRICS_DISABLED).asRuntimeException());
+      out.onError(Status.UNIMPLEMENTED.withDescription(MetricsApiHandler.METRICS_DISABLED).asRuntimeException());
       return true;
     }
     return false;

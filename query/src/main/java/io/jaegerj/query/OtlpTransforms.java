@@ -14,7 +14,7 @@ import java.util.Map;
 final class OtlpTransforms {
   private OtlpTransforms() {}
 
-  static HttpApiHandler.OtlpTransform find() {
+  static ApiHandler.OtlpTransform find() {
     return OtlpTransforms::toTraces;
   }
 

@@ -31,20 +31,12 @@ final class QueryHttpServer implements AutoCloseable {
   private final HttpListener listener;
   private final EventExecutorGroup handlers;
 
-  QueryHttpServer(QueryOptions options, HttpApiHandler handler, Optional<SslContext> tls, MeterRegistry meters) {
-    this(options, handler, tls, meters, HttpListener.Limits.defaults());
-  }
-
-  QueryHttpServer(QueryOptions options, HttpApiHandler handler, Optional<SslContext> tls, MeterRegistry meters,
-      HttpListener.Limits limits) {
-    this(options, List.of(), handler, tls, meters, limits);
-  }
-
   /**
    * @param uiHandlers handlers of the UI's own endpoints (live tail, trace pages), ahead of the API handler; each
    *     passes on what it does not serve
+   * @param router the API and static-file router, last in the pipeline
    */
-  QueryHttpServer(QueryOptions options, List<ChannelHandler> uiHandlers, HttpApiHandler handler,
+  QueryHttpServer(QueryOptions options, List<ChannelHandler> uiHandlers, HttpRouter router,
       Optional<SslContext> tls, MeterRegistry meters, HttpListener.Limits limits) {
     handlers = new DefaultEventExecutorGroup(Math.max(4, Runtime.getRuntime().availableProcessors() * 2),
         new DefaultThreadFactory("jaeger-query-http", true));
@@ -57,7 +49,7 @@ final class QueryHttpServer implements AutoCloseable {
             for (ChannelHandler h : uiHandlers) {
               p.addLast(handlers, h);
             }
-            p.addLast(handlers, "api", handler);
+            p.addLast(handlers, "api", router);
           });
     } catch (RuntimeException e) {
       handlers.shutdownGracefully(0, 1, TimeUnit.SECONDS);

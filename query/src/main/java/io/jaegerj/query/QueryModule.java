@@ -76,13 +76,15 @@ public final class QueryModule implements ServerModule {
     grpcPort = grpc.port();
     log.info("Starting GRPC server on port {}", grpcPort);
 
-    HttpApiHandler handler = new HttpApiHandler(service, options, assets, context.clock(), OtlpTransforms.find(),
-        metrics);
+    HttpRouter router = new HttpRouter(options, new UiAssetHandler(assets, options.logStaticAssetsAccess()),
+        List.of(new ApiHandler(service, context.clock(), OtlpTransforms.find()).routes(),
+            new ApiV3Handler(service).routes(),
+            new MetricsApiHandler(metrics, context.clock()).routes()));
     LiveTailHandler liveTail = new LiveTailHandler(storage.reader(), options.tenancy(), options.basePath(),
         context.clock(), context.meters());
     context.lifecycle().onShutdown(Lifecycle.Phase.CLOSE, "query live tail", liveTail::close);
     TracePageHandler pages = new TracePageHandler(service, options.tenancy(), options.basePath());
-    QueryHttpServer http = new QueryHttpServer(options, List.of(liveTail, pages), handler, httpTls, context.meters(),
+    QueryHttpServer http = new QueryHttpServer(options, List.of(liveTail, pages), router, httpTls, context.meters(),
         HttpListener.Limits.defaults());
     context.lifecycle().onShutdown(Lifecycle.Phase.STOP_ACCEPTING, "query HTTP server", http::close);
     httpPort = http.port();
