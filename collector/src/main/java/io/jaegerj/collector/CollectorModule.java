@@ -36,6 +36,7 @@ import io.jaegerj.proto.api_v2.SamplingManagerGrpc;
 import io.jaegerj.sampling.adaptive.AdaptiveFlags;
 import io.jaegerj.sampling.adaptive.AdaptiveOptions;
 import io.jaegerj.sampling.adaptive.AdaptiveSampling;
+import io.jaegerj.server.DownsamplingOptions;
 import io.jaegerj.server.Lifecycle;
 import io.jaegerj.server.ServerContext;
 import io.jaegerj.server.ServerModule;
@@ -127,7 +128,7 @@ public final class CollectorModule implements ServerModule {
     Settings s = context.settings();
     Lifecycle lifecycle = context.lifecycle();
     PipelineOptions options = pipelineOptions(s, env)
-        .withAckMode(ackMode(s.getString(CollectorFlags.ACKNOWLEDGE), context.storage().spanTypes(), s));
+        .withAckMode(ackMode(s.getString(CollectorFlags.ACKNOWLEDGE), context.storage().localDurable()));
     LOG.info("Receivers acknowledge spans once {}", options.ackMode().flagValue());
     SpanMetrics spanMetrics = spanMetrics(s.getBool(CollectorFlags.SPAN_METRICS), context);
     SpanWriter writer = context.storage().writer();
@@ -278,11 +279,11 @@ public final class CollectorModule implements ServerModule {
   }
 
   /**
-   * Resolves {@code collector.acknowledge}: {@code auto} is {@code stored} when the only span storage is badger and
-   * not ephemeral (a local write that survives a crash of the process costs microseconds), else {@code queued}
-   * (remote or volatile storage: Jaeger's answer).
+   * Resolves {@code collector.acknowledge}: {@code auto} is {@code stored} when the only span storage is locally
+   * durable (badger not ephemeral: a local write that survives a crash of the process costs microseconds), else
+   * {@code queued} (remote or volatile storage: Jaeger's answer).
    */
-  static AckMode ackMode(String value, List<String> spanTypes, Settings s) {
+  static AckMode ackMode(String value, boolean localDurableStorage) {
     switch (value.trim().toLowerCase(Locale.ROOT)) {
       case "queued":
         return AckMode.QUEUED;
@@ -290,9 +291,7 @@ public final class CollectorModule implements ServerModule {
         return AckMode.STORED;
       case "auto":
       case "":
-        boolean persistentBadger = spanTypes.equals(List.of("badger")) && s.has("badger.ephemeral")
-            && !s.getBool("badger.ephemeral");
-        return persistentBadger ? AckMode.STORED : AckMode.QUEUED;
+        return localDurableStorage ? AckMode.STORED : AckMode.QUEUED;
       default:
         throw new IllegalArgumentException(
             CollectorFlags.ACKNOWLEDGE + ": \"" + value + "\" (expected: queued, stored or auto)");
@@ -301,11 +300,11 @@ public final class CollectorModule implements ServerModule {
 
   static PipelineOptions pipelineOptions(Settings s, Function<String, String> env) {
     long memMiB = s.getLong(CollectorFlags.QUEUE_SIZE_MEMORY);
-    double ratio = s.has("downsampling.ratio") ? s.getDouble("downsampling.ratio") : 1;
-    String salt = s.has("downsampling.hashsalt") ? s.getString("downsampling.hashsalt") : "";
+    DownsamplingOptions downsampling = DownsamplingOptions.from(s);
     return new PipelineOptions(s.getInt(CollectorFlags.QUEUE_SIZE), s.getInt(CollectorFlags.NUM_WORKERS),
         memMiB * (1L << 20), s.getBool(CollectorFlags.SPAN_SIZE_METRICS),
-        CollectorTags.parse(s.getString(CollectorFlags.TAGS), env), ratio, salt);
+        CollectorTags.parse(s.getString(CollectorFlags.TAGS), env), downsampling.ratio(),
+        downsampling.hashSalt());
   }
 
   private static HttpServerConfig httpConfig(Settings s, String name, String prefix, String tlsPrefix, boolean cors,

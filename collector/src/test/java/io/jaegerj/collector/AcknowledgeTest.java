@@ -13,7 +13,6 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.jaegerj.collector.pipeline.AckMode;
 import io.jaegerj.config.Flag;
-import io.jaegerj.config.Settings;
 import io.jaegerj.model.TraceId;
 import io.jaegerj.proto.api_v2.Batch;
 import io.jaegerj.proto.api_v2.CollectorServiceGrpc;
@@ -239,19 +238,15 @@ class AcknowledgeTest {
   }
 
   @Test
-  void ackMode_autoIsStoredOnlyForPersistentBadger() {
-    Settings persistent = new Settings(Map.of("badger.ephemeral", "false"));
-    Settings ephemeral = new Settings(Map.of("badger.ephemeral", "true"));
-    Settings none = new Settings(Map.of());
-    assertThat(CollectorModule.ackMode("auto", List.of("badger"), persistent)).isEqualTo(AckMode.STORED);
-    assertThat(CollectorModule.ackMode("auto", List.of("badger"), ephemeral)).isEqualTo(AckMode.QUEUED);
-    assertThat(CollectorModule.ackMode("auto", List.of("memory"), none)).isEqualTo(AckMode.QUEUED);
-    assertThat(CollectorModule.ackMode("auto", List.of("badger", "elasticsearch"), persistent))
-        .isEqualTo(AckMode.QUEUED);
-    assertThat(CollectorModule.ackMode("auto", List.of(), none)).isEqualTo(AckMode.QUEUED);
-    assertThat(CollectorModule.ackMode("Stored", List.of("memory"), none)).isEqualTo(AckMode.STORED);
-    assertThat(CollectorModule.ackMode("queued", List.of("badger"), persistent)).isEqualTo(AckMode.QUEUED);
-    assertThatThrownBy(() -> CollectorModule.ackMode("sometimes", List.of(), none))
+  void ackMode_autoIsStoredOnlyForLocallyDurableStorage() {
+    // Which storage is locally durable (one persistent badger, nothing else) is the storage's answer:
+    // BadgerStorageProviderTest and OpenedStorageTest.
+    assertThat(CollectorModule.ackMode("auto", true)).isEqualTo(AckMode.STORED);
+    assertThat(CollectorModule.ackMode("auto", false)).isEqualTo(AckMode.QUEUED);
+    assertThat(CollectorModule.ackMode("", false)).isEqualTo(AckMode.QUEUED);
+    assertThat(CollectorModule.ackMode("Stored", false)).isEqualTo(AckMode.STORED);
+    assertThat(CollectorModule.ackMode("queued", true)).isEqualTo(AckMode.QUEUED);
+    assertThatThrownBy(() -> CollectorModule.ackMode("sometimes", false))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("collector.acknowledge: \"sometimes\" (expected: queued, stored or auto)");
   }

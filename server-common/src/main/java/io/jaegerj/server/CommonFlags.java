@@ -62,10 +62,7 @@ final class CommonFlags {
               + " not restricted)"));
     }
     if (spec.pipelineFlags()) {
-      f.add(Flag.floating("downsampling.ratio", "1",
-          "Ratio of spans passed to storage after downsampling (between 0 and 1), e.g ratio = 0.3 means we are"
-              + " keeping 30% of spans and dropping 70% of spans; ratio = 1.0 disables downsampling."));
-      f.add(Flag.string("downsampling.hashsalt", "", "Salt used when hashing trace id for downsampling."));
+      f.addAll(DownsamplingOptions.flags());
     }
     return f;
   }

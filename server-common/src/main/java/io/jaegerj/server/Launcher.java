@@ -4,6 +4,7 @@ package io.jaegerj.server;
 import io.jaegerj.config.Settings;
 import io.jaegerj.server.net.HostPort;
 import io.jaegerj.server.net.NettyTransport;
+import io.jaegerj.server.tenancy.Tenancy;
 import io.jaegerj.server.tls.ServerTls;
 import io.jaegerj.storage.StorageContext;
 import io.jaegerj.storage.StorageRegistry;
@@ -93,7 +94,9 @@ final class Launcher implements JaegerMain.Running {
     admin = AdminServer.start(adminAddress, ServerTls.serverContext(s, CommonFlags.ADMIN_TLS, false), health,
         meters instanceof PrometheusMeterRegistry p ? p : null, s.getString(CommonFlags.METRICS_ROUTE),
         scrapeExecutor);
-    storage = OpenedStorage.open(config.selection(), registry, s, new StorageContext(meters, clock));
+    Tenancy tenancy = Tenancy.from(s);
+    storage = OpenedStorage.open(config.selection(), registry, s,
+        new StorageContext(meters, clock, tenancy.enabled() ? tenancy.header() : ""));
     // Registered first, so it runs last in CLOSE: modules flush into storage before it closes.
     shutdown.onShutdown(Lifecycle.Phase.CLOSE, "storage", storage::close);
     GrpcFailureLog.install(meters);

@@ -72,6 +72,11 @@ final class OpenedStorage implements Storage {
   }
 
   @Override
+  public boolean localDurable() {
+    return selection.spanTypes().size() == 1 && primary().localDurable();
+  }
+
+  @Override
   public SpanWriter writer() {
     return writer;
   }

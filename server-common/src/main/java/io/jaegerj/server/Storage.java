@@ -47,6 +47,14 @@ public interface Storage extends AutoCloseable {
     return List.of();
   }
 
+  /**
+   * True when {@link #writer()} writes exactly one backend and that backend is
+   * {@linkplain io.jaegerj.storage.StorageFactory#localDurable() locally durable}.
+   */
+  default boolean localDurable() {
+    return false;
+  }
+
   @Override
   void close();
 }

@@ -37,6 +37,15 @@ public interface StorageFactory extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * True when spans whose write stage completed survive a crash of this process because they are on this machine's
+   * disk (badger with {@code badger.ephemeral=false}); a collector then acknowledges after the write
+   * ({@code collector.acknowledge=auto}). False for remote and volatile stores.
+   */
+  default boolean localDurable() {
+    return false;
+  }
+
   /** Throws when the backend cannot currently serve; used by health checks. */
   default void check() throws Exception {}
 

@@ -30,10 +30,12 @@ final class BadgerStorage implements StorageFactory, Purgeable {
   private final BadgerMaintenance maintenance;
   private final StorageContext context;
   private final Thread exitHook;
+  private final boolean durable;
 
   private BadgerStorage(BadgerOptions options, StorageContext context, BadgerDb db) {
     this.db = db;
     this.context = context;
+    this.durable = !options.ephemeral();
     long now = context.clock().instant().getEpochSecond();
     for (BadgerNamespace ns : db.namespaces()) {
       ns.cache.prefill(db, ns, now);
@@ -50,6 +52,12 @@ final class BadgerStorage implements StorageFactory, Purgeable {
     } else {
       exitHook = null;
     }
+  }
+
+  /** Persistent directories: a completed write is on disk (ephemeral data dies with the process anyway). */
+  @Override
+  public boolean localDurable() {
+    return durable;
   }
 
   static BadgerStorage open(BadgerOptions options, StorageContext context) throws IOException, RocksDBException {

@@ -67,6 +67,12 @@ class BadgerStorageTest {
     return m;
   }
 
+  @Test
+  void localDurable_onlyWithPersistentDirectories() throws Exception {
+    assertThat(open(Map.of()).localDurable()).as("ephemeral (the default)").isFalse();
+    assertThat(open(persistent()).localDurable()).as("persistent").isTrue();
+  }
+
   private static Span span(TraceId tid, long spanId, String service, String op, long start, long duration) {
     return Span.builder().traceId(tid).spanId(spanId).operationName(op).startTimeMicros(start)
         .durationMicros(duration).process(Process.of(service)).build();

@@ -46,8 +46,7 @@ public final class GrpcStorageProvider implements io.jaegerj.storage.StorageProv
     if (!"grpc".equals(type)) {
       throw new IllegalArgumentException("type: " + type + " (expected: grpc)");
     }
-    String tenancyHeader = settings.has("multi-tenancy.enabled") && settings.getBool("multi-tenancy.enabled")
-        ? settings.getString("multi-tenancy.header") : "";
+    String tenancyHeader = context.tenantHeader();
     GrpcStorageConfig primary = config(settings, PRIMARY, tenancyHeader);
     if (primary.server().isEmpty()) {
       throw new IllegalArgumentException("--" + PRIMARY + ".server is required with SPAN_STORAGE_TYPE=grpc"
