@@ -11,7 +11,7 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.StreamObserver;
 import io.jaegerj.model.TraceId;
-import io.jaegerj.server.tls.Pem;
+import io.jaegerj.tls.Pem;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -7,25 +7,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The caller's bearer token for storage backends that forward it ({@code --query.bearer-token-propagation} on HTTP,
- * metadata {@code bearer.token} on gRPC). Held in a thread-local for the duration of one request, since requests
- * run to completion on one worker thread.
+ * metadata {@code bearer.token} on gRPC). Kept in storage-api's {@link CallerCredentials}, the one thread-local
+ * holder that backends read (es.bearer-token-propagation), for the duration of one request, since requests run to
+ * completion on one worker thread.
  */
 final class BearerToken {
   private static final Logger log = LoggerFactory.getLogger(BearerToken.class);
-  private static final ThreadLocal<String> CURRENT = ThreadLocal.withInitial(() -> "");
 
   private BearerToken() {}
 
   /** The token of the request being served on this thread, "" when none. */
   static String current() {
-    return CURRENT.get();
+    return CallerCredentials.current().map(CallerCredentials.Credentials::bearerToken).orElse("");
   }
 
+  /** Binds {@code token} to this thread; "" or null unbinds. */
   static void set(String token) {
-    String t = token == null ? "" : token;
-    CURRENT.set(t);
-    // storage backends that forward it (es.bearer-token-propagation) read it from storage-api's holder
-    CallerCredentials.setCurrent(t.isEmpty() ? null : new CallerCredentials.Credentials(t, ""));
+    boolean none = token == null || token.isEmpty();
+    CallerCredentials.setCurrent(none ? null : new CallerCredentials.Credentials(token, ""));
   }
 
   /**

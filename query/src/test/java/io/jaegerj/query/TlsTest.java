@@ -9,7 +9,7 @@ import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.jaegerj.proto.api_v2.GetServicesRequest;
 import io.jaegerj.proto.api_v2.QueryServiceGrpc;
-import io.jaegerj.server.tls.Pem;
+import io.jaegerj.tls.Pem;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jaegerj.model.GoDuration;
-import io.jaegerj.server.tls.ClientTls;
 import io.jaegerj.server.tls.TestCerts;
+import io.jaegerj.tls.ClientTlsConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -204,13 +204,13 @@ class JaegerMainTest {
         "--admin.http.tls.key=" + server.key(),
         "--admin.http.tls.client-ca=" + client.cert()}, Map.of())) {
       String url = "https://localhost:" + r.adminPort() + "/";
-      SSLContext withCert = new ClientTls.Config(server.cert().toString(), client.cert().toString(),
-          client.key().toString(), "", false).jdkContext();
+      SSLContext withCert = new ClientTlsConfig(server.cert().toString(), client.cert().toString(),
+          client.key().toString(), "", false).sslContext();
       HttpResponse<String> ok = get(HttpClient.newBuilder().sslContext(withCert).build(), url);
       assertThat(ok.statusCode()).isEqualTo(200);
       assertThat(ok.body()).contains("Server available");
 
-      SSLContext noCert = new ClientTls.Config(server.cert().toString(), "", "", "", false).jdkContext();
+      SSLContext noCert = new ClientTlsConfig(server.cert().toString(), "", "", "", false).sslContext();
       assertThatThrownBy(() -> get(HttpClient.newBuilder().sslContext(noCert).build(), url))
           .isInstanceOf(java.io.IOException.class);
       assertThatThrownBy(() -> get(http, "http://127.0.0.1:" + r.adminPort() + "/"))

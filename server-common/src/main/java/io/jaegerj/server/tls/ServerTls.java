@@ -3,6 +3,7 @@ package io.jaegerj.server.tls;
 
 import io.jaegerj.config.Flag;
 import io.jaegerj.config.Settings;
+import io.jaegerj.tls.Pem;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
