@@ -2,6 +2,7 @@
 package io.jaegerj.query;
 
 import io.jaegerj.model.TraceId;
+import io.jaegerj.model.json.UiJsonWriter;
 import io.jaegerj.server.tenancy.Tenancy;
 import io.jaegerj.storage.SpanReader;
 import io.jaegerj.storage.TraceQuery;
@@ -163,26 +164,12 @@ final class LiveTailHandler extends ChannelInboundHandlerAdapter implements Auto
 
   private static void error(ChannelHandlerContext ctx, HttpResponseStatus status, String message) {
     ByteBuf body = Unpooled.copiedBuffer("{\"data\":null,\"total\":0,\"limit\":0,\"offset\":0,\"errors\":[{\"code\":"
-        + status.code() + ",\"msg\":" + jsonString(message) + "}]}\n", StandardCharsets.UTF_8);
+        + status.code() + ",\"msg\":" + UiJsonWriter.goQuote(message) + "}]}\n", StandardCharsets.UTF_8);
     FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
     resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
     resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     HttpUtil.setContentLength(resp, body.readableBytes());
     ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
-  }
-
-  private static String jsonString(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      if (c == '"' || c == '\\') {
-        b.append('\\').append(c);
-      } else if (c < 0x20) {
-        b.append(String.format("\\u%04x", (int) c));
-      } else {
-        b.append(c);
-      }
-    }
-    return b.append('"').toString();
   }
 
   /** One open event stream. */
@@ -255,7 +242,8 @@ final class LiveTailHandler extends ChannelInboundHandlerAdapter implements Auto
         }
         remember(ids);
       } catch (RuntimeException e) {
-        events.append("event: failure\ndata: ").append(jsonString(String.valueOf(e.getMessage()))).append("\n\n");
+        events.append("event: failure\ndata: ").append(UiJsonWriter.goQuote(String.valueOf(e.getMessage())))
+            .append("\n\n");
       }
       long now = clock.millis();
       if (events.length() == 0 && now - lastWrite >= HEARTBEAT_MILLIS) {

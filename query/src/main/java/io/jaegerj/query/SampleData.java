@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.query;
 
+import io.jaegerj.model.json.UiJsonWriter;
+
 /**
  * The fixed payloads of {@code /api/deep-dependencies} and {@code /api/quality-metrics}: Jaeger serves hard-coded
  * samples there too; only the JSON shape matters to the UI. The content below is our own.
@@ -10,7 +12,7 @@ final class SampleData {
 
   static String deepDependencies(String focal) {
     String s = focal == null || focal.isEmpty() ? "customer" : focal;
-    String q = jsonString(s);
+    String q = UiJsonWriter.goQuote(s);
     return "{\"dependencies\":["
         + "{\"path\":[{\"service\":\"frontend\",\"operation\":\"HTTP GET /dispatch\"},"
         + "{\"service\":" + q + ",\"operation\":\"HTTP GET /customer\"}],"
@@ -31,19 +33,4 @@ final class SampleData {
       + "\"passCount\":9,\"passExamples\":[],\"failureCount\":1,\"failureExamples\":[],"
       + "\"exemptionCount\":0,\"exemptionExamples\":[],\"details\":[]}],"
       + "\"clients\":[]}";
-
-  private static String jsonString(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '"' || c == '\\') {
-        b.append('\\').append(c);
-      } else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-        b.append(String.format("\\u%04x", (int) c));
-      } else {
-        b.append(c);
-      }
-    }
-    return b.append('"').toString();
-  }
 }

@@ -310,8 +310,11 @@ public final class UiJsonWriter {
     return false;
   }
 
-  /** The JSON string literal Go's encoding/json writes for {@code s} (HTML-safe, U+FFFD for bad surrogates). */
-  static String goQuote(String s) {
+  /**
+   * The JSON string literal Go's encoding/json writes for {@code s} (HTML-safe, U+FFFD for bad surrogates); the one
+   * quoter for JSON that Jaeger's Go code would have written.
+   */
+  public static String goQuote(String s) {
     StringBuilder b = new StringBuilder(s.length() + 16);
     b.append('"');
     for (int i = 0, n = s.length(); i < n; i++) {

@@ -7,7 +7,7 @@ import io.jaegerj.model.Hex;
 import io.jaegerj.storage.DependencyReader;
 import io.jaegerj.storage.Tenants;
 import io.jaegerj.storage.badger.dbmodel.Keys;
-import io.jaegerj.storage.badger.dbmodel.SpanCodec;
+import io.jaegerj.storage.badger.dbmodel.ProtoSpanCodec;
 import io.jaegerj.storage.badger.dbmodel.Values;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ import org.rocksdb.RocksIterator;
  * The span keys are visited trace by trace (each trace's keys are ordered by start time, so one seek finds its first
  * span at or after the window start); the spans of a trace are read only when that span starts within the window,
  * and then only their IDs, references and
- * service names are decoded ({@link SpanCodec#decodeLink}). Expired spans are left out.
+ * service names are decoded ({@link ProtoSpanCodec#decodeLink}). Expired spans are left out.
  * Thread-safe.
  */
 final class BadgerDependencyReader implements DependencyReader {
@@ -92,9 +92,9 @@ final class BadgerDependencyReader implements DependencyReader {
   }
 
   /** The dependency view of the live spans of the trace whose key prefix {@code anyKeyOfTrace} starts with. */
-  private static List<SpanCodec.Link> readLinks(RocksIterator it, byte[] anyKeyOfTrace, long now) {
+  private static List<ProtoSpanCodec.Link> readLinks(RocksIterator it, byte[] anyKeyOfTrace, long now) {
     byte[] prefix = Arrays.copyOf(anyKeyOfTrace, 17);
-    List<SpanCodec.Link> links = new ArrayList<>();
+    List<ProtoSpanCodec.Link> links = new ArrayList<>();
     for (it.seek(prefix); it.isValid(); it.next()) {
       byte[] key = it.key();
       if (!Keys.startsWith(key, prefix)) {
@@ -105,7 +105,8 @@ final class BadgerDependencyReader implements DependencyReader {
         continue;
       }
       try {
-        links.add(SpanCodec.decodeLink(value, Values.SPAN_HEADER_LENGTH, value.length - Values.SPAN_HEADER_LENGTH));
+        links.add(ProtoSpanCodec.decodeLink(value, Values.SPAN_HEADER_LENGTH,
+            value.length - Values.SPAN_HEADER_LENGTH));
       } catch (InvalidProtocolBufferException e) {
         throw new IllegalStateException("corrupt span entry " + Hex.of(key), e);
       }
@@ -113,12 +114,12 @@ final class BadgerDependencyReader implements DependencyReader {
     return links;
   }
 
-  private static void count(List<SpanCodec.Link> spans, Map<List<String>, long[]> counts) {
+  private static void count(List<ProtoSpanCodec.Link> spans, Map<List<String>, long[]> counts) {
     Map<Long, String> serviceBySpanId = new HashMap<>();
-    for (SpanCodec.Link s : spans) {
+    for (ProtoSpanCodec.Link s : spans) {
       serviceBySpanId.put(s.spanId(), s.service());
     }
-    for (SpanCodec.Link s : spans) {
+    for (ProtoSpanCodec.Link s : spans) {
       long parent = s.parentSpanId();
       if (parent == 0) {
         continue;

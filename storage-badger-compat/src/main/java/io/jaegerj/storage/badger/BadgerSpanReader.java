@@ -14,7 +14,7 @@ import io.jaegerj.storage.SpanReader;
 import io.jaegerj.storage.Tenants;
 import io.jaegerj.storage.TraceQuery;
 import io.jaegerj.storage.badger.dbmodel.Keys;
-import io.jaegerj.storage.badger.dbmodel.SpanCodec;
+import io.jaegerj.storage.badger.dbmodel.ProtoSpanCodec;
 import io.jaegerj.storage.badger.dbmodel.Values;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -305,7 +305,7 @@ final class BadgerSpanReader implements SpanReader {
       throw new IllegalStateException("unknown span encoding in entry " + io.jaegerj.model.Hex.of(key));
     }
     try {
-      return SpanCodec.decode(value, Values.SPAN_HEADER_LENGTH, value.length - Values.SPAN_HEADER_LENGTH);
+      return ProtoSpanCodec.decode(value, Values.SPAN_HEADER_LENGTH, value.length - Values.SPAN_HEADER_LENGTH);
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("corrupt span entry " + io.jaegerj.model.Hex.of(key), e);
     }

@@ -5,7 +5,7 @@ import io.jaegerj.model.Span;
 import io.jaegerj.storage.SpanWriter;
 import io.jaegerj.storage.Tenants;
 import io.jaegerj.storage.badger.dbmodel.Keys;
-import io.jaegerj.storage.badger.dbmodel.SpanCodec;
+import io.jaegerj.storage.badger.dbmodel.ProtoSpanCodec;
 import io.jaegerj.storage.badger.dbmodel.Values;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,7 +67,7 @@ final class BadgerSpanWriter implements SpanWriter {
       for (int i = 0; i < spans.size(); i++) {
         Span span = spans.get(i);
         byte[] spanKey = Keys.spanKey(span);
-        batch.put(ns.spans, spanKey, Values.spanValue(expiresAt, SpanCodec.encode(span)));
+        batch.put(ns.spans, spanKey, Values.spanValue(expiresAt, ProtoSpanCodec.encode(span)));
         List<byte[]> indexKeys = Keys.indexKeys(span);
         for (int k = 0; k < indexKeys.size(); k++) {
           batch.put(ns.index, indexKeys.get(k), indexValue);

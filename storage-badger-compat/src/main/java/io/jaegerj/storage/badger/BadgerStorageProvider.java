@@ -28,6 +28,6 @@ public final class BadgerStorageProvider implements StorageProvider {
     if (!"badger".equals(type)) {
       throw new IllegalArgumentException("type: " + type + " (expected: badger)");
     }
-    return BadgerStorage.open(BadgerOptions.from(settings), context);
+    return BadgerStorageFactory.open(BadgerOptions.from(settings), context);
   }
 }

@@ -55,7 +55,7 @@ class ITBadgerDurability {
         "badger.ephemeral", "false",
         "badger.directory-key", dir.resolve("keys").toString(),
         "badger.directory-value", dir.resolve("values").toString()));
-    try (BadgerStorage s = (BadgerStorage) provider.open("badger", settings,
+    try (BadgerStorageFactory s = (BadgerStorageFactory) provider.open("badger", settings,
         new StorageContext(new SimpleMeterRegistry(), Clock.systemUTC()))) {
       assertThat(checksumScan(s)).isPositive();
       long verified = 0;
@@ -154,7 +154,7 @@ class ITBadgerDurability {
   }
 
   /** Reads every entry of every column family with checksum verification; returns the entry count. */
-  private static long checksumScan(BadgerStorage s) throws Exception {
+  private static long checksumScan(BadgerStorageFactory s) throws Exception {
     long n = 0;
     try (ReadOptions ro = new ReadOptions().setVerifyChecksums(true)) {
       for (var h : s.db().columnFamilies()) {

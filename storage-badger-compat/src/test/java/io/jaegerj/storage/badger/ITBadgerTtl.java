@@ -45,7 +45,7 @@ class ITBadgerTtl {
         "badger.directory-value", dir.resolve("values").toString(),
         "badger.span-store-ttl", "10s",
         "badger.maintenance-interval", "300ms"));
-    try (BadgerStorage s = (BadgerStorage) provider.open("badger", settings,
+    try (BadgerStorageFactory s = (BadgerStorageFactory) provider.open("badger", settings,
         new StorageContext(new SimpleMeterRegistry(), Clock.systemUTC()))) {
       int batches = 300;
       long t0 = System.nanoTime();

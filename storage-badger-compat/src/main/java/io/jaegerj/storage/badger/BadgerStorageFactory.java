@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * maintenance thread, and the writer, readers and sampling store on top. An ephemeral store also removes its
  * directory at JVM exit if nobody closed it. {@link #close()} is idempotent and leaves no threads behind.
  */
-final class BadgerStorage implements StorageFactory, Purgeable {
-  private static final Logger log = LoggerFactory.getLogger(BadgerStorage.class);
+final class BadgerStorageFactory implements StorageFactory, Purgeable {
+  private static final Logger log = LoggerFactory.getLogger(BadgerStorageFactory.class);
 
   private final BadgerDb db;
   private final BadgerSpanWriter writer;
@@ -32,7 +32,7 @@ final class BadgerStorage implements StorageFactory, Purgeable {
   private final Thread exitHook;
   private final boolean durable;
 
-  private BadgerStorage(BadgerOptions options, StorageContext context, BadgerDb db) {
+  private BadgerStorageFactory(BadgerOptions options, StorageContext context, BadgerDb db) {
     this.db = db;
     this.context = context;
     this.durable = !options.ephemeral();
@@ -60,10 +60,10 @@ final class BadgerStorage implements StorageFactory, Purgeable {
     return durable;
   }
 
-  static BadgerStorage open(BadgerOptions options, StorageContext context) throws IOException, RocksDBException {
+  static BadgerStorageFactory open(BadgerOptions options, StorageContext context) throws IOException, RocksDBException {
     BadgerDb db = BadgerDb.open(options);
     try {
-      return new BadgerStorage(options, context, db);
+      return new BadgerStorageFactory(options, context, db);
     } catch (RuntimeException e) {
       db.close();
       throw e;

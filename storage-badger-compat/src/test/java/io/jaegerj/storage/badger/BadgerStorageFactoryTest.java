@@ -37,26 +37,26 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.RocksIterator;
 
-class BadgerStorageTest {
+class BadgerStorageFactoryTest {
   private static final long T0 = 1_700_000_000_000_000L;
 
   @TempDir Path dir;
   private final MutableClock clock = new MutableClock(Instant.ofEpochSecond(T0 / 1_000_000));
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-  private final List<BadgerStorage> opened = new ArrayList<>();
+  private final List<BadgerStorageFactory> opened = new ArrayList<>();
 
   @AfterEach
   void closeAll() {
-    for (BadgerStorage s : opened) {
+    for (BadgerStorageFactory s : opened) {
       s.close();
     }
   }
 
-  private BadgerStorage open(Map<String, String> overrides) throws Exception {
+  private BadgerStorageFactory open(Map<String, String> overrides) throws Exception {
     Settings settings = Settings.defaults(BadgerOptions.flags(), overrides);
     StorageFactory f = new BadgerStorageProvider().open("badger", settings, new StorageContext(meters, clock));
-    opened.add((BadgerStorage) f);
-    return (BadgerStorage) f;
+    opened.add((BadgerStorageFactory) f);
+    return (BadgerStorageFactory) f;
   }
 
   private Map<String, String> persistent() {
@@ -88,7 +88,7 @@ class BadgerStorageTest {
 
   @Test
   void open_ephemeralByDefault_removesItsDirectoryOnClose() throws Exception {
-    BadgerStorage s = open(Map.of("badger.directory-key", dir.resolve("ignored").toString()));
+    BadgerStorageFactory s = open(Map.of("badger.directory-key", dir.resolve("ignored").toString()));
     Path root = s.db().keyDirectory.getParent();
     assertThat(root.getFileName().toString()).startsWith("badger");
     assertThat(Files.isDirectory(root)).isTrue();
@@ -109,7 +109,7 @@ class BadgerStorageTest {
 
   @Test
   void tenants_eachInItsOwnColumnFamilies_defaultKeepsTheOriginalOnes() throws Exception {
-    BadgerStorage s = open(persistent());
+    BadgerStorageFactory s = open(persistent());
     TraceId tid = new TraceId(7, 11);
     write(s, "", span(tid, 1, "svc", "op", T0, 5), child(tid, 2, 1, "svc2", T0 + 1));
     write(s, "acme", span(tid, 1, "acme-svc", "acme-op", T0, 5), child(tid, 2, 1, "acme-db", T0 + 1));
@@ -150,7 +150,7 @@ class BadgerStorageTest {
 
     // Tenants and their services survive a reopen.
     s.close();
-    BadgerStorage again = open(persistent());
+    BadgerStorageFactory again = open(persistent());
     assertThat(again.spanReader().getServices("acme")).containsExactly("acme-db", "acme-svc");
     assertThat(again.spanReader().getServices("")).containsExactly("svc", "svc2");
     assertThat(again.spanReader().getTrace(GetTraceQuery.of("acme", tid)).orElseThrow().spans()).hasSize(2);
@@ -159,7 +159,7 @@ class BadgerStorageTest {
 
   @Test
   void tenants_namesNeedNoEscapingAndDoNotCollide() throws Exception {
-    BadgerStorage s = open(Map.of());
+    BadgerStorageFactory s = open(Map.of());
     TraceId tid = new TraceId(1, 2);
     List<String> tenants = List.of("a:b", "a", "A", "a ", "ünï/cødé\\0", "tenant:61:index", "x".repeat(300));
     for (int i = 0; i < tenants.size(); i++) {
@@ -175,7 +175,7 @@ class BadgerStorageTest {
 
   @Test
   void tenants_expiredDataIsPurgedFromTheTenantsColumnFamilies() throws Exception {
-    BadgerStorage s = open(Map.of("badger.span-store-ttl", "1h"));
+    BadgerStorageFactory s = open(Map.of("badger.span-store-ttl", "1h"));
     TraceId tid = new TraceId(0, 1);
     write(s, "acme", span(tid, 1, "svc", "op", T0, 1).toBuilder().addTag(KeyValue.string("k", "v")).build());
     write(s, "", span(tid, 1, "svc", "op", T0, 1));
@@ -189,13 +189,13 @@ class BadgerStorageTest {
 
   @Test
   void tenants_readOnlyStoreReadsTenantsButCreatesNone() throws Exception {
-    BadgerStorage w = open(persistent());
+    BadgerStorageFactory w = open(persistent());
     TraceId tid = new TraceId(3, 4);
     write(w, "acme", span(tid, 1, "svc", "op", T0, 1));
     w.close();
     Map<String, String> ro = persistent();
     ro.put("badger.read-only", "true");
-    BadgerStorage r = open(ro);
+    BadgerStorageFactory r = open(ro);
     assertThat(r.spanReader().getTrace(GetTraceQuery.of("acme", tid))).isPresent();
     assertThat(r.spanReader().getTrace(GetTraceQuery.of(tid))).isEmpty();
     assertThatThrownBy(() -> write(r, "other", span(tid, 2, "svc", "op", T0, 1)))
@@ -204,7 +204,7 @@ class BadgerStorageTest {
 
   @Test
   void getTrace_returnsEveryLiveSpanOrderedByStartThenId() throws Exception {
-    BadgerStorage s = open(Map.of());
+    BadgerStorageFactory s = open(Map.of());
     TraceId tid = new TraceId(7, 8);
     write(s, span(tid, 3, "a", "x", T0 + 20, 1), span(tid, 2, "a", "y", T0 + 10, 1),
         span(tid, 1, "b", "z", T0 + 20, 1), span(new TraceId(7, 9), 4, "a", "x", T0, 1));
@@ -215,7 +215,7 @@ class BadgerStorageTest {
 
   @Test
   void write_sameSpanTwice_isStoredOnce() throws Exception {
-    BadgerStorage s = open(Map.of());
+    BadgerStorageFactory s = open(Map.of());
     Span sp = span(new TraceId(0, 5), 1, "svc", "op", T0, 10);
     write(s, sp);
     write(s, sp);
@@ -225,14 +225,14 @@ class BadgerStorageTest {
 
   @Test
   void reopen_persistentDirectories_keepsSpansServicesAndOperationKinds() throws Exception {
-    BadgerStorage s = open(persistent());
+    BadgerStorageFactory s = open(persistent());
     TraceId tid = new TraceId(1, 2);
     Span server = span(tid, 1, "front", "GET", T0, 5).toBuilder().addTag(KeyValue.string("span.kind", "server"))
         .build();
     write(s, server, span(tid, 2, "back", "query", T0 + 1, 3));
     s.close();
 
-    BadgerStorage again = open(persistent());
+    BadgerStorageFactory again = open(persistent());
     assertThat(again.spanReader().getTrace(GetTraceQuery.of(tid)).orElseThrow().spans()).hasSize(2);
     assertThat(again.spanReader().getServices("")).containsExactly("back", "front");
     assertThat(again.spanReader().getOperations(new OperationQuery("front", "")))
@@ -242,7 +242,7 @@ class BadgerStorageTest {
 
   @Test
   void directories_spanTablesGoToValueDirectoryAndWalToKeyDirectory() throws Exception {
-    BadgerStorage s = open(persistent());
+    BadgerStorageFactory s = open(persistent());
     write(s, span(new TraceId(0, 1), 1, "svc", "op", T0, 5));
     try (FlushOptions fo = new FlushOptions().setWaitForFlush(true)) {
       s.db().db.flush(fo, s.db().columnFamilies());
@@ -261,7 +261,7 @@ class BadgerStorageTest {
 
   @Test
   void findTraceIds_byServiceOperationTagsAndDuration() throws Exception {
-    BadgerStorage s = open(Map.of());
+    BadgerStorageFactory s = open(Map.of());
     TraceId t1 = new TraceId(0, 1);
     TraceId t2 = new TraceId(0, 2);
     TraceId t3 = new TraceId(5, 3);
@@ -294,7 +294,7 @@ class BadgerStorageTest {
 
   @Test
   void findTraceIds_durationBound_sameResultWithAndWithoutTheDurationIndexScan() throws Exception {
-    BadgerStorage s = open(Map.of());
+    BadgerStorageFactory s = open(Map.of());
     List<Span> spans = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       TraceId tid = new TraceId(1, i + 1);
@@ -326,7 +326,7 @@ class BadgerStorageTest {
 
   @Test
   void findTraceIds_conditionsMustHoldOnOneSpan() throws Exception {
-    BadgerStorage s = open(Map.of());
+    BadgerStorageFactory s = open(Map.of());
     TraceId tid = new TraceId(0, 11);
     write(s,
         span(tid, 1, "svc", "a", T0, 10),
@@ -339,7 +339,7 @@ class BadgerStorageTest {
 
   @Test
   void findTraceIds_concatenatedNamesDoNotCollide() throws Exception {
-    BadgerStorage s = open(Map.of());
+    BadgerStorageFactory s = open(Map.of());
     write(s, span(new TraceId(0, 1), 1, "ab", "c", T0, 1),
         span(new TraceId(0, 2), 2, "s", "x", T0, 1).toBuilder().addTag(KeyValue.string("ab", "c")).build());
     var r = s.spanReader();
@@ -350,7 +350,7 @@ class BadgerStorageTest {
 
   @Test
   void findTraceIds_invalidQueryThrowsBeforeIo() throws Exception {
-    BadgerStorage s = open(Map.of());
+    BadgerStorageFactory s = open(Map.of());
     assertThatThrownBy(() -> s.spanReader().findTraceIds(TraceQuery.builder("svc").build()))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("start and End Time must be set");
     assertThatThrownBy(() -> s.spanReader().findTraces(
@@ -360,7 +360,7 @@ class BadgerStorageTest {
 
   @Test
   void getOperations_filtersBySpanKindAndSorts() throws Exception {
-    BadgerStorage s = open(Map.of());
+    BadgerStorageFactory s = open(Map.of());
     TraceId tid = new TraceId(0, 1);
     write(s,
         span(tid, 1, "svc", "b", T0, 1).toBuilder().addTag(KeyValue.string("span.kind", "server")).build(),
@@ -377,7 +377,7 @@ class BadgerStorageTest {
 
   @Test
   void ttl_expiredDataIsHiddenThenPurgedFromEveryColumnFamily() throws Exception {
-    BadgerStorage s = open(Map.of("badger.span-store-ttl", "1h"));
+    BadgerStorageFactory s = open(Map.of("badger.span-store-ttl", "1h"));
     TraceId old = new TraceId(0, 1);
     write(s, span(old, 1, "svc", "op", T0, 1).toBuilder().addTag(KeyValue.string("k", "v")).build());
     clock.advance(Duration.ofMinutes(30));
@@ -406,7 +406,7 @@ class BadgerStorageTest {
 
   @Test
   void ttl_rewrittenSpanOutlivesItsFirstExpiry() throws Exception {
-    BadgerStorage s = open(Map.of("badger.span-store-ttl", "1h"));
+    BadgerStorageFactory s = open(Map.of("badger.span-store-ttl", "1h"));
     Span sp = span(new TraceId(0, 1), 1, "svc", "op", T0, 1);
     write(s, sp);
     clock.advance(Duration.ofMinutes(50));
@@ -417,7 +417,7 @@ class BadgerStorageTest {
     assertThat(s.spanReader().findTraceIds(query("svc").build())).containsExactly(sp.traceId());
   }
 
-  private static long countKeys(BadgerStorage s) {
+  private static long countKeys(BadgerStorageFactory s) {
     long n = 0;
     for (var h : s.db().columnFamilies()) {
       try (RocksIterator it = s.db().db.newIterator(h)) {
@@ -431,15 +431,15 @@ class BadgerStorageTest {
 
   @Test
   void readOnly_readsWhatAWriterLeftAndRefusesWrites() throws Exception {
-    BadgerStorage w = open(persistent());
+    BadgerStorageFactory w = open(persistent());
     TraceId tid = new TraceId(3, 4);
     write(w, span(tid, 1, "svc", "op", T0, 1));
     w.close();
 
     Map<String, String> ro = persistent();
     ro.put("badger.read-only", "true");
-    BadgerStorage r1 = open(ro);
-    BadgerStorage r2 = open(ro);
+    BadgerStorageFactory r1 = open(ro);
+    BadgerStorageFactory r2 = open(ro);
     assertThat(r1.spanReader().getTrace(GetTraceQuery.of(tid))).isPresent();
     assertThat(r2.spanReader().getServices("")).containsExactly("svc");
     assertThatThrownBy(() -> write(r1, span(tid, 2, "svc", "op", T0, 1)))
@@ -470,7 +470,7 @@ class BadgerStorageTest {
 
   @Test
   void dependencies_countCrossServiceParentLinksInWindow() throws Exception {
-    BadgerStorage s = open(Map.of());
+    BadgerStorageFactory s = open(Map.of());
     TraceId t1 = new TraceId(0, 1);
     TraceId t2 = new TraceId(0, 2);
     TraceId late = new TraceId(0, 3);
@@ -490,7 +490,7 @@ class BadgerStorageTest {
 
   @Test
   void dependencies_windowBoundsAndTracesStartingBeforeTheWindow() throws Exception {
-    BadgerStorage s = open(Map.of());
+    BadgerStorageFactory s = open(Map.of());
     long start = T0;
     long end = T0 + 1_000;
     write(s,
@@ -522,7 +522,7 @@ class BadgerStorageTest {
 
   @Test
   void samplingStore_throughputWindowAndLatestProbabilities() throws Exception {
-    BadgerStorage s = open(persistent());
+    BadgerStorageFactory s = open(persistent());
     SamplingStore store = s.samplingStore().orElseThrow();
     store.insertThroughput(List.of(new SamplingStore.Throughput("svc", "op", 7, List.of(0.5, 0.001))));
     long first = T0;
@@ -539,14 +539,14 @@ class BadgerStorageTest {
     assertThat(store.getLatestProbabilities()).isEqualTo(Map.of("svc", Map.of("op", 0.2)));
     assertThat(store.acquireLeaderLock("me", 60_000)).isTrue();
     s.close();
-    BadgerStorage again = open(persistent());
+    BadgerStorageFactory again = open(persistent());
     assertThat(again.samplingStore().orElseThrow().getLatestProbabilities())
         .isEqualTo(Map.of("svc", Map.of("op", 0.2)));
   }
 
   @Test
   void purge_removesEverything() throws Exception {
-    BadgerStorage s = open(Map.of());
+    BadgerStorageFactory s = open(Map.of());
     write(s, span(new TraceId(0, 1), 1, "svc", "op", T0, 1));
     s.purge();
     assertThat(s.spanReader().getServices("")).isEmpty();
@@ -556,7 +556,7 @@ class BadgerStorageTest {
 
   @Test
   void metrics_registeredWithJaegerNamesAndRemovedOnClose() throws Exception {
-    BadgerStorage s = open(Map.of());
+    BadgerStorageFactory s = open(Map.of());
     write(s, span(new TraceId(0, 1), 1, "svc", "op", T0, 1));
     s.maintenance().runMaintenance();
     assertThat(meters.get("jaeger_storage_badger_key_log_bytes_available").tag("kind", "badger")
@@ -571,7 +571,8 @@ class BadgerStorageTest {
 
   @Test
   void close_leavesNoThreadsAndFailsLaterCalls() throws Exception {
-    BadgerStorage s = open(Map.of("badger.maintenance-interval", "10ms", "badger.metrics-update-interval", "10ms"));
+    BadgerStorageFactory s =
+        open(Map.of("badger.maintenance-interval", "10ms", "badger.metrics-update-interval", "10ms"));
     write(s, span(new TraceId(0, 1), 1, "svc", "op", T0, 1));
     s.close();
     s.close();

@@ -14,7 +14,7 @@ import io.jaegerj.model.TraceId;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class SpanCodecTest {
+class ProtoSpanCodecTest {
   static Span richSpan() {
     TraceId tid = new TraceId(0x1122334455667788L, 0x99aabbccddeeff00L);
     return Span.builder()
@@ -40,14 +40,14 @@ class SpanCodecTest {
   @Test
   void encode_roundTripsEveryField() throws Exception {
     Span span = richSpan();
-    byte[] bytes = SpanCodec.encode(span);
-    assertThat(SpanCodec.decode(bytes, 0, bytes.length)).isEqualTo(span);
+    byte[] bytes = ProtoSpanCodec.encode(span);
+    assertThat(ProtoSpanCodec.decode(bytes, 0, bytes.length)).isEqualTo(span);
   }
 
   @Test
   void encode_isApiV2SpanProtobuf() throws Exception {
     Span span = richSpan();
-    io.jaegerj.proto.api_v2.Span p = io.jaegerj.proto.api_v2.Span.parseFrom(SpanCodec.encode(span));
+    io.jaegerj.proto.api_v2.Span p = io.jaegerj.proto.api_v2.Span.parseFrom(ProtoSpanCodec.encode(span));
     assertThat(p.getTraceId().toByteArray()).isEqualTo(span.traceId().toBytes());
     assertThat(p.getStartTime().getSeconds()).isEqualTo(1_700_000_000L);
     assertThat(p.getStartTime().getNanos()).isEqualTo(123_456_000);
@@ -60,10 +60,10 @@ class SpanCodecTest {
   @Test
   void decode_offsetAndLength() throws Exception {
     Span span = richSpan();
-    byte[] bytes = SpanCodec.encode(span);
+    byte[] bytes = ProtoSpanCodec.encode(span);
     byte[] padded = new byte[bytes.length + 5];
     System.arraycopy(bytes, 0, padded, 3, bytes.length);
-    assertThat(SpanCodec.decode(padded, 3, bytes.length)).isEqualTo(span);
+    assertThat(ProtoSpanCodec.decode(padded, 3, bytes.length)).isEqualTo(span);
   }
 
   @Test
@@ -80,26 +80,26 @@ class SpanCodecTest {
             SpanRef.childOf(tid, 13)));
     for (List<SpanRef> refs : variants) {
       Span span = richSpan().toBuilder().traceId(tid).references(refs).build();
-      byte[] bytes = SpanCodec.encode(span);
-      SpanCodec.Link link = SpanCodec.decodeLink(bytes, 0, bytes.length);
-      assertThat(link).as("%s", refs).isEqualTo(new SpanCodec.Link(span.spanId(), span.parentSpanId(), "svc"));
+      byte[] bytes = ProtoSpanCodec.encode(span);
+      ProtoSpanCodec.Link link = ProtoSpanCodec.decodeLink(bytes, 0, bytes.length);
+      assertThat(link).as("%s", refs).isEqualTo(new ProtoSpanCodec.Link(span.spanId(), span.parentSpanId(), "svc"));
     }
     Span rich = richSpan();
-    byte[] bytes = SpanCodec.encode(rich);
-    assertThat(SpanCodec.decodeLink(bytes, 0, bytes.length).parentSpanId()).isEqualTo(7);
+    byte[] bytes = ProtoSpanCodec.encode(rich);
+    assertThat(ProtoSpanCodec.decodeLink(bytes, 0, bytes.length).parentSpanId()).isEqualTo(7);
   }
 
   @Test
   void decodeLink_garbageThrows() {
     byte[] garbage = {0x12, 0x03, 1, 2, 3};
-    assertThatThrownBy(() -> SpanCodec.decodeLink(garbage, 0, garbage.length))
+    assertThatThrownBy(() -> ProtoSpanCodec.decodeLink(garbage, 0, garbage.length))
         .isInstanceOf(InvalidProtocolBufferException.class);
   }
 
   @Test
   void decode_garbageThrows() {
     byte[] garbage = {(byte) 0xff, (byte) 0xff, (byte) 0xff};
-    assertThatThrownBy(() -> SpanCodec.decode(garbage, 0, garbage.length))
+    assertThatThrownBy(() -> ProtoSpanCodec.decode(garbage, 0, garbage.length))
         .isInstanceOf(InvalidProtocolBufferException.class);
   }
 }
