@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * {@code {"data":…,"total":n,"limit":0,"offset":0,"errors":…}}.
  */
 final class ApiHandler {
-  private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
   private static final HttpErrors.Envelope ERRORS = HttpErrors.Envelope.API;
 
   /** Converts an OTLP/JSON body into traces for /api/transform. */
@@ -235,7 +235,7 @@ final class ApiHandler {
     try {
       traces = transform.toTraces(body);
     } catch (IOException | RuntimeException e) {
-      log.debug("Cannot transform OTLP body", e);
+      LOG.debug("Cannot transform OTLP body", e);
       throw new BadRequestException("cannot unmarshal OTLP : " + e.getMessage());
     }
     reply(r, req.params(), g -> UiJsonWriter.writeTraces(g, traces), 0, null);

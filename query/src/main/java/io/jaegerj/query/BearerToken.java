@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * completion on one worker thread.
  */
 final class BearerToken {
-  private static final Logger log = LoggerFactory.getLogger(BearerToken.class);
+  private static final Logger LOG = LoggerFactory.getLogger(BearerToken.class);
 
   private BearerToken() {}
 
@@ -43,7 +43,7 @@ final class BearerToken {
     if (parts.length == 2) {
       return parts[0].equals("Bearer") ? parts[1] : "";
     }
-    log.warn("Invalid authorization header value, skipping bearer token propagation");
+    LOG.warn("Invalid authorization header value, skipping bearer token propagation");
     return "";
   }
 }

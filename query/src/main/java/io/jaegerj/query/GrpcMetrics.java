@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * {@code INTERNAL} when the store fails.
  */
 final class GrpcMetrics extends MetricsQueryServiceGrpc.MetricsQueryServiceImplBase {
-  private static final Logger log = LoggerFactory.getLogger(GrpcMetrics.class);
+  private static final Logger LOG = LoggerFactory.getLogger(GrpcMetrics.class);
 
   private final MetricsReader reader;
   private final Clock clock;
@@ -115,7 +115,7 @@ final class GrpcMetrics extends MetricsQueryServiceGrpc.MetricsQueryServiceImplB
     try {
       family = call.apply(q);
     } catch (IOException | RuntimeException e) {
-      log.debug("Metrics query failed", e);
+      LOG.debug("Metrics query failed", e);
       out.onError(Status.INTERNAL.withDescription(String.valueOf(e.getMessage())).withCause(e).asRuntimeException());
       return;
     }

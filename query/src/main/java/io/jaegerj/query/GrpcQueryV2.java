@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 
 /** {@code jaeger.api_v2.QueryService} with Jaeger's status codes and messages (spec query.md §3.1). */
 final class GrpcQueryV2 extends QueryServiceGrpc.QueryServiceImplBase {
-  private static final Logger log = LoggerFactory.getLogger(GrpcQueryV2.class);
+  private static final Logger LOG = LoggerFactory.getLogger(GrpcQueryV2.class);
   /** Spans per streamed chunk, as Jaeger sends them. */
   static final int CHUNK_SIZE = 10;
 
@@ -84,7 +84,7 @@ final class GrpcQueryV2 extends QueryServiceGrpc.QueryServiceImplBase {
       try {
         t = service.getTrace(q, req.getRawTraces());
       } catch (RuntimeException e) {
-        log.error("Failed to fetch spans from the backend", e);
+        LOG.error("Failed to fetch spans from the backend", e);
         throw Status.INTERNAL.withDescription("failed to fetch spans from the backend: " + e.getMessage())
             .asRuntimeException();
       }

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * is the error envelope of the API family the route belongs to (spec query.md §2.4, §3.3).
  */
 final class HttpErrors {
-  private static final Logger log = LoggerFactory.getLogger(HttpErrors.class);
+  private static final Logger LOG = LoggerFactory.getLogger(HttpErrors.class);
 
   /** A failure whose status and message go to the client as they are (e.g. 501 when a feature is off). */
   static final class StatusException extends RuntimeException {
@@ -58,13 +58,13 @@ final class HttpErrors {
   }
 
   /** Storage failures: one line every 10 s at most (with the number suppressed since), else DEBUG. */
-  private final RateLimitedLog failures = new RateLimitedLog(log, RateLimitedLog.Level.ERROR);
+  private final RateLimitedLog failures = new RateLimitedLog(LOG, RateLimitedLog.Level.ERROR);
 
   /** Replaces whatever {@code r} holds by the answer to {@code failure}. */
   void reply(HttpReply r, Envelope envelope, String method, String uri, Exception failure) {
     HttpResponseStatus status;
     if (failure instanceof BadRequestException) {
-      log.debug("Bad request {}: {}", uri, failure.getMessage());
+      LOG.debug("Bad request {}: {}", uri, failure.getMessage());
       status = HttpResponseStatus.BAD_REQUEST;
     } else if (failure instanceof QueryService.TraceNotFoundException) {
       status = HttpResponseStatus.NOT_FOUND;

@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  */
 @ChannelHandler.Sharable
 final class LiveTailHandler extends ChannelInboundHandlerAdapter implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(LiveTailHandler.class);
+  private static final Logger LOG = LoggerFactory.getLogger(LiveTailHandler.class);
   static final String PATH = "/api/live/traces";
   static final int MAX_CLIENTS = 32;
   static final int MAX_PER_POLL = 50;
@@ -139,7 +139,7 @@ final class LiveTailHandler extends ChannelInboundHandlerAdapter implements Auto
       stream.seed();
     } catch (RuntimeException e) {
       clients.decrementAndGet();
-      log.warn("Live tail for service {} could not read storage: {}", service, e.toString());
+      LOG.warn("Live tail for service {} could not read storage: {}", service, e.toString());
       error(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "live tail could not read storage: " + e.getMessage());
       return;
     }

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /** The query service: HTTP /api and /api/v3 plus the UI on 16686, gRPC api_v2/api_v3/health/reflection on 16685. */
 public final class QueryModule implements ServerModule {
-  private static final Logger log = LoggerFactory.getLogger(QueryModule.class);
+  private static final Logger LOG = LoggerFactory.getLogger(QueryModule.class);
 
   private volatile int httpPort = -1;
   private volatile int grpcPort = -1;
@@ -68,13 +68,13 @@ public final class QueryModule implements ServerModule {
         context.binaryName());
     if (metrics != null) {
       context.lifecycle().onShutdown(Lifecycle.Phase.CLOSE, "metrics reader", metrics::close);
-      log.info("Metrics querying enabled ({})", metricsType);
+      LOG.info("Metrics querying enabled ({})", metricsType);
     }
     GrpcMetrics grpcMetrics = new GrpcMetrics(metrics, context.clock(), options.tenancy());
     QueryGrpcServer grpc = new QueryGrpcServer(options, service, grpcMetrics, grpcTls);
     context.lifecycle().onShutdown(Lifecycle.Phase.STOP_ACCEPTING, "query gRPC server", grpc::close);
     grpcPort = grpc.port();
-    log.info("Starting GRPC server on port {}", grpcPort);
+    LOG.info("Starting GRPC server on port {}", grpcPort);
 
     HttpRouter router = new HttpRouter(options, new UiAssetHandler(assets, options.logStaticAssetsAccess()),
         List.of(new ApiHandler(service, context.clock(), OtlpTransforms.find()).routes(),
@@ -88,6 +88,6 @@ public final class QueryModule implements ServerModule {
         HttpListener.Limits.defaults());
     context.lifecycle().onShutdown(Lifecycle.Phase.STOP_ACCEPTING, "query HTTP server", http::close);
     httpPort = http.port();
-    log.info("Starting HTTP server on port {} with base path '{}'", httpPort, options.basePath());
+    LOG.info("Starting HTTP server on port {} with base path '{}'", httpPort, options.basePath());
   }
 }

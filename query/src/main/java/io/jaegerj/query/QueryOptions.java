@@ -35,7 +35,7 @@ record QueryOptions(
     List<Map.Entry<String, String>> additionalHeaders,
     Tenancy tenancy) {
 
-  private static final Logger log = LoggerFactory.getLogger(QueryOptions.class);
+  private static final Logger LOG = LoggerFactory.getLogger(QueryOptions.class);
 
   static final String HTTP_HOST_PORT = "query.http-server.host-port";
   static final String GRPC_HOST_PORT = "query.grpc-server.host-port";
@@ -118,7 +118,7 @@ record QueryOptions(
       int colon = h.indexOf(':');
       String key = colon < 0 ? "" : h.substring(0, colon).trim();
       if (key.isEmpty() || !key.chars().allMatch(c -> c > 32 && c < 127 && c != ':')) {
-        log.error("Failed to parse additional header, ignoring it: {}", h);
+        LOG.error("Failed to parse additional header, ignoring it: {}", h);
         continue;
       }
       out.add(Map.entry(key, h.substring(colon + 1).trim()));

@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  */
 @ChannelHandler.Sharable
 final class TracePageHandler extends ChannelInboundHandlerAdapter {
-  private static final Logger log = LoggerFactory.getLogger(TracePageHandler.class);
+  private static final Logger LOG = LoggerFactory.getLogger(TracePageHandler.class);
   static final String PREFIX = "/api/trace-pages/";
   static final int MAX_LIMIT = 20_000;
 
@@ -109,7 +109,7 @@ final class TracePageHandler extends ChannelInboundHandlerAdapter {
       }
       send(ctx, req, HttpResponseStatus.OK, page(trace.get(), offset, limit));
     } catch (RuntimeException | IOException e) {
-      log.warn("Trace page {} failed: {}", idText, e.toString());
+      LOG.warn("Trace page {} failed: {}", idText, e.toString());
       send(ctx, req, HttpResponseStatus.INTERNAL_SERVER_ERROR, error(500, String.valueOf(e.getMessage())));
     }
   }

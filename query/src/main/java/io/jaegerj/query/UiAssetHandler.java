@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * (never cached) for every path no API route takes, so the single-page app can route it.
  */
 final class UiAssetHandler {
-  private static final Logger log = LoggerFactory.getLogger(UiAssetHandler.class);
+  private static final Logger LOG = LoggerFactory.getLogger(UiAssetHandler.class);
   static final String STATIC = "/static/";
 
   private final UiAssets assets;
@@ -31,7 +31,7 @@ final class UiAssetHandler {
   void staticFile(String encodedRest, HttpReply r) throws IOException {
     UiAssets.Asset a = assets.staticAsset(encodedRest);
     if (logAccess) {
-      log.info("static asset {} {}", encodedRest, a == null ? "not found" : "served");
+      LOG.info("static asset {} {}", encodedRest, a == null ? "not found" : "served");
     }
     if (a == null) {
       r.text(HttpResponseStatus.NOT_FOUND, "404 page not found");

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * polled and the page rebuilt when it changes; a failed rebuild keeps the previous page. Thread-safe.
  */
 final class UiAssets implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(UiAssets.class);
+  private static final Logger LOG = LoggerFactory.getLogger(UiAssets.class);
   static final String CLASSPATH_ROOT = "jaeger-ui/";
 
   private static final Pattern CONFIG_PATTERN = Pattern.compile("JAEGER_CONFIG *= *DEFAULT_CONFIG;");
@@ -94,7 +94,7 @@ final class UiAssets implements AutoCloseable {
     }
     try (InputStream in = UiAssets.class.getClassLoader().getResourceAsStream(CLASSPATH_ROOT + "index.html")) {
       if (in == null) {
-        log.info("No UI bundled on the class path; serving a placeholder page");
+        LOG.info("No UI bundled on the class path; serving a placeholder page");
         return PLACEHOLDER;
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -117,9 +117,9 @@ final class UiAssets implements AutoCloseable {
     configStamp = now;
     try {
       index = build().getBytes(StandardCharsets.UTF_8);
-      log.info("Reloaded UI config {}", uiConfig);
+      LOG.info("Reloaded UI config {}", uiConfig);
     } catch (IOException | RuntimeException e) {
-      log.error("Cannot reload UI config {}; keeping the previous page", uiConfig, e);
+      LOG.error("Cannot reload UI config {}; keeping the previous page", uiConfig, e);
     }
   }
 

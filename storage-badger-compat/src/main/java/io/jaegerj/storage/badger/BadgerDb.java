@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * idempotent.
  */
 final class BadgerDb implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(BadgerDb.class);
+  private static final Logger LOG = LoggerFactory.getLogger(BadgerDb.class);
 
   static {
     RocksDB.loadLibrary();
@@ -185,7 +185,7 @@ final class BadgerDb implements AutoCloseable {
       }
       store.adoptTenant(e.getKey(), found);
     }
-    log.info("badger storage opened: keys={} values={} ephemeral={} readOnly={} sync={} tenants={}", keys, values,
+    LOG.info("badger storage opened: keys={} values={} ephemeral={} readOnly={} sync={} tenants={}", keys, values,
         o.ephemeral(), readOnly, sync, store.tenants.size());
     return store;
   }
@@ -221,7 +221,7 @@ final class BadgerDb implements AutoCloseable {
         tenant = new String(HexFormat.of().parseHex(name.substring(TENANT_CF_PREFIX.length(), colon)),
             StandardCharsets.UTF_8);
       } catch (IllegalArgumentException e) {
-        log.warn("badger storage: ignoring column family {} (not a tenant name)", name);
+        LOG.warn("badger storage: ignoring column family {} (not a tenant name)", name);
         continue;
       }
       out.computeIfAbsent(tenant, t -> new byte[3][])[role] = raw;
@@ -234,7 +234,7 @@ final class BadgerDb implements AutoCloseable {
     for (int r = 0; r < 3; r++) {
       if (found[r] == null) {
         if (readOnly) {
-          log.warn("badger storage: tenant {} lacks its {} column family; not readable in read-only mode", tenant,
+          LOG.warn("badger storage: tenant {} lacks its {} column family; not readable in read-only mode", tenant,
               ROLES.get(r));
           return;
         }
@@ -283,7 +283,7 @@ final class BadgerDb implements AutoCloseable {
       handles.addAll(created);
       ns = new BadgerNamespace(tenant, created.get(0), created.get(1), created.get(2));
       tenants.put(tenant, ns);
-      log.info("badger storage: created the column families of tenant {}", tenant);
+      LOG.info("badger storage: created the column families of tenant {}", tenant);
       return ns;
     }
   }
@@ -341,7 +341,7 @@ final class BadgerDb implements AutoCloseable {
       try (FlushOptions fo = new FlushOptions().setWaitForFlush(true)) {
         db.flush(fo, handles);
       } catch (RocksDBException e) {
-        log.warn("badger storage: flush on close failed; the WAL will be replayed on the next open", e);
+        LOG.warn("badger storage: flush on close failed; the WAL will be replayed on the next open", e);
       }
     }
     for (ColumnFamilyHandle h : handles) {
@@ -360,7 +360,7 @@ final class BadgerDb implements AutoCloseable {
       try {
         deleteRecursively(ephemeralRoot);
       } catch (IOException e) {
-        log.warn("badger storage: could not remove ephemeral directory {}", ephemeralRoot, e);
+        LOG.warn("badger storage: could not remove ephemeral directory {}", ephemeralRoot, e);
       }
     }
   }

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * the gauges sum over all of them.
  */
 final class BadgerMaintenance implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(BadgerMaintenance.class);
+  private static final Logger LOG = LoggerFactory.getLogger(BadgerMaintenance.class);
   private static final int BATCH_LIMIT = 10_000;
 
   private final BadgerDb store;
@@ -109,7 +109,7 @@ final class BadgerMaintenance implements AutoCloseable {
       runMaintenance();
     } catch (RuntimeException | RocksDBException e) {
       if (!store.isClosed()) {
-        log.warn("badger maintenance failed", e);
+        LOG.warn("badger maintenance failed", e);
       }
     }
   }
@@ -119,7 +119,7 @@ final class BadgerMaintenance implements AutoCloseable {
       updateMetrics();
     } catch (RuntimeException e) {
       if (!store.isClosed()) {
-        log.warn("badger metrics update failed", e);
+        LOG.warn("badger metrics update failed", e);
       }
     }
   }
@@ -150,7 +150,7 @@ final class BadgerMaintenance implements AutoCloseable {
     }
     if (deleted > 0) {
       expiredSpans.increment(deleted);
-      log.debug("badger maintenance: deleted {} expired spans", deleted);
+      LOG.debug("badger maintenance: deleted {} expired spans", deleted);
     }
     return deleted;
   }
@@ -222,7 +222,7 @@ final class BadgerMaintenance implements AutoCloseable {
     try {
       span = BadgerSpanReader.decode(spanKey, value);
     } catch (IllegalStateException e) {
-      log.warn("badger maintenance: cannot decode expired span, its index entries stay until they are rewritten", e);
+      LOG.warn("badger maintenance: cannot decode expired span, its index entries stay until they are rewritten", e);
       return;
     }
     List<byte[]> keys = Keys.indexKeys(span);
@@ -324,7 +324,7 @@ final class BadgerMaintenance implements AutoCloseable {
     executor.shutdownNow();
     try {
       if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
-        log.warn("badger maintenance did not stop within 30s");
+        LOG.warn("badger maintenance did not stop within 30s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * directory at JVM exit if nobody closed it. {@link #close()} is idempotent and leaves no threads behind.
  */
 final class BadgerStorageFactory implements StorageFactory, Purgeable {
-  private static final Logger log = LoggerFactory.getLogger(BadgerStorageFactory.class);
+  private static final Logger LOG = LoggerFactory.getLogger(BadgerStorageFactory.class);
 
   private final BadgerDb db;
   private final BadgerSpanWriter writer;
@@ -136,7 +136,7 @@ final class BadgerStorageFactory implements StorageFactory, Purgeable {
       try {
         Runtime.getRuntime().removeShutdownHook(exitHook);
       } catch (IllegalStateException shuttingDown) {
-        log.debug("JVM shutting down; the exit hook closes the store");
+        LOG.debug("JVM shutting down; the exit hook closes the store");
       }
     }
   }
