@@ -1,10 +1,26 @@
 #!/bin/bash
-# Needs: ./mvnw -B -q -pl collector,ingester,loadgen -am package -DskipTests, and the Kafka classpath in
-# storage-kafka/target/servers/kafka.classpath (written by the storage-kafka tests). DUR = measured seconds.
-# Kafka benchmark: broker (child JVM) + collector(kafka, acknowledge=stored) + ingester(memory) + loadgen; samples the consumer lag.
+# One command: BUILD=1 DUR=20 scripts/bench-kafka.sh
+#   BUILD=1 first runs ./mvnw -o -B -q -pl collector,ingester,loadgen -am package -DskipTests; the Kafka broker's
+#   classpath (storage-kafka/target/servers/kafka.classpath, written by the storage-kafka tests) is resolved here
+#   with mvn from the throw-away pom storage-kafka/src/test/servers/kafka/pom.xml when it is missing.
+# Kafka benchmark: broker (child JVM) + collector(kafka, acknowledge=stored) + ingester(memory) + loadgen. Prints the
+# load generator's result (collector -> Kafka, acknowledged by Kafka), then every ~5 s the producer's acknowledged
+# spans, the ingester's consumed messages and the consumer lag, and at the end the collector -> Kafka and
+# ingester -> storage rates over their busiest 10 s. DUR = measured seconds, INFLIGHT (32), BENCH_DIR.
 set -u
 W=$(cd "$(dirname "$0")/.." && pwd)
 B=${BENCH_DIR:-/tmp/jaegerj-kafka-bench}; mkdir -p $B
+if [ "${BUILD:-0}" = 1 ]; then
+  (cd "$W" && ./mvnw -o -B -q -pl collector,ingester,loadgen -am package -DskipTests) || exit 1
+fi
+if [ ! -s "$W/storage-kafka/target/servers/kafka.classpath" ]; then
+  mkdir -p "$W/storage-kafka/target/servers"
+  mvn -q -B -o -f "$W/storage-kafka/src/test/servers/kafka/pom.xml" dependency:build-classpath \
+    -Dmdep.outputFile="$W/storage-kafka/target/servers/kafka.classpath" > "$B/classpath.log" 2>&1 \
+    || mvn -q -B -f "$W/storage-kafka/src/test/servers/kafka/pom.xml" dependency:build-classpath \
+      -Dmdep.outputFile="$W/storage-kafka/target/servers/kafka.classpath" >> "$B/classpath.log" 2>&1 \
+    || { echo "cannot resolve the Kafka classpath, see $B/classpath.log"; exit 1; }
+fi
 CP=$(cat $W/storage-kafka/target/servers/kafka.classpath)
 free() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 KP=$(free); CTL=$(free)
@@ -39,6 +55,9 @@ SPAN_STORAGE_TYPE=memory java -Xmx1500m -jar $W/ingester/target/ingester-0.1.0-S
 echo $! > $B/ingester.pid
 SPAN_STORAGE_TYPE=kafka java -Xmx1g -jar $W/collector/target/collector-0.1.0-SNAPSHOT-exec.jar \
   --kafka.producer.brokers=127.0.0.1:$KP --collector.acknowledge=stored \
+  --agent.http-server.host-port=127.0.0.1:$(free) --processor.jaeger-compact.server-host-port=127.0.0.1:$(free) \
+  --processor.jaeger-binary.server-host-port=127.0.0.1:$(free) \
+  --processor.zipkin-compact.server-host-port=127.0.0.1:$(free) \
   --collector.otlp.http.host-port=127.0.0.1:$OH --collector.otlp.grpc.host-port=127.0.0.1:$OG \
   --collector.grpc-server.host-port=127.0.0.1:$GR --collector.http-server.host-port=127.0.0.1:$TH \
   --admin.http.host-port=127.0.0.1:$AD --log-level=warn > $B/collector.log 2>&1 &
@@ -50,7 +69,9 @@ echo "collector and ingester up"; uptime
     m=$(curl -s 127.0.0.1:$IA/metrics)
     msgs=$(echo "$m" | awk '/^jaeger_ingester_sarama_consumer_messages_total/ {s+=$2} END {printf "%d", s}')
     lag=$(echo "$m" | awk '/^jaeger_ingester_sarama_consumer_offset_lag/ {s+=$2} END {printf "%d", s}')
-    echo "$(( $(date +%s) - t0 )) s: consumed $msgs, lag $lag"; sleep 5; done ) > $B/ingester-samples.txt &
+    prod=$(curl -s 127.0.0.1:$AD/metrics 2>/dev/null \
+      | awk '/^jaeger_storage_kafka_spans_written_total\{.*status="success"/ {s+=$2} END {printf "%d", s}')
+    echo "$(( $(date +%s) - t0 )) s: produced ${prod:-0}, consumed $msgs, lag $lag"; sleep 5; done ) > $B/ingester-samples.txt &
 java -jar $W/loadgen/target/loadgen.jar --protocol otlp-http --endpoint http://127.0.0.1:$OH/v1/traces \
   --duration ${DUR:-20} --warmup 5 --inflight 32 --check-traces 0 --trace-queries 0 --search-queries 0 > $B/loadgen.txt 2>&1
 head -40 $B/loadgen.txt
@@ -58,4 +79,13 @@ curl -s 127.0.0.1:$AD/metrics | grep -E "^jaeger_storage_kafka_spans_written"
 kill $(cat $B/collector.pid)
 for i in $(seq 1 120); do tail -1 $B/ingester-samples.txt | grep -q "lag 0" && break; sleep 1; done
 sleep 6; cat $B/ingester-samples.txt; uptime
+# busiest interval between two consecutive samples (~5 s) of the producer (while the collector ran) and the ingester
+awk '{ t[NR] = $1; p[NR] = $4 + 0; c[NR] = $6 + 0 }
+  END { bp = 0; bc = 0
+        for (i = 2; i <= NR; i++) { dt = t[i] - t[i - 1]; if (dt <= 0) continue
+          if (p[i] > 0 && (p[i] - p[i - 1]) / dt > bp) bp = (p[i] - p[i - 1]) / dt
+          if ((c[i] - c[i - 1]) / dt > bc) bc = (c[i] - c[i - 1]) / dt }
+        printf "collector -> Kafka (producer acks), busiest sample interval: %.0f spans/s\n", bp
+        printf "ingester -> storage (messages consumed), busiest sample interval: %.0f spans/s\n", bc }' \
+  $B/ingester-samples.txt
 kill $(cat $B/ingester.pid) $(cat $B/kafka.pid)

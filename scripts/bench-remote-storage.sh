@@ -1,20 +1,27 @@
 #!/bin/bash
-# Needs: ./mvnw -B -q -pl all-in-one,collector,query,remote-storage,loadgen -am package -DskipTests
+# One command: BUILD=1 ROUNDS=2 DUR=20 scripts/bench-remote-storage.sh (BUILD=1 first runs
+#   ./mvnw -o -B -q -pl all-in-one,collector,query,remote-storage,loadgen -am package -DskipTests).
 # The cost of the remote-storage hop: the same load generator settings against
 #   A) all-in-one, SPAN_STORAGE_TYPE=memory (the store in process), and
 #   B) collector + query with SPAN_STORAGE_TYPE=grpc -> remote-storage with SPAN_STORAGE_TYPE=memory,
 # alternating A B A B ... (ROUNDS rounds, DUR measured seconds of OTLP/HTTP ingest each, then trace-by-ID and search
-# queries through the query's /api). Every server gets the same heap (HEAP). Prints one RESULT line per run and the
-# means per mode. Settings: ROUNDS (2), DUR (20), INFLIGHT (16), HEAP (1g), BENCH_DIR, JAR_DIR, LOADGEN.
+# queries through the query's /api). Every server gets the same heap (HEAP). Prints one RESULT line per run, the
+# means per mode, and the CPU seconds per accepted span of each process (from /proc, so independent of the machine's
+# load to first order). Settings: ROUNDS (2), DUR (20), INFLIGHT (16), HEAP (1g), BENCH_DIR, JAR_DIR, LOADGEN, BUILD.
+# Every listener (the legacy agent UDP/5778 ports included) is on a free loopback port.
 set -u
 W=$(cd "$(dirname "$0")/.." && pwd)
+if [ "${BUILD:-0}" = 1 ]; then
+  (cd "$W" && ./mvnw -o -B -q -pl all-in-one,collector,query,remote-storage,loadgen -am package -DskipTests) || exit 1
+fi
 B=${BENCH_DIR:-/tmp/jaegerj-remote-storage-bench}; mkdir -p "$B"
 V=0.1.0-SNAPSHOT
 HEAP=${HEAP:-1g}
 free() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 jar() { echo "${JAR_DIR:-$W/$1/target}/$1-$V-exec.jar"; }   # JAR_DIR: run copies while a build rewrites target/
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; PIDS=(); }
+NAMES=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; PIDS=(); NAMES=(); }
 trap cleanup EXIT
 up() { for i in $(seq 1 480); do curl -sf "127.0.0.1:$1/" >/dev/null && return 0; sleep 0.25; done; echo "port $1 not up"; return 1; }
 
@@ -23,14 +30,20 @@ ports() {
   OH=$(free); OG=$(free); GR=$(free); TH=$(free); QH=$(free); QG=$(free)
   PORTARGS="--collector.otlp.http.host-port=127.0.0.1:$OH --collector.otlp.grpc.host-port=127.0.0.1:$OG \
  --collector.grpc-server.host-port=127.0.0.1:$GR --collector.http-server.host-port=127.0.0.1:$TH \
- --query.http-server.host-port=127.0.0.1:$QH --query.grpc-server.host-port=127.0.0.1:$QG"
+ --query.http-server.host-port=127.0.0.1:$QH --query.grpc-server.host-port=127.0.0.1:$QG $(agentports)"
 }
+# the legacy agent listeners (UDP 6831, 6832, 5775 and HTTP 5778 by default) on free ports too
+agentports() {
+  echo "--agent.http-server.host-port=127.0.0.1:$(free) --processor.jaeger-compact.server-host-port=127.0.0.1:$(free)" \
+    "--processor.jaeger-binary.server-host-port=127.0.0.1:$(free) --processor.zipkin-compact.server-host-port=127.0.0.1:$(free)"
+}
+cpu() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
 start_a() {
   ports; AD=$(free)
   SPAN_STORAGE_TYPE=memory java -Xms$HEAP -Xmx$HEAP -jar "$(jar all-in-one)" $PORTARGS --admin.http.host-port=127.0.0.1:$AD \
     --log-level=warn > "$B/all-in-one-$1.log" 2>&1 &
-  PIDS+=($!); up $AD
+  PIDS+=($!); NAMES+=(all-in-one); up $AD
 }
 
 start_b() {
@@ -38,29 +51,38 @@ start_b() {
   SG=$(free); SA=$(free); CA=$(free); QA=$(free); OH=$(free); OG=$(free); GR=$(free); TH=$(free); QH=$(free); QG=$(free)
   SPAN_STORAGE_TYPE=memory java -Xms$HEAP -Xmx$HEAP -jar "$(jar remote-storage)" --grpc.host-port=127.0.0.1:$SG \
     --admin.http.host-port=127.0.0.1:$SA --log-level=warn > "$B/remote-storage-$1.log" 2>&1 &
-  PIDS+=($!); up $SA
+  PIDS+=($!); NAMES+=(remote-storage); up $SA
   SPAN_STORAGE_TYPE=grpc java -Xms$HEAP -Xmx$HEAP -jar "$(jar collector)" --grpc-storage.server=127.0.0.1:$SG \
     --collector.otlp.http.host-port=127.0.0.1:$OH --collector.otlp.grpc.host-port=127.0.0.1:$OG \
-    --collector.grpc-server.host-port=127.0.0.1:$GR --collector.http-server.host-port=127.0.0.1:$TH \
+    --collector.grpc-server.host-port=127.0.0.1:$GR --collector.http-server.host-port=127.0.0.1:$TH $(agentports) \
     --admin.http.host-port=127.0.0.1:$CA --log-level=warn > "$B/collector-$1.log" 2>&1 &
-  PIDS+=($!)
+  PIDS+=($!); NAMES+=(collector)
   SPAN_STORAGE_TYPE=grpc java -Xms$HEAP -Xmx$HEAP -jar "$(jar query)" --grpc-storage.server=127.0.0.1:$SG \
     --query.http-server.host-port=127.0.0.1:$QH --query.grpc-server.host-port=127.0.0.1:$QG \
     --admin.http.host-port=127.0.0.1:$QA --log-level=warn > "$B/query-$1.log" 2>&1 &
-  PIDS+=($!); up $CA && up $QA
+  PIDS+=($!); NAMES+=(query); up $CA && up $QA
 }
 
 run() { # mode round
   if [ "$1" = A ]; then start_a "$2"; else start_b "$2"; fi
   echo "== $1 round $2, $(uptime)"
+  local before=() after=() i
+  for i in "${!PIDS[@]}"; do before[$i]=$(cpu "${PIDS[$i]}"); done
   java -jar "${LOADGEN:-$W/loadgen/target/loadgen.jar}" --protocol otlp-http --endpoint "http://127.0.0.1:$OH/v1/traces" \
     --query-endpoint "http://127.0.0.1:$QH" --duration "${DUR:-20}" --warmup 5 --inflight "${INFLIGHT:-16}" \
     --check-traces 200 --trace-queries 500 --search-queries 200 > "$B/loadgen-$1-$2.txt" 2>&1
+  for i in "${!PIDS[@]}"; do after[$i]=$(cpu "${PIDS[$i]}"); done
   echo "$1 $(grep '^RESULT' "$B/loadgen-$1-$2.txt")" | tee -a "$B/results.txt"
+  # CPU per accepted span (warm-up and queries included in the CPU, so an upper bound): per process, in µs
+  local n; n=$(grep -o 'accepted_spans_total=[0-9]*' "$B/loadgen-$1-$2.txt" | cut -d= -f2)
+  for i in "${!PIDS[@]}"; do
+    awk -v m="$1" -v p="${NAMES[$i]}" -v a="${before[$i]}" -v b="${after[$i]}" -v n="${n:-0}" \
+      'BEGIN { if (n > 0) printf "%s cpu_us_per_span %s=%.1f\n", m, p, (b - a) * 1e6 / n }'
+  done | tee -a "$B/cpu.txt"
   cleanup
 }
 
-: > "$B/results.txt"
+: > "$B/results.txt"; : > "$B/cpu.txt"
 for r in $(seq 1 "${ROUNDS:-2}"); do run A "$r"; run B "$r"; done
 echo "== means (A = all-in-one with memory in process, B = collector/query -> remote-storage -> memory); $(uptime)"
 for k in spans_per_sec req_p50_ms req_p99_ms missing_spans trace_p50_ms trace_p99_ms search_p50_ms search_p99_ms; do
@@ -68,3 +90,6 @@ for k in spans_per_sec req_p50_ms req_p99_ms missing_spans trace_p50_ms trace_p9
     END { a = s["A"] / n["A"]; b = s["B"] / n["B"];
           printf "%-14s A %10.1f  B %10.1f  B/A %s\n", k, a, b, (a > 0 ? sprintf("%.2f", b / a) : "-") }' "$B/results.txt"
 done
+echo "== CPU µs per accepted span (mean over rounds; warm-up and queries included)"
+awk '{ split($3, kv, "="); k = $1 " " kv[1]; s[k] += kv[2]; n[k]++ } END { for (k in s) printf "%-22s %8.1f\n", k, s[k] / n[k] }' \
+  "$B/cpu.txt" | sort

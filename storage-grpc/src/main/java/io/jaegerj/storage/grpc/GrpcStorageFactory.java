@@ -65,10 +65,12 @@ final class GrpcStorageFactory implements StorageFactory {
     RemoteStorageClient archiveClient = null;
     try {
       primary = new RemoteStorageClient(config, scheduler);
-      Optional<CapabilitiesResponse> caps = primary.awaitCapabilities();
-      caps.ifPresent(c -> LOG.info("Remote storage {} capabilities: streamingSpanWriter={}, archiveSpanReader={},"
-          + " archiveSpanWriter={}", config.server(), c.getStreamingSpanWriter(), c.getArchiveSpanReader(),
-          c.getArchiveSpanWriter()));
+      Optional<CapabilitiesResponse> caps = primary.awaitCapabilities().map(c -> {
+        LOG.info("Remote storage {} capabilities: streamingSpanWriter={}, archiveSpanReader={}, archiveSpanWriter={},"
+            + " jaegerj batch writer={}", config.server(), c.response().getStreamingSpanWriter(),
+            c.response().getArchiveSpanReader(), c.response().getArchiveSpanWriter(), c.batchWriter());
+        return c.response();
+      });
       Optional<ArchiveStorage> archive = Optional.empty();
       if (archiveConfig.isPresent()) {
         GrpcStorageConfig a = archiveConfig.get();

@@ -15,6 +15,9 @@ import io.jaegerj.model.Span;
 import io.jaegerj.model.Trace;
 import io.jaegerj.model.TraceId;
 import io.jaegerj.model.proto.ProtoConverter;
+import io.jaegerj.proto.storage.ext.v1.BatchSpanWriterPluginGrpc;
+import io.jaegerj.proto.storage.ext.v1.WriteSpansRequest;
+import io.jaegerj.proto.storage.ext.v1.WriteSpansResponse;
 import io.jaegerj.proto.storage.v1.ArchiveSpanReaderPluginGrpc;
 import io.jaegerj.proto.storage.v1.ArchiveSpanWriterPluginGrpc;
 import io.jaegerj.proto.storage.v1.CapabilitiesRequest;
@@ -61,6 +64,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,8 +75,15 @@ import org.slf4j.LoggerFactory;
  * restarting; {@code RESOURCE_EXHAUSTED}: pushing back) is retried after a backoff (50 ms doubling to 2 s) for up to
  * {@link #WRITE_RETRY_BUDGET}; the returned stage completes when the server has acknowledged every span, or
  * exceptionally with a {@link RemoteStorageException} naming the server. Writes are idempotent, so a retried span
- * that the server had stored already is harmless. With the server's {@code streamingSpanWriter} capability a batch
- * travels as one client stream (acknowledged as a whole), otherwise as one unary {@code WriteSpan} per span.
+ * that the server had stored already is harmless. How a batch travels depends on the server:
+ * <ul>
+ *   <li>our remote-storage (its capabilities answer carries {@link StorageServices#CAPABILITIES_HEADER}): as
+ *       {@code jaegerj.storage.v1.BatchSpanWriterPlugin/WriteSpans} calls of at most {@link #MAX_BATCH_BYTES}
+ *       each, one for a usual batch, each answered after the backend stored it;
+ *   <li>a plugin with the {@code streamingSpanWriter} capability: as one client stream, acknowledged as a whole;
+ *   <li>otherwise (Jaeger's remote-storage): one unary {@code WriteSpan} per span, the only write Jaeger's own
+ *       remote-storage acknowledges after storing.
+ * </ul>
  *
  * <p>Reads are blocking with a {@link #READ_TIMEOUT} deadline. The caller's tenant travels under the
  * {@code multi-tenancy.header} metadata key, the caller's bearer token under {@code bearer.token}.
@@ -86,13 +97,18 @@ final class RemoteStorageClient implements AutoCloseable {
   static final long MAX_BACKOFF_MILLIS = 2000;
   /** Responses carry up to 1000 spans per chunk; large spans need more than gRPC's 4 MiB default. */
   static final int MAX_INBOUND_MESSAGE_BYTES = 64 * 1024 * 1024;
+  /**
+   * Bound of one batch-writer call: half of gRPC's default 4 MiB inbound limit, which our remote-storage keeps, so
+   * that framing and a few large spans never push a call over it.
+   */
+  static final int MAX_BATCH_BYTES = 2 * 1024 * 1024;
   static final Metadata.Key<String> BEARER_TOKEN = Metadata.Key.of("bearer.token", Metadata.ASCII_STRING_MARSHALLER);
 
   private final GrpcStorageConfig config;
   private final ManagedChannel channel;
   private final ScheduledExecutorService scheduler;
   private final Metadata.Key<String> tenantKey;
-  private volatile CompletableFuture<CapabilitiesResponse> capabilities;
+  private volatile CompletableFuture<ServerCapabilities> capabilities;
 
   RemoteStorageClient(GrpcStorageConfig config, ScheduledExecutorService scheduler) {
     this.config = config;
@@ -162,30 +178,55 @@ final class RemoteStorageClient implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------- capabilities
 
   /**
+   * What the server offers: Jaeger's capabilities, and whether it offers our batch writer extension (it said so with
+   * {@link StorageServices#CAPABILITIES_HEADER}, as our remote-storage does).
+   */
+  record ServerCapabilities(CapabilitiesResponse response, boolean batchWriter) {
+    static final ServerCapabilities NONE = new ServerCapabilities(CapabilitiesResponse.getDefaultInstance(), false);
+
+    static boolean offersBatchWriter(Metadata headers) {
+      String v = headers == null ? null : headers.get(StorageServices.CAPABILITIES_HEADER);
+      if (v == null) {
+        return false;
+      }
+      for (String token : v.split(",")) {
+        if (token.trim().equals(StorageServices.BATCH_SPAN_WRITER)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /**
    * The server's capabilities, asked once and remembered; {@code UNIMPLEMENTED} means none. A failed ask (server
    * unreachable, or a server with tenancy on asked without a tenant) is not remembered, so the next caller asks
    * again. The ask carries {@code tenant} like every other call, as a server with tenancy on refuses calls without.
    */
-  CompletableFuture<CapabilitiesResponse> capabilities(String tenant) {
-    CompletableFuture<CapabilitiesResponse> c = capabilities;
+  CompletableFuture<ServerCapabilities> capabilities(String tenant) {
+    CompletableFuture<ServerCapabilities> c = capabilities;
     if (c != null) {
       return c;
     }
-    CompletableFuture<CapabilitiesResponse> f = new CompletableFuture<>();
+    CompletableFuture<ServerCapabilities> f = new CompletableFuture<>();
+    AtomicReference<Metadata> headers = new AtomicReference<>();
     withMetadata(PluginCapabilitiesGrpc.newStub(channel), tenant)
+        .withInterceptors(MetadataUtils.newCaptureMetadataInterceptor(headers, new AtomicReference<>()))
         .withDeadlineAfter(Math.max(1, config.connectionTimeout().toMillis()), TimeUnit.MILLISECONDS)
         .capabilities(CapabilitiesRequest.getDefaultInstance(), new StreamObserver<>() {
           @Override
           public void onNext(CapabilitiesResponse value) {
-            capabilities = CompletableFuture.completedFuture(value);
-            f.complete(value);
+            ServerCapabilities caps =
+                new ServerCapabilities(value, ServerCapabilities.offersBatchWriter(headers.get()));
+            capabilities = CompletableFuture.completedFuture(caps);
+            f.complete(caps);
           }
 
           @Override
           public void onError(Throwable t) {
             if (Status.fromThrowable(t).getCode() == Status.Code.UNIMPLEMENTED) {
-              capabilities = CompletableFuture.completedFuture(CapabilitiesResponse.getDefaultInstance());
-              f.complete(CapabilitiesResponse.getDefaultInstance());
+              capabilities = CompletableFuture.completedFuture(ServerCapabilities.NONE);
+              f.complete(ServerCapabilities.NONE);
             } else {
               f.completeExceptionally(t);
             }
@@ -202,7 +243,7 @@ final class RemoteStorageClient implements AutoCloseable {
    *
    * @return empty when the server did not answer in time
    */
-  Optional<CapabilitiesResponse> awaitCapabilities() {
+  Optional<ServerCapabilities> awaitCapabilities() {
     try {
       return Optional.of(capabilities(Tenants.DEFAULT)
           .get(config.connectionTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS));
@@ -225,9 +266,9 @@ final class RemoteStorageClient implements AutoCloseable {
       result.complete(null);
       return result;
     }
-    List<WriteSpanRequest> requests = new ArrayList<>(spans.size());
+    List<io.jaegerj.proto.api_v2.Span> requests = new ArrayList<>(spans.size());
     for (int i = 0, n = spans.size(); i < n; i++) {
-      requests.add(WriteSpanRequest.newBuilder().setSpan(ProtoConverter.toProto(spans.get(i), true)).build());
+      requests.add(ProtoConverter.toProto(spans.get(i), true));
     }
     new WriteAttempts(tenant, requests, archive, result).run();
     return result;
@@ -244,11 +285,12 @@ final class RemoteStorageClient implements AutoCloseable {
     private final boolean archive;
     private final CompletableFuture<Void> result;
     private final long deadlineNanos = System.nanoTime() + WRITE_RETRY_BUDGET.toNanos();
-    private List<WriteSpanRequest> remaining;
+    private List<io.jaegerj.proto.api_v2.Span> remaining;
     private long backoffMillis = INITIAL_BACKOFF_MILLIS;
     private int attempts;
 
-    WriteAttempts(String tenant, List<WriteSpanRequest> requests, boolean archive, CompletableFuture<Void> result) {
+    WriteAttempts(String tenant, List<io.jaegerj.proto.api_v2.Span> requests, boolean archive,
+        CompletableFuture<Void> result) {
       this.tenant = tenant;
       this.remaining = requests;
       this.archive = archive;
@@ -266,7 +308,9 @@ final class RemoteStorageClient implements AutoCloseable {
         if (capsError != null) {
           // The server could not even be asked: the whole batch waits for it.
           afterAttempt(remaining, capsError);
-        } else if (caps.getStreamingSpanWriter()) {
+        } else if (caps.batchWriter()) {
+          sendBatches(remaining).whenComplete(this::afterAttempt);
+        } else if (caps.response().getStreamingSpanWriter()) {
           sendStream(remaining).whenComplete(this::afterAttempt);
         } else {
           sendUnary(remaining).whenComplete(this::afterAttempt);
@@ -277,7 +321,7 @@ final class RemoteStorageClient implements AutoCloseable {
     /**
      * @param leftOver requests to send again (pushed back on), or null with {@code error} for a final failure
      */
-    private void afterAttempt(List<WriteSpanRequest> leftOver, Throwable error) {
+    private void afterAttempt(List<io.jaegerj.proto.api_v2.Span> leftOver, Throwable error) {
       if (error != null && !retryable(error)) {
         result.completeExceptionally(new RemoteStorageException("plugin error: " + describe(error), error));
         return;
@@ -304,13 +348,15 @@ final class RemoteStorageClient implements AutoCloseable {
     }
 
     /** One unary call per span; completes with the spans that were pushed back, or the first hard failure. */
-    private CompletableFuture<List<WriteSpanRequest>> sendUnary(List<WriteSpanRequest> requests) {
-      CompletableFuture<List<WriteSpanRequest>> done = new CompletableFuture<>();
-      List<WriteSpanRequest> pushedBack = java.util.Collections.synchronizedList(new ArrayList<>());
+    private CompletableFuture<List<io.jaegerj.proto.api_v2.Span>> sendUnary(
+        List<io.jaegerj.proto.api_v2.Span> requests) {
+      CompletableFuture<List<io.jaegerj.proto.api_v2.Span>> done = new CompletableFuture<>();
+      List<io.jaegerj.proto.api_v2.Span> pushedBack = java.util.Collections.synchronizedList(new ArrayList<>());
       AtomicInteger pending = new AtomicInteger(requests.size());
-      java.util.concurrent.atomic.AtomicReference<Throwable> hard = new java.util.concurrent.atomic.AtomicReference<>();
-      java.util.concurrent.atomic.AtomicReference<Throwable> soft = new java.util.concurrent.atomic.AtomicReference<>();
-      for (WriteSpanRequest r : requests) {
+      AtomicReference<Throwable> hard = new AtomicReference<>();
+      AtomicReference<Throwable> soft = new AtomicReference<>();
+      for (io.jaegerj.proto.api_v2.Span span : requests) {
+        WriteSpanRequest r = WriteSpanRequest.newBuilder().setSpan(span).build();
         StreamObserver<WriteSpanResponse> observer = new StreamObserver<>() {
           @Override
           public void onNext(WriteSpanResponse value) {}
@@ -318,7 +364,7 @@ final class RemoteStorageClient implements AutoCloseable {
           @Override
           public void onError(Throwable t) {
             if (retryable(t)) {
-              pushedBack.add(r);
+              pushedBack.add(span);
               soft.compareAndSet(null, t);
             } else {
               hard.compareAndSet(null, t);
@@ -360,9 +406,75 @@ final class RemoteStorageClient implements AutoCloseable {
 
     private volatile Throwable lastSoft;
 
+    /**
+     * The batch in calls of at most {@link #MAX_BATCH_BYTES} (a span larger than that goes alone); completes with
+     * the spans of the calls that were pushed back, or the first hard failure.
+     */
+    private CompletableFuture<List<io.jaegerj.proto.api_v2.Span>> sendBatches(
+        List<io.jaegerj.proto.api_v2.Span> spans) {
+      List<List<io.jaegerj.proto.api_v2.Span>> chunks = new ArrayList<>(1);
+      int from = 0;
+      long bytes = 0;
+      for (int i = 0, n = spans.size(); i < n; i++) {
+        long size = spans.get(i).getSerializedSize() + 8L;
+        if (i > from && bytes + size > MAX_BATCH_BYTES) {
+          chunks.add(spans.subList(from, i));
+          from = i;
+          bytes = 0;
+        }
+        bytes += size;
+      }
+      chunks.add(spans.subList(from, spans.size()));
+      CompletableFuture<List<io.jaegerj.proto.api_v2.Span>> done = new CompletableFuture<>();
+      List<io.jaegerj.proto.api_v2.Span> pushedBack = java.util.Collections.synchronizedList(new ArrayList<>());
+      AtomicInteger pending = new AtomicInteger(chunks.size());
+      AtomicReference<Throwable> hard = new AtomicReference<>();
+      AtomicReference<Throwable> soft = new AtomicReference<>();
+      BatchSpanWriterPluginGrpc.BatchSpanWriterPluginStub stub = withMetadata(
+          BatchSpanWriterPluginGrpc.newStub(channel), tenant)
+          .withDeadlineAfter(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      for (List<io.jaegerj.proto.api_v2.Span> chunk : chunks) {
+        stub.writeSpans(WriteSpansRequest.newBuilder().addAllSpans(chunk).build(), new StreamObserver<>() {
+          @Override
+          public void onNext(WriteSpansResponse value) {}
+
+          @Override
+          public void onError(Throwable t) {
+            if (retryable(t)) {
+              pushedBack.addAll(chunk);
+              soft.compareAndSet(null, t);
+            } else {
+              hard.compareAndSet(null, t);
+            }
+            finish();
+          }
+
+          @Override
+          public void onCompleted() {
+            finish();
+          }
+
+          private void finish() {
+            if (pending.decrementAndGet() == 0) {
+              if (hard.get() != null) {
+                done.completeExceptionally(hard.get());
+              } else if (!pushedBack.isEmpty()) {
+                lastSoft = soft.get();
+                done.complete(List.copyOf(pushedBack));
+              } else {
+                done.complete(List.of());
+              }
+            }
+          }
+        });
+      }
+      return done;
+    }
+
     /** The batch as one client stream; the single response acknowledges all of it. */
-    private CompletableFuture<List<WriteSpanRequest>> sendStream(List<WriteSpanRequest> requests) {
-      CompletableFuture<List<WriteSpanRequest>> done = new CompletableFuture<>();
+    private CompletableFuture<List<io.jaegerj.proto.api_v2.Span>> sendStream(
+        List<io.jaegerj.proto.api_v2.Span> requests) {
+      CompletableFuture<List<io.jaegerj.proto.api_v2.Span>> done = new CompletableFuture<>();
       StreamObserver<WriteSpanRequest> stream = withMetadata(StreamingSpanWriterPluginGrpc.newStub(channel), tenant)
           .withDeadlineAfter(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
           .writeSpanStream(new StreamObserver<>() {
@@ -384,8 +496,8 @@ final class RemoteStorageClient implements AutoCloseable {
               done.complete(List.of());
             }
           });
-      for (WriteSpanRequest r : requests) {
-        stream.onNext(r);
+      for (io.jaegerj.proto.api_v2.Span span : requests) {
+        stream.onNext(WriteSpanRequest.newBuilder().setSpan(span).build());
       }
       stream.onCompleted();
       return done;

@@ -4,10 +4,13 @@ package io.jaegerj.storage.grpc;
 import io.grpc.BindableService;
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -17,6 +20,9 @@ import io.jaegerj.model.Span;
 import io.jaegerj.model.Trace;
 import io.jaegerj.model.TraceId;
 import io.jaegerj.model.proto.ProtoConverter;
+import io.jaegerj.proto.storage.ext.v1.BatchSpanWriterPluginGrpc;
+import io.jaegerj.proto.storage.ext.v1.WriteSpansRequest;
+import io.jaegerj.proto.storage.ext.v1.WriteSpansResponse;
 import io.jaegerj.proto.storage.v1.CapabilitiesRequest;
 import io.jaegerj.proto.storage.v1.CapabilitiesResponse;
 import io.jaegerj.proto.storage.v1.CloseWriterRequest;
@@ -73,6 +79,20 @@ public final class StorageServices {
   /** The tenant of the current call ("" without tenancy). */
   public static final Context.Key<String> TENANT = Context.keyWithDefault("jaeger-storage-tenant", "");
 
+  /**
+   * Response header of our {@code Capabilities} call: the jaegerj extensions this server offers, comma-separated.
+   * Jaeger's clients ignore it. The capabilities message itself stays as Jaeger's remote-storage answers it (no
+   * streaming writer: Jaeger's client acknowledges a streamed span before the server stored it).
+   */
+  public static final Metadata.Key<String> CAPABILITIES_HEADER =
+      Metadata.Key.of("jaegerj-capabilities", Metadata.ASCII_STRING_MARSHALLER);
+
+  /**
+   * In {@link #CAPABILITIES_HEADER}: the server offers {@code jaegerj.storage.v1.BatchSpanWriterPlugin}, a whole
+   * batch in one call answered after the backend stored all of it.
+   */
+  public static final String BATCH_SPAN_WRITER = "batch-span-writer";
+
   /** Jaeger's default {@code multi-tenancy.header}. */
   public static final String DEFAULT_TENANT_HEADER = "x-tenant";
 
@@ -110,6 +130,7 @@ public final class StorageServices {
   private final SpanWriter writer;
   private final DependencyReader dependencies;
   private final Semaphore inFlight;
+  private final int maxSpansInFlight;
 
   /**
    * @param maxSpansInFlight spans that may wait for the backend's acknowledgement at once (> 0)
@@ -122,11 +143,29 @@ public final class StorageServices {
       throw new IllegalArgumentException("maxSpansInFlight: " + maxSpansInFlight + " (expected: > 0)");
     }
     this.inFlight = new Semaphore(maxSpansInFlight);
+    this.maxSpansInFlight = maxSpansInFlight;
   }
 
-  /** The v1 services with the names health is reported under, in Jaeger's order. */
+  /**
+   * The v1 services with the names health is reported under, in Jaeger's order, then our batch writer extension;
+   * the capabilities answer carries {@link #CAPABILITIES_HEADER}.
+   */
   public List<BindableService> v1() {
-    return List.of(new Reader(), new Writer(), new Capabilities(), new Dependencies(), new StreamingWriter());
+    ServerServiceDefinition capabilities = ServerInterceptors.intercept(new Capabilities(), new ServerInterceptor() {
+      @Override
+      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+          ServerCallHandler<Q, R> next) {
+        return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+          @Override
+          public void sendHeaders(Metadata responseHeaders) {
+            responseHeaders.put(CAPABILITIES_HEADER, BATCH_SPAN_WRITER);
+            super.sendHeaders(responseHeaders);
+          }
+        }, headers);
+      }
+    });
+    return List.of(new Reader(), new Writer(), () -> capabilities, new Dependencies(), new StreamingWriter(),
+        new BatchWriter());
   }
 
   /** The v2 trace and dependency readers and the OTLP trace writer. */
@@ -160,7 +199,8 @@ public final class StorageServices {
    * {@code RESOURCE_EXHAUSTED} when too many spans already wait.
    */
   void write(List<Span> spans, Runnable onStored, java.util.function.Consumer<Throwable> onFailed) {
-    int n = Math.max(1, spans.size());
+    // a batch larger than the whole allowance waits for all of it rather than being refused forever
+    int n = Math.min(maxSpansInFlight, Math.max(1, spans.size()));
     if (!inFlight.tryAcquire(n)) {
       onFailed.accept(Status.RESOURCE_EXHAUSTED
           .withDescription("remote storage is busy: too many spans waiting for the backend").asRuntimeException());
@@ -304,6 +344,31 @@ public final class StorageServices {
     }
   }
 
+  /** Our extension: a batch in one call, answered once the backend acknowledged every span of it. */
+  private final class BatchWriter extends BatchSpanWriterPluginGrpc.BatchSpanWriterPluginImplBase {
+    @Override
+    public void writeSpans(WriteSpansRequest request, StreamObserver<WriteSpansResponse> out) {
+      List<Span> spans = new ArrayList<>(request.getSpansCount());
+      for (int i = 0, n = request.getSpansCount(); i < n; i++) {
+        try {
+          spans.add(ProtoConverter.fromProto(request.getSpans(i)));
+        } catch (RuntimeException e) {
+          fail(out, new IllegalArgumentException("invalid span " + i + ": " + e.getMessage(), e));
+          return;
+        }
+      }
+      if (spans.isEmpty()) {
+        out.onNext(WriteSpansResponse.getDefaultInstance());
+        out.onCompleted();
+        return;
+      }
+      write(spans, () -> {
+        out.onNext(WriteSpansResponse.getDefaultInstance());
+        out.onCompleted();
+      }, e -> fail(out, e));
+    }
+  }
+
   private final class Reader extends SpanReaderPluginGrpc.SpanReaderPluginImplBase {
     @Override
     public void getTrace(GetTraceRequest request, StreamObserver<SpansResponseChunk> out) {
@@ -431,7 +496,8 @@ public final class StorageServices {
 
   /**
    * Jaeger's remote-storage advertises neither archive nor streaming: Jaeger's own client acknowledges a streamed
-   * span before the server stored it, so unary writes are the safe default for it.
+   * span before the server stored it, so unary writes are the safe default for it. Our client learns from
+   * {@link #CAPABILITIES_HEADER} (added in {@link #v1()}) that it may send whole batches to {@link BatchWriter}.
    */
   private static final class Capabilities extends PluginCapabilitiesGrpc.PluginCapabilitiesImplBase {
     @Override

@@ -18,6 +18,9 @@ import io.jaegerj.config.Settings;
 import io.jaegerj.model.Process;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.TraceId;
+import io.jaegerj.proto.storage.v1.CapabilitiesRequest;
+import io.jaegerj.proto.storage.v1.CapabilitiesResponse;
+import io.jaegerj.proto.storage.v1.PluginCapabilitiesGrpc;
 import io.jaegerj.proto.storage.v1.SpanWriterPluginGrpc;
 import io.jaegerj.proto.storage.v1.WriteSpanRequest;
 import io.jaegerj.proto.storage.v1.WriteSpanResponse;
@@ -174,6 +177,178 @@ class GrpcStorageClientTest {
           () -> client.getServices("acme"));
       client.getServices("");
       assertThat(seen).contains("acme|null", "acme|tok", "null|null");
+    } finally {
+      scheduler.shutdownNow();
+      memory.close();
+    }
+  }
+
+  /** Counts the calls of every method the server receives. */
+  static final class CallCounter implements ServerInterceptor {
+    final Map<String, AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+        ServerCallHandler<Q, R> next) {
+      calls.computeIfAbsent(call.getMethodDescriptor().getBareMethodName(), k -> new AtomicInteger()).incrementAndGet();
+      return next.startCall(call, headers);
+    }
+
+    int count(String method) {
+      AtomicInteger n = calls.get(method);
+      return n == null ? 0 : n.get();
+    }
+  }
+
+  /**
+   * Our services over memory, each call counted; with {@code asJaeger} the capabilities service is one that answers
+   * as Jaeger's remote-storage does (nothing offered, no jaegerj header), the rest stays ours.
+   */
+  static List<BindableService> countedServices(StorageFactory memory, CallCounter counter, boolean asJaeger) {
+    StorageServices services = new StorageServices(memory.spanReader(), memory.spanWriter(),
+        memory.dependencyReader(), 10_000);
+    List<BindableService> out = new java.util.ArrayList<>();
+    for (BindableService s : services.v1()) {
+      BindableService svc = s;
+      if (asJaeger && PluginCapabilitiesGrpc.SERVICE_NAME.equals(s.bindService().getServiceDescriptor().getName())) {
+        svc = new PluginCapabilitiesGrpc.PluginCapabilitiesImplBase() {
+          @Override
+          public void capabilities(CapabilitiesRequest r, StreamObserver<CapabilitiesResponse> o) {
+            o.onNext(CapabilitiesResponse.getDefaultInstance());
+            o.onCompleted();
+          }
+        };
+      }
+      ServerServiceDefinition d = ServerInterceptors.intercept(svc, counter);
+      out.add(() -> d);
+    }
+    return out;
+  }
+
+  static List<Span> batch(TraceId id, int n) {
+    List<Span> spans = new java.util.ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      spans.add(span(id, "batch"));
+    }
+    return spans;
+  }
+
+  @Test
+  void write_toOurRemoteStorage_sendsABatchAsOneBatchWriterCall() throws Exception {
+    CallCounter counter = new CallCounter();
+    StorageFactory memory = TestServer.memory();
+    try (TestServer server = new TestServer(0, countedServices(memory, counter, false));
+        StorageFactory client = TestServer.client(server.address(), Map.of())) {
+      TraceId id = newId();
+      client.spanWriter().write("", batch(id, 200)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(counter.count("WriteSpans")).as("batch calls for one 200-span batch").isEqualTo(1);
+      assertThat(counter.count("WriteSpan")).as("unary writes").isZero();
+      assertThat(counter.count("WriteSpanStream")).as("streams").isZero();
+      // acknowledged means stored: the backend holds every span as soon as the stage completed
+      assertThat(memory.spanReader().getTrace(GetTraceQuery.of(id)).orElseThrow().spans()).hasSize(200);
+      TraceId second = newId();
+      client.spanWriter().write("", batch(second, 200)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(counter.count("WriteSpans")).isEqualTo(2);
+      assertThat(counter.count("Capabilities")).as("capabilities asked once").isEqualTo(1);
+    } finally {
+      memory.close();
+    }
+  }
+
+  @Test
+  void write_batchOverTheCallBound_isSplitIntoCallsUnderIt_allStored() throws Exception {
+    CallCounter counter = new CallCounter();
+    StorageFactory memory = TestServer.memory();
+    try (TestServer server = new TestServer(0, countedServices(memory, counter, false));
+        StorageFactory client = TestServer.client(server.address(), Map.of())) {
+      TraceId id = newId();
+      String big = "x".repeat(200 * 1024);
+      List<Span> spans = new java.util.ArrayList<>();
+      for (int i = 0; i < 30; i++) { // ~6 MiB: more than one call may carry, and more than the server takes at once
+        spans.add(span(id, "big").toBuilder().tags(List.of(io.jaegerj.model.KeyValue.string("blob", big))).build());
+      }
+      client.spanWriter().write("", spans).toCompletableFuture().get(20, TimeUnit.SECONDS);
+      assertThat(counter.count("WriteSpans")).as("calls of at most 2 MiB").isBetween(3, 4);
+      assertThat(memory.spanReader().getTrace(GetTraceQuery.of(id)).orElseThrow().spans()).hasSize(30);
+    } finally {
+      memory.close();
+    }
+  }
+
+  @Test
+  void write_batchPushedBack_isRetriedWhole_andCompletesOnlyWhenStored() throws Exception {
+    StorageFactory memory = TestServer.memory();
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger refused = new AtomicInteger();
+    ConcurrentLinkedQueue<Integer> stored = new ConcurrentLinkedQueue<>();
+    List<BindableService> services = new java.util.ArrayList<>();
+    for (BindableService s : new StorageServices(memory.spanReader(), memory.spanWriter(), memory.dependencyReader(),
+        1000).v1()) {
+      if (!io.jaegerj.proto.storage.ext.v1.BatchSpanWriterPluginGrpc.SERVICE_NAME.equals(
+          s.bindService().getServiceDescriptor().getName())) {
+        services.add(s);
+      }
+    }
+    services.add(new io.jaegerj.proto.storage.ext.v1.BatchSpanWriterPluginGrpc.BatchSpanWriterPluginImplBase() {
+      @Override
+      public void writeSpans(io.jaegerj.proto.storage.ext.v1.WriteSpansRequest r,
+          StreamObserver<io.jaegerj.proto.storage.ext.v1.WriteSpansResponse> o) {
+        if (release.getCount() > 0) {
+          refused.incrementAndGet();
+          o.onError(Status.RESOURCE_EXHAUSTED.withDescription("busy").asRuntimeException());
+          return;
+        }
+        stored.add(r.getSpansCount());
+        o.onNext(io.jaegerj.proto.storage.ext.v1.WriteSpansResponse.getDefaultInstance());
+        o.onCompleted();
+      }
+    });
+    try (TestServer server = new TestServer(0, services);
+        StorageFactory client = TestServer.client(server.address(), Map.of())) {
+      CompletableFuture<Void> stage = client.spanWriter().write("", batch(newId(), 50)).toCompletableFuture();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (refused.get() < 4 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(refused.get()).as("refused attempts").isGreaterThanOrEqualTo(4);
+      assertThat(stage).isNotDone();
+      release.countDown();
+      stage.get(10, TimeUnit.SECONDS);
+      assertThat(stored).containsExactly(50);
+    } finally {
+      memory.close();
+    }
+  }
+
+  @Test
+  void write_toAServerWithoutTheMarker_keepsOneUnaryCallPerSpan() throws Exception {
+    CallCounter counter = new CallCounter();
+    StorageFactory memory = TestServer.memory();
+    try (TestServer server = new TestServer(0, countedServices(memory, counter, true));
+        StorageFactory client = TestServer.client(server.address(), Map.of())) {
+      TraceId id = newId();
+      client.spanWriter().write("", batch(id, 200)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(counter.count("WriteSpan")).as("unary writes for one 200-span batch").isEqualTo(200);
+      assertThat(counter.count("WriteSpanStream")).as("streams").isZero();
+      assertThat(counter.count("WriteSpans")).as("batch calls").isZero();
+      assertThat(memory.spanReader().getTrace(GetTraceQuery.of(id)).orElseThrow().spans()).hasSize(200);
+    } finally {
+      memory.close();
+    }
+  }
+
+  @Test
+  void capabilities_ofOurServer_offerTheBatchWriterInAHeader_andNothingJaegersClientWouldUse() throws Exception {
+    StorageFactory memory = TestServer.memory();
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    try (TestServer server = TestServer.over(memory, 0, 1000);
+        RemoteStorageClient client = new RemoteStorageClient(new GrpcStorageConfig(server.address(),
+            Duration.ofSeconds(5), Optional.empty(), ""), scheduler)) {
+      RemoteStorageClient.ServerCapabilities caps = client.awaitCapabilities().orElseThrow();
+      assertThat(caps.batchWriter()).isTrue();
+      assertThat(caps.response().getStreamingSpanWriter()).as("Jaeger's client must keep unary writes").isFalse();
+      assertThat(caps.response().getArchiveSpanReader()).isFalse();
+      assertThat(caps.response().getArchiveSpanWriter()).isFalse();
     } finally {
       scheduler.shutdownNow();
       memory.close();
