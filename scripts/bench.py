@@ -21,6 +21,7 @@ Usage:
   ./mvnw -B -q -pl all-in-one,loadgen -am package -DskipTests
   scripts/bench.py                      # every point, 3 repeats, writes docs/benchmarks.md
   scripts/bench.py ingest-otlp-grpc --repeats 1 --no-docs
+  scripts/bench.py --quick              # every point once, short: checks the method end to end (~2 min idle)
 """
 import argparse
 import datetime
@@ -361,7 +362,14 @@ def main():
     p.add_argument("--no-docs", action="store_true", help="print the table only")
     p.add_argument("--java", default="java")
     p.add_argument("--out", default=os.path.join(ROOT, "target", "bench"))
+    p.add_argument("--quick", action="store_true",
+                   help="a short check of the method: 1 repeat, 5 s measured, 200k stored spans, fewer queries; "
+                        "implies --no-docs (its figures are not the headline figures)")
     args = p.parse_args()
+    if args.quick:
+        args.repeats, args.duration, args.warmup = 1, 5, 2
+        args.stored_spans, args.trace_queries, args.search_queries = 200_000, 100, 20
+        args.no_docs = True
     os.makedirs(args.out, exist_ok=True)
     started = datetime.datetime.now(datetime.timezone.utc)
     results = {}

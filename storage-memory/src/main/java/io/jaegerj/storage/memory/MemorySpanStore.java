@@ -330,6 +330,9 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
       if (list == null) {
         return List.of();
       }
+      if (q.numTraces() > 0) {
+        return newestMatches(list, c, wanted, q.numTraces());
+      }
       candidates = new ArrayList<>();
       for (int i = list.size - 1; i >= 0; i--) {
         TraceEntry e = list.items[i];
@@ -342,6 +345,7 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
       lock.readLock().unlock();
     }
 
+    // Unlimited search: match after releasing the lock (encoded spans are immutable).
     List<Snapshot> matched = new ArrayList<>();
     long checked = 0;
     for (Snapshot s : candidates) {
@@ -355,10 +359,91 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
     }
     spansExamined.add(checked);
     matched.sort(Comparator.comparingLong((Snapshot s) -> s.minStart).reversed());
-    if (q.numTraces() > 0 && matched.size() > q.numTraces()) {
-      return new ArrayList<>(matched.subList(0, q.numTraces()));
-    }
     return matched;
+  }
+
+  /**
+   * The {@code limit} matches with the latest earliest-span start, in the order of the unlimited search (latest
+   * start first; equal starts: later position in the list first). The list is walked from its newest entry and the
+   * walk stops once no older entry can start later than the worst match kept ({@link PostingList#bound}), so a
+   * search on a full store reads about as many traces as it returns. Spans are matched under the caller's read
+   * lock; only the kept traces are copied out.
+   */
+  private List<Snapshot> newestMatches(PostingList list, SpanCodec.Condition c, short[] wanted, int limit) {
+    // Min-heap of the matches kept, the worst at the root. Every newcomer is older (smaller position) than every
+    // entry kept, so it loses ties.
+    int cap = Math.min(limit, list.size);
+    TraceEntry[] heap = new TraceEntry[cap];
+    long[] start = new long[cap];
+    int[] pos = new int[cap];
+    int size = 0;
+    long checked = 0;
+    for (int i = list.size - 1; i >= 0; i--) {
+      if (size == limit && list.bound(i) <= start[0]) {
+        break;
+      }
+      TraceEntry e = list.items[i];
+      if (e.evicted || e.maxStart < c.startMin || e.minStart > c.startMax
+          || (size == limit && e.minStart <= start[0]) || !TagFilter.containsAll(e.tags, wanted)) {
+        continue;
+      }
+      boolean hit = false;
+      for (int k = 0; k < e.count && !hit; k++) {
+        checked++;
+        hit = codec.matches(e.spans[k], c);
+      }
+      if (!hit) {
+        continue;
+      }
+      int j;
+      if (size < limit) {
+        j = size++;
+        while (j > 0 && e.minStart <= start[(j - 1) >>> 1]) {
+          int parent = (j - 1) >>> 1;
+          heap[j] = heap[parent];
+          start[j] = start[parent];
+          pos[j] = pos[parent];
+          j = parent;
+        }
+      } else {
+        j = 0;
+        while (true) {
+          int l = 2 * j + 1;
+          if (l >= size) {
+            break;
+          }
+          int m = l + 1 < size && worse(start[l + 1], pos[l + 1], start[l], pos[l]) ? l + 1 : l;
+          if (!worse(start[m], pos[m], e.minStart, i)) {
+            break;
+          }
+          heap[j] = heap[m];
+          start[j] = start[m];
+          pos[j] = pos[m];
+          j = m;
+        }
+      }
+      heap[j] = e;
+      start[j] = e.minStart;
+      pos[j] = i;
+    }
+    spansExamined.add(checked);
+    Integer[] order = new Integer[size];
+    for (int k = 0; k < size; k++) {
+      order[k] = k;
+    }
+    long[] st = start;
+    int[] ps = pos;
+    Arrays.sort(order, (x, y) -> worse(st[x], ps[x], st[y], ps[y]) ? 1 : (worse(st[y], ps[y], st[x], ps[x]) ? -1 : 0));
+    List<Snapshot> out = new ArrayList<>(size);
+    for (Integer k : order) {
+      out.add(heap[k].snapshot());
+    }
+    return out;
+  }
+
+  /** In the ranking of {@link #newestMatches}: (aStart, aPos) ranks after (bStart, bPos). */
+  private static boolean worse(long aStart, int aPos, long bStart, int bPos) {
+    return aStart < bStart || (aStart == bStart && aPos < bPos);
   }
 
   private Trace decode(Snapshot s) {
@@ -643,15 +728,43 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
    * which keeps the cost of eviction amortized O(1) per index entry. Guarded by the store's lock.
    */
   private static final class PostingList {
+    private static final int BLOCK_SHIFT = 6;
+
     TraceEntry[] items = new TraceEntry[4];
     int size;
     int evicted;
+    /**
+     * Per block of 64 entries: the largest earliest-span start of that block and every block before it, as it was
+     * when the entries were added. A trace's earliest start only moves back in time later, so {@code bound(i)} is an
+     * upper bound of the earliest start of every entry at or before position {@code i}.
+     */
+    long[] blockBound = new long[1];
 
     void add(TraceEntry e) {
       if (size == items.length) {
         items = Arrays.copyOf(items, size * 2);
       }
+      int b = size >>> BLOCK_SHIFT;
+      if (b == blockBound.length) {
+        blockBound = Arrays.copyOf(blockBound, b * 2);
+      }
+      long before = (size & ((1 << BLOCK_SHIFT) - 1)) != 0 ? blockBound[b]
+          : (b > 0 ? blockBound[b - 1] : Long.MIN_VALUE);
+      blockBound[b] = Math.max(before, e.minStart);
       items[size++] = e;
+    }
+
+    long bound(int i) {
+      return blockBound[i >>> BLOCK_SHIFT];
+    }
+
+    private void rebuildBounds() {
+      blockBound = new long[size == 0 ? 1 : ((size - 1) >>> BLOCK_SHIFT) + 1];
+      long max = Long.MIN_VALUE;
+      for (int i = 0; i < size; i++) {
+        max = Math.max(max, items[i].minStart);
+        blockBound[i >>> BLOCK_SHIFT] = max;
+      }
     }
 
     void onEvicted() {
@@ -669,6 +782,7 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
         if (items.length > 16 && size < items.length / 4) {
           items = Arrays.copyOf(items, Math.max(4, size * 2));
         }
+        rebuildBounds();
       }
     }
   }
