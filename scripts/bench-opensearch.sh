@@ -43,6 +43,9 @@ free_port() {
 cpu_s() { # pid -> user+system CPU seconds so far
   awk '{ print ($14 + $15) / 100 }' "/proc/$1/stat"
 }
+busy_s() { # CPU seconds of the whole machine outside idle and iowait since boot
+  awk -v hz="$(getconf CLK_TCK)" '$1 == "cpu" { print ($2 + $3 + $4 + $7 + $8 + $9) / hz; exit }' /proc/stat
+}
 OS_PID=""
 SERVER_PID=""
 OS_HOME=$(mktemp -d /tmp/bench-os.XXXXXX)
@@ -89,7 +92,7 @@ for mode in warmup $MODES; do
       [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${P[admin]}/" || true)" == 200 ]] && break
       sleep 0.1
     done
-    ours0=$(cpu_s "$SERVER_PID"); os0=$(cpu_s "$OS_PID")
+    ours0=$(cpu_s "$SERVER_PID"); os0=$(cpu_s "$OS_PID"); busy0=$(busy_s); t0=$(date +%s%N)
     "$JAVA" -jar "$loadgen_jar" --protocol otlp-http --endpoint "http://127.0.0.1:${P[otlp_http]}/v1/traces" \
       --query-endpoint "http://127.0.0.1:${P[query]}" --rate "$rate" --inflight "$INFLIGHT" --reject-backoff-ms 0 \
       --warmup "$WARMUP" --duration "$([[ $mode == warmup ]] && echo 15 || echo "$DURATION")" --check-traces "$CHECK" --check-deadline 60 \
@@ -100,10 +103,19 @@ for mode in warmup $MODES; do
     r=$(grep '^RESULT' "$OUT/loadgen-$mode-$rate.log" || echo "RESULT")
     kv() { echo "$r" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'; }
     checked=$(kv checked_traces); complete=$(kv complete_traces)
-    [[ $mode == warmup ]] || printf '%s %s %s %s %s/%s %s %s %s %.1f %.1f\n' "$mode" "$rate" "$(kv spans_per_sec)" "$(kv rejected_requests)" \
-      "$(( ${checked:-0} - ${complete:-0} ))" "${checked:-0}" "$(m jaeger_collector_spans_dropped_total)" \
-      "$(m jaegerj_collector_spans_dropped_after_ack_total)" "$(m jaegerj_collector_storage_wait_seconds_total)" \
-      "$(echo "$ours1 - $ours0" | bc)" "$(echo "$os1 - $os0" | bc)"
+    busy1=$(busy_s); elapsed=$(( $(date +%s%N) - t0 ))
+    gen=$(kv generator_cpu_s)
+    stored=$(m jaeger_es_bulk_stored_items_total); bulks=$(m jaegerj_es_bulk_requests_total)
+    actions=$(m jaegerj_es_bulk_actions_total); bbytes=$(m jaegerj_es_bulk_bytes_total)
+    [[ $mode == warmup ]] || printf '%s %s %s %s %s/%s %s %s %s %.1f %.1f %s %s %.0f %.0f %.0f %.0f %.2f\n' "$mode" "$rate" \
+      "$(kv spans_per_sec)" "$(kv rejected_requests)" "$(( ${checked:-0} - ${complete:-0} ))" "${checked:-0}" \
+      "$(m jaeger_collector_spans_dropped_total)" "$(m jaegerj_collector_spans_dropped_after_ack_total)" \
+      "$(m jaegerj_collector_storage_wait_seconds_total)" \
+      "$(echo "$ours1 - $ours0" | bc)" "$(echo "$os1 - $os0" | bc)" "$stored" "$bulks" \
+      "$(echo "$actions / ($bulks + 0.000001)" | bc -l)" "$(echo "$bbytes / ($actions + 0.000001)" | bc -l)" \
+      "$(echo "($ours1 - $ours0) * 1000000 / ($stored + 0.000001)" | bc -l)" \
+      "$(echo "($os1 - $os0) * 1000000 / ($stored + 0.000001)" | bc -l)" \
+      "$(echo "($busy1 - $busy0 - ($ours1 - $ours0) - ($os1 - $os0) - ${gen:-0}) * 1000000000 / $elapsed" | bc -l)"
     kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
   done
 done
