@@ -4,7 +4,6 @@ package io.jaegerj.storage.es;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -66,7 +65,6 @@ final class BulkProcessor implements AutoCloseable {
   private record Waiting(List<byte[][]> actions, long bytes, Ticket ticket) {}
 
   private static final class Batch {
-    final ByteArrayOutputStream body = new ByteArrayOutputStream();
     final List<Ticket> itemTickets = new ArrayList<>();
     final List<byte[][]> items = new ArrayList<>();
     final List<Ticket> tickets = new ArrayList<>();
@@ -192,10 +190,6 @@ final class BulkProcessor implements AutoCloseable {
         b.tickets.add(ticket);
         ticket.outstanding.incrementAndGet();
       }
-      b.body.write(a[0], 0, a[0].length);
-      b.body.write('\n');
-      b.body.write(a[1], 0, a[1].length);
-      b.body.write('\n');
       b.items.add(a);
       b.itemTickets.add(ticket);
       b.bytes += a[0].length + a[1].length + 2;
@@ -268,7 +262,7 @@ final class BulkProcessor implements AutoCloseable {
   private void commit(Batch b) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + RETRY_FOR_NANOS;
     long backoff = 100;
-    byte[] body = b.body.toByteArray();
+    byte[] body = body(b.items, null);
     List<Integer> positions = null;
     while (true) {
       IOException failure;
@@ -302,15 +296,7 @@ final class BulkProcessor implements AutoCloseable {
           return;
         }
         positions = retry;
-        ByteArrayOutputStream again = new ByteArrayOutputStream();
-        for (int pos : retry) {
-          byte[][] a = b.items.get(pos);
-          again.write(a[0]);
-          again.write('\n');
-          again.write(a[1]);
-          again.write('\n');
-        }
-        body = again.toByteArray();
+        body = body(b.items, retry);
         failure = new IOException("bulk items rejected with 429");
         deadline = System.nanoTime() + RETRY_FOR_NANOS; // the server pushes back: wait, do not give up
 
@@ -333,6 +319,31 @@ final class BulkProcessor implements AutoCloseable {
       Thread.sleep(backoff);
       backoff = Math.min(backoff * 2, 5000);
     }
+  }
+
+  /**
+   * The NDJSON body of the given items (all, or those at {@code positions}), built once at its exact size when the
+   * request is sent rather than grown while the batch fills.
+   */
+  private static byte[] body(List<byte[][]> items, List<Integer> positions) {
+    int n = positions == null ? items.size() : positions.size();
+    long size = 0;
+    for (int i = 0; i < n; i++) {
+      byte[][] a = items.get(positions == null ? i : positions.get(i));
+      size += a[0].length + a[1].length + 2;
+    }
+    byte[] out = new byte[Math.toIntExact(size)];
+    int at = 0;
+    for (int i = 0; i < n; i++) {
+      byte[][] a = items.get(positions == null ? i : positions.get(i));
+      System.arraycopy(a[0], 0, out, at, a[0].length);
+      at += a[0].length;
+      out[at++] = '\n';
+      System.arraycopy(a[1], 0, out, at, a[1].length);
+      at += a[1].length;
+      out[at++] = '\n';
+    }
+    return out;
   }
 
   private static String firstError(JsonNode items) {
