@@ -19,7 +19,7 @@
 # Usage: scripts/bench-opensearch.sh
 # Tunables: PROFILES="default tuned" RATES="5000 10000 20000 40000" MODES="queued stored" DURATION=20 WARMUP=5
 #   CHECK=200 INFLIGHT=64 MAX_INFLIGHT=64 MAX_DURATION=30 OS_HEAP=1g HEAP=1g EXTRA="flags for every profile"
-#   TUNED_FLAGS="..." OURS_JAR=path/to/all-in-one-exec.jar OUT=target/bench-os
+#   TUNED_FLAGS="..." OURS_JAR=path/to/all-in-one-exec.jar LOADGEN_EXTRA="--traces-per-request 1" OUT=target/bench-os
 # A smoke run: PROFILES=tuned RATES=2000 MODES=stored DURATION=5 CHECK=20 MAX_DURATION=5 scripts/bench-opensearch.sh
 set -euo pipefail
 RATES=${RATES:-5000 10000 20000 40000}
@@ -35,6 +35,7 @@ PROFILES=${PROFILES:-default tuned}
 TUNED_FLAGS=${TUNED_FLAGS:---es.bulk.workers=2 --es.num-shards=1 --es.num-replicas=0 --es.http-compression=false}
 MAX_INFLIGHT=${MAX_INFLIGHT:-64}
 MAX_DURATION=${MAX_DURATION:-30}
+LOADGEN_EXTRA=${LOADGEN_EXTRA:-}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${OUT:-$ROOT/target/bench-os}
 JAVA=${JAVA:-java}
@@ -79,7 +80,7 @@ done
 {
   echo "OpenSearch 2.19.1 on :$OS_HTTP (heap $OS_HEAP), all-in-one heap $HEAP, $(nproc) cores, load average before:" \
     "$(cut -d' ' -f1-3 /proc/loadavg); OTLP/HTTP, 200 spans per request (10 attributes, 1 event), $INFLIGHT in flight," \
-    "${WARMUP}s warm-up + ${DURATION}s; tuned flags: $TUNED_FLAGS${EXTRA:+; extra flags: $EXTRA}"
+    "${WARMUP}s warm-up + ${DURATION}s; tuned flags: $TUNED_FLAGS${EXTRA:+; extra flags: $EXTRA}${LOADGEN_EXTRA:+; loadgen: $LOADGEN_EXTRA}"
   echo
   echo "| profile | mode | offered spans/s | accepted spans/s | 503 answers | dropped after ack | missing acked traces | refused spans | wait (worker-s) | bulks | actions/bulk | bytes/action | bulk KB/s | our CPU µs/span | OpenSearch CPU µs/span | other load (cores) |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
@@ -118,7 +119,7 @@ run_point() {
     --query-endpoint "http://127.0.0.1:${P[query]}" --rate "$rate" --inflight "$inflight" \
     --reject-backoff-ms "$([[ $rate == 0 ]] && echo 10 || echo 0)" \
     --warmup "$WARMUP" --duration "$duration" --check-traces "$CHECK" --check-deadline 60 \
-    --trace-queries 0 --search-queries 0 >"$OUT/loadgen-$tag.log" 2>&1 || true
+    --trace-queries 0 --search-queries 0 $LOADGEN_EXTRA >"$OUT/loadgen-$tag.log" 2>&1 || true
   ours1=$(cpu_s "$SERVER_PID"); os1=$(cpu_s "$OS_PID"); busy1=$(busy_s); elapsed=$(( $(date +%s%N) - t0 ))
   metrics=$(curl -s "http://127.0.0.1:${P[admin]}/metrics")
   r=$(grep '^RESULT' "$OUT/loadgen-$tag.log" || echo "RESULT")
