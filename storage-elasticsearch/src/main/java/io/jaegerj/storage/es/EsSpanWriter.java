@@ -30,11 +30,14 @@ final class EsSpanWriter implements SpanWriter {
   private final BulkProcessor bulk;
   private final boolean withTypes;
   private final long serviceTtlMillis;
-  private final Map<String, Long> serviceCache = new LinkedHashMap<>(1024, 0.75f, true) {
+  /** A service document written to one index; the document's {@code _id} is computed only when it is written. */
+  private record ServiceKey(String index, String service, String operation) {}
+
+  private final Map<ServiceKey, Long> serviceCache = new LinkedHashMap<>(1024, 0.75f, true) {
     private static final long serialVersionUID = 1L;
 
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<ServiceKey, Long> eldest) {
       return size() > SERVICE_CACHE_SIZE;
     }
   };
@@ -84,9 +87,9 @@ final class EsSpanWriter implements SpanWriter {
         serviceBucket = sb;
         serviceIndex = names.serviceWriteIndex(start);
       }
-      String id = ServiceDocuments.id(service, op);
-      if (shouldWriteService(serviceIndex + "|" + id, now)) {
-        actions.add(new byte[][] {action(serviceIndex, "service", id), ServiceDocuments.write(service, op)});
+      if (shouldWriteService(new ServiceKey(serviceIndex, service, op), now)) {
+        actions.add(new byte[][] {action(serviceIndex, "service", ServiceDocuments.id(service, op)),
+            ServiceDocuments.write(service, op)});
       }
       long b = names.spanWriteBucket(start);
       if (spanAction == null || b != spanBucket) {
@@ -98,7 +101,7 @@ final class EsSpanWriter implements SpanWriter {
     return actions;
   }
 
-  private boolean shouldWriteService(String key, long now) {
+  private boolean shouldWriteService(ServiceKey key, long now) {
     synchronized (serviceCache) {
       Long expires = serviceCache.get(key);
       if (expires != null && expires > now) {
