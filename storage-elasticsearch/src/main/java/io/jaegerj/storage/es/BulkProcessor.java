@@ -4,7 +4,6 @@ package io.jaegerj.storage.es;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,7 +20,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Batches bulk actions and commits them with {@code es.bulk.workers} concurrent {@code _bulk} requests. A batch is
  * sealed when it reaches {@code es.bulk.actions} actions or {@code es.bulk.size} bytes, or every
- * {@code es.bulk.flush-interval}. A failed request (no connection, 5xx) is retried with exponential back-off
+ * {@code es.bulk.flush-interval}, or as soon as one of the {@code es.bulk.workers} committers is idle (group commit):
+ * a write that finds a committer free is sent at once instead of waiting for the interval, and the writes that arrive
+ * while every committer is busy are coalesced into the next bulk request. Under load the batches therefore grow
+ * towards {@code es.bulk.actions} by themselves; at low load each write costs one round trip instead of up to a flush
+ * interval plus a round trip, which is what a receiver waits for in {@code collector.acknowledge=stored} mode. A failed request (no connection, 5xx) is retried with exponential back-off
  * (100 ms doubling to 5 s) for up to {@link #RETRY_FOR_NANOS} before its writes fail; a 429 (of the request or of
  * items) is the server pushing back, so it is retried the same way for as long as it lasts.
  *
@@ -62,7 +65,6 @@ final class BulkProcessor implements AutoCloseable {
   private record Waiting(List<byte[][]> actions, long bytes, Ticket ticket) {}
 
   private static final class Batch {
-    final ByteArrayOutputStream body = new ByteArrayOutputStream();
     final List<Ticket> itemTickets = new ArrayList<>();
     final List<byte[][]> items = new ArrayList<>();
     final List<Ticket> tickets = new ArrayList<>();
@@ -72,6 +74,7 @@ final class BulkProcessor implements AutoCloseable {
   private final EsClient client;
   private final String bulkPath;
   private final int maxActions;
+  private final int workerCount;
   private final int maxBytes;
   private final long bufferActions;
   private final long bufferBytes;
@@ -80,6 +83,9 @@ final class BulkProcessor implements AutoCloseable {
   private final Counter waited;
   private final Counter failedItems;
   private final Counter storedItems;
+  private final Counter bulkRequests;
+  private final Counter bulkActions;
+  private final Counter bulkBytes;
 
   private final Object lock = new Object();
   private Batch current = new Batch();
@@ -96,6 +102,7 @@ final class BulkProcessor implements AutoCloseable {
     this.bulkPath = "/_bulk";
     this.maxActions = config.bulkActions();
     this.maxBytes = config.bulkSize();
+    this.workerCount = config.bulkWorkers();
     this.bufferActions = (long) (config.bulkWorkers() + 4) * config.bulkActions();
     this.bufferBytes = (long) (config.bulkWorkers() + 4) * config.bulkSize();
     this.workers = Executors.newFixedThreadPool(config.bulkWorkers(), r -> {
@@ -116,6 +123,12 @@ final class BulkProcessor implements AutoCloseable {
         .description("writes that found the bulk buffer full and waited for room").register(meters);
     this.failedItems = Counter.builder("jaeger.es.bulk.failed.items").tag("store", name).register(meters);
     this.storedItems = Counter.builder("jaeger.es.bulk.stored.items").tag("store", name).register(meters);
+    this.bulkRequests = Counter.builder("jaegerj.es.bulk.requests").tag("store", name)
+        .description("_bulk requests sent, retries included").register(meters);
+    this.bulkActions = Counter.builder("jaegerj.es.bulk.actions").tag("store", name)
+        .description("actions (documents) in the _bulk requests sent, retries included").register(meters);
+    this.bulkBytes = Counter.builder("jaegerj.es.bulk.bytes").tag("store", name)
+        .description("uncompressed bytes of the _bulk request bodies sent, retries included").register(meters);
   }
 
   /**
@@ -177,16 +190,20 @@ final class BulkProcessor implements AutoCloseable {
         b.tickets.add(ticket);
         ticket.outstanding.incrementAndGet();
       }
-      b.body.write(a[0], 0, a[0].length);
-      b.body.write('\n');
-      b.body.write(a[1], 0, a[1].length);
-      b.body.write('\n');
       b.items.add(a);
       b.itemTickets.add(ticket);
       b.bytes += a[0].length + a[1].length + 2;
       if (b.items.size() >= maxActions || b.bytes >= maxBytes) {
         sealLocked();
       }
+    }
+    sealIfCommitterIdleLocked();
+  }
+
+  /** Group commit: a committer with nothing to do takes the open batch now rather than at the next interval. */
+  private void sealIfCommitterIdleLocked() {
+    if (inFlight < workerCount) {
+      sealLocked();
     }
   }
 
@@ -230,6 +247,7 @@ final class BulkProcessor implements AutoCloseable {
         pendingBytes -= b.bytes;
         inFlight--;
         admitted = admitWaitingLocked();
+        sealIfCommitterIdleLocked();
         lock.notifyAll();
       }
       for (Ticket ticket : b.tickets) {
@@ -244,11 +262,14 @@ final class BulkProcessor implements AutoCloseable {
   private void commit(Batch b) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + RETRY_FOR_NANOS;
     long backoff = 100;
-    byte[] body = b.body.toByteArray();
+    byte[] body = body(b.items, null);
     List<Integer> positions = null;
     while (true) {
       IOException failure;
       try {
+        bulkRequests.increment();
+        bulkActions.increment(positions == null ? b.items.size() : positions.size());
+        bulkBytes.increment(body.length);
         JsonNode r = client.ndjson("POST", bulkPath, body);
         if (!r.path("errors").asBoolean(false)) {
           storedItems.increment(positions == null ? b.items.size() : positions.size());
@@ -275,15 +296,7 @@ final class BulkProcessor implements AutoCloseable {
           return;
         }
         positions = retry;
-        ByteArrayOutputStream again = new ByteArrayOutputStream();
-        for (int pos : retry) {
-          byte[][] a = b.items.get(pos);
-          again.write(a[0]);
-          again.write('\n');
-          again.write(a[1]);
-          again.write('\n');
-        }
-        body = again.toByteArray();
+        body = body(b.items, retry);
         failure = new IOException("bulk items rejected with 429");
         deadline = System.nanoTime() + RETRY_FOR_NANOS; // the server pushes back: wait, do not give up
 
@@ -306,6 +319,31 @@ final class BulkProcessor implements AutoCloseable {
       Thread.sleep(backoff);
       backoff = Math.min(backoff * 2, 5000);
     }
+  }
+
+  /**
+   * The NDJSON body of the given items (all, or those at {@code positions}), built once at its exact size when the
+   * request is sent rather than grown while the batch fills.
+   */
+  private static byte[] body(List<byte[][]> items, List<Integer> positions) {
+    int n = positions == null ? items.size() : positions.size();
+    long size = 0;
+    for (int i = 0; i < n; i++) {
+      byte[][] a = items.get(positions == null ? i : positions.get(i));
+      size += a[0].length + a[1].length + 2;
+    }
+    byte[] out = new byte[Math.toIntExact(size)];
+    int at = 0;
+    for (int i = 0; i < n; i++) {
+      byte[][] a = items.get(positions == null ? i : positions.get(i));
+      System.arraycopy(a[0], 0, out, at, a[0].length);
+      at += a[0].length;
+      out[at++] = '\n';
+      System.arraycopy(a[1], 0, out, at, a[1].length);
+      at += a[1].length;
+      out[at++] = '\n';
+    }
+    return out;
   }
 
   private static String firstError(JsonNode items) {

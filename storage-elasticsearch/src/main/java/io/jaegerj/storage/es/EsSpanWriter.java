@@ -6,6 +6,7 @@ import io.jaegerj.storage.SpanWriter;
 import io.jaegerj.storage.Tenants;
 import io.jaegerj.storage.es.dbmodel.ServiceDocuments;
 import io.jaegerj.storage.es.dbmodel.SpanDocuments;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,11 +30,14 @@ final class EsSpanWriter implements SpanWriter {
   private final BulkProcessor bulk;
   private final boolean withTypes;
   private final long serviceTtlMillis;
-  private final Map<String, Long> serviceCache = new LinkedHashMap<>(1024, 0.75f, true) {
+  /** A service document written to one index; the document's {@code _id} is computed only when it is written. */
+  private record ServiceKey(String index, String service, String operation) {}
+
+  private final Map<ServiceKey, Long> serviceCache = new LinkedHashMap<>(1024, 0.75f, true) {
     private static final long serialVersionUID = 1L;
 
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<ServiceKey, Long> eldest) {
       return size() > SERVICE_CACHE_SIZE;
     }
   };
@@ -52,28 +56,52 @@ final class EsSpanWriter implements SpanWriter {
       return CompletableFuture.failedFuture(new UnsupportedOperationException(
           "elasticsearch storage with es.use-aliases=true stores only the default tenant (tenant: " + tenant + ")"));
     }
-    IndexNames names = this.names.forTenant(tenant);
-    List<byte[][]> actions = new ArrayList<>(spans.size() * 2);
-    long now = System.currentTimeMillis();
-    for (Span span : spans) {
-      String service = span.process().serviceName();
-      String op = span.operationName();
-      String serviceIndex = names.serviceWriteIndex(span.startTimeMicros());
-      String id = ServiceDocuments.id(service, op);
-      if (shouldWriteService(serviceIndex + "|" + id, now)) {
-        actions.add(new byte[][] {action(serviceIndex, "service", id), ServiceDocuments.write(service, op)});
-      }
-      actions.add(new byte[][] {
-          action(names.spanWriteIndex(span.startTimeMicros()), "span", null),
-          SpanDocuments.write(span, config.tagsAsFields())});
-    }
+    List<byte[][]> actions = actions(tenant, spans);
     if (actions.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
     return bulk.submit(actions);
   }
 
-  private boolean shouldWriteService(String key, long now) {
+  /**
+   * The bulk actions of a batch, each an action line and a document line (without newlines): the span documents,
+   * each preceded by its service document unless that was written recently.
+   */
+  List<byte[][]> actions(String tenant, List<Span> spans) {
+    IndexNames names = this.names.forTenant(tenant);
+    List<byte[][]> actions = new ArrayList<>(spans.size() * 2);
+    long now = System.currentTimeMillis();
+    // the spans of one batch nearly always share their day (or hour): each index name and span action line is made
+    // once per batch and bucket, not once per span
+    long spanBucket = Long.MIN_VALUE;
+    byte[] spanAction = null;
+    long serviceBucket = Long.MIN_VALUE;
+    String serviceIndex = null;
+    ByteArrayOutputStream scratch = new ByteArrayOutputStream(4096);
+    for (Span span : spans) {
+      String service = span.process().serviceName();
+      String op = span.operationName();
+      long start = span.startTimeMicros();
+      long sb = names.serviceWriteBucket(start);
+      if (serviceIndex == null || sb != serviceBucket) {
+        serviceBucket = sb;
+        serviceIndex = names.serviceWriteIndex(start);
+      }
+      if (shouldWriteService(new ServiceKey(serviceIndex, service, op), now)) {
+        actions.add(new byte[][] {action(serviceIndex, "service", ServiceDocuments.id(service, op)),
+            ServiceDocuments.write(service, op)});
+      }
+      long b = names.spanWriteBucket(start);
+      if (spanAction == null || b != spanBucket) {
+        spanBucket = b;
+        spanAction = action(names.spanWriteIndex(start), "span", null);
+      }
+      actions.add(new byte[][] {spanAction, SpanDocuments.write(span, config.tagsAsFields(), scratch)});
+    }
+    return actions;
+  }
+
+  private boolean shouldWriteService(ServiceKey key, long now) {
     synchronized (serviceCache) {
       Long expires = serviceCache.get(key);
       if (expires != null && expires > now) {

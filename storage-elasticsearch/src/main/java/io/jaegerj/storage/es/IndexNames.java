@@ -82,6 +82,27 @@ final class IndexNames {
     return writeIndex(SERVICE, startMicros, config.hourlyServices());
   }
 
+  /**
+   * A number that is equal for two start times exactly when {@link #spanWriteIndex} names the same index for both,
+   * so a writer can format each index name once per batch instead of once per span.
+   */
+  long spanWriteBucket(long startMicros) {
+    return writeBucket(startMicros, config.hourlySpans());
+  }
+
+  /** As {@link #spanWriteBucket}, for {@link #serviceWriteIndex}. */
+  long serviceWriteBucket(long startMicros) {
+    return writeBucket(startMicros, config.hourlyServices());
+  }
+
+  private long writeBucket(long micros, boolean hourly) {
+    if (config.archive() || config.useAliases()) {
+      return 0;
+    }
+    // date() formats Instant.ofEpochMilli(micros / 1000) in UTC: the day (or hour) is the floor of those millis
+    return Math.floorDiv(micros / 1000, hourly ? 3_600_000L : 86_400_000L);
+  }
+
   private String writeIndex(String family, long micros, boolean hourly) {
     String p = prefix + family;
     if (config.archive()) {

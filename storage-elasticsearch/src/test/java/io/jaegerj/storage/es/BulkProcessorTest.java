@@ -91,15 +91,17 @@ class BulkProcessorTest {
 
   @Test
   void itemFailures_failTheOwningWriteOnly_and429ItemsAreRetried() throws Exception {
-    AtomicInteger calls = new AtomicInteger();
+    AtomicInteger throttled = new AtomicInteger();
+    // by document: x0 is rejected for good, x1 throttled once, everything else stored
     String url = serve(body -> {
-      if (calls.incrementAndGet() == 1) {
-        // first action of the first write is rejected for good, second throttled, the rest stored
-        return new String[] {"200", "{\"errors\":true,\"items\":["
-            + "{\"index\":{\"status\":400,\"error\":{\"type\":\"mapper_parsing_exception\"}}},"
-            + "{\"index\":{\"status\":429}},{\"index\":{\"status\":201}},{\"index\":{\"status\":201}}]}"};
+      StringBuilder b = new StringBuilder("{\"errors\":true,\"items\":[");
+      String[] lines = body.split("\n");
+      for (int i = 1; i < lines.length; i += 2) {
+        String status = lines[i].contains("\"x0\"") ? "400,\"error\":{\"type\":\"mapper_parsing_exception\"}"
+            : lines[i].contains("\"x1\"") && throttled.getAndIncrement() == 0 ? "429" : "201";
+        b.append(i == 1 ? "" : ",").append("{\"index\":{\"status\":").append(status).append("}}");
       }
-      return new String[] {"200", okItems(body)};
+      return new String[] {"200", b.append("]}").toString()};
     });
     try (BulkProcessor p = processor(url, Map.of("es.bulk.actions", "4", "es.bulk.flush-interval", "0s"))) {
       CompletableFuture<Void> first = p.submit(actions(2, "x"));
@@ -107,9 +109,53 @@ class BulkProcessorTest {
       assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS)).hasMessageContaining("status 400");
       second.get(10, TimeUnit.SECONDS);
     }
-    assertThat(bodies).hasSize(2);
+    // the idle committer took x at once; the retry of the throttled item carries only that item
+    assertThat(bodies.get(0)).contains("\"x0\"", "\"x1\"");
     assertThat(bodies.get(1)).contains("\"x1\"").doesNotContain("\"x0\"").doesNotContain("\"y");
+    assertThat(String.join("", bodies)).contains("\"y0\"", "\"y1\"");
     assertThat(meters.get("jaeger.es.bulk.failed.items").counter().count()).isEqualTo(1);
+    assertThat(meters.get("jaeger.es.bulk.stored.items").counter().count()).isEqualTo(3);
+  }
+
+  @Test
+  void idleCommitter_sendsAWriteAtOnce_withoutWaitingForTheFlushInterval() throws Exception {
+    String url = serve(body -> new String[] {"200", okItems(body)});
+    try (BulkProcessor p = processor(url, Map.of("es.bulk.actions", "1000", "es.bulk.flush-interval", "1h"))) {
+      p.submit(actions(3, "n")).get(10, TimeUnit.SECONDS);
+      p.submit(actions(2, "m")).get(10, TimeUnit.SECONDS);
+    }
+    assertThat(bodies).extracting(b -> b.lines().count()).containsExactly(6L, 4L);
+  }
+
+  @Test
+  void busyCommitters_coalesceTheWritesArrivingMeanwhile_intoOneBulk() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    String url = serve(body -> {
+      try {
+        release.await(20, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return new String[] {"200", okItems(body)};
+    });
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    try (BulkProcessor p = processor(url, Map.of("es.bulk.actions", "1000", "es.bulk.workers", "2",
+        "es.bulk.flush-interval", "1h"))) {
+      all.add(p.submit(actions(1, "a")));
+      all.add(p.submit(actions(1, "b")));
+      // both committers busy: these 30 writes wait in one open batch
+      for (int i = 0; i < 30; i++) {
+        all.add(p.submit(actions(2, "c" + i + "-")));
+      }
+      assertThat(p.pendingActions()).isEqualTo(62);
+      release.countDown();
+      for (CompletableFuture<Void> f : all) {
+        f.get(20, TimeUnit.SECONDS);
+      }
+    }
+    assertThat(bodies).extracting(b -> b.lines().count()).containsExactly(2L, 2L, 120L);
+    assertThat(meters.get("jaegerj.es.bulk.requests").counter().count()).isEqualTo(3);
+    assertThat(meters.get("jaegerj.es.bulk.actions").counter().count()).isEqualTo(62);
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.jaegerj.config.Settings;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -126,5 +127,30 @@ class IndexNamesTest {
       }
     }
     assertThat(IndexNames.tenantPrefix("x".repeat(65))).startsWith("tenanth-");
+  }
+
+  @Test
+  void writeBuckets_equalExactlyWhenTheWriteIndexNamesAre() {
+    long hour = 3_600_000_000L;
+    long[] starts = {0, 1, 999, 1000, -1, -1000, -1001, micros("2025-03-07T00:00:00Z") - 1,
+        micros("2025-03-07T00:00:00Z"), micros("2025-03-07T12:59:59.999999Z"), micros("2025-03-07T13:00:00Z"),
+        micros("2025-03-07T23:59:59.999Z"), micros("2025-03-08T00:00:00Z"), micros("1969-12-31T23:00:00Z"),
+        micros("2025-03-07T00:00:00Z") + 17 * hour + 5};
+    for (Map<String, String> flags : List.of(Map.<String, String>of(),
+        Map.of("es.index-rollover-frequency-spans", "hour"),
+        Map.of("es.index-rollover-frequency-services", "hour"),
+        Map.of("es.use-aliases", "true"))) {
+      IndexNames names = new IndexNames(config("es", flags));
+      for (long a : starts) {
+        for (long b : starts) {
+          assertThat(names.spanWriteBucket(a) == names.spanWriteBucket(b))
+              .as("span %s / %s with %s", a, b, flags)
+              .isEqualTo(names.spanWriteIndex(a).equals(names.spanWriteIndex(b)));
+          assertThat(names.serviceWriteBucket(a) == names.serviceWriteBucket(b))
+              .as("service %s / %s with %s", a, b, flags)
+              .isEqualTo(names.serviceWriteIndex(a).equals(names.serviceWriteIndex(b)));
+        }
+      }
+    }
   }
 }

@@ -172,4 +172,20 @@ class SpanDocumentsTest {
     Span back = SpanDocuments.read(JSON.readTree(SpanDocuments.write(s, TagsAsFields.NONE)), "@");
     assertThat(back.tags()).isEqualTo(s.tags());
   }
+
+  @Test
+  void write_withAReusedScratchBuffer_givesExactlyTheDocumentOfEachSpan() {
+    Span big = richSpan();
+    Span small = Span.builder().traceId(new TraceId(0, 5)).spanId(6).operationName("x").startTimeMicros(1)
+        .process(new Process("s", List.of())).build();
+    java.io.ByteArrayOutputStream scratch = new java.io.ByteArrayOutputStream(16);
+    byte[] first = SpanDocuments.write(big, TagsAsFields.NONE, scratch);
+    byte[] second = SpanDocuments.write(small, TagsAsFields.NONE, scratch);
+    byte[] third = SpanDocuments.write(big, TagsAsFields.NONE, scratch);
+
+    assertThat(first).isEqualTo(SpanDocuments.write(big, TagsAsFields.NONE));
+    assertThat(second).isEqualTo(SpanDocuments.write(small, TagsAsFields.NONE));
+    assertThat(second.length).isLessThan(first.length);
+    assertThat(third).isEqualTo(first).isNotSameAs(first);
+  }
 }
