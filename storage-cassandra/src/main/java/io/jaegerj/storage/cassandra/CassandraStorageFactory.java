@@ -6,6 +6,7 @@ import io.jaegerj.storage.DependencyReader;
 import io.jaegerj.storage.DependencyWriter;
 import io.jaegerj.storage.SamplingStore;
 import io.jaegerj.storage.SpanReader;
+import io.jaegerj.storage.SpanScanner;
 import io.jaegerj.storage.SpanWriter;
 import io.jaegerj.storage.StorageFactory;
 import java.util.Optional;
@@ -40,6 +41,11 @@ final class CassandraStorageFactory implements StorageFactory {
   @Override
   public Optional<DependencyWriter> dependencyWriter() {
     return Optional.of(dependencyWriter);
+  }
+
+  @Override
+  public Optional<SpanScanner> spanScanner() {
+    return Optional.of(new CassandraSpanScanner(primary));
   }
 
   @Override

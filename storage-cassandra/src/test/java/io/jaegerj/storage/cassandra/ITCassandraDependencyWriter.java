@@ -23,7 +23,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Dependency records in {@code dependencies_v2} on the shared real node: appended, per tenant, in Jaeger's shape. */
+/**
+ * Dependency records in {@code dependencies_v2} on the shared real node: appended, per tenant, in Jaeger's shape; and
+ * the span scanner of the dependencies job.
+ */
 class ITCassandraDependencyWriter {
   private static final long DAY_MICROS = 86_400_000_000L;
   private static CassandraStorageFactory factory;
@@ -99,5 +102,37 @@ class ITCassandraDependencyWriter {
     assertThat(read("nobody", now)).isEmpty();
     assertThatThrownBy(() -> writer.writeDependencies("nobody", now, List.of(new DependencyLink("x", "y", 1))))
         .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("does not exist");
+  }
+
+  /**
+   * The scanner hands every span that started in the range exactly once (a trace found through two services is
+   * read once), none outside it, in pages of at most the page size.
+   */
+  @Test
+  void scanner_handsEachSpanOfTheRangeOnce() throws Exception {
+    long hour = 3_600_000_000L;
+    long h = Math.floorDiv(System.currentTimeMillis() * 1000, hour) * hour - 5 * hour; // five hours ago
+    TraceId t1 = new TraceId(77, 1);
+    TraceId t2 = new TraceId(77, 2);
+    List<Span> spans = List.of(
+        span(t1, 1, "scan-front", h - hour + 600_000_000L), // the previous hour: outside
+        span(t1, 2, "scan-back", h + 300_000_000L),
+        span(t2, 1, "scan-front", h + 1_000_000L),
+        span(t2, 2, "scan-back", h + 2_000_000L),
+        span(t2, 3, "scan-db", h + hour)); // the end is exclusive
+    factory.spanWriter().write("", spans).toCompletableFuture().get(120, TimeUnit.SECONDS);
+    List<List<Span>> pages = new ArrayList<>();
+    factory.spanScanner().orElseThrow().scan("", h, h + hour, 2, pages::add);
+    assertThat(pages).allSatisfy(p -> assertThat(p).hasSizeBetween(1, 2));
+    assertThat(pages.stream().flatMap(List::stream).map(s -> s.traceId().low() + "/" + s.spanId()).sorted())
+        .containsExactly("1/2", "2/1", "2/2");
+    List<List<Span>> none = new ArrayList<>();
+    factory.spanScanner().orElseThrow().scan("nobody", h, h + hour, 2, none::add);
+    assertThat(none).isEmpty();
+  }
+
+  private static Span span(TraceId trace, long id, String service, long start) {
+    return Span.builder().traceId(trace).spanId(id).operationName("op").startTimeMicros(start).durationMicros(10)
+        .process(Process.of(service)).build();
   }
 }
