@@ -37,7 +37,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
+@Fork(value = 2, jvmArgsAppend = {"-Xmx1g"})
 public class DependencyAggregatorBenchmark {
   static final int BATCHES = 2000;
   static final int TRACES_PER_BATCH = 20;

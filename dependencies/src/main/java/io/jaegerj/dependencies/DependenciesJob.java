@@ -82,11 +82,12 @@ public final class DependenciesJob {
         put(flags, "es.index-date-separator", "ES_INDEX_DATE_SEPARATOR");
       }
       case "cassandra" -> {
-        flags.put("cassandra.servers", get("CASSANDRA_CONTACT_POINTS", "localhost"));
+        flags.putAll(contactPoints(get("CASSANDRA_CONTACT_POINTS", "localhost")));
         flags.put("cassandra.keyspace", get("CASSANDRA_KEYSPACE", "jaeger_v1_dc1"));
         put(flags, "cassandra.local-dc", "CASSANDRA_LOCAL_DC");
         put(flags, "cassandra.username", "CASSANDRA_USERNAME");
         put(flags, "cassandra.password", "CASSANDRA_PASSWORD");
+        put(flags, "cassandra.tls.enabled", "CASSANDRA_USE_SSL");
       }
       default -> throw new IllegalArgumentException("STORAGE=" + storage
           + " (expected: elasticsearch, opensearch or cassandra)");
@@ -154,6 +155,33 @@ public final class DependenciesJob {
     if (v != null && !v.isEmpty()) {
       flags.put(flag, v);
     }
+  }
+
+  /**
+   * Spark's CASSANDRA_CONTACT_POINTS: {@code host[:port],...}; the hosts become {@code cassandra.servers} and the
+   * first port given becomes {@code cassandra.port} (one port for all, as the Spark connector has).
+   */
+  static Map<String, String> contactPoints(String points) {
+    Map<String, String> out = new HashMap<>();
+    StringBuilder hosts = new StringBuilder();
+    for (String p : points.split(",")) {
+      p = p.trim();
+      if (p.isEmpty()) {
+        continue;
+      }
+      int colon = p.lastIndexOf(':');
+      if (colon > 0 && p.indexOf(':') == colon) { // host:port (a bare IPv6 address has several colons)
+        String port = p.substring(colon + 1);
+        if (!port.chars().allMatch(Character::isDigit) || port.isEmpty()) {
+          throw new IllegalArgumentException("CASSANDRA_CONTACT_POINTS: bad port in \"" + p + "\"");
+        }
+        out.putIfAbsent("cassandra.port", port);
+        p = p.substring(0, colon);
+      }
+      hosts.append(hosts.length() > 0 ? "," : "").append(p);
+    }
+    out.put("cassandra.servers", hosts.toString());
+    return out;
   }
 
   /** Spark's ES_NODES names hosts with or without a scheme; our client needs one. */

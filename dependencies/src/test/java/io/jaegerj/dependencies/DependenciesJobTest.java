@@ -30,6 +30,16 @@ class DependenciesJobTest {
         .isEqualTo("http://es1:9200,https://es2:9200");
   }
 
+  @Test
+  void cassandraContactPointsGiveHostsAndPort() {
+    assertThat(DependenciesJob.contactPoints("c1:19042, c2")).containsExactlyInAnyOrderEntriesOf(
+        Map.of("cassandra.servers", "c1,c2", "cassandra.port", "19042"));
+    assertThat(DependenciesJob.contactPoints("localhost")).containsExactlyInAnyOrderEntriesOf(
+        Map.of("cassandra.servers", "localhost"));
+    assertThatThrownBy(() -> DependenciesJob.contactPoints("c1:x"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("c1:x");
+  }
+
   /**
    * A day of spans handed over in slices: parents in the slice before their children, a child before its parent
    * within a slice, and a parent three slices back (only the lookup finds it). The record is stamped with the day's

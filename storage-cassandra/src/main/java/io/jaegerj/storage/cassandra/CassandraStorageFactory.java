@@ -3,8 +3,10 @@ package io.jaegerj.storage.cassandra;
 
 import io.jaegerj.storage.ArchiveStorage;
 import io.jaegerj.storage.DependencyReader;
+import io.jaegerj.storage.DependencyWriter;
 import io.jaegerj.storage.SamplingStore;
 import io.jaegerj.storage.SpanReader;
+import io.jaegerj.storage.SpanScanner;
 import io.jaegerj.storage.SpanWriter;
 import io.jaegerj.storage.StorageFactory;
 import java.util.Optional;
@@ -13,10 +15,12 @@ import java.util.Optional;
 final class CassandraStorageFactory implements StorageFactory {
   private final CassandraStore primary;
   private final CassandraStore archive;
+  private final DependencyWriter dependencyWriter;
 
   CassandraStorageFactory(CassandraStore primary, CassandraStore archive) {
     this.primary = primary;
     this.archive = archive;
+    this.dependencyWriter = new CassandraDependencyWriter(primary);
   }
 
   @Override
@@ -32,6 +36,16 @@ final class CassandraStorageFactory implements StorageFactory {
   @Override
   public DependencyReader dependencyReader() {
     return primary.dependencies();
+  }
+
+  @Override
+  public Optional<DependencyWriter> dependencyWriter() {
+    return Optional.of(dependencyWriter);
+  }
+
+  @Override
+  public Optional<SpanScanner> spanScanner() {
+    return Optional.of(new CassandraSpanScanner(primary));
   }
 
   @Override

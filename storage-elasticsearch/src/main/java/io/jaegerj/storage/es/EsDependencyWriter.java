@@ -14,8 +14,10 @@ import java.util.List;
  * Writes dependency links as Jaeger's spark-dependencies job does: one document
  * {@code {"timestamp": "<RFC 3339>", "dependencies": [{"parent", "child", "callCount"}]}} per call, in the daily
  * index {@code <prefix>jaeger-dependencies-<yyyy-MM-dd of the timestamp>} (or the {@code -write} alias with
- * {@code es.use-aliases}), with an ID chosen by the server, so records of several writers add up on read. Only the
- * default tenant has a dependencies index in Jaeger's layout; others are refused until tenants get their own.
+ * {@code es.use-aliases}), with an ID chosen by the server, so records of several writers add up on read. A
+ * non-default tenant's records go to the same names behind the tenant's own prefix ({@link IndexNames#tenantPrefix}),
+ * where {@link EsDependencyReader} reads them for that tenant only; with {@code es.use-aliases} only the default
+ * tenant is stored, as for spans (the rollover tool makes aliases for one prefix).
  */
 final class EsDependencyWriter implements DependencyWriter {
   private final EsClient client;
@@ -33,19 +35,25 @@ final class EsDependencyWriter implements DependencyWriter {
   @Override
   public void writeDependencies(String tenant, long timestampMicros, List<DependencyLink> links)
       throws IOException {
-    if (!Tenants.isDefault(Tenants.require(tenant))) {
-      throw new UnsupportedOperationException("Elasticsearch dependencies are stored for the default tenant only, "
-          + "not for tenant \"" + tenant + "\"");
+    if (!Tenants.isDefault(Tenants.require(tenant)) && config.useAliases()) {
+      throw new UnsupportedOperationException("elasticsearch storage with es.use-aliases=true stores dependencies "
+          + "of the default tenant only, not of tenant \"" + tenant + "\"");
     }
     if (links.isEmpty()) {
       return;
     }
-    client.json("POST", "/" + index(timestampMicros) + (version < 7 ? "/dependencies" : "/_doc"),
+    client.json("POST", "/" + index(tenant, timestampMicros) + (version < 7 ? "/dependencies" : "/_doc"),
         document(timestampMicros, links));
   }
 
   String index(long timestampMicros) {
-    String p = config.indexPrefix() + IndexNames.DEPENDENCIES;
+    return index(Tenants.DEFAULT, timestampMicros);
+  }
+
+  /** The index (or write alias) for one tenant's record: Jaeger's name, behind the tenant's prefix if not default. */
+  String index(String tenant, long timestampMicros) {
+    String t = Tenants.isDefault(tenant) ? "" : IndexNames.tenantPrefix(tenant);
+    String p = t + config.indexPrefix() + IndexNames.DEPENDENCIES;
     return config.useAliases() ? p + "write" : p + names.date(Math.floorDiv(timestampMicros, 1000), false);
   }
 

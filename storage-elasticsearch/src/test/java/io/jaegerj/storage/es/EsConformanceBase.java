@@ -49,6 +49,32 @@ abstract class EsConformanceBase extends StorageConformanceSuite {
   }
 
   /**
+   * Dependency records of several tenants (and several records of one tenant) on the real server: each tenant reads
+   * back the sum of its own records only, the default tenant's under Jaeger's index name.
+   */
+  @Test
+  void dependencies_perTenantRecordsSumAndStayApart() throws Exception {
+    io.jaegerj.storage.DependencyWriter w = factory().dependencyWriter().orElseThrow();
+    long now = System.currentTimeMillis() * 1000;
+    String a = "deps-a-" + ThreadLocalRandom.current().nextInt(1_000_000);
+    w.writeDependencies("", now, List.of(new io.jaegerj.model.DependencyLink(a, "db", 2)));
+    w.writeDependencies("acme", now, List.of(new io.jaegerj.model.DependencyLink(a, "cache", 3)));
+    w.writeDependencies("acme", now + 1000, List.of(new io.jaegerj.model.DependencyLink(a, "cache", 4)));
+    w.writeDependencies("Acme", now, List.of(new io.jaegerj.model.DependencyLink(a, "queue", 5)));
+    ((EsStorageFactory) factory()).primary().refresh();
+    assertThat(links("", a, now)).containsExactly(a + ">db:2");
+    assertThat(links("acme", a, now)).containsExactly(a + ">cache:4", a + ">cache:3");
+    assertThat(links("Acme", a, now)).containsExactly(a + ">queue:5");
+    assertThat(links("other", a, now)).isEmpty();
+  }
+
+  private List<String> links(String tenant, String parent, long now) {
+    return factory().dependencyReader().getDependencies(tenant, now + 60_000_000L, 3_600_000_000L).stream()
+        .filter(l -> l.parent().equals(parent)).map(l -> l.parent() + ">" + l.child() + ":" + l.callCount())
+        .sorted(java.util.Comparator.reverseOrder()).toList();
+  }
+
+  /**
    * The adaptive-sampling lease: one owner at a time until it expires or is given up, and of two collectors racing
    * for a free lease exactly one wins.
    */

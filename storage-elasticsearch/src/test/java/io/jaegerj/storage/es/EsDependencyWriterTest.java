@@ -47,10 +47,24 @@ class EsDependencyWriterTest {
   }
 
   @Test
-  void otherTenantsAreRefusedAndEmptyLinksWriteNothing() throws Exception {
+  void index_otherTenantsBehindTheirOwnPrefix_sameNamesTheReaderReads() {
+    EsDependencyWriter w = writer(Map.of("es.index-prefix", "prod"));
+    long ts = micros("2025-03-07T12:00:00Z");
+    assertThat(w.index("acme", ts)).isEqualTo("tenant-acme-prod-jaeger-dependencies-2025-03-07");
+    assertThat(w.index("Acme", ts)).isEqualTo("tenant-_41cme-prod-jaeger-dependencies-2025-03-07");
+    assertThat(w.index("", ts)).isEqualTo("prod-jaeger-dependencies-2025-03-07");
+    EsConfig c = EsConfig.from(Settings.defaults(EsFlags.all(), new HashMap<>(Map.of("es.index-prefix", "prod"))), "es");
+    assertThat(new IndexNames(c).forTenant("acme").dependencyReadIndices(ts, ts)).containsExactly(w.index("acme", ts));
+  }
+
+  @Test
+  void otherTenantsRefusedWithAliasesAndEmptyLinksWriteNothing() throws Exception {
+    EsDependencyWriter aliases = writer(Map.of("es.use-aliases", "true"));
+    assertThatThrownBy(() -> aliases.writeDependencies("acme", 1, List.of(new DependencyLink("a", "b", 1))))
+        .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("\"acme\"")
+        .hasMessageContaining("es.use-aliases");
     EsDependencyWriter w = writer(Map.of());
-    assertThatThrownBy(() -> w.writeDependencies("acme", 1, List.of(new DependencyLink("a", "b", 1))))
-        .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("\"acme\"");
     w.writeDependencies("", 1, List.of()); // no client: would fail if it sent anything
+    w.writeDependencies("acme", 1, List.of());
   }
 }
