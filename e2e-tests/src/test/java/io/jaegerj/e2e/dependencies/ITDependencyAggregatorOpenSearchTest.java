@@ -9,6 +9,7 @@ import com.google.protobuf.ByteString;
 import io.jaegerj.collector.CollectorMain;
 import io.jaegerj.config.Flag;
 import io.jaegerj.dependencies.DependenciesJob;
+import io.jaegerj.e2e.ui.Browser;
 import io.jaegerj.model.DependencyLink;
 import io.jaegerj.query.QueryMain;
 import io.jaegerj.server.BinarySpec;
@@ -47,13 +48,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 
 /**
  * The dependency aggregator end to end on a real OpenSearch (child JVM, started once): two collectors with
  * {@code --dependencies.aggregator.enabled} receive OTLP traffic with known edges - whole traces, parents that arrive
  * after their child, and traces split between the two collectors in both directions, plus a retried request - and a
  * query service reads exactly the expected links and call counts from {@code /api/dependencies}. The batch job then
- * reads the same day's spans and finds the same links.
+ * reads the same day's spans and finds the same links. Our UI's System Architecture page, in headless Chromium, draws
+ * exactly those links with their call counts.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ITDependencyAggregatorOpenSearchTest {
@@ -160,6 +164,7 @@ class ITDependencyAggregatorOpenSearchTest {
       }
       Map<String, Long> expected = new TreeMap<>(Map.of("front->back", 9L, "back->db", 7L, "front->cache", 2L));
       assertThat(awaitDependencies(queryHttp, expected, Duration.ofSeconds(30))).isEqualTo(expected);
+      assertThat(systemArchitecturePage(queryHttp)).as("System Architecture page in Chromium").isEqualTo(expected);
       assertThat(counters).containsEntry("jaegerj_dependencies_calls", 18.0)
           .containsEntry("jaegerj_dependencies_duplicate_spans", 3.0)
           .containsEntry("jaegerj_dependencies_unresolved", 0.0)
@@ -194,6 +199,41 @@ class ITDependencyAggregatorOpenSearchTest {
       Map<String, Long> doubled = new TreeMap<>();
       expected.forEach((k, v) -> doubled.put(k, 2 * v));
       assertThat(awaitDependencies(queryHttp, doubled, Duration.ofSeconds(30))).isEqualTo(doubled);
+    }
+  }
+
+  /**
+   * Opens our UI's System Architecture page in headless Chromium and reads the drawn graph back: each edge path with
+   * its call-count label, as "parent->child" to count. The page must draw exactly one node per service of those edges
+   * and log no console error.
+   */
+  private static Map<String, Long> systemArchitecturePage(int queryPort) throws Exception {
+    try (Browser browser = Browser.open()) {
+      browser.get("http://127.0.0.1:" + queryPort + "/dependencies");
+      browser.awaitPresent(By.cssSelector(".dep-graph path.edge"));
+      @SuppressWarnings("unchecked")
+      List<List<String>> edges = (List<List<String>>) browser.js(
+          "return [...document.querySelectorAll('.dep-graph path.edge')].map(e => {"
+              + " const l = e.nextElementSibling;"
+              + " return [e.dataset.from, e.dataset.to,"
+              + "  l && l.classList.contains('edge-label') ? l.textContent : ''];"
+              + "});");
+      Set<String> nodes = new HashSet<>();
+      for (WebElement n : browser.driver.findElements(By.cssSelector(".dep-graph g.node"))) {
+        nodes.add(n.getAttribute("data-id"));
+      }
+      Map<String, Long> drawn = new TreeMap<>();
+      Set<String> services = new HashSet<>();
+      for (List<String> e : edges) {
+        assertThat(e.get(2)).as("call-count label of %s->%s", e.get(0), e.get(1)).matches("\\d+");
+        drawn.merge(e.get(0) + "->" + e.get(1), Long.parseLong(e.get(2)), Long::sum);
+        services.add(e.get(0));
+        services.add(e.get(1));
+      }
+      assertThat(nodes).as("service nodes").isEqualTo(services);
+      browser.screenshot("dependencies-aggregator-opensearch");
+      assertThat(browser.takeConsoleErrors()).as("console errors").isEmpty();
+      return drawn;
     }
   }
 

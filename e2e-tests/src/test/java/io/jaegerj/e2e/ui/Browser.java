@@ -27,12 +27,12 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** Headless Chromium through chromedriver, with a fresh profile, no background networking, and screenshots. */
-final class Browser implements AutoCloseable {
-  static final Path SCREENSHOTS = Path.of("target", "screenshots");
+public final class Browser implements AutoCloseable {
+  public static final Path SCREENSHOTS = Path.of("target", "screenshots");
   private static final String CHROMIUM = "/usr/bin/chromium";
   private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
 
-  final ChromeDriver driver;
+  public final ChromeDriver driver;
   private final Path profile;
 
   private Browser(ChromeDriver driver, Path profile) {
@@ -40,7 +40,7 @@ final class Browser implements AutoCloseable {
     this.profile = profile;
   }
 
-  static Browser open() throws IOException {
+  public static Browser open() throws IOException {
     requireOrSkip(new File(CHROMEDRIVER).canExecute() && new File(CHROMIUM).canExecute(),
         "Chromium and chromedriver are not installed (apt-get install -y chromium chromium-driver)");
     Path profile = Files.createTempDirectory("ui-e2e-chromium");
@@ -59,23 +59,23 @@ final class Browser implements AutoCloseable {
     return new Browser(driver, profile);
   }
 
-  void get(String url) {
+  public void get(String url) {
     driver.get(url);
   }
 
-  WebElement await(By by) {
+  public WebElement await(By by) {
     return new WebDriverWait(driver, Duration.ofSeconds(20)).until(ExpectedConditions.visibilityOfElementLocated(by));
   }
 
-  void awaitPresent(By by) {
+  public void awaitPresent(By by) {
     new WebDriverWait(driver, Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(by));
   }
 
-  Object js(String script, Object... args) {
+  public Object js(String script, Object... args) {
     return ((JavascriptExecutor) driver).executeScript(script, args);
   }
 
-  Object asyncJs(String script, Object... args) {
+  public Object asyncJs(String script, Object... args) {
     return ((JavascriptExecutor) driver).executeAsyncScript(script, args);
   }
 
@@ -83,7 +83,7 @@ final class Browser implements AutoCloseable {
    * Console errors and uncaught exceptions since the last call, without failed resource loads (the not-found test
    * loads a missing trace on purpose).
    */
-  List<String> takeConsoleErrors() {
+  public List<String> takeConsoleErrors() {
     List<String> out = new ArrayList<>();
     for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
       if (e.getLevel().intValue() >= Level.SEVERE.intValue() && !e.getMessage().contains("Failed to load resource")) {
@@ -94,7 +94,7 @@ final class Browser implements AutoCloseable {
   }
 
   /** Saves a PNG of the page under target/screenshots/. */
-  Path screenshot(String name) {
+  public Path screenshot(String name) {
     try {
       Files.createDirectories(SCREENSHOTS);
       Path out = SCREENSHOTS.resolve(name + ".png");
