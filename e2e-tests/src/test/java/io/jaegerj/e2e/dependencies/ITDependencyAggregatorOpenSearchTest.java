@@ -61,9 +61,8 @@ import org.openqa.selenium.WebElement;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ITDependencyAggregatorOpenSearchTest {
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10)).build();
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = AggregatorTraffic.HTTP;
+  private static final ObjectMapper JSON = AggregatorTraffic.JSON;
   private static final String PREFIX = "deps";
 
   private EsTestServer opensearch;
@@ -80,15 +79,12 @@ class ITDependencyAggregatorOpenSearchTest {
     }
   }
 
-  /** One span to send: its trace, ID, parent (0 for a root) and service. */
-  private record S(byte[] trace, long id, long parent, String service) {}
-
   @Test
   void twoCollectorsWithLateAndSplitParents_queryShowsExactCounts_andBatchJobAgrees() throws Exception {
     Map<String, String> env = Map.of("SPAN_STORAGE_TYPE", "opensearch");
-    int otlp1 = freePort();
-    int otlp2 = freePort();
-    int queryHttp = freePort();
+    int otlp1 = AggregatorTraffic.freePort();
+    int otlp2 = AggregatorTraffic.freePort();
+    int queryHttp = AggregatorTraffic.freePort();
     long now = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()) - TimeUnit.MINUTES.toNanos(1);
     int spans = 0;
     Map<String, Double> counters = new LinkedHashMap<>();
@@ -100,45 +96,8 @@ class ITDependencyAggregatorOpenSearchTest {
             "--dependencies.aggregator.enabled=true");
         c2 = start(CollectorMain.spec(), env, Map.of("collector.otlp.http.host-port", otlp2),
             "--dependencies.aggregator.enabled=true");
-        // whole traces on collector 1, one request retried: front->back 3, back->db 3
-        for (int i = 0; i < 3; i++) {
-          byte[] t = traceId();
-          List<S> trace = List.of(new S(t, 1, 0, "front"), new S(t, 2, 1, "back"), new S(t, 3, 2, "db"));
-          send(otlp1, trace);
-          spans += 3;
-          if (i == 0) {
-            send(otlp1, trace);
-          }
-        }
-        // parents arriving after their child, same collector: front->back 2
-        for (int i = 0; i < 2; i++) {
-          byte[] t = traceId();
-          send(otlp1, List.of(new S(t, 2, 1, "back")));
-          send(otlp1, List.of(new S(t, 1, 0, "front")));
-          spans += 2;
-        }
-        // split: the parent on collector 1, the children on collector 2 (half of them first): front->back 4,
-        // back->db 4
-        for (int i = 0; i < 4; i++) {
-          byte[] t = traceId();
-          List<S> children = List.of(new S(t, 2, 1, "back"), new S(t, 3, 2, "db"));
-          if (i % 2 == 0) {
-            send(otlp2, children);
-            send(otlp1, List.of(new S(t, 1, 0, "front")));
-          } else {
-            send(otlp1, List.of(new S(t, 1, 0, "front")));
-            send(otlp2, children);
-          }
-          spans += 3;
-        }
-        // split the other way: the parent on collector 2, the child on collector 1: front->cache 2
-        for (int i = 0; i < 2; i++) {
-          byte[] t = traceId();
-          send(otlp2, List.of(new S(t, 1, 0, "front")));
-          send(otlp1, List.of(new S(t, 2, 1, "cache")));
-          spans += 2;
-        }
-        awaitSpanDocuments(spans + 3, Duration.ofSeconds(60)); // + the 3 spans of the retried request
+        spans = AggregatorTraffic.send(otlp1, otlp2);
+        awaitSpanDocuments(spans, Duration.ofSeconds(60));
         // closing the collectors ends the windows: children whose parent went to the other collector are looked up
         // in OpenSearch, and each writes its record
         JaegerMain.Running first = c1;
@@ -147,13 +106,7 @@ class ITDependencyAggregatorOpenSearchTest {
         c2 = null;
         first.close();
         second.close();
-        for (MeterRegistry m : List.of(first.meters(), second.meters())) {
-          for (String name : List.of("jaegerj_dependencies_calls", "jaegerj_dependencies_late_parents",
-              "jaegerj_dependencies_parents_looked_up", "jaegerj_dependencies_unresolved",
-              "jaegerj_dependencies_duplicate_spans", "jaegerj_dependencies_records_written")) {
-            counters.merge(name, functionCounter(m, name), Double::sum);
-          }
-        }
+        counters.putAll(AggregatorTraffic.counters(List.of(first.meters(), second.meters())));
       } finally {
         if (c1 != null) {
           c1.close();
@@ -162,13 +115,13 @@ class ITDependencyAggregatorOpenSearchTest {
           c2.close();
         }
       }
-      Map<String, Long> expected = new TreeMap<>(Map.of("front->back", 9L, "back->db", 7L, "front->cache", 2L));
-      assertThat(awaitDependencies(queryHttp, expected, Duration.ofSeconds(30))).isEqualTo(expected);
+      Map<String, Long> expected = AggregatorTraffic.EXPECTED;
+      assertThat(awaitDependencies(queryHttp, expected)).isEqualTo(expected);
       assertThat(systemArchitecturePage(queryHttp)).as("System Architecture page in Chromium").isEqualTo(expected);
-      assertThat(counters).containsEntry("jaegerj_dependencies_calls", 18.0)
-          .containsEntry("jaegerj_dependencies_duplicate_spans", 3.0)
+      assertThat(counters).containsEntry("jaegerj_dependencies_calls", AggregatorTraffic.CALLS)
+          .containsEntry("jaegerj_dependencies_duplicate_spans", AggregatorTraffic.DUPLICATE_SPANS)
           .containsEntry("jaegerj_dependencies_unresolved", 0.0)
-          .containsEntry("jaegerj_dependencies_parents_looked_up", 6.0);
+          .containsEntry("jaegerj_dependencies_parents_looked_up", AggregatorTraffic.PARENTS_LOOKED_UP);
       assertThat(counters.get("jaegerj_dependencies_late_parents")).isGreaterThanOrEqualTo(2.0);
       assertThat(counters.get("jaegerj_dependencies_records_written")).isEqualTo(2.0);
 
@@ -194,11 +147,10 @@ class ITDependencyAggregatorOpenSearchTest {
         batch.merge(l.parent() + "->" + l.child(), l.callCount(), Long::sum);
       }
       assertThat(batch).isEqualTo(expected);
-      assertThat(r.spans()).isEqualTo(spans + 3);
+      assertThat(r.spans()).isEqualTo(spans);
       // its record is read with the aggregator's: every count doubles
-      Map<String, Long> doubled = new TreeMap<>();
-      expected.forEach((k, v) -> doubled.put(k, 2 * v));
-      assertThat(awaitDependencies(queryHttp, doubled, Duration.ofSeconds(30))).isEqualTo(doubled);
+      Map<String, Long> doubled = AggregatorTraffic.doubled(expected);
+      assertThat(awaitDependencies(queryHttp, doubled)).isEqualTo(doubled);
     }
   }
 
@@ -243,7 +195,7 @@ class ITDependencyAggregatorOpenSearchTest {
     for (Flag f : JaegerMain.flags(spec, env)) {
       if (f.type() == Flag.Type.HOST_PORT && !f.defaultValue().isEmpty()) {
         Integer port = ports.get(f.name());
-        args.add("--" + f.name() + "=127.0.0.1:" + (port != null ? port : freePort()));
+        args.add("--" + f.name() + "=127.0.0.1:" + (port != null ? port : AggregatorTraffic.freePort()));
       }
     }
     args.add("--es.server-urls=" + opensearch.url());
@@ -252,30 +204,6 @@ class ITDependencyAggregatorOpenSearchTest {
     args.add("--es.num-replicas=0");
     args.addAll(List.of(extra));
     return JaegerMain.start(spec, args.toArray(String[]::new), env);
-  }
-
-  private static void send(int port, List<S> spans) throws Exception {
-    long now = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()) - TimeUnit.MINUTES.toNanos(1);
-    Map<String, ScopeSpans.Builder> byService = new LinkedHashMap<>();
-    for (S s : spans) {
-      Span.Builder b = Span.newBuilder().setTraceId(ByteString.copyFrom(s.trace()))
-          .setSpanId(ByteString.copyFrom(ByteBuffer.allocate(8).putLong(s.id()).array()))
-          .setName("op-" + s.id()).setStartTimeUnixNano(now + s.id() * 1000).setEndTimeUnixNano(now + 500_000);
-      if (s.parent() != 0) {
-        b.setParentSpanId(ByteString.copyFrom(ByteBuffer.allocate(8).putLong(s.parent()).array()));
-      }
-      byService.computeIfAbsent(s.service(), k -> ScopeSpans.newBuilder()).addSpans(b);
-    }
-    ExportTraceServiceRequest.Builder req = ExportTraceServiceRequest.newBuilder();
-    byService.forEach((service, scope) -> req.addResourceSpans(ResourceSpans.newBuilder()
-        .setResource(Resource.newBuilder().addAttributes(KeyValue.newBuilder().setKey("service.name")
-            .setValue(AnyValue.newBuilder().setStringValue(service))))
-        .addScopeSpans(scope)));
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/traces"))
-        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-protobuf")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(req.build().toByteArray())).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as("OTLP export: %s", r.body()).isEqualTo(200);
   }
 
   private void awaitSpanDocuments(long expected, Duration timeout) throws Exception {
@@ -292,29 +220,9 @@ class ITDependencyAggregatorOpenSearchTest {
     assertThat(count).as("span documents stored").isEqualTo(expected);
   }
 
-  /** Polls {@code /api/dependencies} until it shows {@code expected} or the timeout passes; returns the last. */
-  private Map<String, Long> awaitDependencies(int port, Map<String, Long> expected, Duration timeout)
-      throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Map<String, Long> got = Map.of();
-    while (System.nanoTime() < deadline) {
-      es("POST", "/" + PREFIX + "-jaeger-dependencies-*/_refresh?ignore_unavailable=true&allow_no_indices=true",
-          null);
-      long end = System.currentTimeMillis() + 60_000;
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-          + "/api/dependencies?endTs=" + end + "&lookback=86400000")).build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-      Map<String, Long> m = new TreeMap<>();
-      for (JsonNode l : JSON.readTree(r.body()).path("data")) {
-        m.merge(l.path("parent").asText() + "->" + l.path("child").asText(), l.path("callCount").asLong(), Long::sum);
-      }
-      got = m;
-      if (got.equals(expected)) {
-        return got;
-      }
-      Thread.sleep(200);
-    }
-    return got;
+  private Map<String, Long> awaitDependencies(int port, Map<String, Long> expected) throws Exception {
+    return AggregatorTraffic.awaitDependencies(port, expected, Duration.ofSeconds(30), () -> es("POST",
+        "/" + PREFIX + "-jaeger-dependencies-*/_refresh?ignore_unavailable=true&allow_no_indices=true", null));
   }
 
   private JsonNode es(String method, String path, String body) throws Exception {
@@ -324,28 +232,5 @@ class ITDependencyAggregatorOpenSearchTest {
     HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as("%s %s: %s", method, path, r.body()).isEqualTo(200);
     return JSON.readTree(r.body());
-  }
-
-  private static double functionCounter(MeterRegistry meters, String name) {
-    return meters.find(name).functionCounters().stream().mapToDouble(FunctionCounter::count).sum();
-  }
-
-  private static byte[] traceId() {
-    byte[] b = new byte[16];
-    ThreadLocalRandom.current().nextBytes(b);
-    b[0] |= 0x10;
-    return b;
-  }
-
-  private static final Set<Integer> HANDED_OUT = new HashSet<>();
-
-  private static synchronized int freePort() throws IOException {
-    while (true) {
-      try (ServerSocket s = new ServerSocket(0)) {
-        if (HANDED_OUT.add(s.getLocalPort())) {
-          return s.getLocalPort();
-        }
-      }
-    }
   }
 }
