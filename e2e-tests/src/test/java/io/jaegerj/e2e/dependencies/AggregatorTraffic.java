@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
+import io.jaegerj.dependencies.DependenciesJob;
+import io.jaegerj.model.DependencyLink;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -23,6 +25,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -165,11 +168,23 @@ final class AggregatorTraffic {
     return out;
   }
 
-  /** Each count of {@code links} doubled: what a second record of the same links adds up to. */
-  static Map<String, Long> doubled(Map<String, Long> links) {
-    Map<String, Long> out = new TreeMap<>();
-    links.forEach((k, v) -> out.put(k, 2 * v));
-    return out;
+  /**
+   * Runs the batch job with spark-dependencies' environment {@code jobEnv} on {@code day}: it must read {@code spans}
+   * spans and find exactly {@link #EXPECTED}; its record adds to the aggregator's, so the query then shows every
+   * count doubled.
+   */
+  static void assertBatchJobAgrees(Map<String, String> jobEnv, LocalDate day, int spans, int queryPort,
+      ThrowingRunnable beforePoll) throws Exception {
+    DependenciesJob.Result r = DependenciesJob.run(jobEnv::get, day.toString());
+    Map<String, Long> batch = new TreeMap<>();
+    for (DependencyLink l : r.links()) {
+      batch.merge(l.parent() + "->" + l.child(), l.callCount(), Long::sum);
+    }
+    assertThat(batch).as("links found by the batch job").isEqualTo(EXPECTED);
+    assertThat(r.spans()).as("spans read by the batch job").isEqualTo(spans);
+    Map<String, Long> doubled = new TreeMap<>();
+    EXPECTED.forEach((k, v) -> doubled.put(k, 2 * v));
+    assertThat(awaitDependencies(queryPort, doubled, Duration.ofSeconds(30), beforePoll)).isEqualTo(doubled);
   }
 
   static synchronized int freePort() throws IOException {

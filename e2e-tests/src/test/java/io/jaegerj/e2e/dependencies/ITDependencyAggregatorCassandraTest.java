@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jaegerj.collector.CollectorMain;
 import io.jaegerj.config.Flag;
-import io.jaegerj.dependencies.DependenciesJob;
-import io.jaegerj.model.DependencyLink;
 import io.jaegerj.query.QueryMain;
 import io.jaegerj.server.BinarySpec;
 import io.jaegerj.server.JaegerMain;
@@ -17,7 +15,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -74,21 +71,10 @@ class ITDependencyAggregatorCassandraTest {
           .containsEntry("jaegerj_dependencies_records_written", 2.0);
 
       // the batch job on the same day's spans, configured as spark-dependencies is
-      LocalDate day = LocalDate.now(ZoneOffset.UTC);
-      DependenciesJob.Result r = DependenciesJob.run(Map.of("STORAGE", "cassandra",
+      AggregatorTraffic.assertBatchJobAgrees(Map.of("STORAGE", "cassandra",
           "CASSANDRA_CONTACT_POINTS", "127.0.0.1:" + server.cqlPort(), "CASSANDRA_KEYSPACE", keyspace,
-          "CASSANDRA_USERNAME", CassandraTestServer.USER, "CASSANDRA_PASSWORD", CassandraTestServer.PASSWORD)::get,
-          day.toString());
-      Map<String, Long> batch = new TreeMap<>();
-      for (DependencyLink l : r.links()) {
-        batch.merge(l.parent() + "->" + l.child(), l.callCount(), Long::sum);
-      }
-      assertThat(batch).isEqualTo(expected);
-      assertThat(r.spans()).isEqualTo(spans);
-      // its row is read with the aggregator's: every count doubles
-      Map<String, Long> doubled = AggregatorTraffic.doubled(expected);
-      assertThat(AggregatorTraffic.awaitDependencies(queryHttp, doubled, Duration.ofSeconds(30), () -> { }))
-          .isEqualTo(doubled);
+          "CASSANDRA_USERNAME", CassandraTestServer.USER, "CASSANDRA_PASSWORD", CassandraTestServer.PASSWORD),
+          LocalDate.now(ZoneOffset.UTC), spans, queryHttp, () -> { });
     } finally {
       if (c1 != null) {
         c1.close();
