@@ -169,9 +169,13 @@ function showTrace(box, trace, q, timing, partialTotal) {
     h('div', null, h('dt', null, 'Total Spans'), h('dd', { id: 'summary-spans' }, String(trace.totalSpans || trace.spans.length))),
     trace.errors ? h('div', null, h('dt', null, 'Errors'), h('dd', { class: 'error-text' }, String(trace.errors))) : null);
   const minimapWrap = q.get('uiTimelineHideMinimap') === '1' ? null : h('div', { class: 'minimap', id: 'minimap' });
+  const partialNote = partialTotal
+    ? `Showing the first ${trace.spans.length.toLocaleString('en')} of ${partialTotal.toLocaleString('en')} spans; loading the rest…`
+    : null;
+  // Kept for tests and diagnostics: the note is gone from the page once the whole trace replaces the first page.
+  if (partialNote) timing.partialNote = partialNote;
   const collapsible = h('div', { class: 'trace-header-body', hidden: st.headerCollapsed }, summary,
-    partialTotal ? h('p', { class: 'trace-partial', id: 'trace-partial', role: 'status' },
-      `Showing the first ${trace.spans.length.toLocaleString('en')} of ${partialTotal.toLocaleString('en')} spans; loading the rest…`) : null,
+    partialNote ? h('p', { class: 'trace-partial', id: 'trace-partial', role: 'status' }, partialNote) : null,
     trace.warnings.length ? h('ul', { class: 'warnings' }, trace.warnings.map((w) => h('li', null, w))) : null,
     traceLinks.length ? h('div', { class: 'trace-links' }, traceLinks.map((l) => h('a', { href: l.url, target }, l.text))) : null,
     minimapWrap);
