@@ -83,7 +83,7 @@ echo "# cassandra 5.0.4 on :$PORT (heap $CASS_HEAP), writer heap $HEAP, extra fl
 echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 # shellcheck disable=SC2086
 "$JAVA" -Xmx"$HEAP" -XX:+UseG1GC -cp "$ROOT/benchmarks/target/classes:$(cat "$OUT/bench.classpath")" \
-  io.jaegerj.benchmarks.StorageBenchmark --backends=cassandra --spans="$SPANS" --batch="$BATCH" \
+  io.jaegerj.bench.StorageBenchmark --backends=cassandra --spans="$SPANS" --batch="$BATCH" \
   --concurrency="$CONCURRENCY" --server-pid="$SERVER_PID" --cassandra.servers=127.0.0.1 --cassandra.port="$PORT" \
   --cassandra.keyspace="bench_$(date +%s)" --cassandra.schema.create=true $EXTRA
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jaegerj.collector.CollectorMain;
 import io.jaegerj.query.QueryMain;
+import io.jaegerj.server.BinarySpec;
 import io.jaegerj.server.JaegerMain;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -114,7 +115,7 @@ class AllInOneMainTest {
         .doesNotContain("downsampling.ratio");
   }
 
-  private static String runCli(io.jaegerj.server.BinarySpec spec, String... args) throws Exception {
+  private static String runCli(BinarySpec spec, String... args) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code = JaegerMain.run(spec, args, Map.of("SPAN_STORAGE_TYPE", "memory"),

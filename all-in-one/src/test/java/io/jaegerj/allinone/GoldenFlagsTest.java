@@ -8,7 +8,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.jaegerj.config.Flag;
 import io.jaegerj.server.BinarySpec;
 import io.jaegerj.server.JaegerMain;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,8 +123,8 @@ class GoldenFlagsTest {
     assertThat(seen).isEqualTo(11);
     assertThat(problems).isEmpty();
 
-    java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
-    java.io.PrintStream ps = new java.io.PrintStream(sink, true, StandardCharsets.UTF_8);
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    PrintStream ps = new PrintStream(sink, true, StandardCharsets.UTF_8);
     assertThat(JaegerMain.run(Binaries.all().get(binary), new String[] {"help"}, env, ps, ps)).isZero();
     assertThat(sink.toString(StandardCharsets.UTF_8))
         .contains("--sampling.target-samples-per-second", "--sampling.leader-lease-refresh-interval",
@@ -205,8 +207,8 @@ class GoldenFlagsTest {
     expected.putAll(grpcStorageReference());
     assertThat(grpc).isEqualTo(expected);
 
-    java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
-    java.io.PrintStream ps = new java.io.PrintStream(sink, true, StandardCharsets.UTF_8);
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    PrintStream ps = new PrintStream(sink, true, StandardCharsets.UTF_8);
     assertThat(JaegerMain.run(Binaries.all().get(binary), new String[] {"help"},
         Map.of("SPAN_STORAGE_TYPE", "grpc"), ps, ps)).isZero();
     assertThat(sink.toString(StandardCharsets.UTF_8))
@@ -312,8 +314,8 @@ class GoldenFlagsTest {
   @ParameterizedTest
   @ValueSource(strings = {"all-in-one", "collector", "query", "ingester"})
   void docs_subCommandOptionsMatchJaegerReference(String binary, @TempDir Path dir) throws IOException {
-    java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
-    java.io.PrintStream ps = new java.io.PrintStream(sink, true, StandardCharsets.UTF_8);
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    PrintStream ps = new PrintStream(sink, true, StandardCharsets.UTF_8);
     int code = JaegerMain.run(Binaries.all().get(binary), new String[] {"docs", "--format=yaml", "--dir=" + dir},
         Map.of("SPAN_STORAGE_TYPE", "memory"), ps, ps);
     assertThat(code).as(sink.toString(StandardCharsets.UTF_8)).isZero();

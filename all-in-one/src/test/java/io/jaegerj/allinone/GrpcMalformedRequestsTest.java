@@ -13,13 +13,12 @@ import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
+import io.jaegerj.collector.RawGrpc;
 import io.jaegerj.server.JaegerMain;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -55,7 +55,7 @@ class GrpcMalformedRequestsTest {
       LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
       logs.setContext(ctx);
       logs.start();
-      ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(logs);
+      ctx.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(logs);
 
       sendTruncatedFrames(otlpGrpc, N);
       sendGarbageFindTraces(queryGrpc, N);
@@ -88,31 +88,13 @@ class GrpcMalformedRequestsTest {
         "http://127.0.0.1:" + adminPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
   }
 
-  private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream in) {
-      try {
-        return in.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
-
   /** FindTraces calls (api_v2 and api_v3) whose request is a truncated varint, not a message. */
   private static void sendGarbageFindTraces(int port, int n) throws Exception {
     ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     try {
       for (int i = 0; i < n; i++) {
         String method = (i % 2 == 0 ? "jaeger.api_v2" : "jaeger.api_v3") + ".QueryService/FindTraces";
-        MethodDescriptor<byte[], byte[]> md = MethodDescriptor.<byte[], byte[]>newBuilder()
-            .setType(MethodDescriptor.MethodType.SERVER_STREAMING).setFullMethodName(method)
-            .setRequestMarshaller(RAW).setResponseMarshaller(RAW).build();
+        MethodDescriptor<byte[], byte[]> md = RawGrpc.method(MethodDescriptor.MethodType.SERVER_STREAMING, method);
         try {
           ClientCalls.blockingServerStreamingCall(ch, md, CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS),
               new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff}).forEachRemaining(r -> { });

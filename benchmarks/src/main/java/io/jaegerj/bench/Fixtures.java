@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.bench;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.jaegerj.loadgen.Encoders;
 import io.jaegerj.loadgen.Protocol;
@@ -55,7 +56,7 @@ public final class Fixtures {
       ExportTraceServiceRequest req = ExportTraceServiceRequest.parseFrom(body(Protocol.OTLP_HTTP, seed));
       TracesData data = TracesData.newBuilder().addAllResourceSpans(req.getResourceSpansList()).build();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      try (JsonGenerator g = new com.fasterxml.jackson.core.JsonFactory().createGenerator(out)) {
+      try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
         OtlpJsonWriter.write(g, data);
       }
       return out.toByteArray();

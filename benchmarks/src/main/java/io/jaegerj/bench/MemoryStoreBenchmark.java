@@ -2,6 +2,7 @@
 package io.jaegerj.bench;
 
 import io.jaegerj.config.Settings;
+import io.jaegerj.loadgen.Workload;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.Trace;
 import io.jaegerj.model.TraceId;
@@ -88,8 +89,8 @@ public class MemoryStoreBenchmark {
 
   @Benchmark
   public List<Trace> findTracesServiceAndTag() {
-    TraceQuery q = TraceQuery.builder(io.jaegerj.loadgen.Workload.serviceName(rnd.nextInt(10)))
-        .tag(io.jaegerj.loadgen.Workload.SEARCH_TAG, Fixtures.REQUEST.customer(rnd.nextInt(100)))
+    TraceQuery q = TraceQuery.builder(Workload.serviceName(rnd.nextInt(10)))
+        .tag(Workload.SEARCH_TAG, Fixtures.REQUEST.customer(rnd.nextInt(100)))
         .startTimeMinMicros(Fixtures.BASE_MICROS - 3_600_000_000L)
         .startTimeMaxMicros(nowMicros)
         .numTraces(20)

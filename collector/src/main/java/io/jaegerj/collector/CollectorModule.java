@@ -203,8 +203,8 @@ public final class CollectorModule implements ServerModule {
         lifecycle.onShutdown(Lifecycle.Phase.STOP_ACCEPTING, "agent sampling HTTP server", agent::close);
       }
 
-      ZipkinReceiver.start(context, pipeline);
-      AgentReceivers.start(context, pipeline);
+      ZipkinReceiver.start(context, pipeline, tenancy);
+      AgentReceivers.start(context, pipeline, tenancy);
     } catch (Exception | Error e) {
       for (NettyHttpServer h : http) {
         h.close();
@@ -236,9 +236,11 @@ public final class CollectorModule implements ServerModule {
   }
 
   private StrategyProvider adaptiveSampling(Settings s, ServerContext context, SpanPipeline pipeline) {
-    var store = context.storage().samplingStore().orElseThrow(() -> new IllegalArgumentException(
-        "sampling store factory is nil. Please configure a backend that supports adaptive sampling"));
-    AdaptiveSampling a = AdaptiveSampling.start(AdaptiveOptions.from(s), store, context.meters(),
+    AdaptiveOptions options = AdaptiveOptions.from(s);
+    var store = context.storage().samplingStore(options.aggregationBuckets()).orElseThrow(
+        () -> new IllegalArgumentException(
+            "sampling store factory is nil. Please configure a backend that supports adaptive sampling"));
+    AdaptiveSampling a = AdaptiveSampling.start(options, store, context.meters(),
         AdaptiveSampling.ownerId(), context.clock());
     context.lifecycle().onShutdown(Lifecycle.Phase.CLOSE, "adaptive sampling", a::close);
     pipeline.observeJaegerPathSpans(a::observe);

@@ -18,6 +18,7 @@ import io.jaegerj.proto.api_v2.Batch;
 import io.jaegerj.proto.api_v2.CollectorServiceGrpc;
 import io.jaegerj.proto.api_v2.PostSpansRequest;
 import io.jaegerj.proto.api_v2.PostSpansResponse;
+import io.jaegerj.testing.Poll;
 import io.jaegertracing.thriftjava.Process;
 import io.jaegertracing.thriftjava.Span;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
@@ -32,6 +33,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -129,11 +131,8 @@ class AcknowledgeTest {
     Future<String> first = send(Receiver.OTLP_HTTP, 30); // the only worker holds it in storage
     TestCollector.HeldWrite write = collector.storage.nextHeld();
     Future<String> second = send(Receiver.OTLP_GRPC, 31); // fills the queue
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (collector.module.started().pipeline().queuedSpans() != 1) {
-      assertThat(System.nanoTime()).as("second batch queued").isLessThan(deadline);
-      Thread.sleep(5);
-    }
+    Poll.until("second batch queued", Duration.ofSeconds(10), () -> collector.module.started().pipeline()
+        .queuedSpans() == 1);
     for (Receiver r : Receiver.values()) {
       assertThat(send(r, 40 + r.ordinal()).get(10, TimeUnit.SECONDS)).as(r.name()).isEqualTo(r.full);
     }
@@ -154,11 +153,7 @@ class AcknowledgeTest {
     Future<String> first = send(Receiver.OTLP_HTTP, 80);
     TestCollector.HeldWrite write = collector.storage.nextHeld();
     Future<String> second = send(Receiver.OTLP_GRPC, 81);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!collector.module.started().pipeline().saturated()) {
-      assertThat(System.nanoTime()).as("queue saturated").isLessThan(deadline);
-      Thread.sleep(5);
-    }
+    Poll.until("queue saturated", Duration.ofSeconds(10), () -> collector.module.started().pipeline().saturated());
     byte[] garbage = {(byte) 0xff, (byte) 0xff, (byte) 0xff};
     assertThat(post(collector.otlpHttpPort(), "/v1/traces", "application/x-protobuf", garbage).statusCode())
         .isEqualTo(503);

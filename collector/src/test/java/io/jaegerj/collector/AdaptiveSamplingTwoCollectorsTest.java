@@ -7,6 +7,7 @@ import io.jaegerj.config.Settings;
 import io.jaegerj.storage.SamplingStore;
 import io.jaegerj.storage.StorageContext;
 import io.jaegerj.storage.memory.MemoryStorageProvider;
+import io.jaegerj.testing.Poll;
 import io.jaegertracing.internal.JaegerTracer;
 import io.jaegertracing.internal.reporters.RemoteReporter;
 import io.jaegertracing.internal.samplers.ProbabilisticSampler;
@@ -31,14 +32,8 @@ class AdaptiveSamplingTwoCollectorsTest {
       "sampling.follower-lease-refresh-interval", "1s");
   private static final Map<String, String> ADAPTIVE = Map.of("SAMPLING_CONFIG_TYPE", "adaptive");
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for: " + what);
-      }
-      Thread.sleep(20);
-    }
+  private static void await(String what, BooleanSupplier condition) throws Exception {
+    Poll.until(what, Duration.ofSeconds(20), condition::getAsBoolean);
   }
 
   private static boolean leads(TestCollector c) {

@@ -21,7 +21,6 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -165,10 +164,8 @@ class BadInputTest {
 
   @Test
   void otlpGrpc_malformedAndOversized() throws Exception {
-    MethodDescriptor<byte[], byte[]> raw = MethodDescriptor.<byte[], byte[]>newBuilder()
-        .setType(MethodDescriptor.MethodType.UNARY)
-        .setFullMethodName(TraceServiceGrpc.getExportMethod().getFullMethodName())
-        .setRequestMarshaller(new BytesMarshaller()).setResponseMarshaller(new BytesMarshaller()).build();
+    MethodDescriptor<byte[], byte[]> raw = RawGrpc.method(MethodDescriptor.MethodType.UNARY,
+        TraceServiceGrpc.getExportMethod().getFullMethodName());
     assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(otlpChannel, raw, CallOptions.DEFAULT,
         new byte[] {0x0a, 0x7f, 0x01, 0x02}))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
@@ -234,21 +231,5 @@ class BadInputTest {
         .contains("jaeger_collector_receiver_errors_total{reason=\"unsupported_media_type\",receiver=\"jaeger-http\"} "
             + "2.0")
         .contains("jaeger_collector_receiver_errors_total{reason=\"too_large\",receiver=\"jaeger-http\"} 1.0");
-  }
-
-  static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (java.io.IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }
   }
 }

@@ -4,6 +4,7 @@ package io.jaegerj.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -144,8 +145,8 @@ class JaegerProtocolsTest {
   @Test
   void postSpans_badSpanIdLength_invalidArgument() {
     io.jaegerj.proto.api_v2.Span bad = io.jaegerj.proto.api_v2.Span.newBuilder()
-        .setTraceId(com.google.protobuf.ByteString.copyFrom(new byte[16]))
-        .setSpanId(com.google.protobuf.ByteString.copyFrom(new byte[3])).build();
+        .setTraceId(ByteString.copyFrom(new byte[16]))
+        .setSpanId(ByteString.copyFrom(new byte[3])).build();
     assertThatThrownBy(() -> CollectorServiceGrpc.newBlockingStub(channel).postSpans(PostSpansRequest.newBuilder()
         .setBatch(Batch.newBuilder().addSpans(bad)).build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class,

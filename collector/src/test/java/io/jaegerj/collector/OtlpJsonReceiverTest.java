@@ -3,6 +3,7 @@ package io.jaegerj.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.luben.zstd.Zstd;
 import io.jaegerj.model.KeyValue;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.SpanRef;
@@ -16,10 +17,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.GZIPOutputStream;
+import net.jpountz.lz4.LZ4FrameOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.xerial.snappy.Snappy;
+import org.xerial.snappy.SnappyFramedOutputStream;
 
 /** A hand-written OTLP/JSON request on 4318, in several content encodings, plus CORS on that port. */
 class OtlpJsonReceiverTest {
@@ -116,32 +122,32 @@ class OtlpJsonReceiverTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     switch (enc) {
       case "gzip":
-        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
+        try (GZIPOutputStream z = new GZIPOutputStream(out)) {
           z.write(raw);
         }
         return out.toByteArray();
       case "zstd":
-        return com.github.luben.zstd.Zstd.compress(raw);
+        return Zstd.compress(raw);
       case "zlib":
-        try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(out)) {
+        try (DeflaterOutputStream z = new DeflaterOutputStream(out)) {
           z.write(raw);
         }
         return out.toByteArray();
       case "deflate":
-        try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(out,
-            new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true))) {
+        try (DeflaterOutputStream z = new DeflaterOutputStream(out,
+            new Deflater(Deflater.DEFAULT_COMPRESSION, true))) {
           z.write(raw);
         }
         return out.toByteArray();
       case "snappy":
         return Snappy.compress(raw);
       case "x-snappy-framed":
-        try (org.xerial.snappy.SnappyFramedOutputStream z = new org.xerial.snappy.SnappyFramedOutputStream(out)) {
+        try (SnappyFramedOutputStream z = new SnappyFramedOutputStream(out)) {
           z.write(raw);
         }
         return out.toByteArray();
       case "lz4":
-        try (net.jpountz.lz4.LZ4FrameOutputStream z = new net.jpountz.lz4.LZ4FrameOutputStream(out)) {
+        try (LZ4FrameOutputStream z = new LZ4FrameOutputStream(out)) {
           z.write(raw);
         }
         return out.toByteArray();

@@ -17,17 +17,15 @@ import io.jaegerj.model.TraceId;
 import io.jaegerj.proto.api_v2.Batch;
 import io.jaegerj.proto.api_v2.CollectorServiceGrpc;
 import io.jaegerj.proto.api_v2.PostSpansRequest;
+import io.jaegerj.testing.Poll;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,10 +65,7 @@ class QueueFullTest {
   void fullQueue_everyProtocolRefusesRetryably_thenDrains() throws Exception {
     TraceServiceGrpc.TraceServiceBlockingStub stub = TraceServiceGrpc.newBlockingStub(otlp);
     stub.export(BadInputTest.request("a", 1, 1)); // taken by the worker, which blocks in storage
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (collector.module.started().pipeline().queuedSpans() != 0 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    Poll.read(Duration.ofSeconds(5), () -> collector.module.started().pipeline().queuedSpans(), n -> n == 0);
     stub.export(BadInputTest.request("a", 2, 1)); // fills the queue
 
     assertThatThrownBy(() -> stub.export(BadInputTest.request("a", 3, 1)))
@@ -114,10 +109,7 @@ class QueueFullTest {
   private void fill() throws Exception {
     TraceServiceGrpc.TraceServiceBlockingStub stub = TraceServiceGrpc.newBlockingStub(otlp);
     stub.export(BadInputTest.request("a", 1, 1));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (collector.module.started().pipeline().queuedSpans() != 0 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    Poll.read(Duration.ofSeconds(5), () -> collector.module.started().pipeline().queuedSpans(), n -> n == 0);
     stub.export(BadInputTest.request("a", 2, 1));
   }
 
@@ -182,7 +174,8 @@ class QueueFullTest {
     ExportTraceServiceRequest three = BadInputTest.request("a", 3, 1).toBuilder()
         .addResourceSpans(BadInputTest.request("b", 4, 1).getResourceSpans(0))
         .addResourceSpans(BadInputTest.request("c", 5, 1).getResourceSpans(0)).build();
-    MethodDescriptor<byte[], byte[]> raw = TraceServiceGrpc.getExportMethod().toBuilder(RAW, RAW).build();
+    MethodDescriptor<byte[], byte[]> raw = TraceServiceGrpc.getExportMethod().toBuilder(RawGrpc.BYTES, RawGrpc.BYTES)
+        .build();
     assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(otlp, raw, CallOptions.DEFAULT, three.toByteArray()))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
@@ -199,21 +192,4 @@ class QueueFullTest {
         .contains("jaeger_collector_receiver_errors_total{reason=\"queue_full_undecoded\",receiver=\"otlp-grpc\"} 1.0")
         .doesNotContain("reason=\"malformed\",receiver=\"otlp-grpc\"");
   }
-
-  /** Request bytes sent as they are, so that the test can send what no generated client would. */
-  private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
 }

@@ -4,8 +4,10 @@ package io.jaegerj.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import com.twitter.zipkin.thriftjava.AnnotationType;
 import com.google.protobuf.util.JsonFormat;
+import com.twitter.zipkin.thriftjava.Annotation;
+import com.twitter.zipkin.thriftjava.AnnotationType;
+import com.twitter.zipkin.thriftjava.BinaryAnnotation;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.jaegerj.model.KeyValue;
@@ -56,6 +58,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.apache.thrift.protocol.TBinaryProtocol;
 import org.apache.thrift.protocol.TList;
 import org.apache.thrift.protocol.TType;
@@ -282,15 +285,15 @@ class SameTraceEveryProtocolTest {
   void zipkinV1Thrift_typedBinaryAnnotations_keepTypes() throws Exception {
     TraceId id = new TraceId(0x3c3c_0000_0000_0001L, ThreadLocalRandom.current().nextLong() | 1);
     com.twitter.zipkin.thriftjava.Endpoint host = new com.twitter.zipkin.thriftjava.Endpoint(0, (short) 0, ROOT_SVC);
-    List<com.twitter.zipkin.thriftjava.BinaryAnnotation> annotations = List.of(
+    List<BinaryAnnotation> annotations = List.of(
         binaryAnnotation("customer", "123".getBytes(StandardCharsets.UTF_8), AnnotationType.STRING, host),
         binaryAnnotation("cached", new byte[] {1}, AnnotationType.BOOL, host),
         binaryAnnotation("retries", ByteBuffer.allocate(8).putLong(3).array(), AnnotationType.I64, host),
         binaryAnnotation("ratio", ByteBuffer.allocate(8).putDouble(0.25).array(), AnnotationType.DOUBLE, host));
     com.twitter.zipkin.thriftjava.Span span = new com.twitter.zipkin.thriftjava.Span(id.low(), ROOT_OP, 1,
-        List.of(new com.twitter.zipkin.thriftjava.Annotation(ROOT_START, "sr").setHost(host),
-            new com.twitter.zipkin.thriftjava.Annotation(ROOT_START + ROOT_DURATION, "ss").setHost(host),
-            new com.twitter.zipkin.thriftjava.Annotation(EVENT_TS, EVENT).setHost(host)),
+        List.of(new Annotation(ROOT_START, "sr").setHost(host),
+            new Annotation(ROOT_START + ROOT_DURATION, "ss").setHost(host),
+            new Annotation(EVENT_TS, EVENT).setHost(host)),
         annotations).setTrace_id_high(id.high()).setTimestamp(ROOT_START).setDuration(ROOT_DURATION);
     TMemoryBuffer buf = new TMemoryBuffer(512);
     TBinaryProtocol out = new TBinaryProtocol(buf);
@@ -309,9 +312,9 @@ class SameTraceEveryProtocolTest {
     assertThat(root.logs()).containsExactly(new Log(EVENT_TS, List.of(KeyValue.string("event", EVENT))));
   }
 
-  private static com.twitter.zipkin.thriftjava.BinaryAnnotation binaryAnnotation(String key, byte[] value,
+  private static BinaryAnnotation binaryAnnotation(String key, byte[] value,
       AnnotationType type, com.twitter.zipkin.thriftjava.Endpoint host) {
-    return new com.twitter.zipkin.thriftjava.BinaryAnnotation(key, ByteBuffer.wrap(value), type).setHost(host);
+    return new BinaryAnnotation(key, ByteBuffer.wrap(value), type).setHost(host);
   }
 
   static List<Normalised> expected(boolean typed) {
@@ -348,7 +351,7 @@ class SameTraceEveryProtocolTest {
   }
 
   private static Set<String> keys(List<KeyValue> tags) {
-    return tags.stream().map(KeyValue::key).collect(java.util.stream.Collectors.toSet());
+    return tags.stream().map(KeyValue::key).collect(Collectors.toSet());
   }
 
   private static List<KeyValue> without(List<KeyValue> tags, Set<String> keys) {

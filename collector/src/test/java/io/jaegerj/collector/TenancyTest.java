@@ -10,14 +10,15 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
-import io.jaegerj.config.Flag;
 import io.jaegerj.collector.zipkin.ZipkinReceiver;
 import io.jaegerj.collector.zipkin.ZipkinTestAccess;
+import io.jaegerj.config.Flag;
 import io.jaegerj.model.TraceId;
 import io.jaegerj.model.proto.ProtoConverter;
 import io.jaegerj.proto.api_v2.Batch;
 import io.jaegerj.proto.api_v2.CollectorServiceGrpc;
 import io.jaegerj.proto.api_v2.PostSpansRequest;
+import io.jaegerj.server.tenancy.Tenancy;
 import io.jaegerj.storage.GetTraceQuery;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
@@ -150,7 +151,7 @@ class TenancyTest {
     try (io.jaegerj.collector.zipkin.TestCollector z = new io.jaegerj.collector.zipkin.TestCollector(flags,
         Map.of("collector.zipkin.host-port", "127.0.0.1:0", "multi-tenancy.enabled", "true",
             "multi-tenancy.tenants", "acme"))) {
-      int port = ZipkinTestAccess.start(z);
+      int port = ZipkinTestAccess.start(z, Tenancy.from(z.context.settings()));
       String json = "[{\"traceId\":\"000000000000002d\",\"id\":\"0000000000000001\",\"name\":\"op\","
           + "\"timestamp\":1700000000000000,\"duration\":5,\"localEndpoint\":{\"serviceName\":\"svc\"}}]";
       HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v2/spans"))

@@ -21,6 +21,7 @@ import io.jaegerj.storage.SamplingStore;
 import io.jaegerj.storage.SpanReader;
 import io.jaegerj.storage.SpanWriter;
 import io.jaegerj.storage.TraceQuery;
+import io.jaegerj.testing.Poll;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,6 +38,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * Starts a {@link CollectorModule} on free loopback ports with a small in-memory storage, a Prometheus registry and
@@ -53,7 +55,7 @@ final class TestCollector implements AutoCloseable {
     this(overrides, k -> null);
   }
 
-  TestCollector(Map<String, String> overrides, java.util.function.Function<String, String> env) throws Exception {
+  TestCollector(Map<String, String> overrides, Function<String, String> env) throws Exception {
     this(overrides, env, Map.of(), null);
   }
 
@@ -61,7 +63,7 @@ final class TestCollector implements AutoCloseable {
    * @param runtimeEnv the environment the flags are chosen by ({@code SAMPLING_CONFIG_TYPE}, ...)
    * @param sampling the sampling store the storage offers, or null for none
    */
-  TestCollector(Map<String, String> overrides, java.util.function.Function<String, String> env,
+  TestCollector(Map<String, String> overrides, Function<String, String> env,
       Map<String, String> runtimeEnv, SamplingStore sampling) throws Exception {
     storage.sampling = sampling;
     module = new CollectorModule(env);
@@ -121,22 +123,15 @@ final class TestCollector implements AutoCloseable {
   }
 
   /** Waits until the trace has {@code count} spans in the default tenant. */
-  Trace awaitTrace(TraceId id, int count) throws InterruptedException {
+  Trace awaitTrace(TraceId id, int count) throws Exception {
     return awaitTrace("", id, count);
   }
 
   /** Waits until the trace has {@code count} spans written for {@code tenant}. */
-  Trace awaitTrace(String tenant, TraceId id, int count) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline) {
-      Optional<Trace> t = storage.reader().getTrace(GetTraceQuery.of(tenant, id));
-      if (t.isPresent() && t.get().spans().size() >= count) {
-        return t.get();
-      }
-      Thread.sleep(10);
-    }
-    throw new AssertionError("trace " + id + " did not reach " + count + " spans: "
-        + storage.reader().getTrace(GetTraceQuery.of(tenant, id)));
+  Trace awaitTrace(String tenant, TraceId id, int count) throws Exception {
+    return Poll.until("trace " + id + " with " + count + " spans", Duration.ofSeconds(10),
+        () -> storage.reader().getTrace(GetTraceQuery.of(tenant, id)),
+        t -> t.isPresent() && t.get().spans().size() >= count).get();
   }
 
   private boolean closed;

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -163,7 +164,7 @@ final class FlagTables {
 
   /** The environment variable names that set flags of the table. */
   static Set<String> envNames(Map<String, String> flags) {
-    Set<String> names = new java.util.HashSet<>();
+    Set<String> names = new HashSet<>();
     for (String f : flags.keySet()) {
       names.add(Flag.envName(f));
     }

@@ -3,6 +3,7 @@ package io.jaegerj.loadgen;
 
 import com.google.protobuf.ByteString;
 import io.jaegertracing.thriftjava.Batch;
+import io.jaegertracing.thriftjava.Log;
 import io.jaegertracing.thriftjava.Tag;
 import io.jaegertracing.thriftjava.TagType;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -18,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -228,7 +230,7 @@ public final class Encoders {
       io.jaegertracing.thriftjava.Span js = new io.jaegertracing.thriftjava.Span(t.traceIdLow(), t.traceIdHigh(),
           s.spanId(), s.parentId(), s.operation(), 1, s.startMicros(), s.durationMicros());
       List<Tag> tags = new ArrayList<>(s.attrs().size() + 2);
-      tags.add(new Tag("span.kind", TagType.STRING).setVStr(s.kind().name().toLowerCase(java.util.Locale.ROOT)));
+      tags.add(new Tag("span.kind", TagType.STRING).setVStr(s.kind().name().toLowerCase(Locale.ROOT)));
       for (Workload.Attr a : s.attrs()) {
         tags.add(tag(a.key(), a.value()));
       }
@@ -236,14 +238,14 @@ public final class Encoders {
         tags.add(new Tag("error", TagType.BOOL).setVBool(true));
       }
       js.setTags(tags);
-      List<io.jaegertracing.thriftjava.Log> logs = new ArrayList<>(s.events().size());
+      List<Log> logs = new ArrayList<>(s.events().size());
       for (Workload.Event ev : s.events()) {
         List<Tag> fields = new ArrayList<>();
         fields.add(new Tag("event", TagType.STRING).setVStr(ev.name()));
         for (Workload.Attr a : ev.attrs()) {
           fields.add(tag(a.key(), a.value()));
         }
-        logs.add(new io.jaegertracing.thriftjava.Log(ev.timeMicros(), fields));
+        logs.add(new Log(ev.timeMicros(), fields));
       }
       js.setLogs(logs);
       out.add(js);

@@ -2,6 +2,7 @@
 package io.jaegerj.loadgen;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The ingest phase: request units at full speed, or paced at a fixed offered rate ({@code rate} spans/s, 0 = full
@@ -45,7 +47,7 @@ final class Ingest {
 
   /** CPU time this JVM has used so far, in seconds (NaN where the platform does not say). */
   static double processCpuSeconds() {
-    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
     if (os instanceof com.sun.management.OperatingSystemMXBean) {
       return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() / 1e9;
     }
@@ -97,7 +99,7 @@ final class Ingest {
           // fixed offered rate: the next unit is due when the spans issued so far fit the rate
           long due = start + (long) (issued * 1e9 / c.rate());
           for (long wait; (wait = due - System.nanoTime()) > 0; ) {
-            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            LockSupport.parkNanos(wait);
           }
         }
         Template.Unit u = templates[next++ % templates.length].instantiate(rnd, System.currentTimeMillis() * 1000);

@@ -4,8 +4,11 @@ package io.jaegerj.loadgen;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,7 +56,7 @@ class HttpSenderTest {
     try (HttpSender s = new HttpSender(endpoint(), "application/x-protobuf")) {
       for (int i = 0; i < 50; i++) {
         byte[] body = new byte[1000 + i * 997];
-        java.util.Arrays.fill(body, (byte) i);
+        Arrays.fill(body, (byte) i);
         assertThat(s.send(body).get(5, TimeUnit.SECONDS)).isEqualTo(Sender.Result.OK);
       }
     }
@@ -95,7 +98,7 @@ class HttpSenderTest {
     status.set(503);
     Ingest.Stats st = Ingest.run(new Ingest.Config(Protocol.OTLP_HTTP, endpoint(),
         new Workload(2, 2, 2, 2, 0, 2, 5), 2, 1, Duration.ZERO, Duration.ofSeconds(1), 0, 1, 1,
-        Duration.ofMillis(100)), new Reservoir(10), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        Duration.ofMillis(100)), new Reservoir(10), new PrintStream(OutputStream.nullOutputStream()));
     assertThat(st.errorRequests()).isZero();
     assertThat(st.acceptedRequests()).isZero();
     assertThat(st.rejectedRequests()).isEqualTo(requests.get()).isPositive();
@@ -110,7 +113,7 @@ class HttpSenderTest {
     // 4 spans per request at 200 spans/s for 1 s: 50 requests, never more (the pace), not a handful (it sends)
     Ingest.Stats st = Ingest.run(new Ingest.Config(Protocol.OTLP_HTTP, endpoint(),
         new Workload(2, 2, 2, 2, 0, 2, 5), 8, 1, Duration.ZERO, Duration.ofSeconds(1), 0, 1, 1,
-        Duration.ZERO, 200), new Reservoir(10), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        Duration.ZERO, 200), new Reservoir(10), new PrintStream(OutputStream.nullOutputStream()));
     assertThat(st.errorRequests()).isZero();
     assertThat(requests.get()).isBetween(10, 51);
   }

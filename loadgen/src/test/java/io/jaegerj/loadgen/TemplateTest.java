@@ -9,6 +9,7 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -135,7 +136,7 @@ class TemplateTest {
   }
 
   private static List<Span> spans(ExportTraceServiceRequest r) {
-    List<Span> out = new java.util.ArrayList<>();
+    List<Span> out = new ArrayList<>();
     for (ResourceSpans rs : r.getResourceSpansList()) {
       for (ScopeSpans ss : rs.getScopeSpansList()) {
         out.addAll(ss.getSpansList());

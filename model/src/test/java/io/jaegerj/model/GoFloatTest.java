@@ -4,9 +4,13 @@ package io.jaegerj.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class GoFloatTest {
 
@@ -79,7 +83,7 @@ class GoFloatTest {
 
   @Test
   void formatJson_randomDoubles_parseBackExactly() {
-    java.util.SplittableRandom r = new java.util.SplittableRandom(42);
+    SplittableRandom r = new SplittableRandom(42);
     for (int i = 0; i < 20_000; i++) {
       double d = Double.longBitsToDouble(r.nextLong());
       if (Double.isNaN(d) || Double.isInfinite(d)) {
@@ -97,23 +101,23 @@ class GoFloatTest {
    */
   @Test
   void formatJson_randomDoubles_shortestAndClosest() {
-    java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+    SplittableRandom r = new SplittableRandom(7);
     for (int i = 0; i < 3_000; i++) {
       double d = Math.abs(Double.longBitsToDouble(r.nextLong()));
       if (Double.isNaN(d) || Double.isInfinite(d) || d == 0) {
         continue;
       }
-      java.math.BigDecimal chosen = new java.math.BigDecimal(GoFloat.formatJson(d));
+      BigDecimal chosen = new BigDecimal(GoFloat.formatJson(d));
       int digits = chosen.stripTrailingZeros().precision();
-      java.math.BigDecimal exact = new java.math.BigDecimal(d);
+      BigDecimal exact = new BigDecimal(d);
       if (digits > 1) {
-        java.math.MathContext shorter = new java.math.MathContext(digits - 1, java.math.RoundingMode.FLOOR);
-        java.math.BigDecimal down = exact.round(shorter);
-        java.math.BigDecimal up = exact.round(new java.math.MathContext(digits - 1, java.math.RoundingMode.CEILING));
+        MathContext shorter = new MathContext(digits - 1, RoundingMode.FLOOR);
+        BigDecimal down = exact.round(shorter);
+        BigDecimal up = exact.round(new MathContext(digits - 1, RoundingMode.CEILING));
         assertThat(down.doubleValue()).as("shorter below %s", chosen).isNotEqualTo(d);
         assertThat(up.doubleValue()).as("shorter above %s", chosen).isNotEqualTo(d);
       }
-      java.math.BigDecimal nearest = exact.round(new java.math.MathContext(digits, java.math.RoundingMode.HALF_EVEN));
+      BigDecimal nearest = exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
       if (nearest.doubleValue() == d) {
         assertThat(chosen.compareTo(nearest)).as("closest for %s", exact).isZero();
       }

@@ -3,6 +3,7 @@ package io.jaegerj.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class KeyValueTest {
@@ -78,7 +79,7 @@ class KeyValueTest {
     assertThat(s.spanKind()).isEqualTo("client");
     assertThat(s.endTimeMicros()).isEqualTo(15);
     assertThat(s.isDebug()).isTrue();
-    assertThat(s.toBuilder().references(java.util.List.of(SpanRef.followsFrom(t, 7))).build().parentSpanId())
+    assertThat(s.toBuilder().references(List.of(SpanRef.followsFrom(t, 7))).build().parentSpanId())
         .isEqualTo(7);
     assertThat(Span.builder().build().parentSpanId()).isZero();
   }

@@ -221,7 +221,7 @@ final class ApiParams {
     }
     List<String> services = all("service");
     boolean byOperation = bool("groupByOperation");
-    List<String> kinds = new java.util.ArrayList<>();
+    List<String> kinds = new ArrayList<>();
     for (String kind : all("spanKind")) {
       switch (kind) {
         case "unspecified": case "internal": case "server": case "client": case "producer": case "consumer":

@@ -6,6 +6,7 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 /** Number, boolean and time parsing with Go's strconv / time error texts, which clients see in 400 answers. */
 final class GoParse {
@@ -62,7 +63,7 @@ final class GoParse {
     if (t.isEmpty() || !t.equals(s) || t.endsWith("d") || t.endsWith("D") || t.endsWith("f") || t.endsWith("F")) {
       throw new IllegalArgumentException("strconv.ParseFloat: parsing " + quote(s) + ": invalid syntax");
     }
-    switch (t.toLowerCase(java.util.Locale.ROOT)) {
+    switch (t.toLowerCase(Locale.ROOT)) {
       case "nan":
         return Double.NaN;
       case "inf": case "+inf": case "infinity": case "+infinity":

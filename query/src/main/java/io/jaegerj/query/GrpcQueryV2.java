@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.query;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -48,7 +50,7 @@ final class GrpcQueryV2 extends QueryServiceGrpc.QueryServiceImplBase {
     this.service = service;
   }
 
-  private static TraceId traceId(com.google.protobuf.ByteString b) {
+  private static TraceId traceId(ByteString b) {
     TraceId id;
     if (b.isEmpty()) {
       id = TraceId.ZERO;
@@ -65,7 +67,7 @@ final class GrpcQueryV2 extends QueryServiceGrpc.QueryServiceImplBase {
     return id;
   }
 
-  private static long micros(boolean has, com.google.protobuf.Timestamp t) {
+  private static long micros(boolean has, Timestamp t) {
     return has ? ProtoConverter.toMicros(t) : 0;
   }
 

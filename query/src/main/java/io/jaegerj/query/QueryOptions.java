@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,7 +96,7 @@ record QueryOptions(
     String uiConfig = s.getString("query.ui-config");
     Path uiConfigPath = null;
     if (!uiConfig.isEmpty()) {
-      String lower = uiConfig.toLowerCase(java.util.Locale.ROOT);
+      String lower = uiConfig.toLowerCase(Locale.ROOT);
       if (!lower.endsWith(".json") && !lower.endsWith(".js")) {
         throw new IllegalArgumentException("unrecognized UI config file format, expecting .js or .json file");
       }

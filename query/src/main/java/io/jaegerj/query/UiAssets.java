@@ -8,6 +8,8 @@ import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jaegerj.server.BuildInfo;
 import java.io.IOException;
 import java.io.InputStream;
@@ -186,12 +188,12 @@ final class UiAssets implements AutoCloseable {
         Map.Entry<String, JsonNode> e = it.next();
         m.put(e.getKey(), sorted(e.getValue()));
       }
-      com.fasterxml.jackson.databind.node.ObjectNode o = MAPPER.createObjectNode();
+      ObjectNode o = MAPPER.createObjectNode();
       m.forEach(o::set);
       return o;
     }
     if (n.isArray()) {
-      com.fasterxml.jackson.databind.node.ArrayNode a = MAPPER.createArrayNode();
+      ArrayNode a = MAPPER.createArrayNode();
       n.forEach(e -> a.add(sorted(e)));
       return a;
     }

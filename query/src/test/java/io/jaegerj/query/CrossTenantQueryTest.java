@@ -29,6 +29,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -121,8 +122,8 @@ class CrossTenantQueryTest {
 
   @Test
   void httpApiV3_anotherTenantSeesNothing() throws Exception {
-    String window = "query.start_time_min=" + java.time.Instant.ofEpochSecond(START / 1_000_000 - 60)
-        + "&query.start_time_max=" + java.time.Instant.ofEpochSecond(NOW_MICROS / 1_000_000 + 1);
+    String window = "query.start_time_min=" + Instant.ofEpochSecond(START / 1_000_000 - 60)
+        + "&query.start_time_max=" + Instant.ofEpochSecond(NOW_MICROS / 1_000_000 + 1);
     String[] paths = {"/api/v3/services", "/api/v3/operations?service=acme-front",
         "/api/v3/traces/" + ACME_TRACE, "/api/v3/traces/" + ACME_ARCHIVED,
         "/api/v3/traces?query.service_name=acme-front&" + window};

@@ -8,6 +8,9 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -19,6 +22,7 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
+import io.jaegerj.model.TraceId;
 import io.jaegerj.model.proto.ProtoConverter;
 import io.jaegerj.proto.api_v2.ArchiveTraceRequest;
 import io.jaegerj.proto.api_v2.FindTracesRequest;
@@ -29,6 +33,7 @@ import io.jaegerj.proto.api_v2.GetTraceRequest;
 import io.jaegerj.proto.api_v2.QueryServiceGrpc;
 import io.jaegerj.proto.api_v2.SpansResponseChunk;
 import io.jaegerj.proto.api_v2.TraceQueryParameters;
+import io.jaegerj.storage.CallerCredentials;
 import io.opentelemetry.proto.trace.v1.TracesData;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -105,7 +110,7 @@ class GrpcApiTest {
           assertThat(e.getStatus().getDescription()).isEqualTo("uninitialized TraceID is not allowed");
         });
     assertThatThrownBy(() -> drain(v2.getTrace(GetTraceRequest.newBuilder()
-        .setTraceId(ProtoConverter.traceIdToBytes(new io.jaegerj.model.TraceId(0, 0xdead))).build())))
+        .setTraceId(ProtoConverter.traceIdToBytes(new TraceId(0, 0xdead))).build())))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
           assertThat(e.getStatus().getDescription()).isEqualTo("trace not found: trace not found");
@@ -225,14 +230,14 @@ class GrpcApiTest {
   @Test
   void bearerToken_boundToCallerCredentialsWhileTheHandlerRuns() {
     List<String> seen = new ArrayList<>();
-    io.grpc.ServerCallHandler<String, String> handler = (call, headers) -> new io.grpc.ServerCall.Listener<>() {
+    ServerCallHandler<String, String> handler = (call, headers) -> new ServerCall.Listener<>() {
       @Override
       public void onHalfClose() {
-        seen.add(io.jaegerj.storage.CallerCredentials.current()
-            .map(io.jaegerj.storage.CallerCredentials.Credentials::bearerToken).orElse("none"));
+        seen.add(CallerCredentials.current()
+            .map(CallerCredentials.Credentials::bearerToken).orElse("none"));
       }
     };
-    io.grpc.ServerCall<String, String> call = new io.grpc.ServerCall<>() {
+    ServerCall<String, String> call = new ServerCall<>() {
       @Override
       public void request(int numMessages) {}
 
@@ -251,7 +256,7 @@ class GrpcApiTest {
       }
 
       @Override
-      public io.grpc.MethodDescriptor<String, String> getMethodDescriptor() {
+      public MethodDescriptor<String, String> getMethodDescriptor() {
         return null;
       }
     };
@@ -259,7 +264,7 @@ class GrpcApiTest {
     md.put(QueryGrpcServer.BEARER_TOKEN, "tok");
     new QueryGrpcServer.BearerInterceptor().interceptCall(call, md, handler).onHalfClose();
     assertThat(seen).containsExactly("tok");
-    assertThat(io.jaegerj.storage.CallerCredentials.current()).isEmpty();
+    assertThat(CallerCredentials.current()).isEmpty();
   }
 
   @Test

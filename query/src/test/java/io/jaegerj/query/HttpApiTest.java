@@ -3,6 +3,7 @@ package io.jaegerj.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jaegerj.storage.Purgeable;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -141,7 +142,7 @@ class HttpApiTest {
       HttpResponse<String> r = s.post("/api/archive/0af7651916cd43dd8448eb211c80319c", "");
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).isEqualTo("{\"data\":[],\"total\":0,\"limit\":0,\"offset\":0,\"errors\":[]}");
-      ((io.jaegerj.storage.Purgeable) s.primary).purge();
+      ((Purgeable) s.primary).purge();
       HttpResponse<String> again = s.get("/api/traces/0af7651916cd43dd8448eb211c80319c");
       assertThat(again.statusCode()).isEqualTo(200);
       assertThat(again.body()).contains("\"operationName\":\"work\"");

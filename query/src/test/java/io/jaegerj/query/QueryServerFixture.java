@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.query;
 
+import io.jaegerj.config.Flag;
 import io.jaegerj.config.Settings;
 import io.jaegerj.model.Span;
 import io.jaegerj.server.Lifecycle;
 import io.jaegerj.server.ServerContext;
 import io.jaegerj.server.Storage;
 import io.jaegerj.server.net.NettyTransport;
+import io.jaegerj.server.tenancy.Tenancy;
 import io.jaegerj.storage.ArchiveStorage;
 import io.jaegerj.storage.DependencyReader;
 import io.jaegerj.storage.SamplingStore;
@@ -27,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Starts the real {@link QueryModule} (HTTP and gRPC on free ports) over the real memory backend, optionally with a
@@ -41,12 +44,12 @@ final class QueryServerFixture implements AutoCloseable {
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   QueryServerFixture(boolean withArchive, Map<String, String> overrides, Clock clock) throws Exception {
-    this(withArchive, overrides, clock, java.util.function.UnaryOperator.identity());
+    this(withArchive, overrides, clock, UnaryOperator.identity());
   }
 
   /** As above, with the primary reader wrapped (e.g. to inject storage failures). */
   QueryServerFixture(boolean withArchive, Map<String, String> overrides, Clock clock,
-      java.util.function.UnaryOperator<SpanReader> readerWrapper) throws Exception {
+      UnaryOperator<SpanReader> readerWrapper) throws Exception {
     NettyTransport.shared().retain();
     MemoryStorageProvider provider = new MemoryStorageProvider();
     StorageContext sc = new StorageContext(new SimpleMeterRegistry(), clock);
@@ -57,7 +60,9 @@ final class QueryServerFixture implements AutoCloseable {
     values.put(QueryOptions.HTTP_HOST_PORT, "127.0.0.1:0");
     values.put(QueryOptions.GRPC_HOST_PORT, "127.0.0.1:0");
     values.putAll(overrides);
-    Settings settings = Settings.defaults(module.flags(), values);
+    List<Flag> flags = new ArrayList<>(module.flags());
+    flags.addAll(Tenancy.flags()); // declared by the binary (CommonFlags), not by the query module
+    Settings settings = Settings.defaults(flags, values);
     Storage storage = new Storage() {
       @Override
       public SpanWriter writer() {

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jaegerj.model.DependencyLink;
+import io.jaegerj.storage.CallerCredentials;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Unit tests of the small helpers behind the handlers. */
@@ -33,12 +35,12 @@ class SmallPartsTest {
   void bearerToken_set_visibleToStorageBackendsUntilCleared() {
     BearerToken.set("abc");
     try {
-      assertThat(io.jaegerj.storage.CallerCredentials.current())
-          .map(io.jaegerj.storage.CallerCredentials.Credentials::bearerToken).contains("abc");
+      assertThat(CallerCredentials.current())
+          .map(CallerCredentials.Credentials::bearerToken).contains("abc");
     } finally {
       BearerToken.set("");
     }
-    assertThat(io.jaegerj.storage.CallerCredentials.current()).isEmpty();
+    assertThat(CallerCredentials.current()).isEmpty();
   }
 
   @Test
@@ -64,7 +66,7 @@ class SmallPartsTest {
   @Test
   void additionalHeaders_malformedIgnored() {
     assertThat(QueryOptions.parseHeaders(List.of("A: 1", "bad", ": x", "B:2:3")))
-        .containsExactly(java.util.Map.entry("A", "1"), java.util.Map.entry("B", "2:3"));
+        .containsExactly(Map.entry("A", "1"), Map.entry("B", "2:3"));
   }
 
   @Test

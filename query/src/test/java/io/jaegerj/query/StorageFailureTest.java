@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** Storage errors become 500 / INTERNAL with the storage's message; archive is consulted only on "not found". */
@@ -75,7 +76,7 @@ class StorageFailureTest {
 
       ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", s.module.grpcPort()).usePlaintext().build();
       try {
-        StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
+        StatusRuntimeException e = Assertions.assertThrows(StatusRuntimeException.class,
             () -> QueryServiceGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS)
                 .getServices(GetServicesRequest.getDefaultInstance()));
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);

@@ -10,6 +10,7 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.jaegerj.proto.api_v2.GetServicesRequest;
 import io.jaegerj.proto.api_v2.QueryServiceGrpc;
 import io.jaegerj.tls.Pem;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -79,7 +80,7 @@ class TlsTest {
           HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).contains("\"backend\"");
-      assertThatThrownBy(() -> s.get("/api/services")).isInstanceOf(java.io.IOException.class);
+      assertThatThrownBy(() -> s.get("/api/services")).isInstanceOf(IOException.class);
 
       ManagedChannel ch = NettyChannelBuilder.forAddress("localhost", s.module.grpcPort())
           .sslContext(GrpcSslContexts.forClient().trustManager(cert.toFile()).build()).build();

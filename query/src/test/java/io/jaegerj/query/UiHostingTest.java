@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -223,12 +225,12 @@ class UiHostingTest {
       HttpResponse<String> missing = s.get("/api/services");
       assertThat(missing.statusCode()).isEqualTo(401);
       assertThat(missing.body()).isEqualTo("missing tenant header\n");
-      HttpResponse<String> unknown = s.send(java.net.http.HttpRequest.newBuilder(
-          java.net.URI.create(s.base() + "/static/x.js")).header("x-tenant", "initech").build());
+      HttpResponse<String> unknown = s.send(HttpRequest.newBuilder(
+          URI.create(s.base() + "/static/x.js")).header("x-tenant", "initech").build());
       assertThat(unknown.statusCode()).isEqualTo(401);
       assertThat(unknown.body()).isEqualTo("unknown tenant\n");
-      HttpResponse<String> ok = s.send(java.net.http.HttpRequest.newBuilder(
-          java.net.URI.create(s.base() + "/api/services")).header("x-tenant", "acme").build());
+      HttpResponse<String> ok = s.send(HttpRequest.newBuilder(
+          URI.create(s.base() + "/api/services")).header("x-tenant", "acme").build());
       assertThat(ok.statusCode()).isEqualTo(200);
     }
   }

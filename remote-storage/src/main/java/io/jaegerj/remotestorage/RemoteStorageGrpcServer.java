@@ -18,6 +18,7 @@ import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.jaegerj.server.net.NettyTransport;
 import io.jaegerj.server.net.PortBinding;
+import io.jaegerj.server.tenancy.Tenancy;
 import io.jaegerj.storage.CallerCredentials;
 import io.jaegerj.storage.grpc.StorageServices;
 import io.netty.handler.ssl.SslContext;
@@ -25,7 +26,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -46,11 +46,11 @@ final class RemoteStorageGrpcServer implements AutoCloseable {
     NettyTransport transport = NettyTransport.shared();
     List<ServerInterceptor> interceptors = new ArrayList<>();
     interceptors.add(new BearerInterceptor());
-    if (options.tenancyEnabled()) {
-      interceptors.add(new TenancyInterceptor(options));
+    if (options.tenancy().enabled()) {
+      interceptors.add(new TenancyInterceptor(options.tenancy()));
     } else {
       // tenancy off here: a caller that still names a tenant keeps it apart from the default tenant's data
-      interceptors.add(StorageServices.tenantFromHeader(options.tenancyHeader()));
+      interceptors.add(StorageServices.tenantFromHeader(options.tenancy().header()));
     }
     NettyServerBuilder b = NettyServerBuilder.forAddress(options.grpcHostPort().bindAddress())
         .bossEventLoopGroup(transport.boss())
@@ -142,40 +142,27 @@ final class RemoteStorageGrpcServer implements AutoCloseable {
   }
 
   /**
-   * Exactly one tenant header, from the allowed list when there is one (Jaeger's texts); the tenant goes into the
-   * call's context as {@link StorageServices#TENANT}.
+   * The binary's one tenancy rule ({@link Tenancy#resolve(Metadata)}, Jaeger's texts and the query's statuses: an
+   * absent header is {@code UNAUTHENTICATED}); the tenant goes into the call's context as
+   * {@link StorageServices#TENANT}.
    */
   static final class TenancyInterceptor implements ServerInterceptor {
-    private final Metadata.Key<String> key;
-    private final List<String> tenants;
+    private final Tenancy tenancy;
 
-    TenancyInterceptor(RemoteStorageOptions options) {
-      this.key = Metadata.Key.of(options.tenancyHeader().toLowerCase(Locale.ROOT), Metadata.ASCII_STRING_MARSHALLER);
-      this.tenants = options.tenants();
+    TenancyInterceptor(Tenancy tenancy) {
+      this.tenancy = tenancy;
     }
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
         ServerCallHandler<Q, R> next) {
-      Iterable<String> values = headers.getAll(key);
-      Status fail = null;
-      String tenant = null;
-      if (values == null) {
-        fail = Status.UNAUTHENTICATED.withDescription("missing tenant header");
-      } else {
-        Iterator<String> it = values.iterator();
-        tenant = it.next();
-        if (it.hasNext()) {
-          fail = Status.PERMISSION_DENIED.withDescription("extra tenant header");
-        } else if (!tenants.isEmpty() && !tenants.contains(tenant)) {
-          fail = Status.PERMISSION_DENIED.withDescription("unknown tenant");
-        }
-      }
-      if (fail != null) {
-        call.close(fail, new Metadata());
+      Tenancy.Decision d = tenancy.resolve(headers);
+      if (!d.allowed()) {
+        call.close(Tenancy.grpcStatus(d.failure(), Status.Code.UNAUTHENTICATED), new Metadata());
         return new ServerCall.Listener<>() {};
       }
-      return Contexts.interceptCall(Context.current().withValue(StorageServices.TENANT, tenant), call, headers, next);
+      return Contexts.interceptCall(Context.current().withValue(StorageServices.TENANT, d.tenant()), call, headers,
+          next);
     }
   }
 }

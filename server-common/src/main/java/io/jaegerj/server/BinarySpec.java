@@ -19,4 +19,13 @@ public record BinarySpec(
     String defaultSpanStorageType,
     String defaultAdminHostPort,
     boolean pipelineFlags,
-    List<ServerModule> modules) {}
+    List<ServerModule> modules) {
+
+  /**
+   * Whether the {@code multi-tenancy.*} flags belong to this binary: all but the ingester (Jaeger's ingester applies
+   * no tenancy and has no such flags).
+   */
+  public boolean tenancyFlags() {
+    return !name.equals("jaeger-ingester");
+  }
+}

@@ -2,6 +2,7 @@
 package io.jaegerj.server;
 
 import io.jaegerj.config.Flag;
+import io.jaegerj.server.tenancy.Tenancy;
 import io.jaegerj.server.tls.ServerTls;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,12 +55,8 @@ final class CommonFlags {
     f.add(Flag.string(SPAN_STORAGE_TYPE_FLAG, "",
         "(deprecated) please use SPAN_STORAGE_TYPE environment variable. Run this binary with the 'env' command for"
             + " help."));
-    if (!spec.name().equals("jaeger-ingester")) { // Jaeger's ingester applies no tenancy and has no such flags
-      f.add(Flag.bool("multi-tenancy.enabled", false, "Enable tenancy header when receiving or querying"));
-      f.add(Flag.string("multi-tenancy.header", "x-tenant", "HTTP header carrying tenant"));
-      f.add(Flag.string("multi-tenancy.tenants", "",
-          "comma-separated list of allowed values for --multi-tenancy.header header.  (If not supplied, tenants are"
-              + " not restricted)"));
+    if (spec.tenancyFlags()) {
+      f.addAll(Tenancy.flags());
     }
     if (spec.pipelineFlags()) {
       f.addAll(DownsamplingOptions.flags());

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -90,7 +91,7 @@ public final class JaegerMain {
       LOG.warn(w);
     }
     Configuration c = Configuration.resolve(inv.flags(), inv.selection(), inv.values(), env, true);
-    return Launcher.start(spec, c, registry, java.time.Clock.systemUTC());
+    return Launcher.start(spec, c, registry, Clock.systemUTC());
   }
 
   /**

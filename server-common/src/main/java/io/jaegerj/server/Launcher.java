@@ -94,7 +94,7 @@ final class Launcher implements JaegerMain.Running {
     admin = AdminServer.start(adminAddress, ServerTls.serverContext(s, CommonFlags.ADMIN_TLS, false), health,
         meters instanceof PrometheusMeterRegistry p ? p : null, s.getString(CommonFlags.METRICS_ROUTE),
         scrapeExecutor);
-    Tenancy tenancy = Tenancy.from(s);
+    Tenancy tenancy = spec.tenancyFlags() ? Tenancy.from(s) : Tenancy.disabled();
     storage = OpenedStorage.open(config.selection(), registry, s,
         new StorageContext(meters, clock, tenancy.enabled() ? tenancy.header() : ""));
     // Registered first, so it runs last in CLOSE: modules flush into storage before it closes.

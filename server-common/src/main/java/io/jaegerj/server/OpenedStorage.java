@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,11 +115,21 @@ final class OpenedStorage implements Storage {
 
   @Override
   public Optional<SamplingStore> samplingStore() {
+    return samplingStore(StorageFactory::samplingStore);
+  }
+
+  @Override
+  public Optional<SamplingStore> samplingStore(int aggregationBuckets) {
+    return samplingStore(f -> f.samplingStore(aggregationBuckets));
+  }
+
+  /** The {@code SAMPLING_STORAGE_TYPE} backend's store, else the first backend that has one. */
+  private Optional<SamplingStore> samplingStore(Function<StorageFactory, Optional<SamplingStore>> open) {
     if (!selection.samplingType().isEmpty()) {
-      return factories.get(selection.samplingType()).samplingStore();
+      return open.apply(factories.get(selection.samplingType()));
     }
     for (StorageFactory f : factories.values()) {
-      Optional<SamplingStore> s = f.samplingStore();
+      Optional<SamplingStore> s = open.apply(f);
       if (s.isPresent()) {
         return s;
       }

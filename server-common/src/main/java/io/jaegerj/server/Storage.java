@@ -32,6 +32,14 @@ public interface Storage extends AutoCloseable {
   Optional<SamplingStore> samplingStore();
 
   /**
+   * The sampling store for an adaptive sampler aggregating {@code aggregationBuckets} buckets; see
+   * {@link io.jaegerj.storage.StorageFactory#samplingStore(int)}. Default: {@link #samplingStore()}.
+   */
+  default Optional<SamplingStore> samplingStore(int aggregationBuckets) {
+    return samplingStore();
+  }
+
+  /**
    * The dependency writer of the {@code DEPENDENCY_STORAGE_TYPE} backend (the one {@link #dependencyReader()} reads),
    * when it stores dependencies; empty otherwise.
    */

@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.jaegerj.config.Flag;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -165,12 +168,12 @@ class CliTest {
   void moduleFlags_dependOnEnvironmentSelector() {
     ServerModule module = new ServerModule() {
       @Override
-      public java.util.List<io.jaegerj.config.Flag> flags() {
-        return java.util.List.of();
+      public List<Flag> flags() {
+        return List.of();
       }
 
       @Override
-      public java.util.List<io.jaegerj.config.Flag> flags(Map<String, String> env) {
+      public List<Flag> flags(Map<String, String> env) {
         String type = env.getOrDefault("METRICS_STORAGE_TYPE", "");
         if (type.isEmpty()) {
           return flags();
@@ -178,14 +181,14 @@ class CliTest {
         if (!type.equals("prometheus")) {
           throw new IllegalArgumentException("unknown metrics type \"" + type + "\". Valid types are [prometheus]");
         }
-        return java.util.List.of(io.jaegerj.config.Flag.string("prometheus.server-url", "http://localhost:9090",
+        return List.of(Flag.string("prometheus.server-url", "http://localhost:9090",
             "The Prometheus server's URL"));
       }
 
       @Override
       public void start(ServerContext context) {}
     };
-    BinarySpec spec = new BinarySpec("jaeger-test", "t", "test-a", ":1", false, java.util.List.of(module));
+    BinarySpec spec = new BinarySpec("jaeger-test", "t", "test-a", ":1", false, List.of(module));
     assertThat(CliRunner.run(spec, Map.of(), "help").out()).doesNotContain("prometheus.server-url");
     assertThat(CliRunner.run(spec, Map.of("METRICS_STORAGE_TYPE", "prometheus"), "help").out())
         .contains("--prometheus.server-url string");
@@ -201,7 +204,7 @@ class CliTest {
     assertThat(Files.list(dir).map(p -> p.getFileName().toString()).sorted().toList()).containsExactly(
         "jaeger-test.yaml", "jaeger-test_docs.yaml", "jaeger-test_env.yaml", "jaeger-test_print-config.yaml",
         "jaeger-test_status.yaml", "jaeger-test_version.yaml");
-    JsonNode root = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(
+    JsonNode root = new YAMLMapper().readTree(
         dir.resolve("jaeger-test.yaml").toFile());
     assertThat(root.get("name").asText()).isEqualTo("jaeger-test");
     JsonNode first = root.get("options").get(0);

@@ -11,11 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class ConfigurationTest {
   @TempDir Path dir;
@@ -176,8 +177,8 @@ class ConfigurationTest {
 
   @Test
   void flags_storageFlags_onlyWhenSelected() {
-    BinarySpec spec = new BinarySpec("x", "x", "test-a", ":1", false, java.util.List.of());
-    StorageRegistry empty = StorageRegistry.of(java.util.List.of());
+    BinarySpec spec = new BinarySpec("x", "x", "test-a", ":1", false, List.of());
+    StorageRegistry empty = StorageRegistry.of(List.of());
     assertThatThrownBy(() -> StorageSelection.resolve(spec, new String[0], Map.of(), empty))
         .hasMessageContaining("unknown storage type test-a");
     assertThat(JaegerMain.flags(spec, Map.of())).extracting(Flag::name)

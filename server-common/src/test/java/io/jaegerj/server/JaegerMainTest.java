@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jaegerj.config.Flag;
 import io.jaegerj.model.GoDuration;
 import io.jaegerj.server.tls.TestCerts;
 import io.jaegerj.tls.ClientTlsConfig;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,7 +97,7 @@ class JaegerMainTest {
     while (true) {
       try {
         return get(http, url);
-      } catch (java.net.ConnectException e) {
+      } catch (ConnectException e) {
         if (System.nanoTime() > deadline) {
           throw e;
         }
@@ -176,7 +180,7 @@ class JaegerMainTest {
     TestStorageProvider.OPENED.clear();
     ServerModule failing = new ServerModule() {
       @Override
-      public List<io.jaegerj.config.Flag> flags() {
+      public List<Flag> flags() {
         return List.of();
       }
 
@@ -212,9 +216,9 @@ class JaegerMainTest {
 
       SSLContext noCert = new ClientTlsConfig(server.cert().toString(), "", "", "", false).sslContext();
       assertThatThrownBy(() -> get(HttpClient.newBuilder().sslContext(noCert).build(), url))
-          .isInstanceOf(java.io.IOException.class);
+          .isInstanceOf(IOException.class);
       assertThatThrownBy(() -> get(http, "http://127.0.0.1:" + r.adminPort() + "/"))
-          .isInstanceOf(java.io.IOException.class);
+          .isInstanceOf(IOException.class);
     }
   }
 
@@ -234,7 +238,7 @@ class JaegerMainTest {
     try {
       JaegerMain.Running r = JaegerMain.start(spec(new RecordingModule(new CountDownLatch(0))),
           new String[] {"--admin.http.host-port=127.0.0.1:0", "--log-level=debug"}, Map.of());
-      java.util.logging.Logger.getLogger("io.grpc.test").info("hello from jul");
+      Logger.getLogger("io.grpc.test").info("hello from jul");
       r.close();
     } finally {
       System.setErr(original);

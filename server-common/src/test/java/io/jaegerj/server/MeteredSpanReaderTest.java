@@ -4,9 +4,11 @@ package io.jaegerj.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jaegerj.storage.Operation;
 import io.jaegerj.storage.OperationQuery;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MeteredSpanReaderTest {
@@ -17,7 +19,7 @@ class MeteredSpanReaderTest {
     r.config().meterFilter(JaegerNaming.defaultBuckets());
     TestStorageProvider.Opened backend = new TestStorageProvider.Opened("memory", null) {
       @Override
-      public java.util.List<io.jaegerj.storage.Operation> getOperations(OperationQuery query) {
+      public List<Operation> getOperations(OperationQuery query) {
         throw new IllegalStateException("down");
       }
     };

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -35,7 +36,7 @@ final class RecordingModule implements ServerModule {
       throw new IllegalStateException("start gate never opened");
     }
     ctx.meters().counter("jaeger_test_module_events").increment();
-    ctx.meters().timer("jaeger_test_module_latency").record(java.time.Duration.ofMillis(3));
+    ctx.meters().timer("jaeger_test_module_latency").record(Duration.ofMillis(3));
     ctx.lifecycle().onShutdown(Lifecycle.Phase.CLOSE, "module-close", () -> events.add("close"));
     ctx.lifecycle().onShutdown(Lifecycle.Phase.DRAIN, "module-drain", () -> {
       events.add("drain");

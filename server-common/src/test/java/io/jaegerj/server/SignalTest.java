@@ -3,6 +3,7 @@ package io.jaegerj.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -61,7 +62,7 @@ class SignalTest {
   private static String read(Path f) {
     try {
       return Files.readString(f, StandardCharsets.UTF_8);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return e.toString();
     }
   }

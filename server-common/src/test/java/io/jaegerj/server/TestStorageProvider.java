@@ -3,6 +3,7 @@ package io.jaegerj.server;
 
 import io.jaegerj.config.Flag;
 import io.jaegerj.config.Settings;
+import io.jaegerj.model.DependencyLink;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.Trace;
 import io.jaegerj.model.TraceId;
@@ -118,7 +119,7 @@ public final class TestStorageProvider implements StorageProvider {
     }
 
     @Override
-    public List<io.jaegerj.model.DependencyLink> getDependencies(String tenant, long endTsMicros, long lookbackMicros) {
+    public List<DependencyLink> getDependencies(String tenant, long endTsMicros, long lookbackMicros) {
       return List.of();
     }
   }

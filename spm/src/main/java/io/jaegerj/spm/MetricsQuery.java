@@ -2,6 +2,7 @@
 package io.jaegerj.spm;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -63,7 +64,7 @@ public record MetricsQuery(List<String> services, boolean groupByOperation, long
   public static String kindName(String apiKind) {
     switch (apiKind) {
       case "unspecified": case "internal": case "server": case "client": case "producer": case "consumer":
-        return "SPAN_KIND_" + apiKind.toUpperCase(java.util.Locale.ROOT);
+        return "SPAN_KIND_" + apiKind.toUpperCase(Locale.ROOT);
       default:
         throw new IllegalArgumentException("unsupported span kind: '" + apiKind + "'");
     }

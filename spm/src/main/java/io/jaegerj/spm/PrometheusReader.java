@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jaegerj.tls.ClientTlsConfig;
 import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -154,9 +156,9 @@ public final class PrometheusReader implements MetricsReader {
     int status;
     byte[] body;
     try {
-      HttpResponse<java.io.InputStream> resp = client.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> resp = client.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
       status = resp.statusCode();
-      try (java.io.InputStream in = resp.body()) {
+      try (InputStream in = resp.body()) {
         body = in.readNBytes(MAX_RESPONSE_BYTES + 1);
       }
     } catch (InterruptedException e) {
@@ -264,7 +266,7 @@ public final class PrometheusReader implements MetricsReader {
 
   /** Seconds with millisecond precision, as Prometheus' API takes them. */
   static String seconds(long millis) {
-    return java.math.BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString();
+    return BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString();
   }
 
   private static String encode(String s) {

@@ -9,6 +9,8 @@ import io.jaegerj.model.Span;
 import io.jaegerj.model.TraceId;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class SpanMetricsTest {
@@ -70,7 +72,7 @@ class SpanMetricsTest {
       m.record(span("svc", "op-" + i, "server", 1000));
       m.record(span("svc-" + i, "op", "server", 1000));
     }
-    java.util.Set<String> series = new java.util.TreeSet<>();
+    Set<String> series = new TreeSet<>();
     long[] calls = {0};
     m.forEach(s -> {
       series.add(s.service + "/" + s.operation);

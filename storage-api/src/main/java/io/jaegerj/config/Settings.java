@@ -4,6 +4,7 @@ package io.jaegerj.config;
 import io.jaegerj.model.GoDuration;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -22,7 +23,7 @@ public final class Settings {
 
   /** Settings that hold only the flags' defaults, overridden by {@code overrides}; handy in tests. */
   public static Settings defaults(List<Flag> flags, Map<String, String> overrides) {
-    Map<String, String> m = new java.util.HashMap<>();
+    Map<String, String> m = new HashMap<>();
     for (Flag f : flags) {
       m.put(f.name(), f.defaultValue());
     }

@@ -25,6 +25,16 @@ public interface StorageFactory extends AutoCloseable {
   }
 
   /**
+   * Adaptive sampling storage for a sampler that aggregates {@code aggregationBuckets} throughput buckets (the
+   * owner's {@code sampling.aggregation-buckets}, passed as Jaeger's {@code CreateSamplingStore(maxBuckets)} does):
+   * a backend that keeps throughput only in memory keeps that many buckets; the others ignore it. Default:
+   * {@link #samplingStore()}.
+   */
+  default Optional<SamplingStore> samplingStore(int aggregationBuckets) {
+    return samplingStore();
+  }
+
+  /**
    * Where the dependency aggregator and the dependencies job write links, when the backend keeps stored dependencies
    * (Elasticsearch/OpenSearch, Cassandra); empty when its reader derives them from spans (memory, badger).
    */

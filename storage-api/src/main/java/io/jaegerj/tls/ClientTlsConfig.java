@@ -3,6 +3,7 @@ package io.jaegerj.tls;
 
 import io.jaegerj.config.Flag;
 import io.jaegerj.config.Settings;
+import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -133,7 +134,7 @@ public record ClientTlsConfig(String ca, String cert, String key, String serverN
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(keys, trust, null);
       return ctx;
-    } catch (java.io.IOException | GeneralSecurityException e) {
+    } catch (IOException | GeneralSecurityException e) {
       throw new IllegalArgumentException("cannot build the client TLS context: " + e.getMessage(), e);
     }
   }

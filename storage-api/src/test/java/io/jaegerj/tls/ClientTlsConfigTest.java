@@ -9,6 +9,7 @@ import io.jaegerj.config.Settings;
 import java.util.Map;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 class ClientTlsConfigTest {
@@ -19,12 +20,12 @@ class ClientTlsConfigTest {
   @Test
   void flags_jaegerNamesAndDefaults() {
     assertThat(ClientTlsConfig.flags("es")).extracting(Flag::name, Flag::defaultValue).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("es.tls.enabled", "false"),
-        org.assertj.core.groups.Tuple.tuple("es.tls.ca", ""),
-        org.assertj.core.groups.Tuple.tuple("es.tls.cert", ""),
-        org.assertj.core.groups.Tuple.tuple("es.tls.key", ""),
-        org.assertj.core.groups.Tuple.tuple("es.tls.server-name", ""),
-        org.assertj.core.groups.Tuple.tuple("es.tls.skip-host-verify", "false"));
+        Tuple.tuple("es.tls.enabled", "false"),
+        Tuple.tuple("es.tls.ca", ""),
+        Tuple.tuple("es.tls.cert", ""),
+        Tuple.tuple("es.tls.key", ""),
+        Tuple.tuple("es.tls.server-name", ""),
+        Tuple.tuple("es.tls.skip-host-verify", "false"));
   }
 
   @Test

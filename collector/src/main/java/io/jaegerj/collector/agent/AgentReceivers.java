@@ -59,15 +59,18 @@ public final class AgentReceivers {
     return f;
   }
 
-  /** Binds the enabled UDP ports; registers their shutdown with the context's lifecycle. */
-  public static void start(ServerContext context, SpanConsumer consumer) {
-    for (UdpReceiver r : startAll(context, consumer)) {
+  /**
+   * Binds the enabled UDP ports; registers their shutdown with the context's lifecycle. {@code tenancy} is the
+   * collector's: with it on, UDP spans (which carry no tenant) are refused.
+   */
+  public static void start(ServerContext context, SpanConsumer consumer, Tenancy tenancy) {
+    for (UdpReceiver r : startAll(context, consumer, tenancy)) {
       context.lifecycle().onShutdown(Lifecycle.Phase.STOP_ACCEPTING, "udp " + r.name(), r::close);
     }
   }
 
   /** Starts every enabled processor; on a bind failure closes those already started and rethrows. */
-  static List<UdpReceiver> startAll(ServerContext context, SpanConsumer consumer) {
+  static List<UdpReceiver> startAll(ServerContext context, SpanConsumer consumer, Tenancy tenancy) {
     Settings s = context.settings();
     List<UdpReceiver> started = new ArrayList<>();
     try {
@@ -90,7 +93,7 @@ public final class AgentReceivers {
         }
         int socketBuffer = s.getInt(p.prefix() + SOCKET_BUFFER_SIZE);
         UdpReceiver.Config config = new UdpReceiver.Config(p, flag, HostPort.parse(flag, hostPort), maxPacket,
-            queueSize, workers, socketBuffer, Tenancy.from(s).enabled());
+            queueSize, workers, socketBuffer, tenancy.enabled());
         started.add(UdpReceiver.start(config, consumer, context.meters()));
       }
       return started;

@@ -11,6 +11,7 @@ import io.grpc.ServerStreamTracer;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.StreamObserver;
 import io.jaegerj.collector.http.ReceiverErrors;
 import io.jaegerj.config.Settings;
 import io.jaegerj.server.net.HostPort;
@@ -122,6 +123,23 @@ public final class GrpcServers {
   }
 
   /** {@code UNAVAILABLE} with a {@code RetryInfo} detail, the OTLP way to say "retry after a second". */
+  /**
+   * Answers a unary call: {@code ok} then completion when {@code refusal} is null, else {@code refusal} as the call's
+   * error. A call the client cancelled meanwhile is only logged (at debug, naming {@code what}).
+   */
+  public static <R> void reply(StreamObserver<R> response, R ok, StatusRuntimeException refusal, String what) {
+    try {
+      if (refusal != null) {
+        response.onError(refusal);
+      } else {
+        response.onNext(ok);
+        response.onCompleted();
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("{} answered after its call ended", what, e); // cancelled by the client meanwhile
+    }
+  }
+
   public static StatusRuntimeException unavailableRetryable(String message) {
     com.google.rpc.Status s = com.google.rpc.Status.newBuilder()
         .setCode(io.grpc.Status.Code.UNAVAILABLE.value())

@@ -8,6 +8,7 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.protobuf.ProtoUtils;
 import io.jaegerj.collector.http.ReceiverErrors;
+import java.io.IOException;
 import java.io.InputStream;
 
 /**
@@ -24,7 +25,7 @@ public final class ParseFailures {
   /** Parses a whole message from bytes. */
   @FunctionalInterface
   public interface BytesParser<T> {
-    T parse(byte[] bytes) throws java.io.IOException;
+    T parse(byte[] bytes) throws IOException;
   }
 
   public static <T extends Message> MethodDescriptor.Marshaller<T> marshaller(T defaultInstance,
@@ -52,7 +53,7 @@ public final class ParseFailures {
           if (custom != null) {
             try {
               return custom.parse(stream.readAllBytes());
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
               throw new IllegalStateException(e);
             }
           }

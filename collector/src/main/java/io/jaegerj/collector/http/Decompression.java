@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
+import java.util.zip.ZipException;
 import net.jpountz.lz4.LZ4FrameInputStream;
 import org.xerial.snappy.Snappy;
 import org.xerial.snappy.SnappyFramedInputStream;
@@ -114,7 +115,7 @@ public final class Decompression {
   private static byte[] inflate(byte[] body, int limit) throws IOException, TooLargeException {
     try {
       return readBounded(new InflaterInputStream(new ByteArrayInputStream(body), new Inflater(false)), limit);
-    } catch (java.util.zip.ZipException zlibFailed) {
+    } catch (ZipException zlibFailed) {
       return readBounded(new InflaterInputStream(new ByteArrayInputStream(body), new Inflater(true)), limit);
     }
   }

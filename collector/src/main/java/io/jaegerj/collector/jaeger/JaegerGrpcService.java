@@ -8,7 +8,9 @@ import io.grpc.Status;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import io.jaegerj.collector.grpc.GrpcServers;
 import io.jaegerj.collector.grpc.ParseFailures;
+import io.jaegerj.collector.http.AckAnswer;
 import io.jaegerj.collector.http.ReceiverErrors;
 import io.jaegerj.collector.pipeline.SpanConsumer;
 import io.jaegerj.model.Span;
@@ -83,20 +85,8 @@ public final class JaegerGrpcService {
 
   /** Answers once the pipeline took or refused the batch, or (acknowledge=stored) once storage wrote it. */
   private void answer(StreamObserver<PostSpansResponse> response, SpanConsumer.Result result, Throwable failure) {
-    try {
-      if (failure != null) {
-        errors.count("storage");
-        response.onError(Status.UNAVAILABLE.withDescription(SpanConsumer.storageFailure(failure))
-            .asRuntimeException());
-      } else if (result == SpanConsumer.Result.REJECTED_QUEUE_FULL) {
-        errors.count("queue_full");
-        response.onError(Status.RESOURCE_EXHAUSTED.withDescription("server busy").asRuntimeException());
-      } else {
-        response.onNext(OK);
-        response.onCompleted();
-      }
-    } catch (RuntimeException e) {
-      LOG.debug("PostSpans answered after its call ended", e); // cancelled by the client meanwhile
-    }
+    GrpcServers.reply(response, OK, AckAnswer.of(result, failure, errors, () -> null,
+        () -> Status.RESOURCE_EXHAUSTED.withDescription("server busy").asRuntimeException(),
+        message -> Status.UNAVAILABLE.withDescription(message).asRuntimeException()), "PostSpans");
   }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.collector.jaeger;
 
+import io.jaegerj.collector.http.AckAnswer;
 import io.jaegerj.collector.http.HttpHandler;
 import io.jaegerj.collector.http.HttpResponses;
 import io.jaegerj.collector.http.PendingResponse;
@@ -112,7 +113,7 @@ public final class JaegerHttpHandler implements HttpHandler {
     if (consumer.saturated()) {
       RefusedSpans.count(consumer, errors,
           ThriftSpanCounts.jaegerBatch(ByteBufUtil.getBytes(req.content()), ThriftProtocol.BINARY));
-      return busy(alloc, null);
+      return busy(alloc, "Cannot submit Jaeger batch: server busy");
     }
     List<Span> spans;
     try {
@@ -131,16 +132,12 @@ public final class JaegerHttpHandler implements HttpHandler {
 
   /** The answer once the pipeline took or refused the batch, or (acknowledge=stored) once storage wrote it. */
   private FullHttpResponse answer(ByteBufAllocator alloc, SpanConsumer.Result result, Throwable failure) {
-    if (failure != null || result == SpanConsumer.Result.REJECTED_QUEUE_FULL) {
-      errors.count(failure != null ? "storage" : "queue_full");
-      return busy(alloc, failure);
-    }
-    return HttpResponses.empty(HttpResponseStatus.ACCEPTED);
+    return AckAnswer.of(result, failure, errors, () -> HttpResponses.empty(HttpResponseStatus.ACCEPTED),
+        () -> busy(alloc, "Cannot submit Jaeger batch: server busy"), message -> busy(alloc, message));
   }
 
-  private static FullHttpResponse busy(ByteBufAllocator alloc, Throwable failure) {
-    FullHttpResponse r = HttpResponses.text(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE,
-        failure != null ? SpanConsumer.storageFailure(failure) + "\n" : "Cannot submit Jaeger batch: server busy\n");
+  private static FullHttpResponse busy(ByteBufAllocator alloc, String message) {
+    FullHttpResponse r = HttpResponses.text(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE, message + "\n");
     r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
     return r;
   }

@@ -10,6 +10,7 @@ import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.jaegerj.collector.grpc.GrpcServers;
 import io.jaegerj.collector.grpc.ParseFailures;
+import io.jaegerj.collector.http.AckAnswer;
 import io.jaegerj.collector.http.ReceiverErrors;
 import io.jaegerj.collector.http.RefusedSpans;
 import io.jaegerj.collector.pipeline.SpanConsumer;
@@ -133,19 +134,8 @@ public final class OtlpGrpcService {
   /** Answers once the pipeline took or refused the batch, or (acknowledge=stored) once storage wrote it. */
   private void answer(StreamObserver<ExportTraceServiceResponse> response, SpanConsumer.Result result,
       Throwable failure) {
-    try {
-      if (failure != null) {
-        errors.count("storage");
-        response.onError(GrpcServers.unavailableRetryable(SpanConsumer.storageFailure(failure)));
-      } else if (result == SpanConsumer.Result.REJECTED_QUEUE_FULL) {
-        errors.count("queue_full");
-        response.onError(GrpcServers.unavailableRetryable("sending queue is full"));
-      } else {
-        response.onNext(OK);
-        response.onCompleted();
-      }
-    } catch (RuntimeException e) {
-      LOG.debug("OTLP export answered after its call ended", e); // cancelled by the client meanwhile
-    }
+    GrpcServers.reply(response, OK, AckAnswer.of(result, failure, errors, () -> null,
+        () -> GrpcServers.unavailableRetryable("sending queue is full"), GrpcServers::unavailableRetryable),
+        "OTLP export");
   }
 }

@@ -5,6 +5,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import com.google.rpc.RetryInfo;
+import io.jaegerj.collector.http.AckAnswer;
 import io.jaegerj.collector.http.Decompression;
 import io.jaegerj.collector.http.HttpHandler;
 import io.jaegerj.collector.http.HttpResponses;
@@ -123,18 +124,11 @@ public final class OtlpHttpHandler implements HttpHandler {
   /** The answer once the pipeline took or refused the batch, or (acknowledge=stored) once storage wrote it. */
   private FullHttpResponse answer(ByteBufAllocator alloc, boolean json, SpanConsumer.Result result,
       Throwable failure) {
-    if (failure != null) {
-      errors.count("storage");
-      FullHttpResponse r = status(alloc, json, HttpResponseStatus.SERVICE_UNAVAILABLE, 14,
-          SpanConsumer.storageFailure(failure));
+    return AckAnswer.of(result, failure, errors, () -> ok(alloc, json), () -> queueFull(alloc, json), message -> {
+      FullHttpResponse r = status(alloc, json, HttpResponseStatus.SERVICE_UNAVAILABLE, 14, message);
       r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
       return r;
-    }
-    if (result == SpanConsumer.Result.REJECTED_QUEUE_FULL) {
-      errors.count("queue_full");
-      return queueFull(alloc, json);
-    }
-    return ok(alloc, json);
+    });
   }
 
   private static FullHttpResponse queueFull(ByteBufAllocator alloc, boolean json) {

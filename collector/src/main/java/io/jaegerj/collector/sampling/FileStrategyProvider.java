@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -137,7 +138,7 @@ public final class FileStrategyProvider implements StrategyProvider, AutoCloseab
     }
     if (resp.statusCode() == 503) {
       // Jaeger reads "service unavailable" as "no strategies yet": the defaults apply.
-      return "null".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      return "null".getBytes(StandardCharsets.UTF_8);
     }
     if (resp.statusCode() != 200) {
       throw new IOException("status code " + resp.statusCode() + " from " + source);

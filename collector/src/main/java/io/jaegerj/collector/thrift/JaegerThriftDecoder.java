@@ -55,12 +55,8 @@ public final class JaegerThriftDecoder {
       List<Span> jaeger = List.of();
       List<ZipkinCore.Span> zipkin = List.of();
       boolean batchSeen = false;
-      p.readStructBegin();
-      while (true) {
-        TField f = p.readFieldBegin();
-        if (f.type == TType.STOP) {
-          break;
-        }
+      in.structBegin();
+      for (TField f = in.nextField(); f != null; f = in.nextField()) {
         if (f.id == 1 && AgentMessage.EMIT_BATCH.equals(message.name) && in.is(f, TType.STRUCT)) {
           jaeger = readBatch(in);
           batchSeen = true;
@@ -69,9 +65,7 @@ public final class JaegerThriftDecoder {
         } else if (!(f.id == 1 && isKnown(message.name))) {
           in.skip(f.type);
         }
-        p.readFieldEnd();
       }
-      p.readStructEnd();
       p.readMessageEnd();
       if (AgentMessage.EMIT_BATCH.equals(message.name) && !batchSeen) {
         throw new ThriftDecodeException("emitBatch: argument batch is not set");
@@ -95,30 +89,18 @@ public final class JaegerThriftDecoder {
   }
 
   private static List<Span> readBatch(ThriftInput in) throws TException, ThriftDecodeException {
-    TProtocol p = in.protocol;
     Process process = null;
     List<Span.Builder> spans = null;
-    p.readStructBegin();
-    while (true) {
-      TField f = p.readFieldBegin();
-      if (f.type == TType.STOP) {
-        break;
-      }
+    in.structBegin();
+    for (TField f = in.nextField(); f != null; f = in.nextField()) {
       if (f.id == 1 && in.is(f, TType.STRUCT)) {
         process = readProcess(in);
       } else if (f.id == 2 && in.is(f, TType.LIST)) {
-        int n = in.listBegin(TType.STRUCT, "Batch.spans");
-        spans = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-          spans.add(readSpan(in));
-        }
-        p.readListEnd();
+        spans = in.structs("Batch.spans", JaegerThriftDecoder::readSpan);
       } else if (f.id != 1 && f.id != 2) {
         in.skip(f.type);
       }
-      p.readFieldEnd();
     }
-    p.readStructEnd();
     if (process == null) {
       throw notSet("Batch", "process");
     }
@@ -140,12 +122,8 @@ public final class JaegerThriftDecoder {
     TProtocol p = in.protocol;
     String serviceName = null;
     List<KeyValue> tags = List.of();
-    p.readStructBegin();
-    while (true) {
-      TField f = p.readFieldBegin();
-      if (f.type == TType.STOP) {
-        break;
-      }
+    in.structBegin();
+    for (TField f = in.nextField(); f != null; f = in.nextField()) {
       if (f.id == 1 && in.is(f, TType.STRING)) {
         serviceName = p.readString();
       } else if (f.id == 2 && in.is(f, TType.LIST)) {
@@ -153,9 +131,7 @@ public final class JaegerThriftDecoder {
       } else if (f.id != 1 && f.id != 2) {
         in.skip(f.type);
       }
-      p.readFieldEnd();
     }
-    p.readStructEnd();
     if (serviceName == null) {
       throw notSet("Process", "serviceName");
     }
@@ -187,12 +163,8 @@ public final class JaegerThriftDecoder {
     List<Log> logs = List.of();
     Span.Builder b = Span.builder();
     int seen = 0;
-    p.readStructBegin();
-    while (true) {
-      TField f = p.readFieldBegin();
-      if (f.type == TType.STOP) {
-        break;
-      }
+    in.structBegin();
+    for (TField f = in.nextField(); f != null; f = in.nextField()) {
       switch (f.id) {
         case 1:
           if (in.is(f, TType.I64)) {
@@ -226,12 +198,7 @@ public final class JaegerThriftDecoder {
           break;
         case 6:
           if (in.is(f, TType.LIST)) {
-            int n = in.listBegin(TType.STRUCT, "Span.references");
-            refs = new ArrayList<>(n + 1);
-            for (int i = 0; i < n; i++) {
-              refs.add(readSpanRef(in));
-            }
-            p.readListEnd();
+            refs = in.structs("Span.references", JaegerThriftDecoder::readSpanRef);
           }
           break;
         case 7:
@@ -265,9 +232,7 @@ public final class JaegerThriftDecoder {
         default:
           in.skip(f.type);
       }
-      p.readFieldEnd();
     }
-    p.readStructEnd();
     if ((seen & SPAN_REQUIRED) != SPAN_REQUIRED) {
       int missing = SPAN_REQUIRED & ~seen;
       throw notSet("Span", SPAN_FIELDS[Integer.numberOfTrailingZeros(missing)]);
@@ -295,12 +260,8 @@ public final class JaegerThriftDecoder {
     long high = 0;
     long spanId = 0;
     int seen = 0;
-    p.readStructBegin();
-    while (true) {
-      TField f = p.readFieldBegin();
-      if (f.type == TType.STOP) {
-        break;
-      }
+    in.structBegin();
+    for (TField f = in.nextField(); f != null; f = in.nextField()) {
       if (f.id == 1 && in.is(f, TType.I32)) {
         refType = p.readI32();
         seen |= 1;
@@ -316,9 +277,7 @@ public final class JaegerThriftDecoder {
       } else if (f.id < 1 || f.id > 4) {
         in.skip(f.type);
       }
-      p.readFieldEnd();
     }
-    p.readStructEnd();
     if (seen != 15) {
       String[] names = {"refType", "traceIdLow", "traceIdHigh", "spanId"};
       throw notSet("SpanRef", names[Integer.numberOfTrailingZeros(~seen & 15)]);
@@ -330,50 +289,36 @@ public final class JaegerThriftDecoder {
   }
 
   private static List<Log> readLogs(ThriftInput in) throws TException, ThriftDecodeException {
-    TProtocol p = in.protocol;
-    int n = in.listBegin(TType.STRUCT, "Span.logs");
-    List<Log> logs = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      long timestamp = 0;
-      List<KeyValue> fields = null;
-      boolean hasTimestamp = false;
-      p.readStructBegin();
-      while (true) {
-        TField f = p.readFieldBegin();
-        if (f.type == TType.STOP) {
-          break;
-        }
-        if (f.id == 1 && in.is(f, TType.I64)) {
-          timestamp = p.readI64();
-          hasTimestamp = true;
-        } else if (f.id == 2 && in.is(f, TType.LIST)) {
-          fields = readTags(in, "Log.fields");
-        } else if (f.id != 1 && f.id != 2) {
-          in.skip(f.type);
-        }
-        p.readFieldEnd();
-      }
-      p.readStructEnd();
-      if (!hasTimestamp) {
-        throw notSet("Log", "timestamp");
-      }
-      if (fields == null) {
-        throw notSet("Log", "fields");
-      }
-      logs.add(new Log(timestamp, fields));
-    }
-    p.readListEnd();
-    return logs;
+    return in.structs("Span.logs", JaegerThriftDecoder::readLog);
   }
 
-  private static List<KeyValue> readTags(ThriftInput in, String what) throws TException, ThriftDecodeException {
-    int n = in.listBegin(TType.STRUCT, what);
-    List<KeyValue> tags = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      tags.add(readTag(in));
+  private static Log readLog(ThriftInput in) throws TException, ThriftDecodeException {
+    long timestamp = 0;
+    List<KeyValue> fields = null;
+    boolean hasTimestamp = false;
+    in.structBegin();
+    for (TField f = in.nextField(); f != null; f = in.nextField()) {
+      if (f.id == 1 && in.is(f, TType.I64)) {
+        timestamp = in.protocol.readI64();
+        hasTimestamp = true;
+      } else if (f.id == 2 && in.is(f, TType.LIST)) {
+        fields = readTags(in, "Log.fields");
+      } else if (f.id != 1 && f.id != 2) {
+        in.skip(f.type);
+      }
     }
-    in.protocol.readListEnd();
-    return tags;
+    if (!hasTimestamp) {
+      throw notSet("Log", "timestamp");
+    }
+    if (fields == null) {
+      throw notSet("Log", "fields");
+    }
+    return new Log(timestamp, fields);
+  }
+
+
+  private static List<KeyValue> readTags(ThriftInput in, String what) throws TException, ThriftDecodeException {
+    return in.structs(what, JaegerThriftDecoder::readTag);
   }
 
   private static KeyValue readTag(ThriftInput in) throws TException, ThriftDecodeException {
@@ -389,12 +334,8 @@ public final class JaegerThriftDecoder {
     long vLong = 0;
     boolean hasLong = false;
     byte[] vBinary = null;
-    p.readStructBegin();
-    while (true) {
-      TField f = p.readFieldBegin();
-      if (f.type == TType.STOP) {
-        break;
-      }
+    in.structBegin();
+    for (TField f = in.nextField(); f != null; f = in.nextField()) {
       switch (f.id) {
         case 1:
           if (in.is(f, TType.STRING)) {
@@ -438,9 +379,7 @@ public final class JaegerThriftDecoder {
         default:
           in.skip(f.type);
       }
-      p.readFieldEnd();
     }
-    p.readStructEnd();
     if (key == null) {
       throw notSet("Tag", "key");
     }

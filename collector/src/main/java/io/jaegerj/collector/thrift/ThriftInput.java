@@ -2,6 +2,8 @@
 package io.jaegerj.collector.thrift;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.thrift.TConfiguration;
 import org.apache.thrift.TException;
 import org.apache.thrift.protocol.TBinaryProtocol;
@@ -56,6 +58,45 @@ final class ThriftInput {
           + " bytes left");
     }
     return list.size;
+  }
+
+  /** Reads one struct, an element of a list read by {@link #structs}. */
+  @FunctionalInterface
+  interface StructReader<T> {
+    T read(ThriftInput in) throws TException, ThriftDecodeException;
+  }
+
+  /**
+   * Reads a {@code list<struct>} whose size {@link #listBegin} bounds, each element with {@code element}; the list is
+   * mutable.
+   */
+  <T> List<T> structs(String what, StructReader<T> element) throws TException, ThriftDecodeException {
+    int n = listBegin(TType.STRUCT, what);
+    List<T> out = new ArrayList<>(n + 1);
+    for (int i = 0; i < n; i++) {
+      out.add(element.read(this));
+    }
+    protocol.readListEnd();
+    return out;
+  }
+
+  /** Starts reading a struct: then {@link #nextField()} until it returns null. */
+  void structBegin() throws TException {
+    protocol.readStructBegin();
+  }
+
+  /**
+   * The next field of the struct being read, positioned at its value (the caller reads it, or {@link #skip}s it), or
+   * null once the struct's end was read. (The protocols' per-field end marker is empty in binary and compact alike,
+   * so nothing is read between two fields.)
+   */
+  TField nextField() throws TException {
+    TField f = protocol.readFieldBegin();
+    if (f.type == TType.STOP) {
+      protocol.readStructEnd();
+      return null;
+    }
+    return f;
   }
 
   byte[] binary() throws TException {

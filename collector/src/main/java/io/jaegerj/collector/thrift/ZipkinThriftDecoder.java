@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.collector.thrift;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.thrift.TException;
 import org.apache.thrift.protocol.TField;
@@ -28,13 +27,7 @@ public final class ZipkinThriftDecoder {
   }
 
   static List<ZipkinCore.Span> readSpanList(ThriftInput in) throws TException, ThriftDecodeException {
-    int n = in.listBegin(TType.STRUCT, "spans");
-    List<ZipkinCore.Span> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      out.add(readSpan(in));
-    }
-    in.protocol.readListEnd();
-    return out;
+    return in.structs("spans", ZipkinThriftDecoder::readSpan);
   }
 
   private static ZipkinCore.Span readSpan(ThriftInput in) throws TException, ThriftDecodeException {
@@ -49,12 +42,8 @@ public final class ZipkinThriftDecoder {
     boolean debug = false;
     Long timestamp = null;
     Long duration = null;
-    p.readStructBegin();
-    while (true) {
-      TField f = p.readFieldBegin();
-      if (f.type == TType.STOP) {
-        break;
-      }
+    in.structBegin();
+    for (TField f = in.nextField(); f != null; f = in.nextField()) {
       switch (f.id) {
         case 1:
           if (in.is(f, TType.I64)) {
@@ -78,24 +67,12 @@ public final class ZipkinThriftDecoder {
           break;
         case 6:
           if (in.is(f, TType.LIST)) {
-            int n = in.listBegin(TType.STRUCT, "Span.annotations");
-            List<ZipkinCore.Annotation> list = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-              list.add(readAnnotation(in));
-            }
-            p.readListEnd();
-            annotations = list;
+            annotations = in.structs("Span.annotations", ZipkinThriftDecoder::readAnnotation);
           }
           break;
         case 8:
           if (in.is(f, TType.LIST)) {
-            int n = in.listBegin(TType.STRUCT, "Span.binary_annotations");
-            List<ZipkinCore.BinaryAnnotation> list = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-              list.add(readBinaryAnnotation(in));
-            }
-            p.readListEnd();
-            binaryAnnotations = list;
+            binaryAnnotations = in.structs("Span.binary_annotations", ZipkinThriftDecoder::readBinaryAnnotation);
           }
           break;
         case 9:
@@ -121,9 +98,7 @@ public final class ZipkinThriftDecoder {
         default:
           in.skip(f.type);
       }
-      p.readFieldEnd();
     }
-    p.readStructEnd();
     return new ZipkinCore.Span(traceIdHigh, traceId, name, id, parentId, annotations, binaryAnnotations, debug,
         timestamp, duration);
   }
@@ -133,12 +108,8 @@ public final class ZipkinThriftDecoder {
     long timestamp = 0;
     String value = "";
     ZipkinCore.Endpoint host = null;
-    p.readStructBegin();
-    while (true) {
-      TField f = p.readFieldBegin();
-      if (f.type == TType.STOP) {
-        break;
-      }
+    in.structBegin();
+    for (TField f = in.nextField(); f != null; f = in.nextField()) {
       if (f.id == 1 && in.is(f, TType.I64)) {
         timestamp = p.readI64();
       } else if (f.id == 2 && in.is(f, TType.STRING)) {
@@ -148,9 +119,7 @@ public final class ZipkinThriftDecoder {
       } else if (f.id < 1 || f.id > 3) {
         in.skip(f.type);
       }
-      p.readFieldEnd();
     }
-    p.readStructEnd();
     return new ZipkinCore.Annotation(timestamp, value, host);
   }
 
@@ -161,12 +130,8 @@ public final class ZipkinThriftDecoder {
     byte[] value = new byte[0];
     int type = ZipkinCore.BOOL;
     ZipkinCore.Endpoint host = null;
-    p.readStructBegin();
-    while (true) {
-      TField f = p.readFieldBegin();
-      if (f.type == TType.STOP) {
-        break;
-      }
+    in.structBegin();
+    for (TField f = in.nextField(); f != null; f = in.nextField()) {
       if (f.id == 1 && in.is(f, TType.STRING)) {
         key = p.readString();
       } else if (f.id == 2 && in.is(f, TType.STRING)) {
@@ -178,9 +143,7 @@ public final class ZipkinThriftDecoder {
       } else if (f.id < 1 || f.id > 4) {
         in.skip(f.type);
       }
-      p.readFieldEnd();
     }
-    p.readStructEnd();
     return new ZipkinCore.BinaryAnnotation(key, value, type, host);
   }
 
@@ -190,12 +153,8 @@ public final class ZipkinThriftDecoder {
     int port = 0;
     String serviceName = "";
     byte[] ipv6 = null;
-    p.readStructBegin();
-    while (true) {
-      TField f = p.readFieldBegin();
-      if (f.type == TType.STOP) {
-        break;
-      }
+    in.structBegin();
+    for (TField f = in.nextField(); f != null; f = in.nextField()) {
       if (f.id == 1 && in.is(f, TType.I32)) {
         ipv4 = p.readI32();
       } else if (f.id == 2 && in.is(f, TType.I16)) {
@@ -207,9 +166,7 @@ public final class ZipkinThriftDecoder {
       } else if (f.id < 1 || f.id > 4) {
         in.skip(f.type);
       }
-      p.readFieldEnd();
     }
-    p.readStructEnd();
     return new ZipkinCore.Endpoint(ipv4, port, serviceName, ipv6);
   }
 }

@@ -10,6 +10,7 @@ import io.jaegerj.model.RefType;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.SpanRef;
 import io.jaegerj.model.TraceId;
+import io.jaegerj.model.ValueType;
 import io.jaegerj.model.otlp.OtlpToModel;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -76,7 +77,7 @@ final class OtlpShape {
     String serviceName;
     if (svc == null) {
       serviceName = "missing-service-name";
-    } else if (svc.type() != io.jaegerj.model.ValueType.STRING) {
+    } else if (svc.type() != ValueType.STRING) {
       serviceName = "service-name-wrong-type";
     } else if (svc.stringValue().isEmpty()) {
       serviceName = "empty-service-name";
@@ -195,7 +196,7 @@ final class OtlpShape {
 
   static RefType linkType(List<KeyValue> attrs) {
     for (KeyValue kv : attrs) {
-      if (kv.key().equals("opentracing.ref_type") && kv.type() == io.jaegerj.model.ValueType.STRING
+      if (kv.key().equals("opentracing.ref_type") && kv.type() == ValueType.STRING
           && kv.stringValue().equals("child_of")) {
         return RefType.CHILD_OF;
       }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.collector.zipkin;
 
-import io.jaegerj.model.IpText;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
+import io.jaegerj.model.IpText;
+import io.jaegerj.model.SpanId;
 import io.jaegerj.model.TraceId;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -143,11 +144,11 @@ final class Proto3Decoder {
     if (tid.isZero()) {
       throw new ZipkinDecodeException("valid traceId required");
     }
-    long sid = io.jaegerj.model.SpanId.fromBytes(id);
+    long sid = SpanId.fromBytes(id);
     if (sid == 0) {
       throw new ZipkinDecodeException("valid span id required");
     }
-    Long parent = parentId.length == 0 ? null : io.jaegerj.model.SpanId.fromBytes(parentId);
+    Long parent = parentId.length == 0 ? null : SpanId.fromBytes(parentId);
     if (local != null && local.isEmpty()) {
       local = null;
     }

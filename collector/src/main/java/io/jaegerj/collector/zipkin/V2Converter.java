@@ -3,9 +3,11 @@ package io.jaegerj.collector.zipkin;
 
 import io.jaegerj.model.KeyValue;
 import io.jaegerj.model.Span;
+import io.jaegerj.model.SpanId;
 import io.jaegerj.model.SpanRef;
 import io.jaegerj.model.TraceId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -196,8 +198,8 @@ final class V2Converter {
         continue;
       }
       TraceId traceId = TraceId.fromBytes(hexId(parts[0], 16));
-      long spanId = io.jaegerj.model.SpanId.fromBytes(hexId(parts[1], 8));
-      String json = String.join("|", java.util.Arrays.asList(parts).subList(3, parts.length - 1));
+      long spanId = SpanId.fromBytes(hexId(parts[1], 8));
+      String json = String.join("|", Arrays.asList(parts).subList(3, parts.length - 1));
       List<KeyValue> attrs = OtlpShape.jsonAttributes(json);
       OtlpShape.checkDropped(parts[parts.length - 1]);
       o.links.add(new SpanRef(OtlpShape.linkType(attrs), traceId, spanId));
@@ -234,7 +236,7 @@ final class V2Converter {
       o.addEvent(a.timestampMicros(), parts[0], List.of());
       return;
     }
-    String json = String.join("|", java.util.Arrays.asList(parts).subList(1, parts.length - 1));
+    String json = String.join("|", Arrays.asList(parts).subList(1, parts.length - 1));
     List<KeyValue> attrs = OtlpShape.jsonAttributes(json);
     OtlpShape.checkDropped(parts[parts.length - 1]);
     o.addEvent(a.timestampMicros(), parts[0], attrs);

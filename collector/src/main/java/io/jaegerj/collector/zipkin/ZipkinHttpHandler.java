@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.collector.zipkin;
 
+import io.jaegerj.collector.http.AckAnswer;
 import io.jaegerj.collector.http.Decompression;
 import io.jaegerj.collector.http.HttpHandler;
 import io.jaegerj.collector.http.HttpResponses;
@@ -79,7 +80,7 @@ final class ZipkinHttpHandler implements HttpHandler {
     }
     if (consumer.saturated()) {
       RefusedSpans.count(consumer, errors, refusedSpans(format, req));
-      return busy(alloc, null);
+      return busy(alloc, "sending queue is full");
     }
     byte[] body;
     try {
@@ -110,16 +111,13 @@ final class ZipkinHttpHandler implements HttpHandler {
 
   /** The answer once the pipeline took or refused the batch, or (acknowledge=stored) once storage wrote it. */
   private FullHttpResponse answer(ByteBufAllocator alloc, SpanConsumer.Result result, Throwable failure) {
-    if (failure != null || result == SpanConsumer.Result.REJECTED_QUEUE_FULL) {
-      errors.count(failure != null ? "storage" : "queue_full");
-      return busy(alloc, failure);
-    }
-    return HttpResponses.bytes(alloc, HttpResponseStatus.ACCEPTED, null, new byte[0]);
+    return AckAnswer.of(result, failure, errors,
+        () -> HttpResponses.bytes(alloc, HttpResponseStatus.ACCEPTED, null, new byte[0]),
+        () -> busy(alloc, "sending queue is full"), message -> busy(alloc, message));
   }
 
-  private static FullHttpResponse busy(ByteBufAllocator alloc, Throwable failure) {
-    FullHttpResponse r = HttpResponses.text(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE,
-        (failure != null ? SpanConsumer.storageFailure(failure) : "sending queue is full") + "\n");
+  private static FullHttpResponse busy(ByteBufAllocator alloc, String message) {
+    FullHttpResponse r = HttpResponses.text(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE, message + "\n");
     r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
     return r;
   }

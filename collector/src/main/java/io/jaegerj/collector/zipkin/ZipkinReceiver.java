@@ -42,15 +42,18 @@ public final class ZipkinReceiver {
     return f;
   }
 
-  /** Starts the receiver when enabled; registers its shutdown with the context's lifecycle. */
-  public static void start(ServerContext context, SpanConsumer consumer) {
-    Optional<NettyHttpServer> server = startServer(context, consumer);
+  /**
+   * Starts the receiver when enabled; registers its shutdown with the context's lifecycle. Requests are checked
+   * against the collector's {@code tenancy}.
+   */
+  public static void start(ServerContext context, SpanConsumer consumer, Tenancy tenancy) {
+    Optional<NettyHttpServer> server = startServer(context, consumer, tenancy);
     server.ifPresent(s -> context.lifecycle().onShutdown(Lifecycle.Phase.STOP_ACCEPTING, "zipkin receiver",
         s::close));
   }
 
   /** Starts and returns the server, or empty when {@code collector.zipkin.host-port} is empty. */
-  static Optional<NettyHttpServer> startServer(ServerContext context, SpanConsumer consumer) {
+  static Optional<NettyHttpServer> startServer(ServerContext context, SpanConsumer consumer, Tenancy tenancy) {
     Settings settings = context.settings();
     String hostPort = settings.getString(HOST_PORT).trim();
     if (hostPort.isEmpty()) {
@@ -69,7 +72,7 @@ public final class ZipkinReceiver {
         Settings.parseList(settings.getString(CORS_HEADERS)),
         ZipkinHttpHandler.MAX_BODY_BYTES);
     ReceiverErrors errors = new ReceiverErrors(context.meters(), "zipkin");
-    ZipkinHttpHandler handler = new ZipkinHttpHandler(consumer, errors, context.clock(), Tenancy.from(settings));
+    ZipkinHttpHandler handler = new ZipkinHttpHandler(consumer, errors, context.clock(), tenancy);
     return Optional.of(NettyHttpServer.start(config, handler, errors));
   }
 }

@@ -7,6 +7,17 @@ import com.twitter.zipkin.thriftjava.Annotation;
 import com.twitter.zipkin.thriftjava.AnnotationType;
 import com.twitter.zipkin.thriftjava.BinaryAnnotation;
 import com.twitter.zipkin.thriftjava.Endpoint;
+import io.jaegerj.collector.pipeline.SpanConsumer;
+import io.jaegerj.collector.thrift.JaegerThriftDecoder;
+import io.jaegerj.collector.thrift.ThriftProtocol;
+import io.jaegerj.collector.zipkin.TestCollector;
+import io.jaegerj.config.Flag;
+import io.jaegerj.model.KeyValue;
+import io.jaegerj.model.Span;
+import io.jaegerj.model.SpanRef;
+import io.jaegerj.model.TraceId;
+import io.jaegerj.model.ValueType;
+import io.jaegerj.server.tenancy.Tenancy;
 import io.jaegertracing.agent.thrift.Agent;
 import io.jaegertracing.internal.JaegerSpan;
 import io.jaegertracing.internal.JaegerTracer;
@@ -20,21 +31,13 @@ import io.jaegertracing.thriftjava.Batch;
 import io.jaegertracing.thriftjava.Process;
 import io.jaegertracing.thriftjava.Tag;
 import io.jaegertracing.thriftjava.TagType;
-import io.jaegerj.collector.pipeline.SpanConsumer;
-import io.jaegerj.collector.thrift.JaegerThriftDecoder;
-import io.jaegerj.collector.thrift.ThriftProtocol;
-import io.jaegerj.collector.zipkin.TestCollector;
-import io.jaegerj.model.KeyValue;
-import io.jaegerj.model.Span;
-import io.jaegerj.model.SpanRef;
-import io.jaegerj.model.TraceId;
-import io.jaegerj.model.ValueType;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -61,7 +64,7 @@ class AgentReceiversTest {
     }
     overrides.put("processor.jaeger-binary." + AgentReceivers.MAX_PACKET_SIZE, "4096");
     collector = new TestCollector(AgentReceivers.flags(), overrides);
-    receivers = AgentReceivers.startAll(collector.context, collector);
+    receivers = AgentReceivers.startAll(collector.context, collector, Tenancy.disabled());
     for (UdpReceiver r : receivers) {
       ports.put(r.name(), r.port());
     }
@@ -255,7 +258,7 @@ class AgentReceiversTest {
       overrides.put(p.prefix() + AgentReceivers.HOST_PORT, p.name().equals("jaeger-binary") ? "127.0.0.1:0" : "");
     }
     try (TestCollector other = new TestCollector(AgentReceivers.flags(), overrides)) {
-      List<UdpReceiver> started = AgentReceivers.startAll(other.context, other);
+      List<UdpReceiver> started = AgentReceivers.startAll(other.context, other, Tenancy.disabled());
       try {
         assertThat(started).extracting(UdpReceiver::name).containsExactly("jaeger-binary");
       } finally {
@@ -273,10 +276,11 @@ class AgentReceiversTest {
       overrides.put(p.prefix() + AgentReceivers.HOST_PORT, p.name().equals("jaeger-compact") ? "127.0.0.1:0" : "");
     }
     overrides.put("multi-tenancy.enabled", "true");
-    List<io.jaegerj.config.Flag> flags = new java.util.ArrayList<>(AgentReceivers.flags());
-    flags.add(io.jaegerj.config.Flag.bool("multi-tenancy.enabled", false, "tenancy"));
+    List<Flag> flags = new ArrayList<>(AgentReceivers.flags());
+    flags.add(Flag.bool("multi-tenancy.enabled", false, "tenancy"));
     try (TestCollector other = new TestCollector(flags, overrides)) {
-      List<UdpReceiver> started = AgentReceivers.startAll(other.context, other);
+      List<UdpReceiver> started = AgentReceivers.startAll(other.context, other,
+          new Tenancy(true, "x-tenant", List.of()));
       try {
         send(started.get(0).port(), emitBatch("refused"));
         send(started.get(0).port(), emitBatch("refused-too"));

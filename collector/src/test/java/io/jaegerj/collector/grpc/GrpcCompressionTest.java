@@ -3,6 +3,7 @@ package io.jaegerj.collector.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grpc.Codec;
 import io.grpc.CompressorRegistry;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -10,6 +11,7 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import io.jaegerj.config.Flag;
 import io.jaegerj.config.Settings;
+import io.jaegerj.proto.api_v2.ProbabilisticSamplingStrategy;
 import io.jaegerj.proto.api_v2.SamplingManagerGrpc;
 import io.jaegerj.proto.api_v2.SamplingStrategyParameters;
 import io.jaegerj.proto.api_v2.SamplingStrategyResponse;
@@ -31,7 +33,7 @@ class GrpcCompressionTest {
       public void getSamplingStrategy(SamplingStrategyParameters request,
           StreamObserver<SamplingStrategyResponse> response) {
         response.onNext(SamplingStrategyResponse.newBuilder().setProbabilisticSampling(
-            io.jaegerj.proto.api_v2.ProbabilisticSamplingStrategy.newBuilder().setSamplingRate(
+            ProbabilisticSamplingStrategy.newBuilder().setSamplingRate(
                 request.getServiceName().length())).build());
         response.onCompleted();
       }
@@ -39,7 +41,7 @@ class GrpcCompressionTest {
     CompressorRegistry compressors = CompressorRegistry.newEmptyInstance();
     compressors.register(new ExtraCodecs.Zstd());
     compressors.register(new ExtraCodecs.Snappy());
-    compressors.register(new io.grpc.Codec.Gzip());
+    compressors.register(new Codec.Gzip());
     ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext()
         .compressorRegistry(compressors).build();
     try {

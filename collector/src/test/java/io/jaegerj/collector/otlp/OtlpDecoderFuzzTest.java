@@ -8,7 +8,9 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.jaegerj.model.otlp.OtlpJson;
 import io.jaegerj.model.otlp.OtlpToModel;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -66,7 +68,7 @@ class OtlpDecoderFuzzTest {
 
   @Test
   void otlpJson_mutatedSeeds_onlyDeclaredFailures() {
-    assertThat(mutate(List.of(OtlpSeeds.json(), "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)), false))
+    assertThat(mutate(List.of(OtlpSeeds.json(), "{}".getBytes(StandardCharsets.UTF_8)), false))
         .isGreaterThanOrEqualTo(100);
   }
 
@@ -84,7 +86,7 @@ class OtlpDecoderFuzzTest {
           decodeJson(m);
         }
       } catch (Throwable t) {
-        throw new AssertionError("undeclared failure on mutant " + java.util.HexFormat.of().formatHex(m), t);
+        throw new AssertionError("undeclared failure on mutant " + HexFormat.of().formatHex(m), t);
       }
     }
     return n;

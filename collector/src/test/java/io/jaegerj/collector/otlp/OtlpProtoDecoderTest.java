@@ -24,6 +24,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -68,7 +70,7 @@ class OtlpProtoDecoderTest {
   }
 
   static void assertSame(byte[] body) {
-    assertThat(decoded(body)).as(java.util.HexFormat.of().formatHex(body)).isEqualTo(reference(body));
+    assertThat(decoded(body)).as(HexFormat.of().formatHex(body)).isEqualTo(reference(body));
     direct(body);
   }
 
@@ -78,7 +80,7 @@ class OtlpProtoDecoderTest {
 
   static ByteString bytes(int n, int fill) {
     byte[] b = new byte[n];
-    java.util.Arrays.fill(b, (byte) fill);
+    Arrays.fill(b, (byte) fill);
     return ByteString.copyFrom(b);
   }
 
@@ -402,7 +404,7 @@ class OtlpProtoDecoderTest {
     }
     // every prefix of a realistic request
     for (int n = 1; n < seed.length; n += 7) {
-      bodies.add(java.util.Arrays.copyOf(seed, n));
+      bodies.add(Arrays.copyOf(seed, n));
     }
     int errors = 0;
     for (byte[] b : bodies) {

@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jaegerj.model.KeyValue;
+import io.jaegerj.model.TraceId;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.MathContext;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -38,10 +44,10 @@ class PipelinePartsTest {
 
   @Test
   void options_outOfRangeRatio_resetToOne_andBadQueueSizeRejected() {
-    assertThat(new PipelineOptions(1, 1, 0, false, java.util.List.of(), 1.5, "").downsamplingRatio()).isEqualTo(1);
-    assertThat(new PipelineOptions(1, 1, 0, false, java.util.List.of(), 0.2, "").downsamplingSalt())
+    assertThat(new PipelineOptions(1, 1, 0, false, List.of(), 1.5, "").downsamplingRatio()).isEqualTo(1);
+    assertThat(new PipelineOptions(1, 1, 0, false, List.of(), 0.2, "").downsamplingSalt())
         .isEqualTo("downsampling-default-salt");
-    assertThatThrownBy(() -> new PipelineOptions(0, 1, 0, false, java.util.List.of(), 1, ""))
+    assertThatThrownBy(() -> new PipelineOptions(0, 1, 0, false, List.of(), 1, ""))
         .hasMessage("collector.queue-size: 0 (expected: > 0)");
   }
 
@@ -50,16 +56,16 @@ class PipelinePartsTest {
     // Independent FNV-1a 64 of "salt" ‖ 16 zero bytes, computed byte by byte here.
     long h = 0xcbf29ce484222325L;
     byte[] data = new byte[4 + 16];
-    System.arraycopy("salt".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, data, 0, 4);
+    System.arraycopy("salt".getBytes(StandardCharsets.UTF_8), 0, data, 0, 4);
     for (byte b : data) {
       h ^= b & 0xff;
       h *= 0x100000001b3L;
     }
-    java.math.BigInteger hash = new java.math.BigInteger(Long.toUnsignedString(h));
-    java.math.BigInteger two64 = java.math.BigInteger.ONE.shiftLeft(64);
-    double exactRatio = new java.math.BigDecimal(hash).divide(new java.math.BigDecimal(two64),
-        java.math.MathContext.DECIMAL64).doubleValue();
-    io.jaegerj.model.TraceId zero = io.jaegerj.model.TraceId.ZERO;
+    BigInteger hash = new BigInteger(Long.toUnsignedString(h));
+    BigInteger two64 = BigInteger.ONE.shiftLeft(64);
+    double exactRatio = new BigDecimal(hash).divide(new BigDecimal(two64),
+        MathContext.DECIMAL64).doubleValue();
+    TraceId zero = TraceId.ZERO;
     assertThat(new Downsampler(Math.min(1, exactRatio + 1e-9), "salt").keep(zero)).isTrue();
     assertThat(new Downsampler(Math.max(0, exactRatio - 1e-9), "salt").keep(zero)).isFalse();
   }

@@ -13,7 +13,9 @@ import io.jaegerj.model.SpanRef;
 import io.jaegerj.model.TraceId;
 import io.jaegerj.model.ValueType;
 import io.jaegerj.storage.SpanWriter;
+import io.jaegerj.testing.Poll;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,7 +135,7 @@ class SpanPipelineTest {
     assertThat(a.durationMicros()).isZero();
     KeyValue tag = a.tag("InvalidNegativeDuration");
     assertThat(tag.type()).isEqualTo(ValueType.BINARY);
-    assertThat(new String(tag.binaryValue(), java.nio.charset.StandardCharsets.UTF_8))
+    assertThat(new String(tag.binaryValue(), StandardCharsets.UTF_8))
         .isEqualTo("Duration can't be negative, so it is changed to default value");
     assertThat(byId(2).durationMicros()).isZero();
     assertThat(a.tags()).extracting(KeyValue::key).containsExactly("@jaeger@format", "InvalidNegativeDuration");
@@ -302,10 +304,7 @@ class SpanPipelineTest {
     CompletableFuture<Result> first = pipeline.submitForAck("", List.of(span("a", 1, 1, 1)), Format.OTLP,
         Transport.GRPC).toCompletableFuture();
     assertThat(first).isCompletedWithValue(Result.ACCEPTED);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (pipeline.queuedSpans() != 0 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    Poll.read(Duration.ofSeconds(5), pipeline::queuedSpans, n -> n == 0);
     pipeline.submit("", List.of(span("a", 2, 1, 1)), Format.OTLP, Transport.GRPC);
     assertThat(pipeline.submitForAck("", List.of(span("a", 3, 1, 1)), Format.OTLP, Transport.GRPC)
         .toCompletableFuture()).isCompletedWithValue(Result.REJECTED_QUEUE_FULL);
@@ -364,12 +363,8 @@ class SpanPipelineTest {
     }
   }
 
-  private static void awaitTrue(java.util.function.BooleanSupplier c) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!c.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition not met in 10 s").isLessThan(deadline);
-      Thread.sleep(2);
-    }
+  private static void awaitTrue(Poll.Condition c) throws Exception {
+    Poll.until("condition", Duration.ofSeconds(10), c);
   }
 
   @Test
@@ -396,10 +391,10 @@ class SpanPipelineTest {
     // nothing was failed: the stages are pending, and the writer was called from the workers only
     assertThat(parked.stages).noneMatch(CompletableFuture::isDone);
     assertThat(parked.callers).allMatch(t -> t.getName().startsWith("jaeger-collector-worker-"));
-    while (parked.stages.size() < 6) {
+    Poll.until("every batch reached storage", Duration.ofSeconds(10), () -> {
       parked.completeAll();
-      Thread.sleep(1);
-    }
+      return parked.stages.size() >= 6;
+    });
     parked.completeAll();
     assertThat(pipeline.drain(Duration.ofSeconds(5))).isTrue();
     assertThat(registry.get("jaegerj_collector_spans_refused").counter().count()).isEqualTo(1);

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import io.jaegerj.proto.api_v2.RateLimitingSamplingStrategy;
 import io.jaegerj.proto.api_v2.SamplingStrategyResponse;
 import io.jaegerj.proto.api_v2.SamplingStrategyType;
+import io.jaegerj.testing.Poll;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -135,17 +137,14 @@ class FileStrategyProviderTest {
   void legacyJson_rateLimitAboveInt16_refused() {
     SamplingStrategyResponse big = SamplingStrategyResponse.newBuilder()
         .setStrategyType(SamplingStrategyType.RATE_LIMITING)
-        .setRateLimitingSampling(io.jaegerj.proto.api_v2.RateLimitingSamplingStrategy.newBuilder()
+        .setRateLimitingSampling(RateLimitingSamplingStrategy.newBuilder()
             .setMaxTracesPerSecond(40000)).build();
     assertThat(SamplingJson.write(big)).contains("40000");
     assertThatThrownBy(() -> SamplingJson.writeLegacy(big)).isInstanceOf(IllegalArgumentException.class);
   }
 
-  private static void awaitRate(FileStrategyProvider p, double rate) throws InterruptedException {
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    while (p.strategy("x").getProbabilisticSampling().getSamplingRate() != rate && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(p.strategy("x").getProbabilisticSampling().getSamplingRate()).isEqualTo(rate);
+  private static void awaitRate(FileStrategyProvider p, double rate) throws Exception {
+    assertThat(Poll.read(Duration.ofSeconds(5), () -> p.strategy("x").getProbabilisticSampling().getSamplingRate(),
+        r -> r == rate)).isEqualTo(rate);
   }
 }

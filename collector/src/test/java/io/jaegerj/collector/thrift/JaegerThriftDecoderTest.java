@@ -4,6 +4,9 @@ package io.jaegerj.collector.thrift;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jaegerj.model.KeyValue;
+import io.jaegerj.model.RefType;
+import io.jaegerj.model.TraceId;
 import io.jaegertracing.agent.thrift.Agent;
 import io.jaegertracing.thriftjava.Batch;
 import io.jaegertracing.thriftjava.Log;
@@ -13,11 +16,9 @@ import io.jaegertracing.thriftjava.SpanRef;
 import io.jaegertracing.thriftjava.SpanRefType;
 import io.jaegertracing.thriftjava.Tag;
 import io.jaegertracing.thriftjava.TagType;
-import io.jaegerj.model.KeyValue;
-import io.jaegerj.model.RefType;
-import io.jaegerj.model.TraceId;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.thrift.TBase;
 import org.apache.thrift.TSerializer;
 import org.apache.thrift.protocol.TBinaryProtocol;
 import org.apache.thrift.protocol.TCompactProtocol;
@@ -39,7 +40,7 @@ class JaegerThriftDecoderTest {
     return p == ThriftProtocol.COMPACT ? new TCompactProtocol.Factory() : new TBinaryProtocol.Factory();
   }
 
-  static byte[] serialize(org.apache.thrift.TBase<?, ?> value, ThriftProtocol p) throws Exception {
+  static byte[] serialize(TBase<?, ?> value, ThriftProtocol p) throws Exception {
     return new TSerializer(factory(p)).serialize(value);
   }
 

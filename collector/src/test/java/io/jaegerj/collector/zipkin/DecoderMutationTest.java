@@ -3,6 +3,7 @@ package io.jaegerj.collector.zipkin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jaegerj.collector.thrift.JaegerThriftDecoder;
 import io.jaegerj.collector.thrift.ThriftProtocol;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -22,9 +23,9 @@ class DecoderMutationTest {
 
   enum Target {
     JAEGER_BATCH_BINARY(FuzzSeeds::batchBinary, d -> DecoderFuzzTest.thrift(
-        () -> io.jaegerj.collector.thrift.JaegerThriftDecoder.decodeBatch(d, ThriftProtocol.BINARY))),
+        () -> JaegerThriftDecoder.decodeBatch(d, ThriftProtocol.BINARY))),
     JAEGER_BATCH_COMPACT(FuzzSeeds::batchCompact, d -> DecoderFuzzTest.thrift(
-        () -> io.jaegerj.collector.thrift.JaegerThriftDecoder.decodeBatch(d, ThriftProtocol.COMPACT))),
+        () -> JaegerThriftDecoder.decodeBatch(d, ThriftProtocol.COMPACT))),
     AGENT_EMIT_BATCH_COMPACT(FuzzSeeds::emitBatchCompact,
         d -> DecoderFuzzTest.thrift(() -> DecoderFuzzTest.agent(d, ThriftProtocol.COMPACT))),
     AGENT_EMIT_BATCH_BINARY(FuzzSeeds::emitBatchBinary,

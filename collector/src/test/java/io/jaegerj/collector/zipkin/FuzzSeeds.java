@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.thrift.TBase;
 import org.apache.thrift.TSerializer;
 import org.apache.thrift.protocol.TBinaryProtocol;
 import org.apache.thrift.protocol.TCompactProtocol;
@@ -66,7 +67,7 @@ public final class FuzzSeeds {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  static byte[] serialize(org.apache.thrift.TBase<?, ?> value, TProtocolFactory f) {
+  static byte[] serialize(TBase<?, ?> value, TProtocolFactory f) {
     try {
       return new TSerializer(f).serialize(value);
     } catch (Exception e) {

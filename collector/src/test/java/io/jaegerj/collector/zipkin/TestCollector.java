@@ -7,6 +7,7 @@ import io.jaegerj.config.Settings;
 import io.jaegerj.model.Span;
 import io.jaegerj.server.Lifecycle;
 import io.jaegerj.server.ServerContext;
+import io.jaegerj.testing.Poll;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -61,14 +62,8 @@ public final class TestCollector implements SpanConsumer, AutoCloseable {
   }
 
   /** Polls until the condition holds or the deadline passes. */
-  public static void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within " + timeout);
-      }
-      Thread.sleep(10);
-    }
+  public static void await(BooleanSupplier condition, Duration timeout) throws Exception {
+    Poll.until("condition", timeout, condition::getAsBoolean);
   }
 
   @Override

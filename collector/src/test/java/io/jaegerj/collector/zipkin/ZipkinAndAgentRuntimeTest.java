@@ -3,11 +3,6 @@ package io.jaegerj.collector.zipkin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jaegertracing.internal.JaegerSpan;
-import io.jaegertracing.internal.JaegerTracer;
-import io.jaegertracing.internal.reporters.RemoteReporter;
-import io.jaegertracing.internal.samplers.ConstSampler;
-import io.jaegertracing.thrift.internal.senders.UdpSender;
 import io.jaegerj.collector.CollectorMain;
 import io.jaegerj.model.KeyValue;
 import io.jaegerj.model.Span;
@@ -15,6 +10,12 @@ import io.jaegerj.model.Trace;
 import io.jaegerj.model.TraceId;
 import io.jaegerj.server.JaegerMain;
 import io.jaegerj.storage.GetTraceQuery;
+import io.jaegerj.testing.Poll;
+import io.jaegertracing.internal.JaegerSpan;
+import io.jaegertracing.internal.JaegerTracer;
+import io.jaegertracing.internal.reporters.RemoteReporter;
+import io.jaegertracing.internal.samplers.ConstSampler;
+import io.jaegertracing.thrift.internal.senders.UdpSender;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -24,6 +25,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -50,17 +52,9 @@ class ZipkinAndAgentRuntimeTest {
     }
   }
 
-  static Optional<Trace> await(JaegerMain.Running running, TraceId id, int spans) throws InterruptedException {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    Optional<Trace> t = Optional.empty();
-    while (System.nanoTime() < deadline) {
-      t = running.storage().reader().getTrace(GetTraceQuery.of(id));
-      if (t.isPresent() && t.get().spans().size() >= spans) {
-        break;
-      }
-      Thread.sleep(10);
-    }
-    return t;
+  static Optional<Trace> await(JaegerMain.Running running, TraceId id, int spans) throws Exception {
+    return Poll.read(Duration.ofSeconds(10), () -> running.storage().reader().getTrace(GetTraceQuery.of(id)),
+        t -> t.isPresent() && t.get().spans().size() >= spans);
   }
 
   @Test
@@ -125,13 +119,8 @@ class ZipkinAndAgentRuntimeTest {
       String metricsUrl = "http://127.0.0.1:" + running.adminPort() + "/metrics";
       String expectedUdpError = "jaeger_agent_thrift_udp_t_processor_handler_errors_total{model=\"jaeger\","
           + "protocol=\"compact\"} 1.0";
-      String metrics = "";
-      long deadline = System.nanoTime() + 10_000_000_000L;
-      while (System.nanoTime() < deadline && !metrics.contains(expectedUdpError)) {
-        metrics = http.send(HttpRequest.newBuilder(URI.create(metricsUrl)).build(),
-            HttpResponse.BodyHandlers.ofString()).body();
-        Thread.sleep(20);
-      }
+      String metrics = Poll.read(Duration.ofSeconds(10), () -> http.send(HttpRequest.newBuilder(URI.create(metricsUrl))
+          .build(), HttpResponse.BodyHandlers.ofString()).body(), m -> m.contains(expectedUdpError));
       assertThat(metrics).contains(expectedUdpError)
           .contains("jaeger_collector_receiver_errors_total{reason=\"malformed\",receiver=\"zipkin\"} 1.0")
           .contains("jaeger_agent_thrift_udp_server_packets_processed_total{model=\"jaeger\",protocol=\"compact\"}");

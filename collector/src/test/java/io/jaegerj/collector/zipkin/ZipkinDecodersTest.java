@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.jaegerj.model.KeyValue;
 import io.jaegerj.model.Log;
 import io.jaegerj.model.Process;
+import io.jaegerj.model.RefType;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.SpanRef;
 import io.jaegerj.model.TraceId;
@@ -148,7 +149,7 @@ class ZipkinDecodersTest {
 
     TraceId trace = new TraceId(0, 0xaa);
     assertThat(s.references()).containsExactly(
-        new SpanRef(io.jaegerj.model.RefType.FOLLOWS_FROM, trace, 0xcc),
+        new SpanRef(RefType.FOLLOWS_FROM, trace, 0xcc),
         SpanRef.followsFrom(new TraceId(0, 0xff), 0x11));
     // The service name went to the key named by otlp.service.name.source, so service.name is missing.
     assertThat(s.process()).isEqualTo(new Process("missing-service-name",

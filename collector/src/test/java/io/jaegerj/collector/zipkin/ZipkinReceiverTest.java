@@ -10,6 +10,7 @@ import io.jaegerj.model.Log;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.SpanRef;
 import io.jaegerj.model.TraceId;
+import io.jaegerj.server.tenancy.Tenancy;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,7 +44,7 @@ class ZipkinReceiverTest {
   void start() {
     collector = new TestCollector(ZipkinReceiver.flags(), Map.of(ZipkinReceiver.HOST_PORT, "127.0.0.1:0",
         ZipkinReceiver.CORS_ORIGINS, "https://*.example.com"));
-    server = ZipkinReceiver.startServer(collector.context, collector).orElseThrow();
+    server = ZipkinReceiver.startServer(collector.context, collector, Tenancy.disabled()).orElseThrow();
     base = "http://127.0.0.1:" + server.port();
   }
 
@@ -252,7 +253,7 @@ class ZipkinReceiverTest {
   @Test
   void start_emptyHostPort_disabled() throws Exception {
     try (TestCollector off = new TestCollector(ZipkinReceiver.flags(), Map.of())) {
-      assertThat(ZipkinReceiver.startServer(off.context, off)).isEmpty();
+      assertThat(ZipkinReceiver.startServer(off.context, off, Tenancy.disabled())).isEmpty();
     }
   }
 

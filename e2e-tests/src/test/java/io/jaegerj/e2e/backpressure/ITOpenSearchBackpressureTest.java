@@ -10,6 +10,7 @@ import io.jaegerj.allinone.AllInOneMain;
 import io.jaegerj.config.Flag;
 import io.jaegerj.server.JaegerMain;
 import io.jaegerj.storage.es.EsTestServer;
+import io.jaegerj.testing.Poll;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -223,28 +224,19 @@ class ITOpenSearchBackpressureTest {
     }
   }
 
-  private static void awaitAcked(Seen seen, long count, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (seen.acked.size() < count) {
-      assertThat(System.nanoTime()).as("%d traces acknowledged within %s (have %d, errors %s)", count, timeout,
-          seen.acked.size(), seen.errors).isLessThan(deadline);
-      Thread.sleep(20);
-    }
+  private static void awaitAcked(Seen seen, long count, Duration timeout) throws Exception {
+    int acked = Poll.read(timeout, seen.acked::size, n -> n >= count);
+    assertThat(acked).as("%d traces acknowledged within %s (errors %s)", count, timeout, seen.errors)
+        .isGreaterThanOrEqualTo((int) count);
   }
 
   /** Span documents per trace ID in the span indices, once their count reached the acknowledged spans. */
   private Map<String, Long> awaitStored(String prefix, Set<String> acked, Duration timeout) throws Exception {
     long expected = (long) acked.size() * SPANS_PER_TRACE;
-    long deadline = System.nanoTime() + timeout.toNanos();
-    long count = -1;
-    while (System.nanoTime() < deadline) {
+    long count = Poll.read(timeout, () -> {
       es("POST", "/" + prefix + "-jaeger-span-*/_refresh", null);
-      count = es("GET", "/" + prefix + "-jaeger-span-*/_count", null).path("count").asLong();
-      if (count >= expected) {
-        break;
-      }
-      Thread.sleep(250);
-    }
+      return es("GET", "/" + prefix + "-jaeger-span-*/_count", null).path("count").asLong();
+    }, c -> c >= expected);
     assertThat(count).as("span documents stored").isEqualTo(expected);
     Map<String, Long> perTrace = new LinkedHashMap<>();
     JsonNode after = null;

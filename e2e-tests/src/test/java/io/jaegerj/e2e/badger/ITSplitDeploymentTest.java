@@ -14,6 +14,7 @@ import io.jaegerj.query.QueryMain;
 import io.jaegerj.remotestorage.RemoteStorageMain;
 import io.jaegerj.server.BinarySpec;
 import io.jaegerj.server.JaegerMain;
+import io.jaegerj.testing.Poll;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -129,16 +130,15 @@ final class ITSplitDeploymentTest {
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().putAll(env);
       process = pb.start();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (System.nanoTime() < deadline && process.isAlive()) {
+      boolean healthy = Poll.read(Duration.ofSeconds(120), () -> {
         try {
-          if (Kill9Harness.Child.get(url("admin.http.host-port")).statusCode() == 200) {
-            return this;
-          }
+          return Kill9Harness.Child.get(url("admin.http.host-port")).statusCode() == 200;
         } catch (IOException e) {
-          // not listening yet
+          return false; // not listening yet
         }
-        Thread.sleep(100);
+      }, h -> h || !process.isAlive());
+      if (healthy) {
+        return this;
       }
       process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
       String out = Files.readString(log);
@@ -330,11 +330,8 @@ final class ITSplitDeploymentTest {
     postZipkin(allInOne, json);
 
     // the Zipkin receiver answers 202 before the spans are stored: wait until both stores have them
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline && !(get(query, "api/traces/" + zipkinTrace).statusCode() == 200
-        && get(allInOne, "api/traces/" + zipkinTrace).statusCode() == 200)) {
-      Thread.sleep(100);
-    }
+    Poll.read(Duration.ofSeconds(30), () -> get(query, "api/traces/" + zipkinTrace).statusCode() == 200
+        && get(allInOne, "api/traces/" + zipkinTrace).statusCode() == 200, Boolean::booleanValue);
 
     JsonNode trace = same("api/traces/" + traceId);
     assertThat(trace.path("data").get(0).path("spans")).hasSize(3);
@@ -437,12 +434,8 @@ final class ITSplitDeploymentTest {
         "collector -> remote-storage (restarted) -> badger, acknowledge=stored", load, rb);
   }
 
-  static void awaitCount(ConcurrentLinkedQueue<String> queue, int count) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (queue.size() < count) {
-      assertThat(System.nanoTime()).as("%s acknowledged requests within 120 s", count).isLessThan(deadline);
-      Thread.sleep(50);
-    }
+  static void awaitCount(ConcurrentLinkedQueue<String> queue, int count) throws Exception {
+    Poll.until(count + " acknowledged requests", Duration.ofSeconds(120), () -> queue.size() >= count);
   }
 
   int postOtlp(ExportTraceServiceRequest request) throws Exception {
@@ -467,13 +460,9 @@ final class ITSplitDeploymentTest {
   }
 
   int spansOf(String traceId) throws Exception {
-    HttpResponse<String> r = get(query, "api/traces/" + traceId + "?raw=true");
     // right after the restart the query's channel may still be reconnecting: retry a retryable 500 for a while
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (r.statusCode() == 500 && r.body().contains("UNAVAILABLE") && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      r = get(query, "api/traces/" + traceId + "?raw=true");
-    }
+    HttpResponse<String> r = Poll.read(Duration.ofSeconds(30), () -> get(query, "api/traces/" + traceId + "?raw=true"),
+        a -> !(a.statusCode() == 500 && a.body().contains("UNAVAILABLE")));
     if (r.statusCode() == 404) {
       return 0;
     }

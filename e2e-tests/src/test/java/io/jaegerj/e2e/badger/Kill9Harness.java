@@ -9,6 +9,7 @@ import com.google.protobuf.ByteString;
 import io.jaegerj.config.Flag;
 import io.jaegerj.server.BinarySpec;
 import io.jaegerj.server.JaegerMain;
+import io.jaegerj.testing.Poll;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
@@ -277,18 +278,14 @@ final class Kill9Harness {
     }
 
     private boolean awaitHealthy() throws Exception {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-      while (System.nanoTime() < deadline && process.isAlive()) {
+      // healthy, or dead (no point in waiting then); false unless healthy within 90 s
+      return Poll.read(Duration.ofSeconds(90), () -> {
         try {
-          if (get(url("admin.http.host-port")).statusCode() == 200) {
-            return true;
-          }
+          return get(url("admin.http.host-port")).statusCode() == 200;
         } catch (IOException e) {
-          // not listening yet
+          return false; // not listening yet
         }
-        Thread.sleep(100);
-      }
-      return false;
+      }, healthy -> healthy || !process.isAlive());
     }
 
     String output() throws IOException {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import io.jaegerj.dependencies.DependenciesJob;
 import io.jaegerj.model.DependencyLink;
+import io.jaegerj.testing.Poll;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -133,9 +134,7 @@ final class AggregatorTraffic {
    */
   static Map<String, Long> awaitDependencies(int queryPort, Map<String, Long> expected, Duration timeout,
       ThrowingRunnable beforePoll) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Map<String, Long> got = Map.of();
-    while (System.nanoTime() < deadline) {
+    return Poll.read(timeout, () -> {
       beforePoll.run();
       long end = System.currentTimeMillis() + 60_000;
       HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + queryPort
@@ -145,13 +144,8 @@ final class AggregatorTraffic {
       for (JsonNode l : JSON.readTree(r.body()).path("data")) {
         m.merge(l.path("parent").asText() + "->" + l.path("child").asText(), l.path("callCount").asLong(), Long::sum);
       }
-      got = m;
-      if (got.equals(expected)) {
-        return got;
-      }
-      Thread.sleep(200);
-    }
-    return got;
+      return m;
+    }, expected::equals);
   }
 
   /** The aggregator's counters summed over the given collectors' registries. */

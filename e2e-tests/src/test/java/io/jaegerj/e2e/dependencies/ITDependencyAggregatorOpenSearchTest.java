@@ -12,6 +12,7 @@ import io.jaegerj.query.QueryMain;
 import io.jaegerj.server.BinarySpec;
 import io.jaegerj.server.JaegerMain;
 import io.jaegerj.storage.es.EsTestServer;
+import io.jaegerj.testing.Poll;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -183,16 +184,10 @@ class ITDependencyAggregatorOpenSearchTest {
   }
 
   private void awaitSpanDocuments(long expected, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    long count = -1;
-    while (System.nanoTime() < deadline) {
+    long count = Poll.read(timeout, () -> {
       es("POST", "/" + PREFIX + "-jaeger-span-*/_refresh", null);
-      count = es("GET", "/" + PREFIX + "-jaeger-span-*/_count", null).path("count").asLong();
-      if (count >= expected) {
-        break;
-      }
-      Thread.sleep(100);
-    }
+      return es("GET", "/" + PREFIX + "-jaeger-span-*/_count", null).path("count").asLong();
+    }, c -> c >= expected);
     assertThat(count).as("span documents stored").isEqualTo(expected);
   }
 

@@ -12,6 +12,7 @@ import io.jaegerj.query.QueryMain;
 import io.jaegerj.server.BinarySpec;
 import io.jaegerj.server.JaegerMain;
 import io.jaegerj.storage.kafka.KafkaTestServer;
+import io.jaegerj.testing.Poll;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Tracer;
@@ -168,16 +169,12 @@ final class ITKafkaIngesterKill9Test {
   }
 
   static void await(BooleanSupplier cond, String what, int seconds, Child... children) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (!cond.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        StringBuilder out = new StringBuilder();
-        for (Child c : children) {
-          out.append("\n--- ").append(c.name()).append(":\n").append(tail(Files.readString(c.log())));
-        }
-        throw new AssertionError("timed out waiting for " + what + out);
+    if (!Poll.read(Duration.ofSeconds(seconds), cond::getAsBoolean, Boolean::booleanValue)) {
+      StringBuilder out = new StringBuilder();
+      for (Child c : children) {
+        out.append("\n--- ").append(c.name()).append(":\n").append(tail(Files.readString(c.log())));
       }
-      Thread.sleep(100);
+      throw new AssertionError("timed out waiting for " + what + out);
     }
   }
 

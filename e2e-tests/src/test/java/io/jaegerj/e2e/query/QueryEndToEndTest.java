@@ -12,13 +12,16 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.jaegerj.allinone.AllInOneMain;
 import io.jaegerj.config.Flag;
+import io.jaegerj.model.TraceId;
 import io.jaegerj.model.proto.ProtoConverter;
 import io.jaegerj.proto.api_v2.GetTraceRequest;
 import io.jaegerj.proto.api_v2.QueryServiceGrpc;
 import io.jaegerj.proto.api_v2.SpansResponseChunk;
 import io.jaegerj.server.JaegerMain;
+import io.jaegerj.testing.Poll;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -41,10 +44,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -154,14 +160,14 @@ class QueryEndToEndTest {
     try {
       Tracer ft = frontend.get("e2e-frontend", "1.0.0");
       Tracer bt = backend.get("e2e-backend", "2.0.0");
-      io.opentelemetry.api.trace.Span root = ft.spanBuilder("GET /checkout").setSpanKind(SpanKind.SERVER)
+      Span root = ft.spanBuilder("GET /checkout").setSpanKind(SpanKind.SERVER)
           .setStartTimestamp(T0_NANOS, TimeUnit.NANOSECONDS)
           .setAttribute("http.request.method", "GET").setAttribute("http.response.status_code", 200L)
           .setAttribute("telemetry.sdk.language", "java").startSpan();
       Context rootCtx = Context.root().with(root);
-      io.opentelemetry.api.trace.Span call = ft.spanBuilder("call backend").setSpanKind(SpanKind.CLIENT)
+      Span call = ft.spanBuilder("call backend").setSpanKind(SpanKind.CLIENT)
           .setParent(rootCtx).setStartTimestamp(T0_NANOS + 1_000_000, TimeUnit.NANOSECONDS).startSpan();
-      io.opentelemetry.api.trace.Span pay = bt.spanBuilder("POST /pay").setSpanKind(SpanKind.SERVER)
+      Span pay = bt.spanBuilder("POST /pay").setSpanKind(SpanKind.SERVER)
           .setParent(Context.root().with(call))
           .setStartTimestamp(T0_NANOS + 1_000_000 - 5_000_000, TimeUnit.NANOSECONDS)
           .setAttribute("payment.amount", 12.5).startSpan();
@@ -187,17 +193,11 @@ class QueryEndToEndTest {
   }
 
   static void awaitSpans(int n) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    String body = "";
-    while (System.nanoTime() < deadline) {
-      HttpResponse<String> r = get("/api/traces/" + TRACE_ID);
-      body = r.body();
-      if (r.statusCode() == 200 && body.split("\"spanID\"", -1).length - 1 >= n) {
-        return;
-      }
-      Thread.sleep(50);
+    HttpResponse<String> r = Poll.read(Duration.ofSeconds(30), () -> get("/api/traces/" + TRACE_ID),
+        a -> a.statusCode() == 200 && a.body().split("\"spanID\"", -1).length - 1 >= n);
+    if (r.statusCode() != 200 || r.body().split("\"spanID\"", -1).length - 1 < n) {
+      throw new AssertionError("trace not readable with " + n + " spans: " + r.body());
     }
-    throw new AssertionError("trace not readable with " + n + " spans: " + body);
   }
 
   /**
@@ -247,7 +247,7 @@ class QueryEndToEndTest {
     ArrayNode spans = (ArrayNode) trace.get("spans");
     sortArray(spans, n -> n.get("spanID").asText());
     ObjectNode oldProcesses = (ObjectNode) trace.get("processes");
-    java.util.Map<String, String> renamed = new java.util.LinkedHashMap<>();
+    Map<String, String> renamed = new LinkedHashMap<>();
     ObjectNode processes = JSON.createObjectNode();
     for (JsonNode span : spans) {
       String old = span.get("processID").asText();
@@ -258,10 +258,10 @@ class QueryEndToEndTest {
     trace.set("processes", processes);
   }
 
-  private static void sortArray(ArrayNode array, java.util.function.Function<JsonNode, String> key) {
+  private static void sortArray(ArrayNode array, Function<JsonNode, String> key) {
     List<JsonNode> items = new ArrayList<>();
     array.forEach(items::add);
-    items.sort(java.util.Comparator.comparing(key));
+    items.sort(Comparator.comparing(key));
     array.removeAll();
     items.forEach(array::add);
   }
@@ -325,7 +325,7 @@ class QueryEndToEndTest {
       Iterator<SpansResponseChunk> chunks = QueryServiceGrpc.newBlockingStub(ch)
           .withDeadlineAfter(10, TimeUnit.SECONDS)
           .getTrace(GetTraceRequest.newBuilder()
-              .setTraceId(ProtoConverter.traceIdToBytes(io.jaegerj.model.TraceId.parse(TRACE_ID))).build());
+              .setTraceId(ProtoConverter.traceIdToBytes(TraceId.parse(TRACE_ID))).build());
       List<String> ops = new ArrayList<>();
       chunks.forEachRemaining(c -> c.getSpansList().forEach(s -> ops.add(s.getProcess().getServiceName() + ":"
           + s.getOperationName())));

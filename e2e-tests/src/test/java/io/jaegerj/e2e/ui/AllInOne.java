@@ -6,6 +6,7 @@ import io.jaegerj.config.Flag;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.TraceId;
 import io.jaegerj.server.JaegerMain;
+import io.jaegerj.testing.Poll;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -132,33 +133,23 @@ final class AllInOne implements UiServer {
   }
 
   private void awaitTrace(TraceId id, int spanCount) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    String body = "";
-    while (System.nanoTime() < deadline) {
-      HttpResponse<String> r = get("api/traces/" + id);
-      body = r.body();
-      if (r.statusCode() == 200 && countOccurrences(body, "\"spanID\"") >= spanCount) {
-        return;
-      }
-      Thread.sleep(100);
+    HttpResponse<String> r = Poll.read(Duration.ofSeconds(30), () -> get("api/traces/" + id),
+        a -> a.statusCode() == 200 && countOccurrences(a.body(), "\"spanID\"") >= spanCount);
+    if (r.statusCode() != 200 || countOccurrences(r.body(), "\"spanID\"") < spanCount) {
+      String body = r.body();
+      throw new AssertionError("trace " + id + " not readable with " + spanCount + " spans; last answer starts: "
+          + body.substring(0, Math.min(300, body.length())));
     }
-    throw new AssertionError("trace " + id + " not readable with " + spanCount + " spans; last answer starts: "
-        + body.substring(0, Math.min(300, body.length())));
   }
 
   private void awaitUi() throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
+    Poll.until("the query service answering on " + baseUrl, Duration.ofSeconds(30), () -> {
       try {
-        if (get("search").statusCode() == 200 && get("api/services").statusCode() == 200) {
-          return;
-        }
+        return get("search").statusCode() == 200 && get("api/services").statusCode() == 200;
       } catch (IOException e) {
-        // not listening yet
+        return false; // not listening yet
       }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("the query service did not answer on " + baseUrl);
+    });
   }
 
   HttpResponse<String> get(String rel) throws IOException, InterruptedException {

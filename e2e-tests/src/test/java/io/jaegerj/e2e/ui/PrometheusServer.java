@@ -3,6 +3,7 @@ package io.jaegerj.e2e.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jaegerj.testing.Poll;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -72,23 +73,17 @@ final class PrometheusServer implements AutoCloseable {
   }
 
   private void awaitReady() throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
+    Poll.until("prometheus ready on " + url, Duration.ofSeconds(30), () -> {
       if (!process.isAlive()) {
         throw new AssertionError("prometheus exited: " + Files.readString(dir.resolve("prometheus.log")));
       }
       try {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/-/ready")).build(),
-            HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return;
-        }
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url + "/-/ready")).build(),
+            HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
       } catch (IOException e) {
-        // not listening yet
+        return false; // not listening yet
       }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("prometheus not ready on " + url);
+    });
   }
 
   /** The value of an instant query returning one sample, or NaN when it returns none. */
@@ -101,16 +96,7 @@ final class PrometheusServer implements AutoCloseable {
 
   /** Polls until the instant query's single value equals {@code expected}. */
   void awaitValue(String promQl, double expected, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    double last = Double.NaN;
-    while (System.nanoTime() < deadline) {
-      last = scalar(promQl);
-      if (last == expected) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(promQl + " is " + last + ", expected " + expected + " within " + timeout);
+    Poll.until(promQl + " = " + expected, timeout, () -> scalar(promQl), v -> v == expected);
   }
 
   @Override

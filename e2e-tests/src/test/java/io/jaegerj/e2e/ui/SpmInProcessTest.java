@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jaegerj.query.QueryMain;
 import io.jaegerj.server.JaegerMain;
+import io.jaegerj.testing.Poll;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -77,11 +78,8 @@ class SpmInProcessTest {
       provider.shutdown().join(10, TimeUnit.SECONDS);
     }
     // the collector's queue is asynchronous: wait until every span was counted
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline && lastValue(metrics("calls", "service=inproc-svc"), "inproc-svc")
-        < CALLS / 60.0 - 1e-9) {
-      Thread.sleep(50);
-    }
+    Poll.read(Duration.ofSeconds(30), () -> lastValue(metrics("calls", "service=inproc-svc"), "inproc-svc"),
+        v -> v >= CALLS / 60.0 - 1e-9);
   }
 
   @AfterAll

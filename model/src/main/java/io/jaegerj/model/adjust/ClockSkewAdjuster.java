@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.model.adjust;
 
-import io.jaegerj.model.IpText;
 import io.jaegerj.model.GoDuration;
 import io.jaegerj.model.Hex;
+import io.jaegerj.model.IpText;
 import io.jaegerj.model.KeyValue;
 import io.jaegerj.model.Log;
+import io.jaegerj.model.RefType;
 import io.jaegerj.model.Span;
+import io.jaegerj.model.SpanRef;
 import io.jaegerj.model.Trace;
+import io.jaegerj.model.ValueType;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -199,8 +202,8 @@ public final class ClockSkewAdjuster implements Adjuster {
   }
 
   private static long childOfParent(Span s) {
-    for (io.jaegerj.model.SpanRef r : s.references()) {
-      if (r.type() == io.jaegerj.model.RefType.CHILD_OF && r.traceId().equals(s.traceId())) {
+    for (SpanRef r : s.references()) {
+      if (r.type() == RefType.CHILD_OF && r.traceId().equals(s.traceId())) {
         return r.spanId();
       }
     }
@@ -210,7 +213,7 @@ public final class ClockSkewAdjuster implements Adjuster {
   static String otlpHostKey(Span span) {
     for (String key : new String[] {"host.id", "host.ip", "host.name", "hostname"}) {
       for (KeyValue kv : span.process().tags()) {
-        if (kv.key().equals(key) && kv.type() == io.jaegerj.model.ValueType.STRING) {
+        if (kv.key().equals(key) && kv.type() == ValueType.STRING) {
           return kv.stringValue();
         }
       }

@@ -2,6 +2,7 @@
 package io.jaegerj.model.otlp;
 
 import com.google.protobuf.ByteString;
+import io.jaegerj.model.GoFloat;
 import io.jaegerj.model.KeyValue;
 import io.jaegerj.model.Log;
 import io.jaegerj.model.Process;
@@ -10,6 +11,7 @@ import io.jaegerj.model.Span;
 import io.jaegerj.model.SpanId;
 import io.jaegerj.model.SpanRef;
 import io.jaegerj.model.Trace;
+import io.jaegerj.model.ValueType;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.ArrayValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
@@ -19,6 +21,7 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Status;
 import io.opentelemetry.proto.trace.v1.TracesData;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -88,7 +91,7 @@ public final class ModelToOtlp {
           for (io.opentelemetry.proto.trace.v1.Span.Event e : sp.getEventsList()) {
             events.add(e.toBuilder().clearAttributes().addAllAttributes(sorted(e.getAttributesList())).build());
           }
-          events.sort(java.util.Comparator.comparing(io.opentelemetry.proto.trace.v1.Span.Event::getName));
+          events.sort(Comparator.comparing(io.opentelemetry.proto.trace.v1.Span.Event::getName));
           sp.clearEvents().addAllEvents(events);
           for (io.opentelemetry.proto.trace.v1.Span.Link.Builder l : sp.getLinksBuilderList()) {
             List<io.opentelemetry.proto.common.v1.KeyValue> la = sorted(l.getAttributesList());
@@ -103,7 +106,7 @@ public final class ModelToOtlp {
   private static List<io.opentelemetry.proto.common.v1.KeyValue> sorted(
       List<io.opentelemetry.proto.common.v1.KeyValue> attrs) {
     List<io.opentelemetry.proto.common.v1.KeyValue> out = new ArrayList<>(attrs);
-    out.sort(java.util.Comparator.comparing(io.opentelemetry.proto.common.v1.KeyValue::getKey));
+    out.sort(Comparator.comparing(io.opentelemetry.proto.common.v1.KeyValue::getKey));
     return out;
   }
 
@@ -219,7 +222,7 @@ public final class ModelToOtlp {
       io.opentelemetry.proto.trace.v1.Span.Event.Builder ev = io.opentelemetry.proto.trace.v1.Span.Event.newBuilder()
           .setTimeUnixNano(l.timestampMicros() * 1000);
       for (KeyValue f : l.fields()) {
-        if (f.key().equals("event") && f.type() == io.jaegerj.model.ValueType.STRING && ev.getName().isEmpty()) {
+        if (f.key().equals("event") && f.type() == ValueType.STRING && ev.getName().isEmpty()) {
           ev.setName(f.stringValue());
         } else {
           ev.addAttributes(attr(f.key(), value(f)));
@@ -315,7 +318,7 @@ public final class ModelToOtlp {
       case INT_VALUE:
         return Long.toString(v.getIntValue());
       case DOUBLE_VALUE:
-        return io.jaegerj.model.GoFloat.format(v.getDoubleValue());
+        return GoFloat.format(v.getDoubleValue());
       default:
         return "";
     }

@@ -20,6 +20,7 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Status;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.util.Base64;
 import java.util.List;
 
@@ -287,7 +288,7 @@ public final class OtlpJson {
         return Long.parseUnsignedLong(n.textValue());
       }
       if (n.isIntegralNumber() && n.canConvertToExactIntegral()) {
-        java.math.BigInteger v = n.bigIntegerValue();
+        BigInteger v = n.bigIntegerValue();
         if (v.signum() >= 0 && v.bitLength() <= 64) {
           return v.longValue();
         }

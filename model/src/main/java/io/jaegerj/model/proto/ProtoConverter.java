@@ -17,6 +17,7 @@ import io.jaegerj.model.Trace;
 import io.jaegerj.model.TraceId;
 import io.jaegerj.proto.api_v2.Batch;
 import io.jaegerj.proto.api_v2.SpanRefType;
+import io.jaegerj.proto.api_v2.ValueType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -138,15 +139,15 @@ public final class ProtoConverter {
     io.jaegerj.proto.api_v2.KeyValue.Builder b = io.jaegerj.proto.api_v2.KeyValue.newBuilder().setKey(kv.key());
     switch (kv.type()) {
       case STRING:
-        return b.setVType(io.jaegerj.proto.api_v2.ValueType.STRING).setVStr(kv.stringValue()).build();
+        return b.setVType(ValueType.STRING).setVStr(kv.stringValue()).build();
       case BOOL:
-        return b.setVType(io.jaegerj.proto.api_v2.ValueType.BOOL).setVBool(kv.boolValue()).build();
+        return b.setVType(ValueType.BOOL).setVBool(kv.boolValue()).build();
       case INT64:
-        return b.setVType(io.jaegerj.proto.api_v2.ValueType.INT64).setVInt64(kv.int64Value()).build();
+        return b.setVType(ValueType.INT64).setVInt64(kv.int64Value()).build();
       case FLOAT64:
-        return b.setVType(io.jaegerj.proto.api_v2.ValueType.FLOAT64).setVFloat64(kv.float64Value()).build();
+        return b.setVType(ValueType.FLOAT64).setVFloat64(kv.float64Value()).build();
       case BINARY:
-        return b.setVType(io.jaegerj.proto.api_v2.ValueType.BINARY)
+        return b.setVType(ValueType.BINARY)
             .setVBinary(UnsafeByteOperations.unsafeWrap(kv.binaryValue())).build();
       default:
         throw new AssertionError(kv.type());

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jaegerj.model.KeyValue;
 import io.jaegerj.model.Log;
 import io.jaegerj.model.Process;
+import io.jaegerj.model.RefType;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.SpanRef;
 import io.jaegerj.model.Trace;
@@ -117,7 +118,7 @@ class AdjustersTest {
   @Test
   void spanReferences_zeroTraceId_removedWithWarning() {
     Span s = span(1)
-        .addReference(new SpanRef(io.jaegerj.model.RefType.CHILD_OF, TraceId.ZERO, 0x10))
+        .addReference(new SpanRef(RefType.CHILD_OF, TraceId.ZERO, 0x10))
         .addReference(SpanRef.followsFrom(TID, 3))
         .build();
     Span out = new SpanReferencesAdjuster().adjust(Trace.of(List.of(s))).spans().get(0);
@@ -152,7 +153,7 @@ class AdjustersTest {
     Span root = span(1).durationMicros(1000).process(Process.of("front", KeyValue.int64("ip", 0x0A000001L)))
         .build();
     Span child = span(2).startTimeMicros(T0 - 100).durationMicros(200)
-        .addReference(new SpanRef(io.jaegerj.model.RefType.CHILD_OF, TraceId.ZERO, 1))
+        .addReference(new SpanRef(RefType.CHILD_OF, TraceId.ZERO, 1))
         .addReference(SpanRef.childOf(TID, 1))
         .process(Process.of("back", KeyValue.string("ip", "10.0.0.2")))
         .build();
@@ -175,7 +176,7 @@ class AdjustersTest {
             KeyValue.string("telemetry.sdk.version", "1.0")))
         .process(Process.of("svc", KeyValue.string("telemetry.sdk.language", "java"),
             KeyValue.string("telemetry.sdk.name", "otel")))
-        .addReference(new SpanRef(io.jaegerj.model.RefType.FOLLOWS_FROM, TraceId.ZERO, 9))
+        .addReference(new SpanRef(RefType.FOLLOWS_FROM, TraceId.ZERO, 9))
         .addReference(SpanRef.childOf(TID, 0x77))
         .build();
     Span out = Adjusters.otlp(Duration.ZERO).adjust(Trace.of(List.of(s))).spans().get(0);

@@ -21,6 +21,7 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Status;
 import java.util.List;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 class OtlpToModelTest {
@@ -124,8 +125,8 @@ class OtlpToModelTest {
     Span j = OtlpToModel.toModel(request(Resource.getDefaultInstance(), InstrumentationScope.getDefaultInstance(),
         s)).get(0);
     assertThat(j.references()).extracting(SpanRef::type, SpanRef::spanId)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(RefType.FOLLOWS_FROM, 7L),
-            org.assertj.core.groups.Tuple.tuple(RefType.CHILD_OF, 42L));
+        .containsExactly(Tuple.tuple(RefType.FOLLOWS_FROM, 7L),
+            Tuple.tuple(RefType.CHILD_OF, 42L));
   }
 
   @Test

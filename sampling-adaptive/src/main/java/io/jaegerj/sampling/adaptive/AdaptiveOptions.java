@@ -3,7 +3,6 @@ package io.jaegerj.sampling.adaptive;
 
 import io.jaegerj.config.Settings;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -76,16 +75,6 @@ public record AdaptiveOptions(
         s.getDouble(AdaptiveFlags.MIN_SAMPLES_PER_SECOND),
         s.getDuration(AdaptiveFlags.LEADER_LEASE_REFRESH_INTERVAL),
         s.getDuration(AdaptiveFlags.FOLLOWER_LEASE_REFRESH_INTERVAL));
-  }
-
-  /** Jaeger's defaults with {@code overrides} (flag name → value) applied. */
-  public static AdaptiveOptions defaults(Map<String, String> overrides) {
-    return from(Settings.defaults(AdaptiveFlags.all(), overrides));
-  }
-
-  /** All defaults; for tests and tools. */
-  public static AdaptiveOptions defaults() {
-    return defaults(Map.of());
   }
 
   private static void positive(String flag, double v) {

@@ -18,6 +18,7 @@ import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -237,7 +238,7 @@ public final class AdaptiveSampling implements AutoCloseable {
   }
 
   private long nowMicros() {
-    java.time.Instant now = clock.instant();
+    Instant now = clock.instant();
     return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
   }
 

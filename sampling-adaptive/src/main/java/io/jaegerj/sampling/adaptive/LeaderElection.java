@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,7 @@ final class LeaderElection implements AutoCloseable {
   /** Millis of the clock until which the last granted lease holds; 0 when none. */
   private volatile long leaseUntilMillis;
   private volatile boolean closed;
-  private final java.util.concurrent.atomic.AtomicLong attempts = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong attempts = new AtomicLong();
   private ScheduledFuture<?> next;
 
   LeaderElection(SamplingStore store, String owner, AdaptiveOptions options, Clock clock,

@@ -4,6 +4,8 @@ package io.jaegerj.sampling.adaptive;
 import io.jaegerj.model.KeyValue;
 import io.jaegerj.model.Span;
 import io.jaegerj.storage.SamplingStore.Throughput;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -155,6 +157,6 @@ final class ThroughputAggregator {
 
   /** The probability with exactly 6 decimals, as Jaeger keys probabilities ({@code 0.001000}). */
   static String truncate(double p) {
-    return new java.math.BigDecimal(p).setScale(6, java.math.RoundingMode.HALF_EVEN).toPlainString();
+    return new BigDecimal(p).setScale(6, RoundingMode.HALF_EVEN).toPlainString();
   }
 }

@@ -46,7 +46,7 @@ class AdaptiveSamplingTest {
   }
 
   private AdaptiveSampling start(SamplingStore store, String owner) {
-    AdaptiveSampling a = AdaptiveSampling.start(AdaptiveOptions.defaults(FAST), store, new SimpleMeterRegistry(),
+    AdaptiveSampling a = AdaptiveSampling.start(TestOptions.adaptive(FAST), store, new SimpleMeterRegistry(),
         owner, Clock.systemUTC());
     started.add(a);
     return a;

@@ -15,7 +15,7 @@ class ProbabilityCalculatorTest {
 
   /** Defaults (target 1/s, tolerance 0.3, initial 0.001, min 1e-5) unless overridden. */
   private static ProbabilityCalculator calculator(Map<String, String> overrides) {
-    return new ProbabilityCalculator(AdaptiveOptions.defaults(overrides));
+    return new ProbabilityCalculator(TestOptions.adaptive(overrides));
   }
 
   private static ProbabilityCalculator.Bucket bucket(long count, double probability) {

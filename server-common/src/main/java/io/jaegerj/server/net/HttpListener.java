@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.server.net;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.jaegerj.server.RateLimitedLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -154,7 +155,7 @@ public final class HttpListener implements AutoCloseable {
   private static int processLimit() {
     long fds = 4096;
     OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-    if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+    if (os instanceof UnixOperatingSystemMXBean unix) {
       fds = unix.getMaxFileDescriptorCount();
     }
     long budget = (fds - 256) * 3 / 4;

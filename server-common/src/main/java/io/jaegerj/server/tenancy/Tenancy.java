@@ -8,6 +8,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.jaegerj.config.Flag;
 import io.jaegerj.config.Settings;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.ArrayList;
@@ -67,6 +68,10 @@ public final class Tenancy {
     }
   }
 
+  static final String ENABLED = "multi-tenancy.enabled";
+  static final String HEADER = "multi-tenancy.header";
+  static final String TENANTS = "multi-tenancy.tenants";
+
   private static final Context.Key<Decision> DECISION = Context.key("jaeger-tenancy-decision");
 
   private final boolean enabled;
@@ -94,14 +99,25 @@ public final class Tenancy {
     return new Tenancy(false, "x-tenant", List.of());
   }
 
-  /** From the {@code multi-tenancy.*} flags; off when the binary does not declare them. */
+  /** The {@code multi-tenancy.*} flags, declared by every binary that checks tenants (all but the ingester). */
+  public static List<Flag> flags() {
+    return List.of(
+        Flag.bool(ENABLED, false, "Enable tenancy header when receiving or querying"),
+        Flag.string(HEADER, "x-tenant", "HTTP header carrying tenant"),
+        Flag.string(TENANTS, "",
+            "comma-separated list of allowed values for --multi-tenancy.header header.  (If not supplied, tenants are"
+                + " not restricted)"));
+  }
+
+  /**
+   * From the {@link #flags()}, read once by the launcher and passed to every receiver and API of the binary; a
+   * binary that does not declare them fails here (it uses {@link #disabled()} instead).
+   */
   public static Tenancy from(Settings s) {
-    if (!s.has("multi-tenancy.enabled") || !s.getBool("multi-tenancy.enabled")) {
-      return disabled();
-    }
-    String header = s.has("multi-tenancy.header") ? s.getString("multi-tenancy.header") : "x-tenant";
-    List<String> tenants = s.has("multi-tenancy.tenants") ? s.getList("multi-tenancy.tenants") : List.of();
-    return new Tenancy(true, header, tenants);
+    boolean enabled = s.getBool(ENABLED);
+    String header = s.getString(HEADER);
+    List<String> tenants = s.getList(TENANTS);
+    return enabled ? new Tenancy(true, header, tenants) : disabled();
   }
 
   public boolean enabled() {

@@ -4,6 +4,7 @@ package io.jaegerj.server.tls;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ApplicationProtocolNegotiator;
 import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,7 +50,7 @@ final class ReloadingSslContext extends SslContext {
     for (Path f : files) {
       try {
         out.add(Files.getLastModifiedTime(f).toMillis() ^ Files.size(f));
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         out.add(-1L);
       }
     }

@@ -4,6 +4,8 @@ package io.jaegerj.server.net;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jaegerj.config.Settings;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class HostPortTest {
@@ -52,7 +54,7 @@ class HostPortTest {
 
   @Test
   void from_settings() {
-    var s = new io.jaegerj.config.Settings(java.util.Map.of("a.host-port", "127.0.0.1:9"));
+    var s = new Settings(Map.of("a.host-port", "127.0.0.1:9"));
     assertThat(HostPort.from(s, "a.host-port")).isEqualTo(new HostPort("127.0.0.1", 9));
     assertThat(HostPort.problem("1:2:3")).isEqualTo("too many colons in address");
     assertThat(HostPort.problem(":80")).isNull();

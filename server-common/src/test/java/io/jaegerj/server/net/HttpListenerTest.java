@@ -23,6 +23,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -275,7 +276,7 @@ class HttpListenerTest {
         return true;
       } catch (SocketException e) {
         return true; // reset
-      } catch (java.net.SocketTimeoutException e) {
+      } catch (SocketTimeoutException e) {
         return false;
       }
     }
@@ -296,7 +297,7 @@ class HttpListenerTest {
               if (s.getInputStream().read() < 0) {
                 return System.nanoTime() - t0;
               }
-            } catch (java.net.SocketTimeoutException e) {
+            } catch (SocketTimeoutException e) {
               // still open
             }
           }

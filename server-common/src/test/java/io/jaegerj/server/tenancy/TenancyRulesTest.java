@@ -26,7 +26,10 @@ class TenancyRulesTest {
     assertThat(t.resolve(List.of("acme", "evil"))).isEqualTo(new Tenancy.Decision("", null));
     assertThat(t.resolve(new DefaultHttpHeaders().add("x-tenant", "acme")).tenant()).isEmpty();
     assertThat(t.current().tenant()).isEmpty();
-    assertThat(Tenancy.from(Settings.defaults(List.of(), Map.of())).enabled()).isFalse();
+    // a binary without the flags (the ingester) uses Tenancy.disabled(); reading flags it lacks fails loudly
+    assertThat(Tenancy.disabled().enabled()).isFalse();
+    assertThatThrownBy(() -> Tenancy.from(Settings.defaults(List.of(), Map.of())))
+        .hasMessageContaining("multi-tenancy.enabled");
   }
 
   @Test

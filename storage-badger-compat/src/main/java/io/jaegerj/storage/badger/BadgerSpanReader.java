@@ -2,6 +2,7 @@
 package io.jaegerj.storage.badger;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.jaegerj.model.Hex;
 import io.jaegerj.model.KeyValue;
 import io.jaegerj.model.Log;
 import io.jaegerj.model.Span;
@@ -302,12 +303,12 @@ final class BadgerSpanReader implements SpanReader {
 
   static Span decode(byte[] key, byte[] value) {
     if (value.length < Values.SPAN_HEADER_LENGTH || value[0] != Values.ENCODING_PROTOBUF) {
-      throw new IllegalStateException("unknown span encoding in entry " + io.jaegerj.model.Hex.of(key));
+      throw new IllegalStateException("unknown span encoding in entry " + Hex.of(key));
     }
     try {
       return ProtoSpanCodec.decode(value, Values.SPAN_HEADER_LENGTH, value.length - Values.SPAN_HEADER_LENGTH);
     } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("corrupt span entry " + io.jaegerj.model.Hex.of(key), e);
+      throw new IllegalStateException("corrupt span entry " + Hex.of(key), e);
     }
   }
 

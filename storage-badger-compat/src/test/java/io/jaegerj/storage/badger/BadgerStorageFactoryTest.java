@@ -23,6 +23,7 @@ import io.jaegerj.storage.TraceQuery;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.FlushOptions;
+import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 
 class BadgerStorageFactoryTest {
@@ -255,7 +257,7 @@ class BadgerStorageFactoryTest {
       assertThat(keyFiles).anyMatch(n -> n.startsWith("MANIFEST"));
       assertThat(keyFiles).anyMatch(n -> n.endsWith(".sst"));
     }
-    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("keys"))))
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("keys"))))
         .isEqualTo("rwx------");
   }
 
@@ -450,13 +452,13 @@ class BadgerStorageFactoryTest {
   void open_missingDirectoryReadOnly_failsClearly() {
     Map<String, String> ro = persistent();
     ro.put("badger.read-only", "true");
-    assertThatThrownBy(() -> open(ro)).isInstanceOf(org.rocksdb.RocksDBException.class);
+    assertThatThrownBy(() -> open(ro)).isInstanceOf(RocksDBException.class);
   }
 
   @Test
   void open_secondWriterOnSameDirectories_fails() throws Exception {
     open(persistent());
-    assertThatThrownBy(() -> open(persistent())).isInstanceOf(org.rocksdb.RocksDBException.class)
+    assertThatThrownBy(() -> open(persistent())).isInstanceOf(RocksDBException.class)
         .hasMessageContaining("lock");
   }
 

@@ -10,6 +10,7 @@ import io.jaegerj.storage.StorageContext;
 import io.jaegerj.storage.StorageProvider;
 import io.jaegerj.storage.StorageRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.File;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -50,7 +51,7 @@ class BadgerStorageProviderTest {
       if (e.getKey().startsWith("badger.directory-")) {
         // Jaeger prints <directory of the executable>/data/...; /go/bin is where its image keeps the binary.
         String suffix = e.getValue().substring("/go/bin".length());
-        assertThat(ours.get(e.getKey())).endsWith(suffix.replace('/', java.io.File.separatorChar));
+        assertThat(ours.get(e.getKey())).endsWith(suffix.replace('/', File.separatorChar));
         assertThat(Path.of(ours.get(e.getKey())).isAbsolute()).isTrue();
       } else {
         assertThat(ours.get(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());

@@ -11,6 +11,7 @@ import io.jaegerj.storage.StorageContext;
 import io.jaegerj.storage.TraceQuery;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -128,7 +129,7 @@ class ITBadgerDurability {
             }
           }
         }
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         log.debug("child output closed", e);
       }
     }, "child-output");

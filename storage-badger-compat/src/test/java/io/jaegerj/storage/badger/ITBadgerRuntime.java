@@ -4,12 +4,15 @@ package io.jaegerj.storage.badger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jaegerj.config.Flag;
+import io.jaegerj.model.Span;
 import io.jaegerj.model.TraceId;
 import io.jaegerj.server.BinarySpec;
 import io.jaegerj.server.JaegerMain;
 import io.jaegerj.storage.GetTraceQuery;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,7 +51,7 @@ class ITBadgerRuntime {
 
     try (JaegerMain.Running running = JaegerMain.start(SPEC,
         new String[] {"--admin.http.host-port=127.0.0.1:0", "--badger.span-store-ttl=1h"}, env)) {
-      List<io.jaegerj.model.Span> batch = DurabilityChild.batch(3, 0, 5);
+      List<Span> batch = DurabilityChild.batch(3, 0, 5);
       running.storage().writer().write("", batch).toCompletableFuture().get();
       assertThat(running.storage().reader().getTrace(GetTraceQuery.of(DurabilityChild.traceId(3, 0))))
           .hasValueSatisfying(t -> assertThat(t.spans()).hasSize(5));
@@ -86,8 +89,8 @@ class ITBadgerRuntime {
       assertThat(badgerDirs(tmp)).hasSize(1);
       Thread drain = new Thread(() -> {
         try {
-          out.transferTo(java.io.Writer.nullWriter());
-        } catch (java.io.IOException e) {
+          out.transferTo(Writer.nullWriter());
+        } catch (IOException e) {
           // the child is gone
         }
       }, "child-output");

@@ -11,6 +11,7 @@ import io.jaegerj.storage.StorageContext;
 import io.jaegerj.storage.TraceQuery;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -83,7 +84,7 @@ class ITBadgerTtl {
       try (Stream<Path> s = Files.list(sub)) {
         s.filter(p -> p.getFileName().toString().endsWith(".sst")).forEach(files::add);
       } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
+        throw new UncheckedIOException(e);
       }
       for (Path p : files) {
         try {

@@ -8,6 +8,8 @@ import io.jaegerj.storage.SamplingStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -16,6 +18,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -124,7 +127,7 @@ final class EsSamplingStore implements SamplingStore {
     for (Map.Entry<String, Map<String, Double>> svc : values.entrySet()) {
       ObjectNode ops = out.putObject(svc.getKey());
       for (Map.Entry<String, Double> op : svc.getValue().entrySet()) {
-        ops.put(op.getKey(), new java.math.BigDecimal(GoFloat.formatJson(op.getValue())));
+        ops.put(op.getKey(), new BigDecimal(GoFloat.formatJson(op.getValue())));
       }
     }
     return out;
@@ -185,7 +188,7 @@ final class EsSamplingStore implements SamplingStore {
 
   @Override
   public boolean acquireLeaderLock(String owner, long ttlMillis) {
-    java.util.Objects.requireNonNull(owner, "owner");
+    Objects.requireNonNull(owner, "owner");
     if (ttlMillis <= 0) {
       throw new IllegalArgumentException("ttlMillis: " + ttlMillis + " (expected: > 0)");
     }
@@ -224,7 +227,7 @@ final class EsSamplingStore implements SamplingStore {
 
   @Override
   public boolean forfeitLeaderLock(String owner) {
-    java.util.Objects.requireNonNull(owner, "owner");
+    Objects.requireNonNull(owner, "owner");
     try {
       EsClient.Response current = client.send("GET", leasePath(), null, "application/json");
       if (current.status() != 200) {
@@ -248,7 +251,7 @@ final class EsSamplingStore implements SamplingStore {
     }
     try {
       ByteArrayOutputStream body = new ByteArrayOutputStream();
-      byte[] action = ("{\"index\":{\"_index\":\"" + index + "\"}}\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] action = ("{\"index\":{\"_index\":\"" + index + "\"}}\n").getBytes(StandardCharsets.UTF_8);
       for (ObjectNode d : docs) {
         body.write(action);
         body.write(EsClient.JSON.writeValueAsBytes(d));

@@ -16,6 +16,7 @@ import io.jaegerj.storage.TraceQuery;
 import io.jaegerj.storage.es.dbmodel.SpanDocuments;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -205,7 +206,7 @@ final class EsSpanReader implements SpanReader {
         Thread.sleep(backoff);
       } catch (InterruptedException ie) {
         Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted");
+        throw new InterruptedIOException("interrupted");
       }
       backoff *= 2;
     }

@@ -12,6 +12,7 @@ import io.jaegerj.storage.SpanWriter;
 import io.jaegerj.storage.StorageContext;
 import io.jaegerj.storage.StorageFactory;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -182,7 +183,7 @@ final class EsStorageFactory implements StorageFactory, Purgeable {
         archive.purge();
       }
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

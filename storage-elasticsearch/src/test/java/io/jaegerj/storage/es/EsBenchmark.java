@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +56,7 @@ class EsBenchmark {
       long start = System.nanoTime();
       List<CompletableFuture<Void>> acks = new ArrayList<>();
       // at most 50 writes outstanding, as the collector's workers (collector.num-workers) keep them
-      java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(50);
+      Semaphore slots = new Semaphore(50);
       for (List<Span> b : batches) {
         slots.acquire();
         CompletableFuture<Void> ack = f.spanWriter().write("", b).toCompletableFuture();

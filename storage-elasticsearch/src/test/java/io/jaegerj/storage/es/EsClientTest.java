@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.elasticsearch.client.Node;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -301,7 +302,7 @@ class EsClientTest {
 
   @Test
   void close_factory_leavesNoThreads() throws Exception {
-    java.util.concurrent.atomic.AtomicInteger port = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger port = new AtomicInteger();
     try (HttpTestServer es = new HttpTestServer(r -> HttpTestServer.Answer.ok(
         r.uri().startsWith("/_nodes/http") ? nodesAnswer(port.get()) : r.uri().equals("/") ? ROOT : "{}"))) {
       port.set(es.port());

@@ -4,17 +4,27 @@ package io.jaegerj.storage.es;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jaegerj.model.DependencyLink;
 import io.jaegerj.model.KeyValue;
 import io.jaegerj.model.Process;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.TraceId;
 import io.jaegerj.storage.ArchiveStorage;
+import io.jaegerj.storage.DependencyWriter;
 import io.jaegerj.storage.GetTraceQuery;
+import io.jaegerj.storage.SamplingStore;
 import io.jaegerj.storage.StorageFactory;
 import io.jaegerj.storage.TraceQuery;
 import io.jaegerj.storage.conformance.StorageConformanceSuite;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -54,13 +64,13 @@ abstract class EsConformanceBase extends StorageConformanceSuite {
    */
   @Test
   void dependencies_perTenantRecordsSumAndStayApart() throws Exception {
-    io.jaegerj.storage.DependencyWriter w = factory().dependencyWriter().orElseThrow();
+    DependencyWriter w = factory().dependencyWriter().orElseThrow();
     long now = System.currentTimeMillis() * 1000;
     String a = "deps-a-" + ThreadLocalRandom.current().nextInt(1_000_000);
-    w.writeDependencies("", now, List.of(new io.jaegerj.model.DependencyLink(a, "db", 2)));
-    w.writeDependencies("acme", now, List.of(new io.jaegerj.model.DependencyLink(a, "cache", 3)));
-    w.writeDependencies("acme", now + 1000, List.of(new io.jaegerj.model.DependencyLink(a, "cache", 4)));
-    w.writeDependencies("Acme", now, List.of(new io.jaegerj.model.DependencyLink(a, "queue", 5)));
+    w.writeDependencies("", now, List.of(new DependencyLink(a, "db", 2)));
+    w.writeDependencies("acme", now, List.of(new DependencyLink(a, "cache", 3)));
+    w.writeDependencies("acme", now + 1000, List.of(new DependencyLink(a, "cache", 4)));
+    w.writeDependencies("Acme", now, List.of(new DependencyLink(a, "queue", 5)));
     ((EsStorageFactory) factory()).primary().refresh();
     assertThat(links("", a, now)).containsExactly(a + ">db:2");
     assertThat(links("acme", a, now)).containsExactly(a + ">cache:4", a + ">cache:3");
@@ -71,7 +81,7 @@ abstract class EsConformanceBase extends StorageConformanceSuite {
   private List<String> links(String tenant, String parent, long now) {
     return factory().dependencyReader().getDependencies(tenant, now + 60_000_000L, 3_600_000_000L).stream()
         .filter(l -> l.parent().equals(parent)).map(l -> l.parent() + ">" + l.child() + ":" + l.callCount())
-        .sorted(java.util.Comparator.reverseOrder()).toList();
+        .sorted(Comparator.reverseOrder()).toList();
   }
 
   /**
@@ -80,7 +90,7 @@ abstract class EsConformanceBase extends StorageConformanceSuite {
    */
   @Test
   void samplingLease_oneOwnerAtATime() throws Exception {
-    io.jaegerj.storage.SamplingStore store = factory().samplingStore().orElseThrow();
+    SamplingStore store = factory().samplingStore().orElseThrow();
     assertThat(store.acquireLeaderLock("a", 60_000)).isTrue();
     assertThat(store.acquireLeaderLock("b", 60_000)).isFalse();
     assertThat(store.acquireLeaderLock("a", 60_000)).as("renewal").isTrue();
@@ -95,13 +105,13 @@ abstract class EsConformanceBase extends StorageConformanceSuite {
     assertThat(taken).isTrue();
     assertThat(store.forfeitLeaderLock("a")).isTrue();
 
-    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(3);
+    ExecutorService threads = Executors.newFixedThreadPool(3);
     try {
       for (int round = 0; round < 5; round++) {
-        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-        java.util.List<java.util.concurrent.CompletableFuture<Boolean>> racers = new java.util.ArrayList<>();
+        CountDownLatch go = new CountDownLatch(1);
+        List<CompletableFuture<Boolean>> racers = new ArrayList<>();
         for (String owner : List.of("x", "y", "z")) {
-          racers.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          racers.add(CompletableFuture.supplyAsync(() -> {
             try {
               go.await();
             } catch (InterruptedException e) {
@@ -111,7 +121,7 @@ abstract class EsConformanceBase extends StorageConformanceSuite {
           }, threads));
         }
         go.countDown();
-        long winners = racers.stream().filter(java.util.concurrent.CompletableFuture::join).count();
+        long winners = racers.stream().filter(CompletableFuture::join).count();
         assertThat(winners).as("round " + round).isEqualTo(1);
         for (String owner : List.of("x", "y", "z")) {
           store.forfeitLeaderLock(owner);
@@ -189,7 +199,7 @@ abstract class EsConformanceBase extends StorageConformanceSuite {
   @Test
   void sniffer_discoversTheNode_writesAndReads() throws Exception {
     int dead;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+    try (ServerSocket s = new ServerSocket(0)) {
       dead = s.getLocalPort();
     }
     try (StorageFactory sniffing = EsConformanceSupport.open("http://127.0.0.1:" + dead + "," + server.url(),

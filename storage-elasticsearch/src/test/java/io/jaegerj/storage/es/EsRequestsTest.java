@@ -11,6 +11,7 @@ import io.jaegerj.model.Span;
 import io.jaegerj.model.TraceId;
 import io.jaegerj.storage.SamplingStore;
 import io.jaegerj.storage.StorageFactory;
+import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -120,7 +121,7 @@ class EsRequestsTest {
   @Test
   void healthCheck_noServer_failsToOpen() throws Exception {
     int port;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+    try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
     assertThatThrownBy(() -> EsConformanceSupport.open("http://127.0.0.1:" + port, Map.of("es.version", "7")))

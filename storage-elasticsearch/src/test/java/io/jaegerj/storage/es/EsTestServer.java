@@ -4,6 +4,7 @@ package io.jaegerj.storage.es;
 import java.io.File;
 import java.io.IOException;
 import java.net.HttpURLConnection;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -163,7 +165,7 @@ public final class EsTestServer {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }
@@ -199,7 +201,7 @@ public final class EsTestServer {
   /** Skips on a developer machine without the prerequisite; on CI (CI=true) a missing prerequisite fails. */
   private static void requireOrSkip(boolean present, String message) {
     if ("true".equals(System.getenv("CI"))) {
-      org.junit.jupiter.api.Assertions.assertTrue(present, message);
+      Assertions.assertTrue(present, message);
     } else {
       Assumptions.assumeTrue(present, message);
     }

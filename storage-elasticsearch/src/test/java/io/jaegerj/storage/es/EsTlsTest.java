@@ -8,15 +8,18 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import io.jaegerj.storage.StorageFactory;
 import io.jaegerj.tls.TestPki;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -90,7 +93,7 @@ class EsTlsTest {
   @Test
   void withoutServerName_certificateForAnotherHost_isRejected() {
     try (EsClient c = EsClientTest.client(es.url(), tls("es", server.cert().toString(), client, ""))) {
-      assertThatThrownBy(() -> c.json("GET", "/", null)).isInstanceOf(javax.net.ssl.SSLException.class)
+      assertThatThrownBy(() -> c.json("GET", "/", null)).isInstanceOf(SSLException.class)
           .hasMessageContaining("127.0.0.1");
     }
   }
@@ -98,28 +101,28 @@ class EsTlsTest {
   @Test
   void wrongServerName_isRejected() {
     try (EsClient c = EsClientTest.client(es.url(), tls("es", server.cert().toString(), client, "other.host"))) {
-      assertThatThrownBy(() -> c.json("GET", "/", null)).isInstanceOf(javax.net.ssl.SSLException.class);
+      assertThatThrownBy(() -> c.json("GET", "/", null)).isInstanceOf(SSLException.class);
     }
   }
 
   @Test
   void withoutClientCertificate_serverRefusesTheHandshake() {
     try (EsClient c = EsClientTest.client(es.url(), tls("es", server.cert().toString(), null, "es.internal"))) {
-      assertThatThrownBy(() -> c.json("GET", "/", null)).isInstanceOf(java.io.IOException.class);
+      assertThatThrownBy(() -> c.json("GET", "/", null)).isInstanceOf(IOException.class);
     }
   }
 
   @Test
   void untrustedClientCertificate_serverRefusesTheHandshake() {
     try (EsClient c = EsClientTest.client(es.url(), tls("es", server.cert().toString(), stranger, "es.internal"))) {
-      assertThatThrownBy(() -> c.json("GET", "/", null)).isInstanceOf(java.io.IOException.class);
+      assertThatThrownBy(() -> c.json("GET", "/", null)).isInstanceOf(IOException.class);
     }
   }
 
   @Test
   void withoutCa_serverCertificateIsNotTrusted() {
     try (EsClient c = EsClientTest.client(es.url(), tls("es", "", client, "es.internal"))) {
-      assertThatThrownBy(() -> c.json("GET", "/", null)).isInstanceOf(javax.net.ssl.SSLException.class);
+      assertThatThrownBy(() -> c.json("GET", "/", null)).isInstanceOf(SSLException.class);
     }
   }
 
@@ -175,11 +178,11 @@ class EsTlsTest {
     // and without a client certificate the server refuses
     assertThatThrownBy(() -> EsIndexCleaner.run(new String[] {"--es.tls.enabled", "--es.tls.ca=" + server.cert(),
         "--es.tls.server-name=es.internal", "1", es.url()}, Map.of(), Instant.now()))
-        .isInstanceOf(java.io.IOException.class);
+        .isInstanceOf(IOException.class);
   }
 
   private static String[] concat(String[] a, String... b) {
-    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    String[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
   }

@@ -4,6 +4,7 @@ package io.jaegerj.storage.es;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Map;
@@ -13,7 +14,7 @@ class EsToolsTest {
   private static final ZonedDateTime NOW = ZonedDateTime.of(2025, 3, 7, 13, 45, 30, 0, ZoneOffset.UTC);
 
   private static String ref(String unit, int count) {
-    return java.time.Instant.ofEpochMilli(EsRollover.referenceMillis(unit, count, NOW)).toString();
+    return Instant.ofEpochMilli(EsRollover.referenceMillis(unit, count, NOW)).toString();
   }
 
   @Test
@@ -56,7 +57,7 @@ class EsToolsTest {
 
   @Test
   void cleaner_requiresBothArguments() {
-    assertThatThrownBy(() -> EsIndexCleaner.run(new String[] {"3"}, Map.of(), java.time.Instant.now()))
+    assertThatThrownBy(() -> EsIndexCleaner.run(new String[] {"3"}, Map.of(), Instant.now()))
         .hasMessageContaining("usage: es-index-cleaner");
     assertThatThrownBy(() -> EsRollover.run(new String[] {"grow", "http://h"}, Map.of(), ZoneOffset.UTC))
         .hasMessageContaining("usage: es-rollover");

@@ -3,6 +3,7 @@ package io.jaegerj.storage.es;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.ByteArrayInputStream;
@@ -11,6 +12,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -19,6 +21,7 @@ import java.util.zip.GZIPInputStream;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -55,7 +58,7 @@ final class HttpTestServer implements AutoCloseable {
   }
 
   /** With a configurator: HTTPS. */
-  HttpTestServer(com.sun.net.httpserver.HttpsConfigurator tls, Handler handler) throws IOException {
+  HttpTestServer(HttpsConfigurator tls, Handler handler) throws IOException {
     InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     this.https = tls != null;
     if (tls != null) {
@@ -108,9 +111,9 @@ final class HttpTestServer implements AutoCloseable {
         }
       }
       try {
-        subject = ((java.security.cert.X509Certificate) session.getPeerCertificates()[0]).getSubjectX500Principal()
+        subject = ((X509Certificate) session.getPeerCertificates()[0]).getSubjectX500Principal()
             .getName();
-      } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+      } catch (SSLPeerUnverifiedException e) {
         subject = null;
       }
     }

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jaegerj.config.Settings;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class IndexNamesTest {
@@ -109,15 +112,15 @@ class IndexNamesTest {
 
   @Test
   void tenantPrefix_validLowercaseIndexNamesWithoutCollisions() {
-    java.util.List<String> tenants = java.util.List.of("acme", "ACME", "Acme", "acme ", " acme", "a-cme", "a_cme",
+    List<String> tenants = List.of("acme", "ACME", "Acme", "acme ", " acme", "a-cme", "a_cme",
         "a_2dcme", "ünï/cødé", "a:b", "a*b?\\\"<>|,#", "x".repeat(64), "x".repeat(65), "y".repeat(1000), "é", "e\u0301");
-    java.util.Set<String> prefixes = new java.util.HashSet<>();
+    Set<String> prefixes = new HashSet<>();
     for (String tenant : tenants) {
       String p = IndexNames.tenantPrefix(tenant);
       assertThat(prefixes.add(p)).as("unique prefix for [%s]: %s", tenant, p).isTrue();
       assertThat(p).as(tenant).matches("tenant-[a-z0-9_]{1,64}-|tenanth-[0-9a-f]{64}-");
       String index = p + "jaeger-dependencies-2025-03-07";
-      assertThat(index.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThan(255);
+      assertThat(index.getBytes(StandardCharsets.UTF_8).length).isLessThan(255);
     }
     for (String a : prefixes) {
       for (String b : prefixes) {

@@ -23,7 +23,7 @@ final class MemorySamplingStore implements SamplingStore {
   private record Bucket(long timeMicros, List<Throughput> items) {}
 
   private final Clock clock;
-  private final int maxBuckets;
+  private int maxBuckets;
   private final ArrayDeque<Bucket> buckets = new ArrayDeque<>();
   private Map<String, Map<String, Double>> latestProbabilities = Map.of();
   private String leaseOwner;
@@ -31,10 +31,16 @@ final class MemorySamplingStore implements SamplingStore {
 
   MemorySamplingStore(Clock clock, int maxBuckets) {
     this.clock = Objects.requireNonNull(clock, "clock");
+    keepBuckets(maxBuckets);
+  }
+
+  /** Keeps the newest {@code maxBuckets} throughput buckets from now on (the adaptive sampler's aggregation). */
+  synchronized void keepBuckets(int maxBuckets) {
     if (maxBuckets <= 0) {
-      throw new IllegalArgumentException("maxBuckets: " + maxBuckets + " (expected: > 0)");
+      throw new IllegalArgumentException("sampling.aggregation-buckets: " + maxBuckets + " (expected: > 0)");
     }
     this.maxBuckets = maxBuckets;
+    trim();
   }
 
   @Override
@@ -44,6 +50,10 @@ final class MemorySamplingStore implements SamplingStore {
       copy.add(new Throughput(t.service(), t.operation(), t.count(), List.copyOf(t.probabilities())));
     }
     buckets.addFirst(new Bucket(nowMicros(), List.copyOf(copy)));
+    trim();
+  }
+
+  private void trim() {
     while (buckets.size() > maxBuckets) {
       buckets.removeLast();
     }

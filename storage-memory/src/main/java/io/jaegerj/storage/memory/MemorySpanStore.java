@@ -34,8 +34,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * nothing here is shared between tenants (not even the intern tables of the codec), and the tenant components of
  * the queries passed in are not looked at.
  *
- * <p>Spans are kept encoded by {@link SpanCodec}, grouped per trace in arrival order. Two indexes narrow searches:
- * service → traces that have a span of that service, and (service, operation) → traces, both in trace arrival
+ * <p>Spans are kept encoded by {@link CompactSpanCodec}, grouped per trace in arrival order. Two indexes narrow
+ * searches: service → traces that have a span of that service, and (service, operation) → traces, both in trace arrival
  * order. A search reads only the candidates of one index list, prunes them by the trace's span start-time range and
  * by the trace's {@link TagFilter}, and only then checks the encoded spans; only the traces it returns are
  * decoded.
@@ -50,10 +50,10 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
   private static final int STRING_TABLE_CAPACITY = 1 << 20;
   private static final int PROCESS_TABLE_CAPACITY = 1 << 16;
-  private static final String[] KINDS = SpanCodec.KINDS;
+  private static final String[] KINDS = CompactSpanCodec.KINDS;
 
   private final int maxTraces;
-  private final SpanCodec codec = new SpanCodec(STRING_TABLE_CAPACITY, PROCESS_TABLE_CAPACITY);
+  private final CompactSpanCodec codec = new CompactSpanCodec(STRING_TABLE_CAPACITY, PROCESS_TABLE_CAPACITY);
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   /** Per writer thread, so that encoding needs no lock and allocates only the stored bytes. */
   private final ThreadLocal<WriteScratch> scratch = ThreadLocal.withInitial(WriteScratch::new);
@@ -88,7 +88,7 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
     int n = spans.size();
     WriteScratch w = scratch.get();
     w.prepare(n);
-    SpanCodec.Encoder enc = w.encoder;
+    CompactSpanCodec.Encoder enc = w.encoder;
     for (int i = 0; i < n; i++) {
       Span s = Objects.requireNonNull(spans.get(i), "span");
       w.encoded[i] = codec.encode(s, enc);
@@ -111,7 +111,7 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
 
   /** The span's kind as Jaeger reports it for operations: a known {@code span.kind} value, else "". */
   static String spanKind(Span s) {
-    return KINDS[SpanCodec.kindIndex(s.spanKind())];
+    return KINDS[CompactSpanCodec.kindIndex(s.spanKind())];
   }
 
   private void insert(Span s, byte[] bytes, int dedupeHash, int kind, short[] hashes, int from, int to) {
@@ -309,7 +309,7 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
       values[t] = e.getValue();
       t++;
     }
-    SpanCodec.Condition c = new SpanCodec.Condition(codec, q.serviceName(), q.operationName(),
+    CompactSpanCodec.Condition c = new CompactSpanCodec.Condition(codec, q.serviceName(), q.operationName(),
         q.startTimeMinMicros(), q.startTimeMaxMicros(), q.durationMinMicros(), q.durationMaxMicros(), keys, values);
     short[] wanted = new short[keys.length];
     for (int i = 0; i < keys.length; i++) {
@@ -369,7 +369,7 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
    * search on a full store reads about as many traces as it returns. Spans are matched under the caller's read
    * lock; only the kept traces are copied out.
    */
-  private List<Snapshot> newestMatches(PostingList list, SpanCodec.Condition c, short[] wanted, int limit) {
+  private List<Snapshot> newestMatches(PostingList list, CompactSpanCodec.Condition c, short[] wanted, int limit) {
     // Min-heap of the matches kept, the worst at the root. Every newcomer is older (smaller position) than every
     // entry kept, so it loses ties.
     int cap = Math.min(limit, list.size);
@@ -476,13 +476,13 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
     }
     TreeMap<String, TreeMap<String, long[]>> counts = new TreeMap<>();
     HashMap<Long, String> serviceOf = new HashMap<>();
-    List<SpanCodec.Link> links = new ArrayList<>();
+    List<CompactSpanCodec.Link> links = new ArrayList<>();
     for (Snapshot s : window) {
       boolean inWindow = false;
       serviceOf.clear();
       links.clear();
       for (int i = 0; i < s.count; i++) {
-        SpanCodec.Link l = codec.readLink(s.spans[i]);
+        CompactSpanCodec.Link l = codec.readLink(s.spans[i]);
         inWindow |= l.start() >= from && l.start() <= endTsMicros;
         serviceOf.putIfAbsent(l.spanId(), l.service());
         links.add(l);
@@ -490,7 +490,7 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
       if (!inWindow) {
         continue;
       }
-      for (SpanCodec.Link l : links) {
+      for (CompactSpanCodec.Link l : links) {
         if (l.parentSpanId() == 0) {
           continue;
         }
@@ -692,7 +692,7 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
 
   /** What {@link #write} keeps between encoding a batch and inserting it, reused by each writer thread. */
   private static final class WriteScratch {
-    final SpanCodec.Encoder encoder = new SpanCodec.Encoder();
+    final CompactSpanCodec.Encoder encoder = new CompactSpanCodec.Encoder();
     byte[][] encoded = new byte[256][];
     int[] dedupe = new int[256];
     int[] kinds = new int[256];

@@ -20,6 +20,9 @@ import java.util.Optional;
  */
 final class MemoryStorageFactory implements StorageFactory, Purgeable {
   private final MemoryTenants spans;
+  /** Buckets the sampling store keeps until an adaptive sampler names its own (the flag's default in Jaeger). */
+  static final int DEFAULT_AGGREGATION_BUCKETS = 10;
+
   private final MemorySamplingStore sampling;
   private final HeapGuard guard;
 
@@ -27,7 +30,7 @@ final class MemoryStorageFactory implements StorageFactory, Purgeable {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(context, "context");
     this.spans = new MemoryTenants(config.maxTraces());
-    this.sampling = new MemorySamplingStore(context.clock(), config.samplingAggregationBuckets());
+    this.sampling = new MemorySamplingStore(context.clock(), DEFAULT_AGGREGATION_BUCKETS);
     this.guard = new HeapGuard(context.meters()).start();
     guard.register(spans);
   }
@@ -49,6 +52,13 @@ final class MemoryStorageFactory implements StorageFactory, Purgeable {
 
   @Override
   public Optional<SamplingStore> samplingStore() {
+    return Optional.of(sampling);
+  }
+
+  /** The one sampling store, from now on keeping {@code aggregationBuckets} buckets (the caller's aggregation). */
+  @Override
+  public Optional<SamplingStore> samplingStore(int aggregationBuckets) {
+    sampling.keepBuckets(aggregationBuckets);
     return Optional.of(sampling);
   }
 

@@ -13,10 +13,6 @@ public final class MemoryStorageProvider implements StorageProvider {
   static final Flag MAX_TRACES = Flag.integer("memory.max-traces", 0,
       "The maximum amount of traces to store in memory. The default number of traces is unbounded.");
 
-  /** A collector flag; read when present so the sampling store keeps as many buckets as the aggregator. */
-  static final String AGGREGATION_BUCKETS = "sampling.aggregation-buckets";
-  static final int DEFAULT_AGGREGATION_BUCKETS = 10;
-
   @Override
   public List<String> types() {
     return List.of("memory");
@@ -32,8 +28,6 @@ public final class MemoryStorageProvider implements StorageProvider {
     if (!"memory".equals(type)) {
       throw new IllegalArgumentException("type: " + type + " (expected: memory)");
     }
-    int maxTraces = settings.getInt(MAX_TRACES.name());
-    int buckets = settings.has(AGGREGATION_BUCKETS) ? settings.getInt(AGGREGATION_BUCKETS) : DEFAULT_AGGREGATION_BUCKETS;
-    return new MemoryStorageFactory(new MemoryConfig(maxTraces, buckets), context);
+    return new MemoryStorageFactory(new MemoryConfig(settings.getInt(MAX_TRACES.name())), context);
   }
 }

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jaegerj.storage.SamplingStore.Throughput;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +20,12 @@ class MemorySamplingStoreTest {
     Instant now = Instant.ofEpochSecond(1_700_000_000L);
 
     @Override
-    public java.time.ZoneId getZone() {
+    public ZoneId getZone() {
       return ZoneOffset.UTC;
     }
 
     @Override
-    public Clock withZone(java.time.ZoneId zone) {
+    public Clock withZone(ZoneId zone) {
       return this;
     }
 
@@ -32,7 +34,7 @@ class MemorySamplingStoreTest {
       return now;
     }
 
-    void advance(java.time.Duration d) {
+    void advance(Duration d) {
       now = now.plus(d);
     }
   }
@@ -90,9 +92,9 @@ class MemorySamplingStoreTest {
     assertThat(store.acquireLeaderLock("a", 60_000)).isTrue();
     assertThat(store.acquireLeaderLock("a", 60_000)).isTrue();
     assertThat(store.acquireLeaderLock("b", 60_000)).isFalse();
-    clock.advance(java.time.Duration.ofSeconds(59));
+    clock.advance(Duration.ofSeconds(59));
     assertThat(store.acquireLeaderLock("b", 60_000)).isFalse();
-    clock.advance(java.time.Duration.ofSeconds(2));
+    clock.advance(Duration.ofSeconds(2));
     assertThat(store.acquireLeaderLock("b", 60_000)).isTrue();
     assertThat(store.acquireLeaderLock("a", 60_000)).isFalse();
   }

@@ -78,15 +78,24 @@ class MemoryStorageProviderTest {
   }
 
   @Test
-  void open_readsAggregationBucketsWhenPresent() throws Exception {
+  void samplingStore_keepsTheBucketsItsCallerAggregates() throws Exception {
     StorageProvider p = new MemoryStorageProvider();
-    MemoryStorageFactory f = (MemoryStorageFactory) p.open("memory",
-        Settings.defaults(p.flags(), Map.of("sampling.aggregation-buckets", "2")), CONTEXT);
+    MemoryStorageFactory f = (MemoryStorageFactory) p.open("memory", Settings.defaults(p.flags(), Map.of()), CONTEXT);
     MemorySamplingStore s = (MemorySamplingStore) f.samplingStore().orElseThrow();
+    for (int i = 0; i < 12; i++) {
+      s.insertThroughput(List.of());
+    }
+    assertThat(s.bucketCount()).as("Jaeger's default").isEqualTo(MemoryStorageFactory.DEFAULT_AGGREGATION_BUCKETS);
+
+    // the adaptive sampler passes its sampling.aggregation-buckets; the store is the same one, now keeping that many
+    assertThat(f.samplingStore(2)).containsSame(s);
+    assertThat(s.bucketCount()).isEqualTo(2);
     for (int i = 0; i < 4; i++) {
       s.insertThroughput(List.of());
     }
     assertThat(s.bucketCount()).isEqualTo(2);
+    assertThatThrownBy(() -> f.samplingStore(0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("sampling.aggregation-buckets");
   }
 
   @Test

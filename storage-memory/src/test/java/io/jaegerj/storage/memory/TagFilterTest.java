@@ -65,8 +65,8 @@ class TagFilterTest {
 
   @Test
   void encode_collectsHashesOfEveryPairAndTheSpanKind() {
-    SpanCodec codec = new SpanCodec(1 << 10, 1 << 10);
-    SpanCodec.Encoder enc = new SpanCodec.Encoder();
+    CompactSpanCodec codec = new CompactSpanCodec(1 << 10, 1 << 10);
+    CompactSpanCodec.Encoder enc = new CompactSpanCodec.Encoder();
     List<KeyValue> tags = new ArrayList<>();
     tags.add(KeyValue.string("http.method", "GET"));
     tags.add(KeyValue.int64("http.status_code", 503));
@@ -95,7 +95,7 @@ class TagFilterTest {
       actual.add(enc.hashes()[i]);
     }
     assertThat(actual).containsExactlyInAnyOrderElementsOf(expected);
-    assertThat(SpanCodec.KINDS[enc.kind()]).isEqualTo("server");
+    assertThat(CompactSpanCodec.KINDS[enc.kind()]).isEqualTo("server");
 
     Span noKind = s.toBuilder().tags(List.of(KeyValue.int64("span.kind", 1))).build();
     codec.encode(noKind, enc);
@@ -104,8 +104,8 @@ class TagFilterTest {
 
   @Test
   void encode_stringValuesOfEveryLengthAndScript_hashLikeString() {
-    SpanCodec codec = new SpanCodec(1 << 10, 1 << 10);
-    SpanCodec.Encoder enc = new SpanCodec.Encoder();
+    CompactSpanCodec codec = new CompactSpanCodec(1 << 10, 1 << 10);
+    CompactSpanCodec.Encoder enc = new CompactSpanCodec.Encoder();
     StringBuilder ascii = new StringBuilder();
     List<String> values = new ArrayList<>();
     for (int len = 0; len < 300; len++) {
@@ -131,15 +131,15 @@ class TagFilterTest {
 
   @Test
   void encode_equalSpansGetEqualDedupeHashes() {
-    SpanCodec codec = new SpanCodec(1 << 10, 1 << 10);
-    SpanCodec.Encoder enc = new SpanCodec.Encoder();
+    CompactSpanCodec codec = new CompactSpanCodec(1 << 10, 1 << 10);
+    CompactSpanCodec.Encoder enc = new CompactSpanCodec.Encoder();
     Span s = Span.builder().traceId(new TraceId(1, 2)).spanId(3).operationName("op").startTimeMicros(10)
         .durationMicros(5).process(new Process("svc", List.of())).build();
     codec.encode(s, enc);
     int first = enc.dedupeHash();
     // A different Process instance with equal content, encoded by a fresh encoder.
     Span copy = s.toBuilder().process(new Process("svc", List.of())).build();
-    SpanCodec.Encoder other = new SpanCodec.Encoder();
+    CompactSpanCodec.Encoder other = new CompactSpanCodec.Encoder();
     codec.encode(copy, other);
     assertThat(other.dedupeHash()).isEqualTo(first);
   }

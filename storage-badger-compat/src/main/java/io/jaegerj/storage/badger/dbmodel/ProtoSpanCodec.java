@@ -10,6 +10,7 @@ import io.jaegerj.model.RefType;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.TraceId;
 import io.jaegerj.model.proto.ProtoConverter;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -140,7 +141,7 @@ public final class ProtoSpanCodec {
       return new Link(spanId, hasChildOf ? childOf : (hasFollowsFrom ? followsFrom : 0), service);
     } catch (InvalidProtocolBufferException e) {
       throw e;
-    } catch (java.io.IOException | IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException e) {
       throw new InvalidProtocolBufferException(e.getMessage());
     }
   }

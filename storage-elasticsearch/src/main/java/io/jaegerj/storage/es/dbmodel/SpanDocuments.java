@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Jaeger's Elasticsearch span document ({@code _source} of {@code jaeger-span-*}): writing in the v1.69+ typed-value
@@ -156,7 +157,7 @@ public final class SpanDocuments {
    * @throws IllegalArgumentException for values Jaeger also rejects (unknown reference or tag types, null values)
    */
   public static Span read(JsonNode doc, String dotReplacement) {
-    TagsAsFields taf = new TagsAsFields(false, java.util.Set.of(), dotReplacement);
+    TagsAsFields taf = new TagsAsFields(false, Set.of(), dotReplacement);
     TraceId traceId = TraceId.parse(text(doc, "traceID"));
     Span.Builder b = Span.builder()
         .traceId(traceId)

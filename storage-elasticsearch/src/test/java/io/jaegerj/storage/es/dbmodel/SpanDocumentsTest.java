@@ -12,6 +12,7 @@ import io.jaegerj.model.Process;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.SpanRef;
 import io.jaegerj.model.TraceId;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -178,7 +179,7 @@ class SpanDocumentsTest {
     Span big = richSpan();
     Span small = Span.builder().traceId(new TraceId(0, 5)).spanId(6).operationName("x").startTimeMicros(1)
         .process(new Process("s", List.of())).build();
-    java.io.ByteArrayOutputStream scratch = new java.io.ByteArrayOutputStream(16);
+    ByteArrayOutputStream scratch = new ByteArrayOutputStream(16);
     byte[] first = SpanDocuments.write(big, TagsAsFields.NONE, scratch);
     byte[] second = SpanDocuments.write(small, TagsAsFields.NONE, scratch);
     byte[] third = SpanDocuments.write(big, TagsAsFields.NONE, scratch);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.jaegerj.benchmarks;
+package io.jaegerj.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.jaegerj.config.Settings;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.Trace;
@@ -238,7 +239,7 @@ public final class StorageBenchmark {
 
   /** CPU time of the whole process (all threads, including storage background threads and GC). */
   private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
   }
 

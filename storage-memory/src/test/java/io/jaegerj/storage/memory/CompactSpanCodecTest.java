@@ -13,7 +13,7 @@ import io.jaegerj.storage.conformance.TraceFixtures;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class SpanCodecTest {
+class CompactSpanCodecTest {
   private final TraceFixtures fx = new TraceFixtures("codec");
 
   private Span edgeSpan(TraceId id) {
@@ -40,7 +40,7 @@ class SpanCodecTest {
 
   @Test
   void decode_roundTripsEveryField() {
-    SpanCodec codec = new SpanCodec(1 << 10, 1 << 10);
+    CompactSpanCodec codec = new CompactSpanCodec(1 << 10, 1 << 10);
     TraceId id = fx.traceId128();
     List<Span> spans = fx.richTrace(id, fx.baseMicros(), 20, List.of("a", "b"));
     for (Span s : spans) {
@@ -52,7 +52,7 @@ class SpanCodecTest {
 
   @Test
   void decode_tablesFull_storesValuesInline() {
-    SpanCodec codec = new SpanCodec(1, 1);
+    CompactSpanCodec codec = new CompactSpanCodec(1, 1);
     TraceId id = fx.traceId64();
     codec.encode(fx.simpleSpan(id, "first", "first", 1, 1));
     List<Span> spans = fx.richTrace(id, fx.baseMicros(), 8, List.of("a", "b", "c"));
@@ -65,7 +65,7 @@ class SpanCodecTest {
 
   @Test
   void matches_inlineSymbols_matchByString() {
-    SpanCodec codec = new SpanCodec(1, 1);
+    CompactSpanCodec codec = new CompactSpanCodec(1, 1);
     TraceId id = fx.traceId64();
     codec.encode(fx.simpleSpan(id, "taken", "taken", 1, 1));
     Span s = fx.span(id, "svc", "op", 100, 50)
@@ -84,23 +84,23 @@ class SpanCodecTest {
 
   @Test
   void matches_checksTimeAndDurationInclusive() {
-    SpanCodec codec = new SpanCodec(16, 16);
+    CompactSpanCodec codec = new CompactSpanCodec(16, 16);
     TraceId id = fx.traceId64();
     byte[] b = codec.encode(fx.simpleSpan(id, "svc", "op", 100, 50));
 
-    assertThat(codec.matches(b, new SpanCodec.Condition(codec, "svc", "", 100, 100, 50, 50, new String[0],
+    assertThat(codec.matches(b, new CompactSpanCodec.Condition(codec, "svc", "", 100, 100, 50, 50, new String[0],
         new String[0]))).isTrue();
-    assertThat(codec.matches(b, new SpanCodec.Condition(codec, "svc", "", 101, 200, 0, 0, new String[0],
+    assertThat(codec.matches(b, new CompactSpanCodec.Condition(codec, "svc", "", 101, 200, 0, 0, new String[0],
         new String[0]))).isFalse();
-    assertThat(codec.matches(b, new SpanCodec.Condition(codec, "svc", "", 0, 200, 51, 0, new String[0],
+    assertThat(codec.matches(b, new CompactSpanCodec.Condition(codec, "svc", "", 0, 200, 51, 0, new String[0],
         new String[0]))).isFalse();
-    assertThat(codec.matches(b, new SpanCodec.Condition(codec, "svc", "", 0, 200, 0, 49, new String[0],
+    assertThat(codec.matches(b, new CompactSpanCodec.Condition(codec, "svc", "", 0, 200, 0, 49, new String[0],
         new String[0]))).isFalse();
   }
 
   @Test
   void readLink_prefersChildOfAndIgnoresOtherTraces() {
-    SpanCodec codec = new SpanCodec(16, 16);
+    CompactSpanCodec codec = new CompactSpanCodec(16, 16);
     TraceId id = fx.traceId128();
     Span s = fx.span(id, "svc", "op", 100, 50)
         .addReference(SpanRef.childOf(fx.traceId128(), 9))
@@ -108,18 +108,18 @@ class SpanCodecTest {
         .addReference(SpanRef.childOf(id, 6))
         .build();
 
-    SpanCodec.Link link = codec.readLink(codec.encode(s));
+    CompactSpanCodec.Link link = codec.readLink(codec.encode(s));
 
-    assertThat(link).isEqualTo(new SpanCodec.Link("svc", s.spanId(), 6, 100));
+    assertThat(link).isEqualTo(new CompactSpanCodec.Link("svc", s.spanId(), 6, 100));
   }
 
-  private static SpanCodec.Condition condition(SpanCodec codec, String service, String op, String... tags) {
+  private static CompactSpanCodec.Condition condition(CompactSpanCodec codec, String service, String op, String... tags) {
     String[] keys = new String[tags.length / 2];
     String[] values = new String[tags.length / 2];
     for (int i = 0; i < keys.length; i++) {
       keys[i] = tags[2 * i];
       values[i] = tags[2 * i + 1];
     }
-    return new SpanCodec.Condition(codec, service, op, Long.MIN_VALUE, Long.MAX_VALUE, 0, 0, keys, values);
+    return new CompactSpanCodec.Condition(codec, service, op, Long.MIN_VALUE, Long.MAX_VALUE, 0, 0, keys, values);
   }
 }

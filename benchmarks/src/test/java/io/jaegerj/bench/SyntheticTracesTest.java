@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.jaegerj.benchmarks;
+package io.jaegerj.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jaegerj.model.Span;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,15 +25,15 @@ class SyntheticTracesTest {
 
   @Test
   void main_smallRun_printsARowPerBackend() throws Exception {
-    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
-    java.io.PrintStream old = System.out;
-    System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream old = System.out;
+    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
     try {
       StorageBenchmark.main(new String[] {"--spans=2000", "--backends=memory,badger"});
     } finally {
       System.setOut(old);
     }
-    String out = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+    String out = buf.toString(StandardCharsets.UTF_8);
     assertThat(out).contains("| memory |").contains("| badger |").contains("(disk)").contains("(heap)");
   }
 }

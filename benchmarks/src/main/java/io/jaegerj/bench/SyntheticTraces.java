@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.jaegerj.benchmarks;
+package io.jaegerj.bench;
 
 import io.jaegerj.model.KeyValue;
 import io.jaegerj.model.Log;

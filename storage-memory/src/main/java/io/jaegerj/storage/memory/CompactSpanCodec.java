@@ -37,7 +37,7 @@ import java.util.List;
  * The fields a search filters on most come first so that a non-matching span is rejected after reading a few bytes.
  * Thread-safe: the tables are concurrent and every call works on its own buffers.
  */
-final class SpanCodec {
+final class CompactSpanCodec {
   private static final int FOLLOWS_FROM_BIT = 1;
   private static final int OTHER_TRACE_BIT = 2;
   private static final String SPAN_KIND = "span.kind";
@@ -49,7 +49,7 @@ final class SpanCodec {
   private final InternTable<String> strings;
   private final InternTable<Process> processes;
 
-  SpanCodec(int stringCapacity, int processCapacity) {
+  CompactSpanCodec(int stringCapacity, int processCapacity) {
     this.strings = new InternTable<>(stringCapacity);
     this.processes = new InternTable<>(processCapacity);
   }
@@ -292,7 +292,7 @@ final class SpanCodec {
     final int[] tagKeyIds;
     final String[] tagValues;
 
-    Condition(SpanCodec codec, String service, String operation, long startMin, long startMax, long durationMin,
+    Condition(CompactSpanCodec codec, String service, String operation, long startMin, long startMax, long durationMin,
         long durationMax, String[] tagKeys, String[] tagValues) {
       this.service = service;
       this.serviceId = codec.findSymbol(service);
