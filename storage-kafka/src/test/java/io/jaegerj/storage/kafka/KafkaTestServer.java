@@ -227,6 +227,23 @@ public final class KafkaTestServer {
     return Map.of("bootstrap.servers", brokers());
   }
 
+  /** Freezes the broker's JVM (SIGSTOP): connections stay open, nothing is answered until {@link #resume()}. */
+  public void pause() throws Exception {
+    signal("STOP");
+  }
+
+  /** Lets a {@linkplain #pause() paused} broker run again (SIGCONT). */
+  public void resume() throws Exception {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
   public void kill() {
     if (process != null && process.isAlive()) {
       process.destroyForcibly();
