@@ -29,7 +29,8 @@ import org.openjdk.jmh.infra.Blackhole;
  *
  * <ul>
  *   <li>{@code kafkaProtobuf} / {@code kafkaJson}: the storage-kafka writer's message value per span (Jaeger's one
- *       message per span), key included;
+ *       message per span), key included; {@code kafkaProtobufViaProtos}: the protobuf value through the generated
+ *       api_v2 objects, as the writer did before its direct encoder;
  *   <li>{@code remoteBatchEncode}: the grpc client's side of one {@code BatchSpanWriterPlugin/WriteSpans} call
  *       (model to api_v2 protos, then the request's bytes);
  *   <li>{@code remoteBatchDecode}: remote-storage's side of it (bytes to request, api_v2 protos to the model).
@@ -75,6 +76,19 @@ public class SpanWireBenchmark {
     for (Span s : batch()) {
       bh.consume(SpanEncoding.key(s));
       bh.consume(SpanEncoding.PROTOBUF.encode(s));
+    }
+  }
+
+  /**
+   * The protobuf value as the writer produced it before the direct encoder: the generated api_v2 objects, then
+   * their bytes; the key through the trace ID's text form.
+   */
+  @Benchmark
+  @OperationsPerInvocation(200)
+  public void kafkaProtobufViaProtos(Blackhole bh) {
+    for (Span s : batch()) {
+      bh.consume(s.traceId().toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      bh.consume(ProtoConverter.toProto(s, true).toByteArray());
     }
   }
 

@@ -31,10 +31,13 @@ import org.slf4j.LoggerFactory;
  * {@link #TENANT_HEADER} record header. The returned stage completes once the broker
  * acknowledged every message of the batch (as {@code required-acks} asks), or exceptionally with the first failure.
  *
- * <p>The caller's thread only encodes the spans; one sender thread hands the records to the producer, so when the
- * producer's buffer is full (or topic metadata is not known yet) that thread waits inside {@code send} and the
- * caller is never blocked: its stage simply completes later (the collector bounds how many stages are outstanding).
- * The sender gives up on a record after {@code max.block.ms} and fails its batch.
+ * <p>Backpressure (the {@link SpanWriter} contract): the caller's thread only encodes the spans; one sender thread
+ * hands the records to the producer. When the producer's buffer ({@code buffer.memory}) is full, or topic metadata is
+ * not known yet, that thread waits inside {@code send} for up to {@code max.block.ms} and then simply tries again:
+ * a full buffer never fails a batch and never blocks the caller, whose stage just completes later (the collector
+ * bounds how many stages are outstanding and refuses clients meanwhile). A batch fails only when Kafka did not take
+ * a record of it within {@code delivery.timeout.ms} of the write, the same bound the producer applies to records it
+ * already holds.
  */
 public final class KafkaSpanWriter implements SpanWriter, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSpanWriter.class);
@@ -43,25 +46,49 @@ public final class KafkaSpanWriter implements SpanWriter, AutoCloseable {
    * default-tenant messages carry no header and are byte for byte Jaeger's).
    */
   public static final String TENANT_HEADER = "jaeger-tenant";
+  /** kafka-clients' default {@code delivery.timeout.ms}. */
+  static final long DEFAULT_DELIVERY_TIMEOUT_MS = 120_000;
 
   private final Producer<byte[], byte[]> producer;
   private final String topic;
   private final SpanEncoding encoding;
   private final Counter written;
   private final Counter failed;
+  private final Counter bufferFull;
+  private final long giveUpNanos;
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   private final Thread sender;
   private volatile boolean closed;
+  /**
+   * Set by the sender thread around {@code send}: the producer reports a refusal inside {@code send} (no buffer room
+   * within {@code max.block.ms}, no metadata, record too large) through the callback, on the sender thread.
+   */
+  private boolean sending;
+  private Exception sendError;
 
   KafkaSpanWriter(Producer<byte[], byte[]> producer, String topic, SpanEncoding encoding, MeterRegistry meters) {
+    this(producer, topic, encoding, meters, Duration.ofMillis(DEFAULT_DELIVERY_TIMEOUT_MS));
+  }
+
+  /**
+   * @param giveUp how long after a write the sender keeps offering its records to a producer whose buffer stays
+   *     full (the producer's {@code delivery.timeout.ms})
+   */
+  KafkaSpanWriter(Producer<byte[], byte[]> producer, String topic, SpanEncoding encoding, MeterRegistry meters,
+      Duration giveUp) {
     this.producer = producer;
+    this.giveUpNanos = giveUp.toNanos();
     this.topic = topic;
     this.encoding = encoding;
     this.written = Counter.builder("jaeger_storage_kafka_spans_written").tag("status", "success")
         .description("Spans acknowledged by Kafka").register(meters);
     this.failed = Counter.builder("jaeger_storage_kafka_spans_written").tag("status", "failure")
         .description("Spans Kafka did not acknowledge or that could not be encoded").register(meters);
+    this.bufferFull = Counter.builder("jaegerj_storage_kafka_producer_buffer_full")
+        .description("Times the sender waited max.block.ms for room in the producer's buffer (or for metadata)"
+            + " and offered the record again")
+        .register(meters);
     Gauge.builder("jaeger_storage_kafka_batches_waiting", queued, AtomicInteger::get)
         .description("Batches encoded and waiting for the producer to take them").register(meters);
     this.sender = new Thread(this::run, "kafka-span-sender");
@@ -114,15 +141,41 @@ public final class KafkaSpanWriter implements SpanWriter, AutoCloseable {
         continue;
       }
       queued.decrementAndGet();
-      for (ProducerRecord<byte[], byte[]> r : p.records) {
-        try {
-          producer.send(r, p);
-        } catch (RuntimeException e) {
-          // buffer still full after max.block.ms, record too large, producer closed: fail this message
-          p.onCompletion(null, e);
+      ProducerRecord<byte[], byte[]>[] records = p.records;
+      for (int i = 0; i < records.length; i++) {
+        while (!offer(p, records[i])) {
+          bufferFull.increment();
         }
       }
     }
+  }
+
+  /**
+   * Hands one record to the producer. False when the producer had no room (or no metadata) for {@code max.block.ms}
+   * and the record should be offered again; true when it was taken or its failure was reported to the batch.
+   */
+  private boolean offer(Pending p, ProducerRecord<byte[], byte[]> r) {
+    Exception refused;
+    sending = true;
+    try {
+      producer.send(r, p);
+      refused = sendError;
+    } catch (RuntimeException e) {
+      refused = e;
+    } finally {
+      sending = false;
+      sendError = null;
+    }
+    if (refused == null) {
+      return true;
+    }
+    if (refused instanceof org.apache.kafka.common.errors.TimeoutException
+        && !closed && System.nanoTime() - p.writtenNanos < giveUpNanos) {
+      return false;
+    }
+    // record too large, producer closed, no room for the whole delivery timeout: fail this message
+    p.record(refused);
+    return true;
   }
 
   /** Waits up to {@code timeout} for queued batches to reach the producer, then flushes and closes it. */
@@ -150,6 +203,7 @@ public final class KafkaSpanWriter implements SpanWriter, AutoCloseable {
   private final class Pending implements Callback {
     final ProducerRecord<byte[], byte[]>[] records;
     final CompletableFuture<Void> done = new CompletableFuture<>();
+    final long writtenNanos = System.nanoTime();
     final AtomicInteger remaining;
     final AtomicReference<Exception> firstError = new AtomicReference<>();
 
@@ -160,6 +214,14 @@ public final class KafkaSpanWriter implements SpanWriter, AutoCloseable {
 
     @Override
     public void onCompletion(RecordMetadata metadata, Exception e) {
+      if (e != null && Thread.currentThread() == sender && sending) {
+        sendError = e; // refused inside send: the sender decides whether to offer the record again
+        return;
+      }
+      record(e);
+    }
+
+    void record(Exception e) {
       if (e == null) {
         written.increment();
       } else {

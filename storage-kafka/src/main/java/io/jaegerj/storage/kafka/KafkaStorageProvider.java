@@ -6,6 +6,7 @@ import io.jaegerj.config.Settings;
 import io.jaegerj.storage.StorageContext;
 import io.jaegerj.storage.StorageFactory;
 import io.jaegerj.storage.StorageProvider;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,6 +34,7 @@ public final class KafkaStorageProvider implements StorageProvider {
       throw new IllegalArgumentException(ProducerOptions.PREFIX + ".topic: empty");
     }
     Map<String, Object> props = ProducerOptions.producerProperties(settings);
-    return new KafkaStorageFactory(new KafkaSpanWriter(new KafkaProducer<>(props), topic, encoding, context.meters()));
+    return new KafkaStorageFactory(new KafkaSpanWriter(new KafkaProducer<>(props), topic, encoding, context.meters(),
+        Duration.ofMillis(KafkaSpanWriter.DEFAULT_DELIVERY_TIMEOUT_MS)));
   }
 }

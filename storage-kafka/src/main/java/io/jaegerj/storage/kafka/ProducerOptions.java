@@ -17,6 +17,8 @@ public final class ProducerOptions {
   static final Pattern VERSION = Pattern.compile("\\d+(\\.\\d+){1,3}");
   /** Batch bytes used when {@code batch-size} is 0 (Sarama: no byte threshold): large, so load forms big batches. */
   static final int DEFAULT_BATCH_BYTES = 1 << 20;
+  /** One attempt of the span writer's sender to get buffer room; a full buffer is retried, never a failure. */
+  static final long MAX_BLOCK_MS = 1000;
 
   private ProducerOptions() {}
 
@@ -84,6 +86,8 @@ public final class ProducerOptions {
     props.put("key.serializer", ByteArraySerializer.class);
     props.put("value.serializer", ByteArraySerializer.class);
     props.put("client.id", "jaeger-collector");
+    // the sender thread waits at most this long per attempt for buffer room, then re-checks and tries again
+    props.put("max.block.ms", MAX_BLOCK_MS);
     String acks = s.getString(p + "required-acks").trim().toLowerCase(Locale.ROOT);
     props.put("acks", switch (acks) {
       case "noack" -> "0";

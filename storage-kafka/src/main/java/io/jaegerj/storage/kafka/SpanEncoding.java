@@ -41,15 +41,15 @@ public enum SpanEncoding {
 
   /** The message key of a span. */
   public static byte[] key(Span span) {
-    return span.traceId().toString().getBytes(StandardCharsets.US_ASCII);
+    return ProtoSpanEncoder.key(span.traceId());
   }
 
-  /** The message value of a span. */
+  /** The message value of a span (protobuf: written directly, see {@link ProtoSpanEncoder}). */
   public byte[] encode(Span span) {
-    io.jaegerj.proto.api_v2.Span proto = ProtoConverter.toProto(span, true);
     if (this == PROTOBUF) {
-      return proto.toByteArray();
+      return ProtoSpanEncoder.encode(span);
     }
+    io.jaegerj.proto.api_v2.Span proto = ProtoConverter.toProto(span, true);
     try {
       return PRINTER.print(proto).getBytes(StandardCharsets.UTF_8);
     } catch (InvalidProtocolBufferException e) {

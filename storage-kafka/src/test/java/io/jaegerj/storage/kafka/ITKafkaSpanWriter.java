@@ -145,16 +145,67 @@ class ITKafkaSpanWriter {
     assertThat(readAll("w-pressure", batches * perBatch)).hasSize(batches * perBatch);
   }
 
-  /** No broker: write returns at once, the stage fails after max.block.ms, counted as failure. */
+  /**
+   * The broker frozen (SIGSTOP) under a 64 KiB producer buffer: the buffer stays full for many times
+   * {@code max.block.ms}, yet no batch fails and the caller never waits; after SIGCONT every span reaches the topic.
+   */
+  @Test
+  void pausedBroker_fullBufferWaitsInsteadOfFailing() throws Exception {
+    kafka.createTopic("w-stall", 1);
+    Map<String, Object> props = ProducerOptions.producerProperties(Settings.defaults(ProducerOptions.flags(),
+        Map.of("kafka.producer.brokers", kafka.brokers())));
+    props.put("buffer.memory", 64 * 1024);
+    props.put("batch.size", 16 * 1024);
+    props.put("max.block.ms", 100);
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    KafkaSpanWriter w = new KafkaSpanWriter(new KafkaProducer<>(props), "w-stall", SpanEncoding.PROTOBUF, meters);
+    List<Span> all = new ArrayList<>(spans(5));
+    w.write("", all).toCompletableFuture().get(60, TimeUnit.SECONDS); // metadata known before the stall
+    List<CompletableFuture<Void>> stages = new ArrayList<>();
+    kafka.pause();
+    try {
+      for (int i = 0; i < 100; i++) {
+        List<Span> batch = spans(50);
+        all.addAll(batch);
+        stages.add(w.write("", batch).toCompletableFuture());
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      // ten attempts of 100 ms each found the buffer full: a full buffer for a second, no failure
+      while (meters.get("jaegerj_storage_kafka_producer_buffer_full").counter().count() < 10) {
+        assertThat(System.nanoTime()).as("sender waiting on a full buffer").isLessThan(deadline);
+        Thread.sleep(20);
+      }
+      assertThat(stages).noneMatch(CompletableFuture::isDone);
+      assertThat(meters.get("jaeger_storage_kafka_spans_written").tag("status", "failure").counter().count())
+          .isZero();
+    } finally {
+      kafka.resume();
+    }
+    CompletableFuture.allOf(stages.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+    w.close();
+    assertThat(meters.get("jaeger_storage_kafka_spans_written").tag("status", "success").counter().count())
+        .isEqualTo(all.size());
+    List<Span> decoded = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : readAll("w-stall", all.size())) {
+      decoded.add(SpanEncoding.PROTOBUF.decode(r.value()));
+    }
+    assertThat(decoded.stream().distinct()).containsExactlyInAnyOrderElementsOf(all);
+  }
+
+  /**
+   * No broker: write returns at once; the sender keeps offering the records (no metadata within max.block.ms) until
+   * the delivery timeout, then the stage fails, counted as failure.
+   */
   @Test
   void unreachableBroker_failsTheStageNotTheCaller() throws Exception {
     Map<String, Object> props = new HashMap<>();
     props.put("bootstrap.servers", "127.0.0.1:1");
     props.put("key.serializer", ByteArraySerializer.class);
     props.put("value.serializer", ByteArraySerializer.class);
-    props.put("max.block.ms", 1500);
+    props.put("max.block.ms", 500);
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    KafkaSpanWriter w = new KafkaSpanWriter(new KafkaProducer<>(props), "nowhere", SpanEncoding.PROTOBUF, meters);
+    KafkaSpanWriter w = new KafkaSpanWriter(new KafkaProducer<>(props), "nowhere", SpanEncoding.PROTOBUF, meters,
+        Duration.ofMillis(1500));
     CompletableFuture<Void> stage = w.write("", spans(3)).toCompletableFuture();
     assertThat(stage).isNotDone();
     assertThatThrownBy(() -> stage.get(60, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);

@@ -35,17 +35,24 @@ public final class KafkaTestServer {
   private int saslPlaintextPort;
   private int sslPort;
   private int saslSslPort;
+  private int kerberosPort;
   private Path certs;
+
+  /**
+   * What a broker needs to accept SASL/GSSAPI: the {@code krb5.conf} naming the KDC, the keytab of its service
+   * principal and that principal ({@code kafka/localhost@REALM}).
+   */
+  public record Kerberos(Path krb5Conf, Path keytab, String principal) {}
 
   /** SASL user known to the secured broker, for PLAIN and both SCRAM mechanisms. */
   public static final String USER = "jaeger";
   public static final String PASSWORD = "jaeger-secret";
 
   private KafkaTestServer() throws Exception {
-    this(false);
+    this(false, null);
   }
 
-  private KafkaTestServer(boolean secured) throws Exception {
+  private KafkaTestServer(boolean secured, Kerberos kerberos) throws Exception {
     Path module = moduleDir();
     Path servers = module.resolve("target/servers");
     Files.createDirectories(servers);
@@ -89,6 +96,18 @@ public final class KafkaTestServer {
       }
       security.add("listener.name.ssl.ssl.client.auth=required");
     }
+    List<String> jvmOptions = new ArrayList<>();
+    if (kerberos != null) {
+      // the service principal is kafka/localhost: clients must reach this listener by that name
+      kerberosPort = freePort();
+      listeners += ",KERBEROS://localhost:" + kerberosPort;
+      security.add("listener.name.kerberos.sasl.enabled.mechanisms=GSSAPI");
+      security.add("sasl.kerberos.service.name=kafka");
+      security.add("listener.name.kerberos.gssapi.sasl.jaas.config="
+          + "com.sun.security.auth.module.Krb5LoginModule required useKeyTab=true storeKey=true keyTab=\""
+          + kerberos.keytab() + "\" principal=\"" + kerberos.principal() + "\";");
+      jvmOptions.add("-Djava.security.krb5.conf=" + kerberos.krb5Conf());
+    }
     security.add("");
     Files.writeString(props, String.join("\n",
         "process.roles=broker,controller",
@@ -98,7 +117,7 @@ public final class KafkaTestServer {
         "advertised.listeners=" + listeners,
         "controller.listener.names=CONTROLLER",
         "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,"
-            + "SSL:SSL,SASL_SSL:SASL_SSL",
+            + "SSL:SSL,SASL_SSL:SASL_SSL,KERBEROS:SASL_PLAINTEXT",
         "inter.broker.listener.name=PLAINTEXT",
         "log.dirs=" + logDir.resolve("data"),
         "num.partitions=1",
@@ -110,8 +129,10 @@ public final class KafkaTestServer {
         "log.cleaner.dedupe.buffer.size=8388608",
         "auto.create.topics.enable=true",
         String.join("\n", security)));
-    List<String> jvm = List.of(java, "-Xms128m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-Dslf4j.internal.verbosity=WARN", "-cp", cp);
+    List<String> jvm = new ArrayList<>(List.of(java, "-Xms128m", "-Xmx256m", "-XX:+UseSerialGC",
+        "-XX:TieredStopAtLevel=1", "-Dslf4j.internal.verbosity=WARN"));
+    jvm.addAll(jvmOptions);
+    jvm.addAll(List.of("-cp", cp));
     List<String> format = new ArrayList<>(jvm);
     format.addAll(List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c",
         props.toString()));
@@ -168,9 +189,24 @@ public final class KafkaTestServer {
    * (a test CA, the broker's certificate for 127.0.0.1, a client certificate) in {@link #certs()}.
    */
   public static KafkaTestServer startSecured() throws Exception {
-    KafkaTestServer s = new KafkaTestServer(true);
+    KafkaTestServer s = new KafkaTestServer(true, null);
     s.startProcess();
     return s;
+  }
+
+  /**
+   * A broker that also listens with SASL_PLAINTEXT and the GSSAPI mechanism on {@code localhost} (the host part of
+   * its service principal), logging in from {@code kerberos}'s keytab against the KDC its krb5.conf names.
+   */
+  public static KafkaTestServer startKerberos(Kerberos kerberos) throws Exception {
+    KafkaTestServer s = new KafkaTestServer(false, kerberos);
+    s.startProcess();
+    return s;
+  }
+
+  /** The SASL/GSSAPI listener of a {@link #startKerberos} broker, by the host name of its service principal. */
+  public String kerberosBrokers() {
+    return "localhost:" + kerberosPort;
   }
 
   public String brokers() {
@@ -225,6 +261,23 @@ public final class KafkaTestServer {
   /** Properties for a test producer or consumer on this broker. */
   public Map<String, Object> clientProps() {
     return Map.of("bootstrap.servers", brokers());
+  }
+
+  /** Freezes the broker's JVM (SIGSTOP): connections stay open, nothing is answered until {@link #resume()}. */
+  public void pause() throws Exception {
+    signal("STOP");
+  }
+
+  /** Lets a {@linkplain #pause() paused} broker run again (SIGCONT). */
+  public void resume() throws Exception {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+    }
   }
 
   public void kill() {
