@@ -101,7 +101,7 @@ class Server:
             cmd.append("-XX:StartFlightRecording=filename=%s,settings=profile,dumponexit=true" % self.jfr)
         if self.gc_log:
             # Epoch milliseconds on every line, so pauses can be matched with the generator's query samples.
-            cmd.append("-Xlog:gc,safepoint:file=%s:timemillis" % self.gc_log)
+            cmd.append("-Xlog:gc,gc+init,gc+heap,safepoint:file=%s:timemillis" % self.gc_log)
         cmd += ["-jar", jars[0]]
         self.log = open(os.path.join(args.out, tag + ".server.log"), "w")
         self.proc = subprocess.Popen(cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT)
@@ -216,6 +216,9 @@ def run_ingest(args, protocol, rep):
         r = result_of(log)
         m = meter.read(max(r.get("generator_cpu_s", 0.0) - generator_before, 0.0))
         spans = r["accepted_spans_total"]
+        stall = slowest_second_vs_pauses(server, log.name)
+        if stall:
+            print("ingest-%s #%d: %s" % (protocol, rep, ", ".join("%s %s" % kv for kv in stall.items())), flush=True)
         return {
             "spans/s": r["spans_per_sec"],
             "slowest 1 s (spans)": r["min_1s_spans"],
@@ -256,6 +259,57 @@ def gc_pauses(path):
                 end, ns = int(m.group(1)), int(m.group(2))
                 out.append((end - ns / 1e6, end))
     return out
+
+
+def pause_ms_within(pauses, a, b):
+    return sum(max(0.0, min(b, pe) - max(a, ps)) for ps, pe in pauses)
+
+
+def slowest_second_vs_pauses(server, loadgen_log):
+    """Stop-the-world pause time inside the slowest measured second and on average per second; None without
+    --gc-log."""
+    if not server.gc_log:
+        return None
+    with open(loadgen_log) as f:
+        m = re.search(r"per second from epoch ms (\d+): ([\d,]+)", f.read())
+    if not m:
+        return None
+    t0, counts = int(m.group(1)), [int(c) for c in m.group(2).split(",")]
+    pauses = gc_pauses(server.gc_log)
+    per_second = [pause_ms_within(pauses, t0 + 1000 * i, t0 + 1000 * (i + 1)) for i in range(len(counts))]
+    slowest = min(range(len(counts)), key=lambda i: counts[i])
+    return {"slowest second": "#%d of %d (%s spans)" % (slowest + 1, len(counts), "{:,}".format(counts[slowest])),
+            "pause ms in it": "%.0f" % per_second[slowest],
+            "pause ms per second (mean)": "%.0f" % statistics.mean(per_second),
+            "young GCs": sum(1 for _ in young_pauses(server.gc_log)),
+            "GC-copied MB": "%.0f" % (gc_copied_bytes(server.gc_log) / 2**20)}
+
+
+def gc_copied_bytes(path):
+    """Bytes the young collections copied (into survivor space or promoted into the old generation), from the region
+    counts of -Xlog:gc+heap; with the memory store nearly every stored span is copied at least once."""
+    region, total, cur = 0, 0, {}
+    with open(path) as f:
+        for line in f:
+            m = re.search(r"Heap Region Size: (\d+)([KMG])", line)
+            if m:
+                region = int(m.group(1)) << {"K": 10, "M": 20, "G": 30}[m.group(2)]
+            m = re.search(r"GC\((\d+)\) (Survivor|Old) regions: (\d+)->(\d+)", line)
+            if m:
+                cur[m.group(2)] = (int(m.group(3)), int(m.group(4)))
+            if "Pause Young" in line and "Survivor" in cur and "Old" in cur:
+                total += cur["Survivor"][1] + max(0, cur["Old"][1] - cur["Old"][0])
+                cur = {}
+            elif "Pause" in line:
+                cur = {}
+    return total * region
+
+
+def young_pauses(path):
+    with open(path) as f:
+        for line in f:
+            if "Pause Young" in line:
+                yield line
 
 
 def tail_vs_pauses(args, server, tag, rep):
