@@ -41,8 +41,9 @@ DOCS = os.path.join(ROOT, "docs", "benchmarks.md")
 BEGIN = "<!-- scripts/bench.py: begin (generated, do not edit by hand) -->"
 END = "<!-- scripts/bench.py: end -->"
 PROTOCOLS = ["otlp-http", "otlp-grpc", "jaeger-thrift", "zipkin-json"]
-ALL_POINTS = ["ingest-" + p for p in PROTOCOLS] + ["query-full", "query-under-load"]
+ALL_POINTS = ["ingest-" + p for p in PROTOCOLS] + ["query-full", "query-under-load", "jmh"]
 TICK = os.sysconf("SC_CLK_TCK")
+JFR_SUMMARIES = {}  # point -> [(percent of samples, hot path)] of its first run with --jfr
 
 
 def free_port():
@@ -92,10 +93,15 @@ class Server:
             "ADMIN_HTTP_HOST_PORT": "127.0.0.1:%d" % self.ports["admin"],
             "AGENT_HTTP_SERVER_HOST_PORT": "127.0.0.1:%d" % self.ports["agent"],
         })
-        cmd = [args.java, "-Xmx" + args.heap, "-Xms" + args.heap, "-XX:+UseG1GC"]
-        if args.jfr:
-            cmd.append("-XX:StartFlightRecording=filename=%s,settings=profile,dumponexit=true"
-                       % os.path.join(args.out, tag + ".jfr"))
+        self.tag = tag
+        self.jfr = os.path.join(args.out, tag + ".jfr") if args.jfr else None
+        self.gc_log = os.path.join(args.out, tag + ".gc.log") if args.gc_log else None
+        cmd = [args.java, "-Xmx" + args.heap, "-Xms" + args.heap] + server_gc_flags(args) + args.jvm_opt
+        if self.jfr:
+            cmd.append("-XX:StartFlightRecording=filename=%s,settings=profile,dumponexit=true" % self.jfr)
+        if self.gc_log:
+            # Epoch milliseconds on every line, so pauses can be matched with the generator's query samples.
+            cmd.append("-Xlog:gc,gc+init,gc+heap,safepoint:file=%s:timemillis" % self.gc_log)
         cmd += ["-jar", jars[0]]
         self.log = open(os.path.join(args.out, tag + ".server.log"), "w")
         self.proc = subprocess.Popen(cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT)
@@ -137,6 +143,25 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
         self.log.close()
+        if self.jfr:
+            hot = jfr_hot_paths(self.jfr)
+            JFR_SUMMARIES.setdefault(self.tag.rsplit("-", 1)[0], hot)
+            with open(self.jfr + ".top.txt", "w") as f:
+                f.write("".join("%5.1f%%  %s\n" % h for h in hot))
+
+
+def server_gc_flags(args):
+    """The server's garbage collector (--gc): the JVM's default G1, or G1 with a shorter pause goal."""
+    if args.gc == "default":
+        return ["-XX:+UseG1GC"]
+    if args.gc == "g1-low-pause":
+        return ["-XX:+UseG1GC", "-XX:MaxGCPauseMillis=%d" % args.max_gc_pause_ms]
+    if args.gc == "store":
+        # The memory store keeps nearly every span it is sent: promoting survivors at their first young collection
+        # copies each stored span once instead of about twice (see docs/benchmarks.md, session 6), and the shorter
+        # pause goal spreads the copying over more, shorter pauses.
+        return ["-XX:+UseG1GC", "-XX:MaxTenuringThreshold=0", "-XX:MaxGCPauseMillis=%d" % args.max_gc_pause_ms]
+    return ["-XX:+Use%sGC" % args.gc]
 
 
 def loadgen(args, server, protocol, extra, log_name):
@@ -196,6 +221,9 @@ def run_ingest(args, protocol, rep):
         r = result_of(log)
         m = meter.read(max(r.get("generator_cpu_s", 0.0) - generator_before, 0.0))
         spans = r["accepted_spans_total"]
+        stall = slowest_second_vs_pauses(server, log.name)
+        if stall:
+            print("ingest-%s #%d: %s" % (protocol, rep, ", ".join("%s %s" % kv for kv in stall.items())), flush=True)
         return {
             "spans/s": r["spans_per_sec"],
             "slowest 1 s (spans)": r["min_1s_spans"],
@@ -209,14 +237,107 @@ def run_ingest(args, protocol, rep):
         server.stop()
 
 
+def samples_file(args, tag, rep):
+    return os.path.join(args.out, "%s-%d.samples.txt" % (tag, rep))
+
+
 def fill(args, server, rep, tag):
     """Fills the store with --stored-spans spans at full speed, then runs the query phase of that generator."""
     proc, log = loadgen(args, server, "otlp-http", [
         "--spans", str(args.stored_spans), "--warmup", "0", "--check-traces", "0",
-        "--trace-queries", str(args.trace_queries), "--search-queries", str(args.search_queries)],
+        "--trace-queries", str(args.trace_queries), "--search-queries", str(args.search_queries),
+        "--query-samples", samples_file(args, tag, rep)],
         "%s-%d.loadgen.log" % (tag, rep))
     proc.wait()
     return result_of(log)
+
+
+def gc_pauses(path):
+    """(start, end) epoch-millisecond intervals of the stop-the-world pauses in a -Xlog:gc,safepoint log."""
+    out = []
+    if not path or not os.path.exists(path):
+        return out
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"\[(\d+)ms\].*Total: (\d+) ns", line)  # safepoint: reaching + at safepoint
+            if m:
+                end, ns = int(m.group(1)), int(m.group(2))
+                out.append((end - ns / 1e6, end))
+    return out
+
+
+def pause_ms_within(pauses, a, b):
+    return sum(max(0.0, min(b, pe) - max(a, ps)) for ps, pe in pauses)
+
+
+def slowest_second_vs_pauses(server, loadgen_log):
+    """Stop-the-world pause time inside the slowest measured second and on average per second; None without
+    --gc-log."""
+    if not server.gc_log:
+        return None
+    with open(loadgen_log) as f:
+        m = re.search(r"per second from epoch ms (\d+): ([\d,]+)", f.read())
+    if not m:
+        return None
+    t0, counts = int(m.group(1)), [int(c) for c in m.group(2).split(",")]
+    pauses = gc_pauses(server.gc_log)
+    per_second = [pause_ms_within(pauses, t0 + 1000 * i, t0 + 1000 * (i + 1)) for i in range(len(counts))]
+    slowest = min(range(len(counts)), key=lambda i: counts[i])
+    return {"slowest second": "#%d of %d (%s spans)" % (slowest + 1, len(counts), "{:,}".format(counts[slowest])),
+            "pause ms in it": "%.0f" % per_second[slowest],
+            "pause ms per second (mean)": "%.0f" % statistics.mean(per_second),
+            "young GCs": sum(1 for _ in young_pauses(server.gc_log)),
+            "GC-copied MB": "%.0f" % (gc_copied_bytes(server.gc_log) / 2**20)}
+
+
+def gc_copied_bytes(path):
+    """Bytes the young collections copied (into survivor space or promoted into the old generation), from the region
+    counts of -Xlog:gc+heap; with the memory store nearly every stored span is copied at least once."""
+    region, total, cur = 0, 0, {}
+    with open(path) as f:
+        for line in f:
+            m = re.search(r"Heap Region Size: (\d+)([KMG])", line)
+            if m:
+                region = int(m.group(1)) << {"K": 10, "M": 20, "G": 30}[m.group(2)]
+            m = re.search(r"GC\((\d+)\) (Survivor|Old) regions: (\d+)->(\d+)", line)
+            if m:
+                cur[m.group(2)] = (int(m.group(3)), int(m.group(4)))
+            if "Pause Young" in line and "Survivor" in cur and "Old" in cur:
+                total += cur["Survivor"][1] + max(0, cur["Old"][1] - cur["Old"][0])
+                cur = {}
+            elif "Pause" in line:
+                cur = {}
+    return total * region
+
+
+def young_pauses(path):
+    with open(path) as f:
+        for line in f:
+            if "Pause Young" in line:
+                yield line
+
+
+def tail_vs_pauses(args, server, tag, rep):
+    """How many of the slowest 1% of trace-by-ID samples overlap a stop-the-world pause, and the pause time in the
+    query phase; None without --gc-log."""
+    if not server.gc_log:
+        return None
+    samples = []
+    with open(samples_file(args, tag, rep)) as f:
+        for line in f:
+            kind, start_us, lat_us = line.split()
+            if kind == "trace":
+                samples.append((int(start_us) / 1000, int(lat_us) / 1000))
+    if not samples:
+        return None
+    pauses = gc_pauses(server.gc_log)
+    first, last = samples[0][0], samples[-1][0] + samples[-1][1]
+    in_phase = [(a, b) for a, b in pauses if b >= first and a <= last]
+    slow = sorted(samples, key=lambda s: -s[1])[:max(1, len(samples) // 100)]
+    hit = sum(1 for st, lat in slow if any(b >= st and a <= st + lat for a, b in in_phase))
+    return {"slowest 1% during a pause": "%d/%d" % (hit, len(slow)),
+            "pauses in by-ID phase": len(in_phase),
+            "longest pause ms": max((b - a for a, b in in_phase), default=0.0)}
 
 
 def run_query_full(args, rep):
@@ -228,6 +349,9 @@ def run_query_full(args, rep):
         m = meter.read(r.get("generator_cpu_s", 0.0))
         stored = min(r["accepted_spans_total"], args.max_traces * 10)
         heap = server.heap_used_bytes() - base
+        tail = tail_vs_pauses(args, server, "query-full", rep)
+        if tail:
+            print("query-full #%d: %s" % (rep, ", ".join("%s %s" % kv for kv in tail.items())), flush=True)
         return {
             "stored spans": stored,
             "trace by ID p50 ms": r["trace_p50_ms"],
@@ -274,6 +398,58 @@ def run_query_under_load(args, rep):
         server.stop()
 
 
+def jfr_hot_paths(jfr, n=3):
+    """The n most sampled hot paths of a JFR recording: the top frame together with the first of our frames under
+    it (the code of ours that led there), with their share of all execution samples."""
+    if not jfr or not os.path.exists(jfr):
+        return []
+    out = subprocess.run(["jfr", "print", "--stack-depth", "64", "--events", "jdk.ExecutionSample", jfr],
+                         capture_output=True, text=True, check=False).stdout
+    counts, total, frames, in_stack = {}, 0, [], False
+    for line in out.splitlines():
+        t = line.strip()
+        if t.startswith("stackTrace = ["):
+            in_stack, frames = True, []
+        elif in_stack and t.startswith("]"):
+            in_stack = False
+            if frames:
+                total += 1
+                ours = next((f for f in frames if f.startswith("io.jaegerj.")), None)
+                key = frames[0] if ours is None or ours == frames[0] else frames[0] + " ← " + ours
+                counts[key] = counts.get(key, 0) + 1
+        elif in_stack and t and t != "...":
+            frames.append(re.sub(r"\s+line:.*", "", t))
+    top = sorted(counts.items(), key=lambda kv: -kv[1])[:n]
+    return [(100.0 * c / total, k) for k, c in top]
+
+
+def run_jmh(args):
+    """The JMH benchmarks of --jmh (forks >= 2, >= 5 measured iterations, -prof gc): score ± error and bytes
+    allocated per operation; one row per benchmark and parameter set."""
+    jar = os.path.join(ROOT, "benchmarks", "target", "benchmarks.jar")
+    if not os.path.exists(jar):
+        sys.exit("build first: ./mvnw -B -q -pl benchmarks -am package -DskipTests")
+    result = os.path.join(args.out, "jmh.json")
+    cmd = [args.java, "-jar", jar, args.jmh, "-f", str(max(2, args.jmh_forks)), "-wi", "3",
+           "-i", str(max(5, args.jmh_iterations)), "-prof", "gc", "-rf", "json", "-rff", result]
+    with open(os.path.join(args.out, "jmh.log"), "w") as log:
+        subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, check=True)
+    import json
+    rows = []
+    with open(result) as f:
+        for r in json.load(f):
+            pm = r["primaryMetric"]
+            alloc = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score", float("nan"))
+            params = ",".join("%s=%s" % kv for kv in sorted(r.get("params", {}).items()))
+            rows.append("| `%s`%s | %s ± %s %s | %s |" % (
+                r["benchmark"].rsplit(".", 2)[-2] + "." + r["benchmark"].rsplit(".", 1)[-1],
+                " (" + params + ")" if params else "", fmt(pm["score"]), fmt(pm["scoreError"]), pm["scoreUnit"],
+                fmt(alloc)))
+    return ("JMH `%s`, %d forks × %d measured iterations (3 warm-up), `-prof gc`; error = 99.9%% interval.\n\n"
+            "| benchmark | score ± error | allocated B/op |\n|---|---|---|\n%s\n"
+            % (args.jmh, max(2, args.jmh_forks), max(5, args.jmh_iterations), "\n".join(rows)))
+
+
 def run_point(args, point, rep):
     if point.startswith("ingest-"):
         return run_ingest(args, point[len("ingest-"):], rep)
@@ -316,11 +492,12 @@ def settings_line(args):
             "`MEMORY_MAX_TRACES=%d` (%s spans of %d-span traces); load generator on the same machine: %d in-flight "
             "requests, %d gRPC channels, %d traces (%d spans) per request, %d attributes per span, %d s warmup, "
             "%d s measured; queries: %d by ID and %d searches on a store filled with %s spans; background load "
-            "%s spans/s; %d cores, JDK %s."
+            "%s spans/s; server GC %s; %d cores, JDK %s."
             % (args.repeats, args.heap, args.max_traces, "{:,}".format(args.max_traces * 10), 10, args.inflight,
                args.connections, args.traces_per_request, args.traces_per_request * 10, args.attributes,
                args.warmup, args.duration, args.trace_queries, args.search_queries,
-               "{:,}".format(args.stored_spans), "{:,}".format(args.background_rate), os.cpu_count(),
+               "{:,}".format(args.stored_spans), "{:,}".format(args.background_rate),
+               "`" + " ".join(server_gc_flags(args) + args.jvm_opt) + "`", os.cpu_count(),
                java_version(args.java)))
 
 
@@ -358,7 +535,21 @@ def main():
     p.add_argument("--trace-queries", type=int, default=500)
     p.add_argument("--search-queries", type=int, default=100)
     p.add_argument("--background-rate", type=int, default=20_000)
-    p.add_argument("--jfr", action="store_true", help="keep a JFR profile of every server")
+    p.add_argument("--jfr", action="store_true",
+                   help="keep a JFR profile of every server and write the top three hot paths of each point "
+                        "(<out>/<run>.jfr.top.txt and the generated table)")
+    p.add_argument("--gc-log", action="store_true",
+                   help="log the server's GC pauses and safepoints (<out>/<run>.gc.log) and, for query-full, say how "
+                        "many of the slowest 1%% by-ID samples overlap a pause")
+    p.add_argument("--gc", default="default", choices=["default", "g1-low-pause", "store", "Parallel", "Z", "Shenandoah"],
+                   help="the server's collector: default = the JVM's G1 with its 200 ms pause goal; g1-low-pause = "
+                        "G1 with --max-gc-pause-ms; store = that and -XX:MaxTenuringThreshold=0")
+    p.add_argument("--max-gc-pause-ms", type=int, default=50, help="pause goal of --gc g1-low-pause and store")
+    p.add_argument("--jvm-opt", action="append", default=[], help="an extra JVM option of the server (repeatable)")
+    p.add_argument("--jmh", default="TraceReadBenchmark|OtlpGrpcBenchmark",
+                   help="JMH benchmarks (regex) of the jmh point")
+    p.add_argument("--jmh-forks", type=int, default=2, help="JMH forks (at least 2)")
+    p.add_argument("--jmh-iterations", type=int, default=5, help="JMH measured iterations (at least 5)")
     p.add_argument("--no-docs", action="store_true", help="print the table only")
     p.add_argument("--java", default="java")
     p.add_argument("--out", default=os.path.join(ROOT, "target", "bench"))
@@ -370,10 +561,17 @@ def main():
         args.repeats, args.duration, args.warmup = 1, 5, 2
         args.stored_spans, args.trace_queries, args.search_queries = 200_000, 100, 20
         args.no_docs = True
+        if "jmh" in args.points and len(args.points) == len(ALL_POINTS):
+            args.points = [x for x in args.points if x != "jmh"]
     os.makedirs(args.out, exist_ok=True)
     started = datetime.datetime.now(datetime.timezone.utc)
     results = {}
+    jmh_text = ""
     for point in args.points:
+        if point == "jmh":
+            jmh_text = run_jmh(args)
+            print(jmh_text, flush=True)
+            continue
         runs = []
         for rep in range(1, args.repeats + 1):
             r = run_point(args, point, rep)
@@ -382,6 +580,13 @@ def main():
         results[point] = runs
     text = ("Run %s UTC by `scripts/bench.py %s`. %s\n\n%s"
             % (started.strftime("%Y-%m-%d %H:%M"), " ".join(sys.argv[1:]), settings_line(args), table(results)))
+    if JFR_SUMMARIES:
+        text += "\nTop three hot paths of our process (JFR execution samples of each point's first run; top frame ← " \
+                "the first of our frames under it):\n\n"
+        for point, hot in JFR_SUMMARIES.items():
+            text += "* `%s`: %s\n" % (point, "; ".join("%.1f%% `%s`" % h for h in hot) or "no samples")
+    if jmh_text:
+        text += "\n" + jmh_text
     print(text)
     if not args.no_docs:
         write_docs(text)

@@ -66,6 +66,7 @@ final class Ingest {
         c.warmup().toSeconds(), c.maxSpans() > 0 ? "until " + c.maxSpans() + " spans"
             : "for " + c.duration().toSeconds() + "s");
     double cpuStart = processCpuSeconds();
+    long epochMillisAtNanoZero = System.currentTimeMillis() - System.nanoTime() / 1_000_000;
     long start = System.nanoTime();
     long measureStart = start + c.warmup().toNanos();
     long end = c.maxSpans() > 0 ? Long.MAX_VALUE : measureStart + c.duration().toNanos();
@@ -182,6 +183,13 @@ final class Ingest {
     if (fullSeconds == 0) {
       min = 0;
     }
+    // Each measured second with its wall-clock start, so that a slow second can be matched with the server's GC log.
+    StringBuilder perSecondText = new StringBuilder();
+    for (int s = 0; s < fullSeconds; s++) {
+      perSecondText.append(s == 0 ? "" : ",").append(perSecond.get(s));
+    }
+    log.printf("ingest: per second from epoch ms %d: %s%n",
+        epochMillisAtNanoZero + measureStart / 1_000_000, perSecondText);
     long acc = accepted.sum();
     return new Stats(seconds, acc, acc / seconds, min, max, acceptedTotal.sum(), acceptedReq.sum(), rejectedReq.sum(),
         rejectedSpans.sum(), errorReq.sum(), latencies.percentileMillis(50), latencies.percentileMillis(99),

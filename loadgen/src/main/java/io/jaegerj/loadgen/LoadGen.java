@@ -98,6 +98,10 @@ public final class LoadGen implements Callable<Integer> {
   @Option(names = "--search-limit", defaultValue = "20")
   int searchLimit;
 
+  @Option(names = "--query-samples", description = "file to write every measured query to (kind, start epoch "
+      + "microseconds, latency microseconds), to match slow samples with a GC log")
+  java.nio.file.Path querySamples;
+
   @Option(names = "--reservoir", defaultValue = "10000", description = "recent accepted trace IDs kept for queries")
   int reservoirSize;
 
@@ -172,7 +176,7 @@ public final class LoadGen implements Callable<Integer> {
     if (checkTraces > 0 || traceQueries > 0 || searchQueries > 0) {
       q = Queries.run(new Queries.Config(queryEndpoint, Queries.Api.parse(queryApi), w, checkTraces,
           Duration.ofSeconds(checkDeadlineSeconds), traceQueries, searchQueries, searchLimit,
-          startMicros - 60_000_000L, seed), reservoir, log);
+          startMicros - 60_000_000L, seed, querySamples), reservoir, log);
       log.printf(Locale.ROOT, "query: trace by ID p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d); search p50 %.2f ms, "
               + "p99 %.2f ms, max %.2f ms (%d, %.1f traces each); errors %d%n",
           q.traceP50Millis(), q.traceP99Millis(), q.traceMaxMillis(), q.traceQueries(), q.searchP50Millis(),

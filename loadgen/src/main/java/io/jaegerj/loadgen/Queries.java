@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URLEncoder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +37,13 @@ final class Queries {
   }
 
   record Config(String baseUrl, Api api, Workload workload, int checkTraces, Duration checkDeadline,
-      int traceQueries, int searchQueries, int searchLimit, long searchStartMicros, long seed) {}
+      int traceQueries, int searchQueries, int searchLimit, long searchStartMicros, long seed, Path samplesFile) {
+    Config(String baseUrl, Api api, Workload workload, int checkTraces, Duration checkDeadline, int traceQueries,
+        int searchQueries, int searchLimit, long searchStartMicros, long seed) {
+      this(baseUrl, api, workload, checkTraces, checkDeadline, traceQueries, searchQueries, searchLimit,
+          searchStartMicros, seed, null);
+    }
+  }
 
   /**
    * @param checked traces whose span count was checked
@@ -85,6 +93,7 @@ final class Queries {
     // 2. Trace by ID over the recent accepted traces.
     SplittableRandom rnd = new SplittableRandom(c.seed());
     List<String> ids = reservoir.latest(Integer.MAX_VALUE);
+    Samples samples = new Samples();
     Latencies byId = new Latencies();
     int warm = Math.min(50, c.traceQueries());
     for (int i = 0; i < c.traceQueries() + warm && !ids.isEmpty(); i++) {
@@ -96,6 +105,7 @@ final class Queries {
         errors[0]++;
       } else if (i >= warm) {
         byId.record(t1 - t0);
+        samples.add("trace", t0, t1);
       }
     }
 
@@ -117,11 +127,15 @@ final class Queries {
       }
       if (i >= warm) {
         search.record(t1 - t0);
+        samples.add("search", t0, t1);
         JsonNode root = JSON.readTree(r.body());
         JsonNode list = c.api() == Api.JAEGER ? root.path("data") : root;
         results += list.size();
         counted++;
       }
+    }
+    if (c.samplesFile() != null) {
+      samples.write(c.samplesFile());
     }
     return new Stats(sample.size(), complete, missing, byId.count(), byId.percentileMillis(50),
         byId.percentileMillis(99), byId.maxMillis(), search.count(), search.percentileMillis(50),
@@ -175,5 +189,23 @@ final class Queries {
 
   private static QueryClient.Answer get(QueryClient http, String url) {
     return http.get(url);
+  }
+
+  /**
+   * Every measured query with its wall-clock start, so that slow samples can be matched with the server's GC log:
+   * one line {@code kind start_epoch_micros latency_micros} each.
+   */
+  private static final class Samples {
+    private final long epochMicrosAtNanoZero = System.currentTimeMillis() * 1000 - System.nanoTime() / 1000;
+    private final StringBuilder lines = new StringBuilder();
+
+    void add(String kind, long startNanos, long endNanos) {
+      lines.append(kind).append(' ').append(epochMicrosAtNanoZero + startNanos / 1000).append(' ')
+          .append((endNanos - startNanos) / 1000).append('\n');
+    }
+
+    void write(Path file) throws IOException {
+      Files.writeString(file, lines);
+    }
   }
 }

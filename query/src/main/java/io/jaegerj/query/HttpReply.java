@@ -4,6 +4,7 @@ package io.jaegerj.query;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.jaegerj.model.json.UiJsonWriter;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -33,6 +34,7 @@ final class HttpReply {
   }
 
   static final String JSON = "application/json";
+  private static final int INITIAL_BODY_BYTES = 4096;
   /** Go's http.Error content type, which Jaeger also uses for its JSON error bodies. */
   static final String TEXT = "text/plain; charset=utf-8";
 
@@ -100,8 +102,13 @@ final class HttpReply {
     this.body = content;
   }
 
+  /**
+   * A trace of a few dozen spans is several kilobytes of JSON: the body goes into a pooled I/O buffer of the channels'
+   * allocator, so growing it and handing it to the socket leave no garbage (an unpooled heap buffer grown from 256 bytes
+   * allocated about three times the body, and the socket write copied it once more into a direct buffer).
+   */
   private static ByteBuf encode(boolean pretty, Json value) throws IOException {
-    ByteBuf buf = Unpooled.buffer(256);
+    ByteBuf buf = ByteBufAllocator.DEFAULT.ioBuffer(INITIAL_BODY_BYTES);
     try (JsonGenerator g = UiJsonWriter.newGenerator(new ByteBufOutputStream(buf), pretty)) {
       value.write(g);
     } catch (IOException | RuntimeException e) {
