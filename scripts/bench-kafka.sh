@@ -10,7 +10,8 @@
 # the broker spent per span Kafka acknowledged during the measured run (after a WARM-second warm-up run, default 20):
 # a figure that depends far less on the machine's load than the rates. DUR = measured seconds, INFLIGHT (32),
 # BENCH_DIR,
-#   COLLECTOR_JAR (another collector build to compare, default the reactor's).
+#   COLLECTOR_JAR (another collector build to compare, default the reactor's), COLLECTOR_JVM (extra JVM options of
+#   the collector, e.g. -XX:StartFlightRecording=filename=/tmp/c.jfr for scripts/jfr-top.sh).
 set -u
 W=$(cd "$(dirname "$0")/.." && pwd)
 B=${BENCH_DIR:-/tmp/jaegerj-kafka-bench}; mkdir -p $B
@@ -57,7 +58,7 @@ java -cp "$CP" kafka.admin.TopicCommand --bootstrap-server 127.0.0.1:$KP --creat
 SPAN_STORAGE_TYPE=memory java -Xmx1500m -jar $W/ingester/target/ingester-0.1.0-SNAPSHOT-exec.jar \
   --kafka.consumer.brokers=127.0.0.1:$KP --admin.http.host-port=127.0.0.1:$IA --log-level=warn > $B/ingester.log 2>&1 &
 echo $! > $B/ingester.pid
-SPAN_STORAGE_TYPE=kafka java -Xmx1g -jar ${COLLECTOR_JAR:-$W/collector/target/collector-0.1.0-SNAPSHOT-exec.jar} \
+SPAN_STORAGE_TYPE=kafka java ${COLLECTOR_JVM:-} -Xmx1g -jar ${COLLECTOR_JAR:-$W/collector/target/collector-0.1.0-SNAPSHOT-exec.jar} \
   --kafka.producer.brokers=127.0.0.1:$KP --collector.acknowledge=stored \
   --agent.http-server.host-port=127.0.0.1:$(free) --processor.jaeger-compact.server-host-port=127.0.0.1:$(free) \
   --processor.jaeger-binary.server-host-port=127.0.0.1:$(free) \
