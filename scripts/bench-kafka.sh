@@ -6,7 +6,12 @@
 # Kafka benchmark: broker (child JVM) + collector(kafka, acknowledge=stored) + ingester(memory) + loadgen. Prints the
 # load generator's result (collector -> Kafka, acknowledged by Kafka), then every ~5 s the producer's acknowledged
 # spans, the ingester's consumed messages and the consumer lag, and at the end the collector -> Kafka and
-# ingester -> storage rates over their busiest 10 s. DUR = measured seconds, INFLIGHT (32), BENCH_DIR.
+# ingester -> storage rates over their busiest 10 s, and the CPU time (user + system, from /proc) the collector and
+# the broker spent per span Kafka acknowledged during the measured run (after a WARM-second warm-up run, default 20):
+# a figure that depends far less on the machine's load than the rates. DUR = measured seconds, INFLIGHT (32),
+# BENCH_DIR,
+#   COLLECTOR_JAR (another collector build to compare, default the reactor's), COLLECTOR_JVM (extra JVM options of
+#   the collector, e.g. -XX:StartFlightRecording=filename=/tmp/c.jfr for scripts/jfr-top.sh).
 set -u
 W=$(cd "$(dirname "$0")/.." && pwd)
 B=${BENCH_DIR:-/tmp/jaegerj-kafka-bench}; mkdir -p $B
@@ -53,7 +58,7 @@ java -cp "$CP" kafka.admin.TopicCommand --bootstrap-server 127.0.0.1:$KP --creat
 SPAN_STORAGE_TYPE=memory java -Xmx1500m -jar $W/ingester/target/ingester-0.1.0-SNAPSHOT-exec.jar \
   --kafka.consumer.brokers=127.0.0.1:$KP --admin.http.host-port=127.0.0.1:$IA --log-level=warn > $B/ingester.log 2>&1 &
 echo $! > $B/ingester.pid
-SPAN_STORAGE_TYPE=kafka java -Xmx1g -jar $W/collector/target/collector-0.1.0-SNAPSHOT-exec.jar \
+SPAN_STORAGE_TYPE=kafka java ${COLLECTOR_JVM:-} -Xmx1g -jar ${COLLECTOR_JAR:-$W/collector/target/collector-0.1.0-SNAPSHOT-exec.jar} \
   --kafka.producer.brokers=127.0.0.1:$KP --collector.acknowledge=stored \
   --agent.http-server.host-port=127.0.0.1:$(free) --processor.jaeger-compact.server-host-port=127.0.0.1:$(free) \
   --processor.jaeger-binary.server-host-port=127.0.0.1:$(free) \
@@ -72,9 +77,24 @@ echo "collector and ingester up"; uptime
     prod=$(curl -s 127.0.0.1:$AD/metrics 2>/dev/null \
       | awk '/^jaeger_storage_kafka_spans_written_total\{.*status="success"/ {s+=$2} END {printf "%d", s}')
     echo "$(( $(date +%s) - t0 )) s: produced ${prod:-0}, consumed $msgs, lag $lag"; sleep 5; done ) > $B/ingester-samples.txt &
+# CPU time (user + system) of each process over the load generator's run, per span Kafka acknowledged
+ticks() { awk '{ print $14 + $15 }' /proc/$1/stat; }
+produced() { curl -s 127.0.0.1:$AD/metrics \
+  | awk '/^jaeger_storage_kafka_spans_written_total\{.*status="success"/ {s+=$2} END {printf "%d", s}'; }
+HZ=$(getconf CLK_TCK)
+# a warm-up run first, so that the CPU figures are not mostly the JIT compiler's (WARM seconds, 0 = none)
+if [ "${WARM:-20}" -gt 0 ]; then
+  java -jar $W/loadgen/target/loadgen.jar --protocol otlp-http --endpoint http://127.0.0.1:$OH/v1/traces \
+    --duration ${WARM:-20} --warmup 0 --inflight ${INFLIGHT:-32} --check-traces 0 --trace-queries 0 \
+    --search-queries 0 > $B/loadgen-warmup.txt 2>&1
+fi
+C0=$(ticks $(cat $B/collector.pid)); K0=$(ticks $(cat $B/kafka.pid)); P0=$(produced)
 java -jar $W/loadgen/target/loadgen.jar --protocol otlp-http --endpoint http://127.0.0.1:$OH/v1/traces \
-  --duration ${DUR:-20} --warmup 5 --inflight 32 --check-traces 0 --trace-queries 0 --search-queries 0 > $B/loadgen.txt 2>&1
+  --duration ${DUR:-20} --warmup 5 --inflight ${INFLIGHT:-32} --check-traces 0 --trace-queries 0 --search-queries 0 > $B/loadgen.txt 2>&1
 head -40 $B/loadgen.txt
+C1=$(ticks $(cat $B/collector.pid)); K1=$(ticks $(cat $B/kafka.pid)); P1=$(produced)
+awk -v c=$((C1 - C0)) -v k=$((K1 - K0)) -v n=$((P1 - P0)) -v hz=$HZ 'BEGIN { if (n > 0) {
+  printf "CPU per span acknowledged by Kafka (%d spans): collector %.2f us, broker %.2f us\n", n, c / hz * 1e6 / n, k / hz * 1e6 / n } }'
 curl -s 127.0.0.1:$AD/metrics | grep -E "^jaeger_storage_kafka_spans_written"
 kill $(cat $B/collector.pid)
 for i in $(seq 1 120); do tail -1 $B/ingester-samples.txt | grep -q "lag 0" && break; sleep 1; done
