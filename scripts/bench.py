@@ -15,11 +15,16 @@ Points:
   query-full          the store is filled with --stored-spans spans over OTLP/HTTP at full speed, then trace by ID
                       (--trace-queries samples) and search (--search-queries samples) on the full store, heap per
                       stored span after a full GC;
-  query-under-load    the same full store, queried while a second generator offers --background-rate spans/s.
+  query-under-load    the same full store, queried while a second generator offers --background-rate spans/s;
+  jmh                 the JMH benchmarks of --jmh (benchmarks/target/benchmarks.jar) with >= 2 forks, >= 5 measured
+                      iterations and -prof gc: score ± error and bytes allocated per operation.
+
+--gc-log matches slow samples with the server's GC and safepoint pauses, --jfr keeps a profile of every server and
+the top three hot paths of each point (both written under --out, the hot paths also into the table).
 
 Usage:
-  ./mvnw -B -q -pl all-in-one,loadgen -am package -DskipTests
-  scripts/bench.py                      # every point, 3 repeats, writes docs/benchmarks.md
+  ./mvnw -B -q -pl all-in-one,loadgen,benchmarks -am package -DskipTests
+  scripts/bench.py --jfr --gc-log       # every point, 3 repeats, writes docs/benchmarks.md
   scripts/bench.py ingest-otlp-grpc --repeats 1 --no-docs
   scripts/bench.py --quick              # every point once, short: checks the method end to end (~2 min idle)
 """
@@ -224,7 +229,7 @@ def run_ingest(args, protocol, rep):
         stall = slowest_second_vs_pauses(server, log.name)
         if stall:
             print("ingest-%s #%d: %s" % (protocol, rep, ", ".join("%s %s" % kv for kv in stall.items())), flush=True)
-        return {
+        out = {
             "spans/s": r["spans_per_sec"],
             "slowest 1 s (spans)": r["min_1s_spans"],
             "request p50 ms": r["req_p50_ms"],
@@ -233,6 +238,10 @@ def run_ingest(args, protocol, rep):
             "refused requests": r.get("rejected_requests", 0.0),
             "other load (cores)": m["other_cores"],
         }
+        if stall:
+            out["GC pause ms in slowest 1 s"] = float(stall["pause ms in it"])
+            out["GC pause ms per 1 s"] = float(stall["pause ms per second (mean)"])
+        return out
     finally:
         server.stop()
 
@@ -431,7 +440,7 @@ def run_jmh(args):
         sys.exit("build first: ./mvnw -B -q -pl benchmarks -am package -DskipTests")
     result = os.path.join(args.out, "jmh.json")
     cmd = [args.java, "-jar", jar, args.jmh, "-f", str(max(2, args.jmh_forks)), "-wi", "3",
-           "-i", str(max(5, args.jmh_iterations)), "-prof", "gc", "-rf", "json", "-rff", result]
+           "-i", str(max(5, args.jmh_iterations)), "-prof", "gc", "-rf", "json", "-rff", result] + args.jmh_arg
     with open(os.path.join(args.out, "jmh.log"), "w") as log:
         subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, check=True)
     import json
@@ -445,9 +454,10 @@ def run_jmh(args):
                 r["benchmark"].rsplit(".", 2)[-2] + "." + r["benchmark"].rsplit(".", 1)[-1],
                 " (" + params + ")" if params else "", fmt(pm["score"]), fmt(pm["scoreError"]), pm["scoreUnit"],
                 fmt(alloc)))
-    return ("JMH `%s`, %d forks × %d measured iterations (3 warm-up), `-prof gc`; error = 99.9%% interval.\n\n"
+    return ("JMH `%s`%s, %d forks × %d measured iterations (3 warm-up), `-prof gc`; error = 99.9%% interval.\n\n"
             "| benchmark | score ± error | allocated B/op |\n|---|---|---|\n%s\n"
-            % (args.jmh, max(2, args.jmh_forks), max(5, args.jmh_iterations), "\n".join(rows)))
+            % (args.jmh, (" `" + " ".join(args.jmh_arg) + "`") if args.jmh_arg else "", max(2, args.jmh_forks),
+               max(5, args.jmh_iterations), "\n".join(rows)))
 
 
 def run_point(args, point, rep):
@@ -549,6 +559,8 @@ def main():
     p.add_argument("--jmh", default="TraceReadBenchmark|OtlpGrpcBenchmark",
                    help="JMH benchmarks (regex) of the jmh point")
     p.add_argument("--jmh-forks", type=int, default=2, help="JMH forks (at least 2)")
+    p.add_argument("--jmh-arg", action="append", default=[],
+                   help="an extra JMH argument (repeatable), e.g. --jmh-arg=-p --jmh-arg=storedSpans=100000")
     p.add_argument("--jmh-iterations", type=int, default=5, help="JMH measured iterations (at least 5)")
     p.add_argument("--no-docs", action="store_true", help="print the table only")
     p.add_argument("--java", default="java")

@@ -89,9 +89,9 @@ public final class SortTagsAndLogFields implements Adjuster {
   static List<KeyValue> sorted(List<KeyValue> tags) {
     for (int i = 1; i < tags.size(); i++) {
       if (compare(tags.get(i - 1), tags.get(i)) > 0) {
-        List<KeyValue> copy = new ArrayList<>(tags);
-        copy.sort(ORDER);
-        return copy;
+        KeyValue[] copy = tags.toArray(new KeyValue[0]);
+        Arrays.sort(copy, ORDER);
+        return List.of(copy);
       }
     }
     return tags;

@@ -13,7 +13,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -215,27 +214,30 @@ final class CompactSpanCodec {
     long spanId = in.fixed64();
     int flags = (int) in.varint();
     Process process = readProcess(in);
+    // Lists are built as arrays and wrapped by List.of, which the record's List.copyOf then keeps as they are (an
+    // ArrayList would be copied twice more); empty lists allocate nothing.
     int refCount = (int) in.varint();
-    List<SpanRef> refs = new ArrayList<>(refCount);
+    SpanRef[] refs = new SpanRef[refCount];
     for (int i = 0; i < refCount; i++) {
       int b = in.raw();
       TraceId refTrace = (b & OTHER_TRACE_BIT) != 0 ? new TraceId(in.fixed64(), in.fixed64()) : traceId;
       RefType type = (b & FOLLOWS_FROM_BIT) != 0 ? RefType.FOLLOWS_FROM : RefType.CHILD_OF;
-      refs.add(new SpanRef(type, refTrace, in.fixed64()));
+      refs[i] = new SpanRef(type, refTrace, in.fixed64());
     }
     List<KeyValue> tags = readKeyValues(in);
     int logCount = (int) in.varint();
-    List<Log> logs = new ArrayList<>(logCount);
+    Log[] logs = new Log[logCount];
     for (int i = 0; i < logCount; i++) {
       long ts = start + in.zigzag();
-      logs.add(new Log(ts, readKeyValues(in)));
+      logs[i] = new Log(ts, readKeyValues(in));
     }
     int warningCount = (int) in.varint();
-    List<String> warnings = new ArrayList<>(warningCount);
+    String[] warnings = new String[warningCount];
     for (int i = 0; i < warningCount; i++) {
-      warnings.add(in.string());
+      warnings[i] = in.string();
     }
-    return new Span(traceId, spanId, operation, refs, flags, start, duration, tags, logs, process, warnings);
+    return new Span(traceId, spanId, operation, List.of(refs), flags, start, duration, tags, List.of(logs), process,
+        List.of(warnings));
   }
 
   private Process readProcess(In in) {
@@ -254,11 +256,11 @@ final class CompactSpanCodec {
 
   private List<KeyValue> readKeyValues(In in) {
     int n = (int) in.varint();
-    List<KeyValue> out = new ArrayList<>(n);
+    KeyValue[] out = new KeyValue[n];
     for (int i = 0; i < n; i++) {
-      out.add(readValue(in, readSymbol(in)));
+      out[i] = readValue(in, readSymbol(in));
     }
-    return out;
+    return List.of(out);
   }
 
   private static KeyValue readValue(In in, String key) {
