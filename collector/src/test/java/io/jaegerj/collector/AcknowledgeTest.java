@@ -125,6 +125,28 @@ class AcknowledgeTest {
         .contains("jaeger_collector_spans_saved_by_svc_total{debug=\"false\",result=\"err\"");
   }
 
+  /**
+   * A write that storage never confirms (e.g. Cassandra's writer retrying while the node is down): every receiver
+   * still answers its retryable status once the acknowledgement deadline passed, instead of holding the request until
+   * the client closes it without an answer; the batch was not acknowledged, so a late write loses nothing.
+   */
+  @Test
+  void stored_writeNeverConfirmed_everyReceiverAnswersRetryableAfterTheAckDeadline() throws Exception {
+    start("stored", Map.of());
+    collector.module.started().pipeline().ackDeadline(java.time.Duration.ofMillis(400));
+    for (Receiver r : Receiver.values()) {
+      Future<String> answer = send(r, 90 + r.ordinal());
+      TestCollector.HeldWrite write = collector.storage.nextHeld(); // its stage is never completed here
+      assertThat(answer.get(10, TimeUnit.SECONDS)).as(r.name()).isEqualTo(r.unavailable
+          + " failed to write spans to storage: storage did not confirm the write within 400 ms; retry later");
+      assertThat(write.stage()).isNotDone();
+    }
+    assertThat(collector.scrape())
+        .contains("jaeger_collector_receiver_errors_total{reason=\"storage\",receiver=\"otlp-http\"} 1.0")
+        .containsPattern("jaegerj_collector_spans_ack_deadline_passed_total\\{[^}]*} 5.0")
+        .containsPattern("jaegerj_collector_spans_dropped_after_ack_total\\{[^}]*} 0.0");
+  }
+
   @Test
   void stored_fullQueue_isStillRefusedAtOnce() throws Exception {
     start("stored", Map.of("collector.queue-size", "1", "collector.num-workers", "1"));

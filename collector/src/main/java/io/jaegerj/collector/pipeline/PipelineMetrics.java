@@ -35,6 +35,7 @@ final class PipelineMetrics {
   final Counter spansRefused;
   final Counter requestsRefused;
   final Counter droppedAfterAck;
+  final Counter ackDeadlinesPassed;
   final LongAdder storageWaitNanos = new LongAdder();
 
   PipelineMetrics(MeterRegistry registry) {
@@ -56,6 +57,10 @@ final class PipelineMetrics {
     droppedAfterAck = Counter.builder("jaegerj_collector_spans_dropped_after_ack").tags(hostTag)
         .description("spans acknowledged to their client and then not stored (write failed after its retries, "
             + "or queued at shutdown)")
+        .register(registry);
+    ackDeadlinesPassed = Counter.builder("jaegerj_collector_spans_ack_deadline_passed").tags(hostTag)
+        .description("spans answered with a retryable status (acknowledge=stored) because storage did not confirm "
+            + "their write within the acknowledgement deadline; not acknowledged, they may still be stored")
         .register(registry);
     FunctionCounter.builder("jaegerj_collector_storage_wait_seconds", storageWaitNanos, a -> a.sum() / 1e9)
         .tags(hostTag).description("worker-seconds spent waiting for a write slot while storage was busy")

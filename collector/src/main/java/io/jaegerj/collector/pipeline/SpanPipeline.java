@@ -16,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,6 +45,15 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
   private static final CompletableFuture<Result> ACCEPTED_NOW = CompletableFuture.completedFuture(Result.ACCEPTED);
   private static final CompletableFuture<Result> REJECTED_NOW =
       CompletableFuture.completedFuture(Result.REJECTED_QUEUE_FULL);
+  /**
+   * How long a receiver waits for the storage write of a batch ({@link AckMode#STORED}) before it answers with its
+   * retryable status: shorter than the 10 s default timeout of the OpenTelemetry exporters, so that a client gets a
+   * 503/UNAVAILABLE from us rather than closing the request itself while storage is out (a write that keeps retrying,
+   * e.g. Cassandra's while the node is down, would otherwise hold the request until the client gives up).
+   */
+  public static final Duration DEFAULT_ACK_DEADLINE = Duration.ofSeconds(8);
+  /** Fails the acknowledgements that passed their deadline; one daemon thread for every pipeline. */
+  private static final ScheduledThreadPoolExecutor DEADLINES = deadlineTimer();
 
   /** A queued batch; {@code ack} is null unless a receiver waits for its storage write. */
   private record Item(String tenant, List<Span> spans, Format format, Transport transport, long bytes, long enqueuedNanos,
@@ -69,6 +80,7 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
   /** Adaptive sampling's aggregator, when on: sees every sanitized span of Jaeger's own protocols. */
   private volatile java.util.function.Consumer<Span> jaegerPathObserver;
   private volatile boolean running = true;
+  private volatile long ackDeadlineNanos = DEFAULT_ACK_DEADLINE.toNanos();
 
   private SpanPipeline(PipelineOptions options, SpanWriter writer, MeterRegistry registry, SpanMetrics spanMetrics) {
     this.options = options;
@@ -136,7 +148,47 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
       return offer(tenant, spans, format, transport, null) == Result.ACCEPTED ? ACCEPTED_NOW : REJECTED_NOW;
     }
     CompletableFuture<Result> ack = new CompletableFuture<>();
-    return offer(tenant, spans, format, transport, ack) == Result.ACCEPTED ? ack : REJECTED_NOW;
+    if (offer(tenant, spans, format, transport, ack) != Result.ACCEPTED) {
+      return REJECTED_NOW;
+    }
+    long deadline = ackDeadlineNanos;
+    ScheduledFuture<?> timer = DEADLINES.schedule(() -> {
+      if (ack.completeExceptionally(new AckDeadlineException(Duration.ofNanos(deadline)))) {
+        metrics.ackDeadlinesPassed.increment(spans.size());
+      }
+    }, deadline, TimeUnit.NANOSECONDS);
+    ack.whenComplete((r, e) -> timer.cancel(false));
+    return ack;
+  }
+
+  /**
+   * Sets how long {@link #submitForAck} in {@link AckMode#STORED} mode waits for the storage write before its stage
+   * fails with an {@link AckDeadlineException} (receivers then answer their retryable status; the write may still
+   * complete later, and a client that retries writes the same spans again). Default {@link #DEFAULT_ACK_DEADLINE}.
+   */
+  public SpanPipeline ackDeadline(Duration deadline) {
+    if (deadline.isNegative() || deadline.isZero()) {
+      throw new IllegalArgumentException("ack deadline: " + deadline + " (expected: > 0)");
+    }
+    this.ackDeadlineNanos = deadline.toNanos();
+    return this;
+  }
+
+  /** The storage write was not confirmed within the acknowledgement deadline: not acknowledged, retry. */
+  public static final class AckDeadlineException extends java.util.concurrent.TimeoutException {
+    AckDeadlineException(Duration deadline) {
+      super("storage did not confirm the write within " + deadline.toMillis() + " ms; retry later");
+    }
+  }
+
+  private static ScheduledThreadPoolExecutor deadlineTimer() {
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "jaeger-collector-ack-deadlines");
+      t.setDaemon(true);
+      return t;
+    });
+    timer.setRemoveOnCancelPolicy(true);
+    return timer;
   }
 
   /** The acknowledgement mode of this pipeline. */

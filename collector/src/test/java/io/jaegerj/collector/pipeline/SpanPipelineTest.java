@@ -2,6 +2,7 @@
 package io.jaegerj.collector.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jaegerj.collector.pipeline.SpanConsumer.Format;
 import io.jaegerj.collector.pipeline.SpanConsumer.Result;
@@ -263,6 +264,25 @@ class SpanPipelineTest {
     assertThat(ack).isNotDone();
     stage.complete(null);
     assertThat(ack.get(5, TimeUnit.SECONDS)).isEqualTo(Result.ACCEPTED);
+  }
+
+  @Test
+  void submitForAck_stored_writeNeverConfirmed_failsAtTheDeadline_andALateWriteDropsNothing() throws Exception {
+    CompletableFuture<Void> stage = new CompletableFuture<>();
+    SpanWriter never = (tenant, spans) -> stage;
+    pipeline = SpanPipeline.start(options(100, 1, List.of(), 1).withAckMode(AckMode.STORED), never, registry)
+        .ackDeadline(Duration.ofMillis(200));
+    CompletableFuture<Result> ack = pipeline.submitForAck("", List.of(span("a", 1, 1, 1), span("a", 1, 2, 1)),
+        Format.OTLP, Transport.HTTP).toCompletableFuture();
+    assertThat(ack).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
+        .withCauseInstanceOf(SpanPipeline.AckDeadlineException.class)
+        .withMessageContaining("storage did not confirm the write within 200 ms");
+    assertThat(registry.get("jaegerj_collector_spans_ack_deadline_passed").counter().count()).isEqualTo(2);
+    assertThat(pipeline.outstandingWrites()).as("the write itself is still held").isEqualTo(1);
+    stage.complete(null);
+    assertThat(pipeline.drain(Duration.ofSeconds(5))).isTrue();
+    assertThat(registry.get("jaegerj_collector_spans_dropped_after_ack").counter().count()).isZero();
+    assertThatThrownBy(() -> pipeline.ackDeadline(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

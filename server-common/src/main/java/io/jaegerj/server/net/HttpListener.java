@@ -81,7 +81,7 @@ public final class HttpListener implements AutoCloseable {
    *
    * @param readHeaderTimeout Go's ReadHeaderTimeout: the request line and headers must arrive within it; 0 = none
    * @param readTimeout Go's ReadTimeout: the whole request; 0 = none
-   * @param idleTimeout Go's IdleTimeout between keep-alive requests; 0 = the read timeout, else the read-header one
+   * @param idleTimeout Go's IdleTimeout between keep-alive requests; 0 = the read timeout (0 too: none)
    * @param maxConnections open connections of this listener; more are closed when accepted
    * @param maxInitialLineBytes bound of the request line (400 beyond)
    * @param maxHeaderBytes bound of the headers (400 beyond)
@@ -102,8 +102,8 @@ public final class HttpListener implements AutoCloseable {
 
     /**
      * For ports where Jaeger has no timeout flags (query, admin, Zipkin, agent sampling): the 2 s read-header timeout
-     * Jaeger's own servers set, a 60 s read timeout (a slow body cannot hold a connection forever either), idle as
-     * Go derives it from the read-header timeout, {@link #defaultMaxConnections()}, 64 KiB request line and headers.
+     * Jaeger's own servers set, a 60 s read timeout (a slow body cannot hold a connection forever either), a 2 s idle
+     * timeout, {@link #defaultMaxConnections()}, 64 KiB request line and headers.
      */
     public static Limits defaults() {
       return new Limits(Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofSeconds(2),
@@ -131,15 +131,18 @@ public final class HttpListener implements AutoCloseable {
           maxHeaderBytes, maxChunkBytes, grace);
     }
 
-    /** The timeout that closes an idle keep-alive connection, as Go's net/http chooses it. */
+    /**
+     * The timeout that closes an idle keep-alive connection, as Go's net/http chooses it: the idle timeout, else the
+     * read timeout, else none. The read-header timeout does not apply to idle time (Go waits for the next request's
+     * first bytes before starting it), so with Jaeger's receiver defaults (idle and read 0s) an idle connection stays
+     * open. Closing it after the read-header timeout raced with clients reusing the connection at that moment: their
+     * request was read by nobody and closed without an answer.
+     */
     Duration effectiveIdleTimeout() {
       if (!idleTimeout.isZero()) {
         return idleTimeout;
       }
-      if (!readTimeout.isZero()) {
-        return readTimeout;
-      }
-      return readHeaderTimeout;
+      return readTimeout;
     }
   }
 

@@ -135,6 +135,31 @@ class HttpListenerTest {
     }
   }
 
+  /**
+   * Jaeger's receiver defaults (read-header 2s, read and idle 0s): Go starts the read-header timeout at the next
+   * request's first bytes, so a keep-alive connection may stay idle for longer and is still served. Closing it after
+   * the read-header timeout raced with clients reusing it (their request closed without an answer).
+   */
+  @Test
+  void idleTimeoutZero_readHeaderTimeoutDoesNotCloseAnIdleKeepAliveConnection() throws Exception {
+    HttpListener l = start(HttpListener.Limits.defaults().withTimeouts(Duration.ofMillis(200), Duration.ZERO,
+        Duration.ZERO));
+    try (Socket s = RawHttp.connect(l.port())) {
+      s.getOutputStream().write(RawHttp.get("/first"));
+      assertThat(RawHttp.readResponse(s.getInputStream())).startsWith("HTTP/1.1 200");
+      // idle for five read-header timeouts: Go keeps the connection (the old derivation closed it after 200 ms)
+      assertThat(RawHttp.awaitClosed(s, Duration.ofSeconds(1))).as("closed while idle").isFalse();
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(RawHttp.get("/second"));
+      assertThat(RawHttp.readResponse(s.getInputStream())).startsWith("HTTP/1.1 200");
+    }
+    assertThat(seen).containsExactly("/first", "/second");
+    // a new connection that sends nothing is still closed after the read-header timeout
+    try (Socket silent = RawHttp.connect(l.port())) {
+      assertThat(RawHttp.awaitClosed(silent, Duration.ofSeconds(10))).isTrue();
+    }
+  }
+
   @Test
   void manyIdleConnections_boundedByTheConnectionLimit_serverRecovers() throws Exception {
     HttpListener l = start(fast().withMaxConnections(10));

@@ -112,10 +112,12 @@ final class CassandraStore implements ArchiveStorage, AutoCloseable {
   }
 
   private CompletableFuture<KeyspaceStore> open(String ks, String tenant, boolean create) {
-    CompletableFuture<KeyspaceStore> f = tenants.computeIfAbsent(ks, k -> CompletableFuture.supplyAsync(
-        () -> new KeyspaceStore(session, k, create, createHint(k, tenant), config, limiter, context, role),
-        opener));
-    // a failed open is tried again on the next call (the keyspace may have been created meanwhile)
+    // a failed open is tried again on the next call (the keyspace may have been created meanwhile): a failed future
+    // is replaced here, not only removed once it failed (its removal may run after the caller saw the failure)
+    CompletableFuture<KeyspaceStore> f = tenants.compute(ks, (k, old) -> old != null
+        && !old.isCompletedExceptionally() ? old : CompletableFuture.supplyAsync(
+            () -> new KeyspaceStore(session, k, create, createHint(k, tenant), config, limiter, context, role),
+            opener));
     f.whenComplete((v, e) -> {
       if (e != null) {
         tenants.remove(ks, f);
@@ -136,6 +138,9 @@ final class CassandraStore implements ArchiveStorage, AutoCloseable {
       return Optional.empty();
     }
     CompletableFuture<KeyspaceStore> f = tenants.get(ks);
+    if (f != null && f.isCompletedExceptionally()) {
+      f = null; // a failed open (no keyspace yet): look again below
+    }
     if (f == null && session.getMetadata().getKeyspace(ks).isEmpty()) {
       return Optional.empty();
     }

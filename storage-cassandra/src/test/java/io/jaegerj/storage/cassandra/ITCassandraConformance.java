@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** The whole conformance suite against the shared real Cassandra 5.0 node, keyspaces created by schema.create. */
@@ -105,8 +104,6 @@ class ITCassandraConformance extends StorageConformanceSuite {
    * naming the keyspace (the collector does not acknowledge them) and its reads are empty.
    */
   @Test
-  @Disabled("a keyspace created by the schema tool after the tenant's first refused write is not picked up by the "
-      + "running process; see storage-cassandra/README.md, 'Skipped tests'")
   void tenants_withoutSchemaCreate_needTheKeyspaceFromTheSchemaTool() throws Exception {
     CassandraTestServer server = CassandraTestServer.shared();
     String ks = CassandraTestSupport.uniqueKeyspace("noauto");
