@@ -114,11 +114,11 @@ class TracePageCostTest {
           Adjusters.standard(Duration.ZERO), Adjusters.otlp(Duration.ZERO));
       Trace trace = service.getTrace(GetTraceQuery.of("", ID), false).orElseThrow();
       assertThat(trace.spans()).hasSize(SPANS);
-      long[] read = cost(5, 9, () -> service.getTrace(GetTraceQuery.of("", ID), false));
-      long[] whole = cost(5, 9, () -> TimelinePageTest.wholeOrder(trace.spans(), new int[1]));
-      long[] chosen = cost(5, 9, () -> TimelinePage.of(trace.spans(), 0, 2000));
-      long[] page = cost(5, 9, () -> TracePageHandler.page(trace, 0, 2000).release());
-      System.out.printf("Trace page cost: %,d-span trace, first page of 2,000 (medians of 9, load average %s):"
+      long[] read = cost(3, 5, () -> service.getTrace(GetTraceQuery.of("", ID), false));
+      long[] whole = cost(3, 5, () -> TimelinePageTest.wholeOrder(trace.spans(), new int[1]));
+      long[] chosen = cost(3, 5, () -> TimelinePage.of(trace.spans(), 0, 2000));
+      long[] page = cost(3, 5, () -> TracePageHandler.page(trace, 0, 2000).release());
+      System.out.printf("Trace page cost: %,d-span trace, first page of 2,000 (medians of 5, load average %s):"
           + " read and adjust %,d B allocated, %.1f ms CPU; choosing the page by ordering the whole trace (before)"
           + " %,d B, %.1f ms CPU; choosing it with TimelinePage (after) %,d B, %.1f ms CPU, %,d spans put in order;"
           + " the page handler's whole answer (choose and write JSON) %,d B, %.1f ms CPU%n", SPANS, load(),
