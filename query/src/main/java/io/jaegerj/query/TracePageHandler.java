@@ -2,7 +2,6 @@
 package io.jaegerj.query;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.jaegerj.model.Span;
 import io.jaegerj.model.Trace;
 import io.jaegerj.model.TraceId;
 import io.jaegerj.model.json.UiJsonWriter;
@@ -21,16 +20,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.IdentityHashMap;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * &limit=L} answers {@code {"data":[trace with spans O..O+L-1],"total":<span count>,"offset":O,"limit":L,
  * "summary":{"startTime","endTime","depth","services"}}}. Spans come in the timeline's order (depth first, children
  * by start time), so the first page is the top of the timeline and the UI can draw it before the whole trace has
- * arrived. The trace is read and adjusted as {@code /api/traces/{id}} does; limit is 1..{@link #MAX_LIMIT}. Other
+ * arrived; only the spans up to the page's end are put in order ({@link TimelinePage}). The trace is read and adjusted as {@code /api/traces/{id}} does; limit is 1..{@link #MAX_LIMIT}. Other
  * requests pass through.
  */
 @ChannelHandler.Sharable
@@ -124,73 +114,12 @@ final class TracePageHandler extends ChannelInboundHandlerAdapter {
     return n;
   }
 
-  /** The spans in timeline order: roots by start time, then each span's children by start time, depth first. */
-  static List<Span> timelineOrder(List<Span> spans, int[] depthOut) {
-    Map<Long, Span> byId = new HashMap<>();
-    for (Span s : spans) {
-      byId.putIfAbsent(s.spanId(), s);
-    }
-    Comparator<Span> byStart = Comparator.comparingLong(Span::startTimeMicros).thenComparing(s -> Long.toUnsignedString(s.spanId(), 16));
-    Map<Long, List<Span>> children = new HashMap<>();
-    List<Span> roots = new ArrayList<>();
-    for (Span s : spans) {
-      long p = s.parentSpanId();
-      if (p != 0 && p != s.spanId() && byId.containsKey(p)) {
-        children.computeIfAbsent(p, k -> new ArrayList<>()).add(s);
-      } else {
-        roots.add(s);
-      }
-    }
-    roots.sort(byStart);
-    List<Span> out = new ArrayList<>(spans.size());
-    Set<Span> done = Collections.newSetFromMap(new IdentityHashMap<>());
-    ArrayDeque<Object[]> stack = new ArrayDeque<>();
-    for (int i = roots.size() - 1; i >= 0; i--) {
-      stack.push(new Object[] {roots.get(i), 0});
-    }
-    int maxDepth = 0;
-    while (!stack.isEmpty()) {
-      Object[] top = stack.pop();
-      Span s = (Span) top[0];
-      int depth = (Integer) top[1];
-      if (!done.add(s)) {
-        continue;
-      }
-      maxDepth = Math.max(maxDepth, depth);
-      out.add(s);
-      List<Span> kids = children.get(s.spanId());
-      if (kids != null) {
-        kids.sort(byStart);
-        for (int i = kids.size() - 1; i >= 0; i--) {
-          stack.push(new Object[] {kids.get(i), depth + 1});
-        }
-      }
-    }
-    // Spans in a reference cycle are reached from no root: they go last.
-    for (Span s : spans) {
-      if (done.add(s)) {
-        out.add(s);
-      }
-    }
-    depthOut[0] = spans.isEmpty() ? 0 : maxDepth + 1;
-    return out;
-  }
-
-  private static ByteBuf page(Trace trace, int offset, int limit) throws IOException {
-    int[] depth = new int[1];
-    List<Span> ordered = timelineOrder(trace.spans(), depth);
-    long start = Long.MAX_VALUE;
-    long end = Long.MIN_VALUE;
-    Set<String> services = new HashSet<>();
-    for (Span s : ordered) {
-      start = Math.min(start, s.startTimeMicros());
-      end = Math.max(end, s.startTimeMicros() + s.durationMicros());
-      services.add(s.process() == null ? "" : s.process().serviceName());
-    }
-    int from = Math.min(offset, ordered.size());
-    int to = Math.min(ordered.size(), from + limit);
-    Trace part = new Trace(ordered.subList(from, to), from == 0 ? trace.warnings() : List.of());
-    ByteBuf buf = Unpooled.buffer(Math.max(256, (to - from) * 600));
+  /** The page as JSON; the spans are chosen by {@link TimelinePage}, which orders only those up to the page's end. */
+  static ByteBuf page(Trace trace, int offset, int limit) throws IOException {
+    TimelinePage page = TimelinePage.of(trace.spans(), offset, limit);
+    int from = Math.min(offset, page.total);
+    Trace part = new Trace(page.spans, from == 0 ? trace.warnings() : List.of());
+    ByteBuf buf = Unpooled.buffer(Math.max(256, page.spans.size() * 600));
     try (JsonGenerator g = UiJsonWriter.newGenerator(new ByteBufOutputStream(buf), false)) {
       g.writeStartObject();
       g.writeFieldName("data");
@@ -200,14 +129,14 @@ final class TracePageHandler extends ChannelInboundHandlerAdapter {
       } else {
         UiJsonWriter.writeTraces(g, List.of(part));
       }
-      g.writeNumberField("total", ordered.size());
+      g.writeNumberField("total", page.total);
       g.writeNumberField("offset", from);
       g.writeNumberField("limit", limit);
       g.writeObjectFieldStart("summary");
-      g.writeNumberField("startTime", ordered.isEmpty() ? 0 : start);
-      g.writeNumberField("endTime", ordered.isEmpty() ? 0 : end);
-      g.writeNumberField("depth", depth[0]);
-      g.writeNumberField("services", services.size());
+      g.writeNumberField("startTime", page.startTime);
+      g.writeNumberField("endTime", page.endTime);
+      g.writeNumberField("depth", page.depth);
+      g.writeNumberField("services", page.services);
       g.writeEndObject();
       g.writeNullField("errors");
       g.writeEndObject();

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // A layered (left-to-right) graph layout and its SVG rendering, shared by the System Architecture page, the deep
-// dependency graph and the trace graph. Cycles are broken by reversing back edges for layering only.
+// dependency graph and the trace graph. Cycles are broken by reversing back edges for layering only; edges spanning
+// several layers pass through dummy points, and barycentre sweeps with adjacent swaps order each layer.
 import { h } from './util.js';
 
 /**
  * nodes: [{id, lines: [string...], cls?, color?}], edges: [{from, to, label?, cls?}].
- * Returns {nodes: [{...node, x, y, w, h}], edges, width, height}.
+ * Returns {nodes: [{...node, x, y, w, h, layer}], edges: [{...edge, points, back}], width, height, crossings}: each
+ * edge's route from its source to its target ([x, y] points, through a dummy point in every layer it spans), and the
+ * number of crossings between layers of the ordering kept.
  */
 export function layeredLayout(nodes, edges, opts = {}) {
   const nodeH = opts.nodeHeight || 44;
@@ -65,44 +68,134 @@ export function layeredLayout(nodes, edges, opts = {}) {
     (layers[l] = layers[l] || []).push(n.id);
   }
   for (let i = 0; i < layers.length; i++) layers[i] = layers[i] || [];
-  // Barycenter ordering sweeps to reduce crossings.
+  // An edge spanning several layers gets a dummy point in each layer it passes, so the ordering below sees it and
+  // its curve runs between the nodes instead of over them. Reversed (back) edges are laid out forwards like any
+  // other and drawn backwards.
+  const chains = dagEdges.map((e, i) => {
+    const [a, b] = back.has(i) ? [e.to, e.from] : [e.from, e.to];
+    const chain = [a];
+    for (let l = layer.get(a) + 1; l < layer.get(b); l++) {
+      const id = `\u0000${i}:${l}`;
+      byId.set(id, { id, dummy: true, lines: [''], out: [], in: [] });
+      layers[l].push(id);
+      chain.push(id);
+    }
+    chain.push(b);
+    for (let k = 0; k + 1 < chain.length; k++) {
+      byId.get(chain[k]).down = (byId.get(chain[k]).down || []).concat(chain[k + 1]);
+      byId.get(chain[k + 1]).up = (byId.get(chain[k + 1]).up || []).concat(chain[k]);
+    }
+    return chain;
+  });
+  const ups = (id) => byId.get(id).up || [];
+  const downs = (id) => byId.get(id).down || [];
+  // Barycentre ordering: sweeps down (by the positions of the layer above) and up (of the layer below), each
+  // followed by adjacent swaps that remove crossings; the ordering with the fewest crossings is kept. Sorting is
+  // stable and ties keep the current order, so the same input always gives the same drawing.
   const pos = new Map();
   const index = () => layers.forEach((ids) => ids.forEach((id, i) => pos.set(id, i)));
   index();
-  for (let sweep = 0; sweep < 4; sweep++) {
+  const crossingsBetween = (upper) => {
+    const segs = [];
+    for (const id of upper) for (const to of downs(id)) segs.push([pos.get(id), pos.get(to)]);
+    let c = 0;
+    for (let i = 0; i < segs.length; i++) {
+      for (let j = i + 1; j < segs.length; j++) {
+        if ((segs[i][0] - segs[j][0]) * (segs[i][1] - segs[j][1]) < 0) c++;
+      }
+    }
+    return c;
+  };
+  const crossings = () => layers.slice(0, -1).reduce((sum, ids) => sum + crossingsBetween(ids), 0);
+  // Crossings among the edges of u and v (u left of v) towards the neighbour lists' positions.
+  const pairCrossings = (u, v, nb) => {
+    let c = 0;
+    for (const x of nb(u)) for (const y of nb(v)) if (pos.get(x) > pos.get(y)) c++;
+    return c;
+  };
+  const transpose = (ids) => {
+    for (let round = 0, improved = true; improved && round < 20; round++) {
+      improved = false;
+      for (let i = 0; i + 1 < ids.length; i++) {
+        const u = ids[i];
+        const v = ids[i + 1];
+        const now = pairCrossings(u, v, ups) + pairCrossings(u, v, downs);
+        const swapped = pairCrossings(v, u, ups) + pairCrossings(v, u, downs);
+        if (swapped < now) {
+          ids[i] = v;
+          ids[i + 1] = u;
+          pos.set(v, i);
+          pos.set(u, i + 1);
+          improved = true;
+        }
+      }
+    }
+  };
+  let best = crossings();
+  let bestLayers = layers.map((ids) => ids.slice());
+  const sweeps = opts.sweeps == null ? 12 : opts.sweeps;
+  for (let sweep = 0; sweep < sweeps && best > 0; sweep++) {
     const down = sweep % 2 === 0;
     const order = down ? layers.slice(1) : layers.slice(0, -1).reverse();
     for (const ids of order) {
-      const bc = new Map(
-        ids.map((id) => {
-          const ns = down ? byId.get(id).in : byId.get(id).out;
-          return [id, ns.length ? ns.reduce((s, x) => s + pos.get(x), 0) / ns.length : pos.get(id)];
-        })
-      );
-      ids.sort((a, b) => bc.get(a) - bc.get(b));
+      const bc = new Map(ids.map((id) => {
+        const ns = down ? ups(id) : downs(id);
+        return [id, ns.length ? ns.reduce((s, x) => s + pos.get(x), 0) / ns.length : pos.get(id)];
+      }));
+      ids.sort((a, b) => bc.get(a) - bc.get(b) || pos.get(a) - pos.get(b));
       ids.forEach((id, i) => pos.set(id, i));
+      transpose(ids);
+    }
+    const c = crossings();
+    if (c < best) {
+      best = c;
+      bestLayers = layers.map((ids) => ids.slice());
     }
   }
+  bestLayers.forEach((ids, l) => { layers[l] = ids; });
+  index();
   const out = [];
-  const widths = layers.map((ids) => Math.max(120, ...ids.map((id) => Math.max(...byId.get(id).lines.map((l) => l.length)) * charW + 24)));
-  const tallest = Math.max(...layers.map((ids) => ids.length), 1);
-  // Backward edges arc above the nodes: leave room for them at the top.
-  const top = back.size ? 100 : 0;
-  const height = tallest * (nodeH + gapY) + gapY;
+  const real = (id) => !byId.get(id).dummy;
+  const widths = layers.map((ids) => Math.max(120, ...ids.filter(real).map((id) => Math.max(...byId.get(id).lines.map((l) => l.length)) * charW + 24)));
+  const dummyH = opts.dummyHeight || 18;
+  const slot = (id) => (real(id) ? Math.max(nodeH, byId.get(id).lines.length * 16 + 12) + gapY : dummyH);
+  const colH = layers.map((ids) => ids.reduce((s, id) => s + slot(id), 0) - gapY);
+  const height = Math.max(...colH, nodeH) + 2 * gapY;
+  const at = new Map();
   let x = 20;
   layers.forEach((ids, li) => {
-    const colH = ids.length * (nodeH + gapY) - gapY;
-    let y = top + (height - colH) / 2;
+    let y = gapY + (height - 2 * gapY - colH[li]) / 2;
     for (const id of ids) {
       const n = byId.get(id);
-      const lineCount = n.lines.length;
-      const hh = Math.max(nodeH, lineCount * 16 + 12);
-      out.push({ ...n, x, y, w: widths[li], h: hh, layer: li });
-      y += nodeH + gapY;
+      if (n.dummy) {
+        at.set(id, { x, y: y + dummyH / 2, w: widths[li] });
+        y += dummyH;
+        continue;
+      }
+      const hh = slot(id) - gapY;
+      const placed = { ...n, x, y, w: widths[li], h: hh, layer: li };
+      delete placed.up;
+      delete placed.down;
+      delete placed.out;
+      delete placed.in;
+      out.push(placed);
+      at.set(id, placed);
+      y += hh + gapY;
     }
     x += widths[li] + gapX;
   });
-  return { nodes: out, edges: dagEdges, width: Math.max(x - gapX + 20, 200), height: top + height + 20 };
+  // Each edge's route: out of the right side of the upper node, straight through the column of every dummy, into the
+  // left side of the lower node; reversed for back edges so the arrow points at the edge's own target.
+  const routed = dagEdges.map((e, i) => {
+    const pts = [];
+    chains[i].forEach((id, k) => {
+      const p = at.get(id);
+      if (byId.get(id).dummy) pts.push([p.x, p.y], [p.x + p.w, p.y]);
+      else pts.push([k === 0 ? p.x + p.w : p.x, p.y + p.h / 2]);
+    });
+    return { ...e, points: back.has(i) ? pts.reverse() : pts, back: back.has(i) };
+  });
+  return { nodes: out, edges: routed, width: Math.max(x - gapX + 20, 200), height: height + 20, crossings: best };
 }
 
 /**
@@ -204,6 +297,44 @@ function boxExit(n, tx, ty) {
   return [cx + dx * s, cy + dy * s];
 }
 
+/**
+ * Where a label of `chars` characters goes on a route of points joined by symmetric curves (as renderGraph draws
+ * them): a point on the curve whose label box overlaps no box in `placed` (which it then joins), or the middle of
+ * the middle piece if every candidate is taken.
+ */
+function labelSpot(pts, chars, placed) {
+  const w = chars * 6.8 + 6;
+  const hh = 14;
+  const pieces = [];
+  for (let k = 0; k + 1 < pts.length; k++) pieces.push(k);
+  const mid = (pts.length - 2) / 2;
+  pieces.sort((a, b) => Math.abs(a - mid) - Math.abs(b - mid) || a - b);
+  const at = (k, t) => {
+    const [x1, y1] = pts[k];
+    const [x2, y2] = pts[k + 1];
+    // The cubic from (x1, y1) through control points (x1 + c, y1) and (x2 - c, y2) to (x2, y2), c = (x2 - x1) / 2.
+    const c = (x2 - x1) / 2;
+    const s = 1 - t;
+    const b = [s * s * s, 3 * s * s * t, 3 * s * t * t, t * t * t];
+    return [b[0] * x1 + b[1] * (x1 + c) + b[2] * (x2 - c) + b[3] * x2, (b[0] + b[1]) * y1 + (b[2] + b[3]) * y2];
+  };
+  const free = ([x, y]) => placed.every((b) => Math.abs(b[0] - x) * 2 >= b[2] + w || Math.abs(b[1] - y) * 2 >= hh * 2);
+  let spot = null;
+  for (const k of pieces) {
+    for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9]) {
+      const p = at(k, t);
+      if (free(p)) {
+        spot = p;
+        break;
+      }
+    }
+    if (spot) break;
+  }
+  if (!spot) spot = at(pieces[0], 0.5);
+  placed.push([spot[0], spot[1], w]);
+  return spot;
+}
+
 /** Renders a layout as an SVG element inside a scrollable container. */
 export function renderGraph(layout, opts = {}) {
   const nodes = new Map(layout.nodes.map((n) => [n.id, n]));
@@ -211,6 +342,7 @@ export function renderGraph(layout, opts = {}) {
     viewBox: `0 0 ${layout.width} ${layout.height}`, role: 'img', 'aria-label': opts.label || 'Graph' },
   h('defs', null, h('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
     h('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrow-head' }))));
+  const placed = [];
   for (const e of layout.edges) {
     const a = nodes.get(e.from);
     const b = nodes.get(e.to);
@@ -218,34 +350,31 @@ export function renderGraph(layout, opts = {}) {
     let d;
     let mx;
     let my;
-    if (layout.straight) {
+    if (e.points) {
+      const pts = e.points;
+      d = `M${pts[0][0]},${pts[0][1]}`;
+      for (let k = 0; k + 1 < pts.length; k++) {
+        const [x1, y1] = pts[k];
+        const [x2, y2] = pts[k + 1];
+        const c = (x2 - x1) / 2;
+        d += y1 === y2 ? ` L${x2},${y2}` : ` C${x1 + c},${y1} ${x2 - c},${y2} ${x2},${y2}`;
+      }
+      // The label is centred on a point of its own curve (below): the middle of the middle piece if no label is
+      // there yet, else the first free one of a few other points along the pieces, middle pieces first.
+      [mx, my] = e.label == null ? [0, 0] : labelSpot(pts, String(e.label).length, placed);
+      my += 3;
+    } else {
       const [x1, y1] = boxExit(a, b.x + b.w / 2, b.y + b.h / 2);
       const [x2, y2] = boxExit(b, a.x + a.w / 2, a.y + a.h / 2);
       d = `M${x1},${y1} L${x2},${y2}`;
       mx = (x1 + x2) / 2;
       my = (y1 + y2) / 2 + 4;
-    } else if (b.x > a.x) {
-      const x1 = a.x + a.w;
-      const y1 = a.y + a.h / 2;
-      const x2 = b.x;
-      const y2 = b.y + b.h / 2;
-      const c = (x2 - x1) / 2;
-      d = `M${x1},${y1} C${x1 + c},${y1} ${x2 - c},${y2} ${x2},${y2}`;
-      mx = (x1 + x2) / 2;
-      my = (y1 + y2) / 2;
-    } else {
-      const x1 = a.x + a.w / 2;
-      const y1 = a.y;
-      const x2 = b.x + b.w / 2;
-      const y2 = b.y;
-      const lift = Math.min(40 + Math.abs(x1 - x2) / 6, Math.max(y1, y2) - 10, 120);
-      d = `M${x1},${y1} C${x1},${y1 - lift} ${x2},${y2 - lift} ${x2},${y2}`;
-      mx = (x1 + x2) / 2;
-      // The middle of the cubic curve, so the label stays on its edge.
-      my = (y1 + y2) / 2 - lift * 0.75;
     }
-    svg.appendChild(h('path', { d, class: `edge ${e.cls || ''}`, 'marker-end': 'url(#arrow)', dataset: { from: e.from, to: e.to } }));
-    if (e.label != null) svg.appendChild(h('text', { x: mx, y: my - 3, 'text-anchor': 'middle', class: 'edge-label' }, String(e.label)));
+    svg.appendChild(h('path', { d, class: `edge${e.back ? ' edge-back' : ''} ${e.cls || ''}`, 'marker-end': 'url(#arrow)', dataset: { from: e.from, to: e.to } }));
+    if (e.label != null) {
+      svg.appendChild(h('text', { x: mx, y: my - 3, 'text-anchor': 'middle', 'dominant-baseline': e.points ? 'central' : null,
+        class: 'edge-label', dataset: { from: e.from, to: e.to } }, String(e.label)));
+    }
   }
   for (const n of layout.nodes) {
     const g = h('g', { class: `node ${n.cls || ''}`, transform: `translate(${n.x},${n.y})`, dataset: { id: n.id }, tabindex: opts.onNodeClick ? 0 : null });

@@ -17,8 +17,10 @@ export function peerService(span) {
   return null;
 }
 
-/** Most rows the spans table puts in the page at once; the rest is reached by filtering or sorting. */
-const TABLE_MAX_ROWS = 1000;
+/** Rows drawn above and below the visible ones; the table keeps only those in the page (virtualised). */
+const TABLE_OVERSCAN = 15;
+/** Row height assumed until a drawn row has been measured. */
+const TABLE_ROW_H = 25;
 
 const TABLE_COLS = [
   ['service', 'Service', (s) => s.serviceName],
@@ -34,15 +36,20 @@ const TABLE_COLS = [
 /**
  * Spans table: one row per span, sortable by any column (click the header; again to reverse), filtered by a
  * text that must appear in the service, operation, peer or span ID. onOpen(spanID) shows the span in the timeline.
+ * Filtering and sorting work on every span; only the rows in view (and a few around them) are in the page, with
+ * spacer rows standing for the rest, so a 50,000-span trace keeps a few dozen rows in the DOM.
  */
 export function spansTableView(trace, onOpen, initialFilter = '') {
   const rows = trace.spans.map((s) => ({ span: s, self: null }));
   const filter = h('input', { type: 'search', id: 'spans-filter', class: 'spans-filter', placeholder: 'Filter by service, operation, peer or span ID',
     'aria-label': 'Filter spans', value: initialFilter });
   const count = h('span', { class: 'muted', id: 'spans-count' });
-  const table = h('div', { class: 'spans-table-wrap' });
+  const wrap = h('div', { class: 'spans-table-wrap', id: 'spans-table-wrap' });
   let sortKey = 'start';
   let desc = false;
+  let shown = [];
+  let rowH = 0;
+  let drawn = '';
   const value = (r, k) => {
     if (k === 'self') {
       if (r.self == null) r.self = selfTime(r.span);
@@ -50,56 +57,96 @@ export function spansTableView(trace, onOpen, initialFilter = '') {
     }
     return TABLE_COLS.find((c) => c[0] === k)[2](r.span);
   };
+  const cell = (r, k) => {
+    const s = r.span;
+    switch (k) {
+      case 'service':
+        return h('td', null, h('span', { class: 'svc-dot', style: { background: serviceColor(s.serviceName) } }), ' ', s.serviceName);
+      case 'start':
+      case 'duration':
+      case 'self':
+        return h('td', { class: 'num' }, fmtDuration(value(r, k)));
+      case 'error':
+        return h('td', null, s.hasError ? h('span', { class: 'icon-error', title: 'Error' }, '!') : '');
+      case 'spanID':
+        return h('td', null, h('a', { href: '#', class: 'span-open', onclick: (e) => { e.preventDefault(); onOpen(s.spanID); } }, h('code', null, s.spanID)));
+      default:
+        return h('td', null, value(r, k));
+    }
+  };
+  const tbody = h('tbody');
+  const spacer = (px) => h('tr', { class: 'spans-spacer', 'aria-hidden': 'true' },
+    h('td', { colspan: TABLE_COLS.length, style: { height: `${px}px`, padding: 0, border: 0 } }));
+  /** Puts the rows in view (plus the overscan) in the body, spacers above and below. */
+  const drawBody = (force) => {
+    const est = rowH || TABLE_ROW_H;
+    const top = wrap.scrollTop;
+    const height = wrap.clientHeight || 600;
+    const first = Math.max(0, Math.floor(top / est) - TABLE_OVERSCAN);
+    const last = Math.min(shown.length, Math.ceil((top + height) / est) + TABLE_OVERSCAN);
+    const key = `${first}:${last}`;
+    if (!force && key === drawn) return;
+    drawn = key;
+    const frag = document.createDocumentFragment();
+    if (first > 0) frag.appendChild(spacer(first * est));
+    for (let i = first; i < last; i++) {
+      const r = shown[i];
+      frag.appendChild(h('tr', { class: r.span.hasError ? 'error-row' : null, dataset: { spanId: r.span.spanID, index: i } },
+        TABLE_COLS.map(([k]) => cell(r, k))));
+    }
+    if (last < shown.length) frag.appendChild(spacer((shown.length - last) * est));
+    clear(tbody).appendChild(frag);
+    if (!rowH && last > first) {
+      const measured = tbody.querySelector('tr[data-span-id]').getBoundingClientRect().height;
+      if (measured > 0) {
+        rowH = measured;
+        if (Math.abs(measured - est) > 0.5) drawBody(true);
+      }
+    }
+  };
+  const thead = h('thead');
+  const drawHead = () => clear(thead).appendChild(h('tr', null, TABLE_COLS.map(([k, l]) => h('th', { scope: 'col', dataset: { col: k },
+    'aria-sort': k === sortKey ? (desc ? 'descending' : 'ascending') : null },
+  h('button', { type: 'button', class: 'th-btn', onclick: () => { desc = k === sortKey ? !desc : k !== 'start' && k !== 'service' && k !== 'operation' && k !== 'spanID'; sortKey = k; draw(); } },
+    l, k === sortKey ? (desc ? ' ▾' : ' ▴') : '')))));
   const draw = () => {
     const terms = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
-    const shown = terms.length
+    shown = terms.length
       ? rows.filter((r) => {
         const text = `${r.span.serviceName} ${r.span.operationName} ${peerService(r.span) || ''} ${r.span.spanID}`.toLowerCase();
         return terms.every((t) => text.includes(t));
       })
       : rows.slice();
-    shown.sort((a, b) => {
-      const x = value(a, sortKey);
-      const y = value(b, sortKey);
-      const v = x < y ? -1 : x > y ? 1 : 0;
+    // One key per row, read once, so sorting 50,000 rows compares plain values.
+    const keyed = shown.map((r) => [value(r, sortKey), r]);
+    keyed.sort((a, b) => {
+      const v = a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
       return desc ? -v : v;
     });
-    const cut = shown.slice(0, TABLE_MAX_ROWS);
-    count.textContent = shown.length > cut.length
-      ? `${shown.length} of ${rows.length} spans, first ${cut.length} shown`
-      : `${shown.length} of ${rows.length} spans`;
-    const cell = (r, k) => {
-      const s = r.span;
-      switch (k) {
-        case 'service':
-          return h('td', null, h('span', { class: 'svc-dot', style: { background: serviceColor(s.serviceName) } }), ' ', s.serviceName);
-        case 'start':
-        case 'duration':
-        case 'self':
-          return h('td', { class: 'num' }, fmtDuration(value(r, k)));
-        case 'error':
-          return h('td', null, s.hasError ? h('span', { class: 'icon-error', title: 'Error' }, '!') : '');
-        case 'spanID':
-          return h('td', null, h('a', { href: '#', class: 'span-open', onclick: (e) => { e.preventDefault(); onOpen(s.spanID); } }, h('code', null, s.spanID)));
-        default:
-          return h('td', null, value(r, k));
-      }
-    };
-    clear(table).appendChild(h('table', { class: 'spans-table', id: 'spans-table' },
-      h('thead', null, h('tr', null, TABLE_COLS.map(([k, l]) => h('th', { scope: 'col', dataset: { col: k },
-        'aria-sort': k === sortKey ? (desc ? 'descending' : 'ascending') : null },
-      h('button', { type: 'button', class: 'th-btn', onclick: () => { desc = k === sortKey ? !desc : k !== 'start' && k !== 'service' && k !== 'operation' && k !== 'spanID'; sortKey = k; draw(); } },
-        l, k === sortKey ? (desc ? ' ▾' : ' ▴') : ''))))),
-      h('tbody', null, cut.map((r) => h('tr', { class: r.span.hasError ? 'error-row' : null, dataset: { spanId: r.span.spanID } },
-        TABLE_COLS.map(([k]) => cell(r, k)))))));
+    shown = keyed.map((p) => p[1]);
+    count.textContent = `${shown.length} of ${rows.length} spans`;
+    drawHead();
+    wrap.scrollTop = 0;
+    drawBody(true);
   };
+  wrap.appendChild(h('table', { class: 'spans-table', id: 'spans-table', dataset: { rows: 'virtual' } }, thead, tbody));
+  let frame = 0;
+  wrap.addEventListener('scroll', () => {
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      drawBody(false);
+    });
+  });
   let pending = 0;
   filter.addEventListener('input', () => {
     clearTimeout(pending);
     pending = setTimeout(draw, trace.spans.length > 5000 ? 150 : 0);
   });
   draw();
-  return h('div', { class: 'trace-spans', id: 'trace-spans' }, h('div', { class: 'spans-toolbar' }, filter, count), table);
+  // Attached to the page after this returns: draw again once the real height of the scroll box is known.
+  requestAnimationFrame(() => drawBody(true));
+  return h('div', { class: 'trace-spans', id: 'trace-spans' }, h('div', { class: 'spans-toolbar' }, filter, count), wrap);
 }
 
 const FLAME_ROW = 20;

@@ -119,6 +119,10 @@ function showTrace(box, trace, q, timing, partialTotal) {
     inline: q.get('detail') === 'inline',
   };
   const cleanups = [];
+  let disposed = false;
+  cleanups.push(() => { disposed = true; });
+  // Until the first paint, the minimap (which draws every span) waits.
+  let firstPaint = true;
   clear(box);
   document.title = `${trace.traceName} (${shortId(trace.traceID)}) - Jaeger UI`;
 
@@ -213,14 +217,16 @@ function showTrace(box, trace, q, timing, partialTotal) {
       }
     }
   };
-  if (config.criticalPathEnabled !== false) {
+  // The critical path needs the whole tree: it is worked out after the first rows are on screen (see below).
+  const computeCritical = () => {
+    if (config.criticalPathEnabled === false) return;
     st.critical = new Map();
     for (const seg of criticalPath(trace)) {
       const list = st.critical.get(seg.spanID) || [];
       list.push(seg);
       st.critical.set(seg.spanID, list);
     }
-  }
+  };
   const ruler = h('div', { class: 'tl-ruler', id: 'tl-ruler' });
   const spacer = h('div', { class: 'tl-spacer' });
   const viewport = h('div', { class: 'tl-viewport', id: 'tl-viewport', tabindex: 0, role: 'tree', 'aria-label': 'Spans' }, spacer);
@@ -650,7 +656,7 @@ function showTrace(box, trace, q, timing, partialTotal) {
       spacer.style.height = `${visible.length * ROW_H}px`;
       drawRuler();
       layoutViewport();
-      drawMinimap();
+      if (!firstPaint) drawMinimap();
       drawRows(true);
     }
   }
@@ -681,11 +687,21 @@ function showTrace(box, trace, q, timing, partialTotal) {
       timing.painted = now;
       mark('trace-painted');
     }
-    box.dataset.ready = 'true';
-    if (!partialTotal) {
-      timing.completed = now;
-      box.dataset.complete = 'true';
-    }
+    // First paint is done: now the critical path and the minimap, which look at every span.
+    setTimeout(() => {
+      if (disposed) return;
+      firstPaint = false;
+      computeCritical();
+      if (st.view === 'timeline') {
+        drawMinimap();
+        drawRows(true);
+      }
+      box.dataset.ready = 'true';
+      if (!partialTotal) {
+        timing.completed = performance.now();
+        box.dataset.complete = 'true';
+      }
+    }, 0);
   });
   if (st.find) {
     applyFind(false);
