@@ -11,7 +11,7 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.StreamObserver;
 import io.jaegerj.model.TraceId;
-import io.jaegerj.tls.Pem;
+import io.jaegerj.tls.TestPki;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -55,8 +55,8 @@ class TlsAndTimeoutsTest {
       ks.load(in, "changeit".toCharArray());
     }
     X509Certificate cert = (X509Certificate) ks.getCertificate("c");
-    Files.writeString(certFile, Pem.encodeCertificates(List.of(cert)));
-    Files.writeString(keyFile, Pem.encodePrivateKey((PrivateKey) ks.getKey("c", "changeit".toCharArray())));
+    Files.writeString(certFile, TestPki.pemCertificates(List.of(cert)));
+    Files.writeString(keyFile, TestPki.pemPrivateKey((PrivateKey) ks.getKey("c", "changeit".toCharArray())));
     return cert;
   }
 

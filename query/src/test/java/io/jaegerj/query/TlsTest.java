@@ -9,7 +9,7 @@ import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.jaegerj.proto.api_v2.GetServicesRequest;
 import io.jaegerj.proto.api_v2.QueryServiceGrpc;
-import io.jaegerj.tls.Pem;
+import io.jaegerj.tls.TestPki;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -49,8 +49,8 @@ class TlsTest {
       ks.load(in, "secret".toCharArray());
     }
     X509Certificate cert = (X509Certificate) ks.getCertificate("server");
-    Files.writeString(certFile, Pem.encodeCertificates(List.of(cert)));
-    Files.writeString(keyFile, Pem.encodePrivateKey((PrivateKey) ks.getKey("server", "secret".toCharArray())));
+    Files.writeString(certFile, TestPki.pemCertificates(List.of(cert)));
+    Files.writeString(keyFile, TestPki.pemPrivateKey((PrivateKey) ks.getKey("server", "secret".toCharArray())));
     return cert;
   }
 

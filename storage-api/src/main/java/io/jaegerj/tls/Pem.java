@@ -111,24 +111,4 @@ public final class Pem {
       out.write((len >>> (8 * i)) & 0xff);
     }
   }
-
-  /** PEM text of certificates, for tests and tools. */
-  public static String encodeCertificates(List<X509Certificate> certs) throws GeneralSecurityException {
-    StringBuilder b = new StringBuilder();
-    for (X509Certificate c : certs) {
-      b.append(block("CERTIFICATE", c.getEncoded()));
-    }
-    return b.toString();
-  }
-
-  /** PEM text of a PKCS#8 private key, for tests and tools. */
-  public static String encodePrivateKey(PrivateKey key) {
-    return block("PRIVATE KEY", key.getEncoded());
-  }
-
-  private static String block(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
-        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
-  }
 }

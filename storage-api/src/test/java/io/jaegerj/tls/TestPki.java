@@ -5,8 +5,10 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -42,8 +44,28 @@ public record TestPki(Path cert, Path key, X509Certificate certificate, KeyStore
     X509Certificate cert = (X509Certificate) ks.getCertificate(alias);
     Path certFile = dir.resolve(alias + ".crt");
     Path keyFile = dir.resolve(alias + ".key");
-    Files.writeString(certFile, Pem.encodeCertificates(List.of(cert)));
-    Files.writeString(keyFile, Pem.encodePrivateKey(key));
+    Files.writeString(certFile, pemCertificates(List.of(cert)));
+    Files.writeString(keyFile, pemPrivateKey(key));
     return new TestPki(certFile, keyFile, cert, ks);
+  }
+
+  /** PEM text of certificates, as the {@code *.tls.cert} and {@code *.tls.ca} flags read it. */
+  public static String pemCertificates(List<X509Certificate> certs) throws GeneralSecurityException {
+    StringBuilder b = new StringBuilder();
+    for (X509Certificate c : certs) {
+      b.append(pemBlock("CERTIFICATE", c.getEncoded()));
+    }
+    return b.toString();
+  }
+
+  /** PEM text of a PKCS#8 private key, as the {@code *.tls.key} flags read it. */
+  public static String pemPrivateKey(PrivateKey key) {
+    return pemBlock("PRIVATE KEY", key.getEncoded());
+  }
+
+  private static String pemBlock(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n"
+        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+        + "\n-----END " + type + "-----\n";
   }
 }
