@@ -488,7 +488,7 @@ def table(results):
         out.append("|" + "---|" * (len(keys) + 1))
         cells = []
         for k in keys:
-            values = [r[k] for r in runs]
+            values = [r.get(k, float("nan")) for r in runs]
             med = statistics.median(values)
             cells.append(fmt(med) if len(values) == 1 else "%s (%s–%s)" % (fmt(med), fmt(min(values)),
                                                                             fmt(max(values))))
