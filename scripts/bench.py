@@ -439,7 +439,7 @@ def run_jmh(args):
     if not os.path.exists(jar):
         sys.exit("build first: ./mvnw -B -q -pl benchmarks -am package -DskipTests")
     result = os.path.join(args.out, "jmh.json")
-    cmd = [args.java, "-jar", jar, args.jmh, "-f", str(max(2, args.jmh_forks)), "-wi", "3",
+    cmd = [args.java] + (["-Djmh.ignoreLock=true"] if args.jmh_ignore_lock else []) + ["-jar", jar, args.jmh, "-f", str(max(2, args.jmh_forks)), "-wi", "3",
            "-i", str(max(5, args.jmh_iterations)), "-prof", "gc", "-rf", "json", "-rff", result] + args.jmh_arg
     with open(os.path.join(args.out, "jmh.log"), "w") as log:
         subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, check=True)
@@ -488,7 +488,7 @@ def table(results):
         out.append("|" + "---|" * (len(keys) + 1))
         cells = []
         for k in keys:
-            values = [r[k] for r in runs]
+            values = [r.get(k, float("nan")) for r in runs]
             med = statistics.median(values)
             cells.append(fmt(med) if len(values) == 1 else "%s (%s–%s)" % (fmt(med), fmt(min(values)),
                                                                             fmt(max(values))))
@@ -559,6 +559,8 @@ def main():
     p.add_argument("--jmh", default="TraceReadBenchmark|OtlpGrpcBenchmark",
                    help="JMH benchmarks (regex) of the jmh point")
     p.add_argument("--jmh-forks", type=int, default=2, help="JMH forks (at least 2)")
+    p.add_argument("--jmh-ignore-lock", action="store_true",
+                   help="run even when another JMH holds /tmp/jmh.lock (allocation figures stay valid, timings not)")
     p.add_argument("--jmh-arg", action="append", default=[],
                    help="an extra JMH argument (repeatable), e.g. --jmh-arg=-p --jmh-arg=storedSpans=100000")
     p.add_argument("--jmh-iterations", type=int, default=5, help="JMH measured iterations (at least 5)")
