@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.storage.grpc;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.BindableService;
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -11,18 +12,19 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.jaegerj.model.DependencyLink;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.Trace;
 import io.jaegerj.model.TraceId;
 import io.jaegerj.model.proto.ProtoConverter;
+import io.jaegerj.model.proto.SpanProtoDecoder;
 import io.jaegerj.proto.storage.ext.v1.BatchSpanWriterPluginGrpc;
-import io.jaegerj.proto.storage.ext.v1.WriteSpansRequest;
-import io.jaegerj.proto.storage.ext.v1.WriteSpansResponse;
 import io.jaegerj.proto.storage.v1.CapabilitiesRequest;
 import io.jaegerj.proto.storage.v1.CapabilitiesResponse;
 import io.jaegerj.proto.storage.v1.CloseWriterRequest;
@@ -164,8 +166,9 @@ public final class StorageServices {
         }, headers);
       }
     });
+    ServerServiceDefinition batch = batchWriter();
     return List.of(new Reader(), new Writer(), () -> capabilities, new Dependencies(), new StreamingWriter(),
-        new BatchWriter());
+        () -> batch);
   }
 
   /** The v2 trace and dependency readers and the OTLP trace writer. */
@@ -344,29 +347,41 @@ public final class StorageServices {
     }
   }
 
-  /** Our extension: a batch in one call, answered once the backend acknowledged every span of it. */
-  private final class BatchWriter extends BatchSpanWriterPluginGrpc.BatchSpanWriterPluginImplBase {
-    @Override
-    public void writeSpans(WriteSpansRequest request, StreamObserver<WriteSpansResponse> out) {
-      List<Span> spans = new ArrayList<>(request.getSpansCount());
-      for (int i = 0, n = request.getSpansCount(); i < n; i++) {
-        try {
-          spans.add(ProtoConverter.fromProto(request.getSpans(i)));
-        } catch (RuntimeException e) {
-          fail(out, new IllegalArgumentException("invalid span " + i + ": " + e.getMessage(), e));
-          return;
-        }
-      }
-      if (spans.isEmpty()) {
-        out.onNext(WriteSpansResponse.getDefaultInstance());
-        out.onCompleted();
-        return;
-      }
-      write(spans, () -> {
-        out.onNext(WriteSpansResponse.getDefaultInstance());
-        out.onCompleted();
-      }, e -> fail(out, e));
+  /**
+   * Our extension: a batch in one call, answered once the backend acknowledged every span of it. The request is
+   * read by {@link SpanProtoDecoder} from its bytes; the service descriptor is the generated one's (same name,
+   * method and schema, so reflection lists it as before).
+   */
+  private ServerServiceDefinition batchWriter() {
+    ServiceDescriptor generated = BatchSpanWriterPluginGrpc.getServiceDescriptor();
+    return ServerServiceDefinition.builder(ServiceDescriptor.newBuilder(generated.getName())
+            .setSchemaDescriptor(generated.getSchemaDescriptor())
+            .addMethod(DirectCalls.WRITE_SPANS)
+            .build())
+        .addMethod(DirectCalls.WRITE_SPANS, ServerCalls.asyncUnaryCall(this::writeSpans))
+        .build();
+  }
+
+  private void writeSpans(byte[] request, StreamObserver<byte[]> out) {
+    List<Span> spans;
+    try {
+      spans = SpanProtoDecoder.decodeRepeated(request, 0, request.length, DirectCalls.SPANS_FIELD);
+    } catch (InvalidProtocolBufferException e) {
+      fail(out, new IllegalArgumentException("invalid WriteSpansRequest: " + e.getMessage(), e));
+      return;
+    } catch (IllegalArgumentException e) {
+      fail(out, e);
+      return;
     }
+    if (spans.isEmpty()) {
+      out.onNext(DirectCalls.EMPTY);
+      out.onCompleted();
+      return;
+    }
+    write(spans, () -> {
+      out.onNext(DirectCalls.EMPTY);
+      out.onCompleted();
+    }, e -> fail(out, e));
   }
 
   private final class Reader extends SpanReaderPluginGrpc.SpanReaderPluginImplBase {
@@ -497,7 +512,7 @@ public final class StorageServices {
   /**
    * Jaeger's remote-storage advertises neither archive nor streaming: Jaeger's own client acknowledges a streamed
    * span before the server stored it, so unary writes are the safe default for it. Our client learns from
-   * {@link #CAPABILITIES_HEADER} (added in {@link #v1()}) that it may send whole batches to {@link BatchWriter}.
+   * {@link #CAPABILITIES_HEADER} (added in {@link #v1()}) that it may send whole batches to {@link #batchWriter()}.
    */
   private static final class Capabilities extends PluginCapabilitiesGrpc.PluginCapabilitiesImplBase {
     @Override
