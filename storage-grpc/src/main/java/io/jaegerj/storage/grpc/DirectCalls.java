@@ -5,6 +5,11 @@ import io.grpc.Drainable;
 import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
 import io.jaegerj.proto.storage.ext.v1.BatchSpanWriterPluginGrpc;
+import io.jaegerj.proto.storage.v1.ArchiveSpanReaderPluginGrpc;
+import io.jaegerj.proto.storage.v1.FindTracesRequest;
+import io.jaegerj.proto.storage.v1.GetTraceRequest;
+import io.jaegerj.proto.storage.v1.SpanReaderPluginGrpc;
+import io.jaegerj.proto.storage.v1.SpansResponseChunk;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,7 +61,22 @@ final class DirectCalls {
       .setSchemaDescriptor(BatchSpanWriterPluginGrpc.getWriteSpansMethod().getSchemaDescriptor())
       .build();
 
+  /** {@code SpanReaderPlugin/GetTrace}: chunks as bytes. */
+  static final MethodDescriptor<GetTraceRequest, byte[]> GET_TRACE =
+      spanChunks(SpanReaderPluginGrpc.getGetTraceMethod());
+  /** {@code SpanReaderPlugin/FindTraces}: chunks as bytes. */
+  static final MethodDescriptor<FindTracesRequest, byte[]> FIND_TRACES =
+      spanChunks(SpanReaderPluginGrpc.getFindTracesMethod());
+  /** {@code ArchiveSpanReaderPlugin/GetArchiveTrace}: chunks as bytes. */
+  static final MethodDescriptor<GetTraceRequest, byte[]> GET_ARCHIVE_TRACE =
+      spanChunks(ArchiveSpanReaderPluginGrpc.getGetArchiveTraceMethod());
+
   private DirectCalls() {}
+
+  /** A call answering {@code SpansResponseChunk}s, with the chunks as their bytes. */
+  private static <Q> MethodDescriptor<Q, byte[]> spanChunks(MethodDescriptor<Q, SpansResponseChunk> generated) {
+    return generated.toBuilder(generated.getRequestMarshaller(), BYTES).build();
+  }
 
   private static final class BytesStream extends ByteArrayInputStream implements KnownLength, Drainable {
     BytesStream(byte[] b) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.storage.grpc;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -16,6 +17,7 @@ import io.jaegerj.model.Span;
 import io.jaegerj.model.Trace;
 import io.jaegerj.model.TraceId;
 import io.jaegerj.model.proto.ProtoConverter;
+import io.jaegerj.model.proto.SpanProtoDecoder;
 import io.jaegerj.model.proto.SpanProtoEncoder;
 import io.jaegerj.proto.storage.ext.v1.BatchSpanWriterPluginGrpc;
 import io.jaegerj.proto.storage.v1.ArchiveSpanReaderPluginGrpc;
@@ -34,7 +36,6 @@ import io.jaegerj.proto.storage.v1.GetTraceRequest;
 import io.jaegerj.proto.storage.v1.PluginCapabilitiesGrpc;
 import io.jaegerj.proto.storage.v1.SpanReaderPluginGrpc;
 import io.jaegerj.proto.storage.v1.SpanWriterPluginGrpc;
-import io.jaegerj.proto.storage.v1.SpansResponseChunk;
 import io.jaegerj.proto.storage.v1.StreamingSpanWriterPluginGrpc;
 import io.jaegerj.proto.storage.v1.WriteSpanRequest;
 import io.jaegerj.proto.storage.v1.WriteSpanResponse;
@@ -492,16 +493,16 @@ final class RemoteStorageClient implements AutoCloseable {
     if (q.endTimeMicros() != 0) {
       b.setEndTime(ProtoConverter.toTimestamp(q.endTimeMicros()));
     }
-    Iterator<SpansResponseChunk> chunks = archive
+    AbstractStub<?> stub = archive
         ? withMetadata(ArchiveSpanReaderPluginGrpc.newBlockingStub(channel), tenant)
-            .withDeadlineAfter(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).getArchiveTrace(b.build())
-        : reader(tenant).getTrace(b.build());
+            .withDeadlineAfter(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        : reader(tenant);
     List<Span> spans = new ArrayList<>();
     try {
+      Iterator<byte[]> chunks = ClientCalls.blockingServerStreamingCall(stub.getChannel(),
+          archive ? DirectCalls.GET_ARCHIVE_TRACE : DirectCalls.GET_TRACE, stub.getCallOptions(), b.build());
       while (chunks.hasNext()) {
-        for (io.jaegerj.proto.api_v2.Span s : chunks.next().getSpansList()) {
-          spans.add(ProtoConverter.fromProto(s));
-        }
+        spans.addAll(decodeChunk("GetTrace", chunks.next()));
       }
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND || "trace not found".equals(
@@ -511,6 +512,16 @@ final class RemoteStorageClient implements AutoCloseable {
       throw readFailure("GetTrace", e);
     }
     return spans.isEmpty() ? Optional.empty() : Optional.of(Trace.of(spans));
+  }
+
+  /** The spans of one {@code SpansResponseChunk}, read by {@link SpanProtoDecoder}. */
+  private List<Span> decodeChunk(String call, byte[] chunk) {
+    try {
+      return SpanProtoDecoder.decodeRepeated(chunk, 0, chunk.length, DirectCalls.SPANS_FIELD);
+    } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+      throw new RemoteStorageException("plugin error: " + call + " on remote storage " + config.server()
+          + " answered a chunk that is not a SpansResponseChunk: " + e.getMessage(), e);
+    }
   }
 
   List<String> getServices(String tenant) {
@@ -547,11 +558,11 @@ final class RemoteStorageClient implements AutoCloseable {
     q.validate();
     Map<TraceId, List<Span>> byTrace = new LinkedHashMap<>();
     try {
-      Iterator<SpansResponseChunk> it = reader(tenant).findTraces(
-          FindTracesRequest.newBuilder().setQuery(Wire.toProto(q)).build());
+      SpanReaderPluginGrpc.SpanReaderPluginBlockingStub stub = reader(tenant);
+      Iterator<byte[]> it = ClientCalls.blockingServerStreamingCall(stub.getChannel(), DirectCalls.FIND_TRACES,
+          stub.getCallOptions(), FindTracesRequest.newBuilder().setQuery(Wire.toProto(q)).build());
       while (it.hasNext()) {
-        for (io.jaegerj.proto.api_v2.Span s : it.next().getSpansList()) {
-          Span span = ProtoConverter.fromProto(s);
+        for (Span span : decodeChunk("FindTraces", it.next())) {
           byTrace.computeIfAbsent(span.traceId(), k -> new ArrayList<>()).add(span);
         }
       }

@@ -11,6 +11,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
@@ -24,6 +25,7 @@ import io.jaegerj.model.Trace;
 import io.jaegerj.model.TraceId;
 import io.jaegerj.model.proto.ProtoConverter;
 import io.jaegerj.model.proto.SpanProtoDecoder;
+import io.jaegerj.model.proto.SpanProtoEncoder;
 import io.jaegerj.proto.storage.ext.v1.BatchSpanWriterPluginGrpc;
 import io.jaegerj.proto.storage.v1.CapabilitiesRequest;
 import io.jaegerj.proto.storage.v1.CapabilitiesResponse;
@@ -43,7 +45,6 @@ import io.jaegerj.proto.storage.v1.GetTraceRequest;
 import io.jaegerj.proto.storage.v1.PluginCapabilitiesGrpc;
 import io.jaegerj.proto.storage.v1.SpanReaderPluginGrpc;
 import io.jaegerj.proto.storage.v1.SpanWriterPluginGrpc;
-import io.jaegerj.proto.storage.v1.SpansResponseChunk;
 import io.jaegerj.proto.storage.v1.StreamingSpanWriterPluginGrpc;
 import io.jaegerj.proto.storage.v1.WriteSpanRequest;
 import io.jaegerj.proto.storage.v1.WriteSpanResponse;
@@ -167,7 +168,8 @@ public final class StorageServices {
       }
     });
     ServerServiceDefinition batch = batchWriter();
-    return List.of(new Reader(), new Writer(), () -> capabilities, new Dependencies(), new StreamingWriter(),
+    ServerServiceDefinition reader = readerService();
+    return List.of(() -> reader, new Writer(), () -> capabilities, new Dependencies(), new StreamingWriter(),
         () -> batch);
   }
 
@@ -384,27 +386,76 @@ public final class StorageServices {
     }, e -> fail(out, e));
   }
 
-  private final class Reader extends SpanReaderPluginGrpc.SpanReaderPluginImplBase {
-    @Override
-    public void getTrace(GetTraceRequest request, StreamObserver<SpansResponseChunk> out) {
-      Optional<Trace> trace;
-      try {
-        TraceId id = Wire.traceId(request.getTraceId());
-        trace = reader.getTrace(new GetTraceQuery(TENANT.get(), id,
-            Wire.micros(request.hasStartTime(), request.getStartTime()),
-            Wire.micros(request.hasEndTime(), request.getEndTime())));
-      } catch (RuntimeException e) {
-        fail(out, e);
-        return;
+  /**
+   * Jaeger's span reader, with {@code GetTrace} and {@code FindTraces} answering chunks that
+   * {@link SpanProtoEncoder} writes (the same bytes as the generated {@code SpansResponseChunk}); the other methods
+   * and the schema are the generated service's.
+   */
+  private ServerServiceDefinition readerService() {
+    ServerServiceDefinition generated = new Reader().bindService();
+    ServiceDescriptor g = generated.getServiceDescriptor();
+    ServiceDescriptor.Builder d =
+        ServiceDescriptor.newBuilder(g.getName()).setSchemaDescriptor(g.getSchemaDescriptor());
+    List<ServerMethodDefinition<?, ?>> kept = new ArrayList<>();
+    for (ServerMethodDefinition<?, ?> m : generated.getMethods()) {
+      String name = m.getMethodDescriptor().getFullMethodName();
+      if (name.equals(DirectCalls.GET_TRACE.getFullMethodName())) {
+        d.addMethod(DirectCalls.GET_TRACE);
+      } else if (name.equals(DirectCalls.FIND_TRACES.getFullMethodName())) {
+        d.addMethod(DirectCalls.FIND_TRACES);
+      } else {
+        d.addMethod(m.getMethodDescriptor());
+        kept.add(m);
       }
-      if (trace.isEmpty() || trace.get().spans().isEmpty()) {
-        out.onError(Status.NOT_FOUND.withDescription("trace not found").asRuntimeException());
-        return;
-      }
-      sendChunks(trace.get().spans(), out);
-      out.onCompleted();
     }
+    ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(d.build())
+        .addMethod(DirectCalls.GET_TRACE, ServerCalls.asyncServerStreamingCall(this::getTrace))
+        .addMethod(DirectCalls.FIND_TRACES, ServerCalls.asyncServerStreamingCall(this::findTraces));
+    for (ServerMethodDefinition<?, ?> m : kept) {
+      b.addMethod(m);
+    }
+    return b.build();
+  }
 
+  private void getTrace(GetTraceRequest request, StreamObserver<byte[]> out) {
+    Optional<Trace> trace;
+    try {
+      TraceId id = Wire.traceId(request.getTraceId());
+      trace = reader.getTrace(new GetTraceQuery(TENANT.get(), id,
+          Wire.micros(request.hasStartTime(), request.getStartTime()),
+          Wire.micros(request.hasEndTime(), request.getEndTime())));
+    } catch (RuntimeException e) {
+      fail(out, e);
+      return;
+    }
+    if (trace.isEmpty() || trace.get().spans().isEmpty()) {
+      out.onError(Status.NOT_FOUND.withDescription("trace not found").asRuntimeException());
+      return;
+    }
+    sendChunks(trace.get().spans(), out);
+    out.onCompleted();
+  }
+
+  private void findTraces(FindTracesRequest request, StreamObserver<byte[]> out) {
+    List<Trace> traces;
+    try {
+      TraceQuery q = Wire.fromProto(request.getQuery());
+      q.validate();
+      traces = reader.findTraces(q);
+    } catch (RuntimeException e) {
+      fail(out, e);
+      return;
+    }
+    for (Trace t : traces) {
+      if (isCancelled(out)) {
+        return;
+      }
+      sendChunks(t.spans(), out);
+    }
+    out.onCompleted();
+  }
+
+  private final class Reader extends SpanReaderPluginGrpc.SpanReaderPluginImplBase {
     @Override
     public void getServices(GetServicesRequest request, StreamObserver<GetServicesResponse> out) {
       try {
@@ -433,26 +484,6 @@ public final class StorageServices {
     }
 
     @Override
-    public void findTraces(FindTracesRequest request, StreamObserver<SpansResponseChunk> out) {
-      List<Trace> traces;
-      try {
-        TraceQuery q = Wire.fromProto(request.getQuery());
-        q.validate();
-        traces = reader.findTraces(q);
-      } catch (RuntimeException e) {
-        fail(out, e);
-        return;
-      }
-      for (Trace t : traces) {
-        if (isCancelled(out)) {
-          return;
-        }
-        sendChunks(t.spans(), out);
-      }
-      out.onCompleted();
-    }
-
-    @Override
     public void findTraceIDs(FindTraceIDsRequest request, StreamObserver<FindTraceIDsResponse> out) {
       try {
         TraceQuery q = Wire.fromProto(request.getQuery());
@@ -474,17 +505,10 @@ public final class StorageServices {
   }
 
   /** A trace's spans in chunks of at most {@link #CHUNK_SIZE}, each span with its process embedded. */
-  private static void sendChunks(List<Span> spans, StreamObserver<SpansResponseChunk> out) {
-    SpansResponseChunk.Builder b = SpansResponseChunk.newBuilder();
-    for (int i = 0, n = spans.size(); i < n; i++) {
-      b.addSpans(ProtoConverter.toProto(spans.get(i), true));
-      if (b.getSpansCount() == CHUNK_SIZE) {
-        out.onNext(b.build());
-        b = SpansResponseChunk.newBuilder();
-      }
-    }
-    if (b.getSpansCount() > 0) {
-      out.onNext(b.build());
+  private static void sendChunks(List<Span> spans, StreamObserver<byte[]> out) {
+    SpanProtoEncoder encoder = new SpanProtoEncoder(spans);
+    for (int from = 0, n = spans.size(); from < n; from += CHUNK_SIZE) {
+      out.onNext(encoder.encodeRepeated(DirectCalls.SPANS_FIELD, from, Math.min(n, from + CHUNK_SIZE)));
     }
   }
 
