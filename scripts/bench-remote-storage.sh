@@ -9,7 +9,8 @@
 # alternating A B A B ... (ROUNDS rounds, DUR measured seconds of OTLP/HTTP ingest each, then trace-by-ID and search
 # queries through the query's /api). Every server gets the same heap (HEAP). Prints one RESULT line per run, the
 # means per mode, and the CPU seconds per accepted span of each process (from /proc, so independent of the machine's
-# load to first order). Settings: ROUNDS (2), DUR (20), INFLIGHT (16), HEAP (1g), BENCH_DIR, JAR_DIR, LOADGEN, BUILD.
+# load to first order). Settings: ROUNDS (2), DUR (20), INFLIGHT (16), HEAP (1g), BENCH_DIR, JAR_DIR, LOADGEN, BUILD,
+# JMH, BENCH_JAR.
 # Every listener (the legacy agent UDP/5778 ports included) is on a free loopback port.
 set -u
 W=$(cd "$(dirname "$0")/.." && pwd)
@@ -100,7 +101,7 @@ awk '{ split($3, kv, "="); k = $1 " " kv[1]; s[k] += kv[2]; n[k]++ } END { for (
 
 if [ "${JMH:-0}" = 1 ]; then
   echo "== SpanWireBenchmark: wire cost per span of the hop (2 forks x 5 x 2 s; $(uptime))"
-  java -jar "$W/benchmarks/target/benchmarks.jar" 'SpanWireBenchmark.remoteBatch' -f 2 -wi 3 -i 5 -prof gc \
+  java -jar "${BENCH_JAR:-$W/benchmarks/target/benchmarks.jar}" 'SpanWireBenchmark.remoteBatch' -f 2 -wi 3 -i 5 -prof gc \
     -rf json -rff "$B/jmh-span-wire.json" > "$B/jmh-span-wire.txt" 2>&1
   python3 - "$B/jmh-span-wire.json" <<'PY'
 import json, sys
@@ -108,6 +109,6 @@ for r in json.load(open(sys.argv[1])):
     name = r["benchmark"].rsplit(".", 1)[1]
     ops = r["primaryMetric"]["score"]
     alloc = r["secondaryMetrics"].get("gc.alloc.rate.norm", {}).get("score", float("nan"))
-    print(f"{name:28s} {1e9 / ops:8.0f} ns/span (one thread)  {alloc:8.0f} B/span")
+    print(f"{name:28s} {1e9 / ops:8.0f} ns/span (one thread, load-dependent)  {alloc:8.0f} B/span")
 PY
 fi

@@ -15,6 +15,7 @@ import io.jaegerj.model.SpanRef;
 import io.jaegerj.model.TraceId;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -196,16 +197,22 @@ public final class SpanProtoDecoder {
     private final List<KeyValue> logFields = new ArrayList<>();
     private final List<KeyValue> processTags = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
+    /** The last process read, and where its bytes are: spans of a batch mostly share one process. */
+    private Process lastProcess;
+    private byte[] lastProcessBytes;
+    private int lastProcessOffset;
+    private int lastProcessLength = -1;
 
     Span span(byte[] b, int off, int len, int depth) throws InvalidProtocolBufferException {
       try {
-        return direct(CodedInputStream.newInstance(b, off, len));
+        return direct(b, off, off + len, CodedInputStream.newInstance(b, off, len));
       } catch (IOException | RuntimeException e) {
         return ProtoConverter.fromProto(parseReference(CodedInputStream.newInstance(b, off, len), depth));
       }
     }
 
-    private Span direct(CodedInputStream in) throws IOException {
+    /** {@code in} reads {@code b} from {@code off} to {@code end}. */
+    private Span direct(byte[] b, int off, int end, CodedInputStream in) throws IOException {
       refs.clear();
       tags.clear();
       logs.clear();
@@ -265,7 +272,7 @@ public final class SpanProtoDecoder {
             if (process != null) {
               throw FALLBACK;
             }
-            process = process(in);
+            process = process(b, off, end, in);
             break;
           case SPAN_PROCESS_ID:
             in.readStringRequireUtf8(); // validated as the generated parser does, then unused
@@ -387,8 +394,26 @@ public final class SpanProtoDecoder {
       return new Log(ts, List.copyOf(logFields));
     }
 
+    /** Equal bytes give an equal process, so the same bytes as the last process's give the same instance. */
+    private Process process(byte[] b, int off, int end, CodedInputStream in) throws IOException {
+      int length = in.readRawVarint32();
+      int at = off + in.getTotalBytesRead();
+      if (lastProcess != null && length == lastProcessLength && length <= end - at
+          && Arrays.equals(b, at, at + length, lastProcessBytes, lastProcessOffset, lastProcessOffset + length)) {
+        in.skipRawBytes(length);
+        return lastProcess;
+      }
+      int limit = in.pushLimit(length);
+      Process p = process(in);
+      in.popLimit(limit);
+      lastProcess = p;
+      lastProcessBytes = b;
+      lastProcessOffset = at;
+      lastProcessLength = length;
+      return p;
+    }
+
     private Process process(CodedInputStream in) throws IOException {
-      int limit = in.pushLimit(in.readRawVarint32());
       processTags.clear();
       String service = "";
       while (true) {
@@ -404,7 +429,6 @@ public final class SpanProtoDecoder {
           throw FALLBACK;
         }
       }
-      in.popLimit(limit);
       return new Process(service, List.copyOf(processTags));
     }
 

@@ -39,6 +39,17 @@ public final class SpanProtoEncoder {
   private final int[] spanSizes;
   /** Per span: the index in {@link #nested} of its first nested size. */
   private final int[] firstNested;
+  /**
+   * Per span: the index in {@link #nested} of its process's size, followed by its tags' sizes. Spans that share a
+   * process instance with the span before share the entry; a batch usually has a handful of processes.
+   */
+  private final int[] processNested;
+  /** The last process measured, and where its sizes are. */
+  private Process measuredProcess;
+  private int measuredProcessAt;
+  /** The last process written, as its message bytes. */
+  private Process writtenProcess;
+  private byte[] writtenProcessBytes;
   /** Sizes of the key-values, logs and processes of all spans, in the order they are written. */
   private int[] nested = new int[64];
   private int nestedCount;
@@ -51,9 +62,10 @@ public final class SpanProtoEncoder {
     int n = spans.size();
     this.spanSizes = new int[n];
     this.firstNested = new int[n];
+    this.processNested = new int[n];
     for (int i = 0; i < n; i++) {
       firstNested[i] = nestedCount;
-      spanSizes[i] = measureSpan(spans.get(i));
+      spanSizes[i] = measureSpan(spans.get(i), i);
     }
   }
 
@@ -131,7 +143,7 @@ public final class SpanProtoEncoder {
     return 1 + CodedOutputStream.computeUInt32SizeNoTag(size) + size;
   }
 
-  private int measureSpan(Span s) {
+  private int measureSpan(Span s, int index) {
     int size = TRACE_ID_FIELD_SIZE + SPAN_ID_FIELD_SIZE;
     if (!s.operationName().isEmpty()) {
       size += CodedOutputStream.computeStringSize(3, s.operationName());
@@ -154,7 +166,14 @@ public final class SpanProtoEncoder {
       nested[slot] = logSize;
       size += lengthDelimited(logSize);
     }
-    size += lengthDelimited(measureProcess(s.process()));
+    Process p = s.process();
+    if (p != measuredProcess) {
+      measuredProcess = p;
+      measuredProcessAt = nestedCount;
+      measureProcess(p);
+    }
+    processNested[index] = measuredProcessAt;
+    size += lengthDelimited(nested[measuredProcessAt]);
     List<String> warnings = s.warnings();
     for (int i = 0, n = warnings.size(); i < n; i++) {
       size += CodedOutputStream.computeStringSize(12, warnings.get(i));
@@ -162,12 +181,11 @@ public final class SpanProtoEncoder {
     return size;
   }
 
-  private int measureProcess(Process p) {
+  private void measureProcess(Process p) {
     int slot = push();
     int size = p.serviceName().isEmpty() ? 0 : CodedOutputStream.computeStringSize(1, p.serviceName());
     size += measureKeyValues(p.tags());
     nested[slot] = size;
-    return size;
   }
 
   /** Every key-value as a length-delimited field; each one's size is remembered. */
@@ -262,16 +280,30 @@ public final class SpanProtoEncoder {
       writeKeyValues(o, 2, log.fields());
     }
     Process p = s.process();
-    o.writeTag(10, LEN);
-    o.writeUInt32NoTag(nested[cursor++]);
-    if (!p.serviceName().isEmpty()) {
-      o.writeString(1, p.serviceName());
+    if (p != writtenProcess) {
+      writtenProcess = p;
+      writtenProcessBytes = encodeProcess(p, processNested[i]);
     }
-    writeKeyValues(o, 2, p.tags());
+    o.writeTag(10, LEN);
+    o.writeUInt32NoTag(writtenProcessBytes.length);
+    o.writeRawBytes(writtenProcessBytes);
     List<String> warnings = s.warnings();
     for (int w = 0, n = warnings.size(); w < n; w++) {
       o.writeString(12, warnings.get(w));
     }
+  }
+
+  /** A process message alone; its sizes are at {@code at} in {@link #nested}. */
+  private byte[] encodeProcess(Process p, int at) throws IOException {
+    byte[] out = new byte[nested[at]];
+    CodedOutputStream o = CodedOutputStream.newInstance(out);
+    cursor = at + 1;
+    if (!p.serviceName().isEmpty()) {
+      o.writeString(1, p.serviceName());
+    }
+    writeKeyValues(o, 2, p.tags());
+    o.checkNoSpaceLeft();
+    return out;
   }
 
   private void writeTraceId(CodedOutputStream o, int field, TraceId traceId) throws IOException {

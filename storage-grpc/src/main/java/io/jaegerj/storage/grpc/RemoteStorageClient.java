@@ -312,8 +312,12 @@ final class RemoteStorageClient implements AutoCloseable {
       }
       capabilities(tenant).whenComplete((caps, capsError) -> {
         if (capsError != null) {
-          // The server could not even be asked: the whole batch waits for it.
-          afterAttempt(remaining, capsError);
+          // The server could not even be asked: the whole batch waits for it. A server too busy to answer within
+          // the connection timeout is as good as unreachable for now: that is retried too.
+          afterAttempt(remaining, Status.fromThrowable(capsError).getCode() == Status.Code.DEADLINE_EXCEEDED
+              ? Status.UNAVAILABLE.withDescription("no capabilities answer within "
+                  + config.connectionTimeout().toMillis() + " ms").withCause(capsError).asRuntimeException()
+              : capsError);
         } else if (caps.batchWriter()) {
           sendBatches(remaining).whenComplete(this::afterAttempt);
         } else if (caps.response().getStreamingSpanWriter()) {

@@ -23,6 +23,7 @@ final class RandomSpans {
       Double.POSITIVE_INFINITY};
 
   private final Random rnd;
+  private Process lastProcess;
 
   RandomSpans(long seed) {
     this.rnd = new Random(seed);
@@ -50,8 +51,12 @@ final class RandomSpans {
       warnings.add(string());
     }
     int flags = rnd.nextInt(4) == 0 ? rnd.nextInt() : rnd.nextInt(3);
+    // as in real batches, spans often share their process
+    Process process = lastProcess != null && rnd.nextBoolean() ? lastProcess
+        : new Process(string(), keyValues(rnd.nextInt(5)));
+    lastProcess = process;
     return new Span(traceId(), number(), string(), refs, flags, time(), time(), keyValues(rnd.nextInt(12)), logs,
-        new Process(string(), keyValues(rnd.nextInt(5))), warnings);
+        process, warnings);
   }
 
   private TraceId traceId() {
