@@ -1,18 +1,23 @@
 #!/bin/bash
-# One command: BUILD=1 ROUNDS=2 DUR=20 scripts/bench-remote-storage.sh (BUILD=1 first runs
-#   ./mvnw -o -B -q -pl all-in-one,collector,query,remote-storage,loadgen -am package -DskipTests).
+# One command: BUILD=1 JMH=1 ROUNDS=2 DUR=20 scripts/bench-remote-storage.sh (BUILD=1 first runs
+#   ./mvnw -o -B -q -pl all-in-one,collector,query,remote-storage,loadgen[,benchmarks] -am package -DskipTests;
+#   JMH=1 then runs SpanWireBenchmark's remoteBatch* benchmarks with -prof gc after the load runs and prints
+#   the wire cost per span of both sides of the hop, direct and through the generated classes: ns and B per span).
 # The cost of the remote-storage hop: the same load generator settings against
 #   A) all-in-one, SPAN_STORAGE_TYPE=memory (the store in process), and
 #   B) collector + query with SPAN_STORAGE_TYPE=grpc -> remote-storage with SPAN_STORAGE_TYPE=memory,
 # alternating A B A B ... (ROUNDS rounds, DUR measured seconds of OTLP/HTTP ingest each, then trace-by-ID and search
 # queries through the query's /api). Every server gets the same heap (HEAP). Prints one RESULT line per run, the
 # means per mode, and the CPU seconds per accepted span of each process (from /proc, so independent of the machine's
-# load to first order). Settings: ROUNDS (2), DUR (20), INFLIGHT (16), HEAP (1g), BENCH_DIR, JAR_DIR, LOADGEN, BUILD.
+# load to first order). Settings: ROUNDS (2), DUR (20), INFLIGHT (16), HEAP (1g), BENCH_DIR, JAR_DIR, LOADGEN, BUILD,
+# JMH, BENCH_JAR.
 # Every listener (the legacy agent UDP/5778 ports included) is on a free loopback port.
 set -u
 W=$(cd "$(dirname "$0")/.." && pwd)
+MODULES=all-in-one,collector,query,remote-storage,loadgen
+[ "${JMH:-0}" = 1 ] && MODULES=$MODULES,benchmarks
 if [ "${BUILD:-0}" = 1 ]; then
-  (cd "$W" && ./mvnw -o -B -q -pl all-in-one,collector,query,remote-storage,loadgen -am package -DskipTests) || exit 1
+  (cd "$W" && ./mvnw -o -B -q -pl $MODULES -am package -DskipTests) || exit 1
 fi
 B=${BENCH_DIR:-/tmp/jaegerj-remote-storage-bench}; mkdir -p "$B"
 V=0.1.0-SNAPSHOT
@@ -93,3 +98,17 @@ done
 echo "== CPU µs per accepted span (mean over rounds; warm-up and queries included)"
 awk '{ split($3, kv, "="); k = $1 " " kv[1]; s[k] += kv[2]; n[k]++ } END { for (k in s) printf "%-22s %8.1f\n", k, s[k] / n[k] }' \
   "$B/cpu.txt" | sort
+
+if [ "${JMH:-0}" = 1 ]; then
+  echo "== SpanWireBenchmark: wire cost per span of the hop (2 forks x 5 x 2 s; $(uptime))"
+  java -jar "${BENCH_JAR:-$W/benchmarks/target/benchmarks.jar}" 'SpanWireBenchmark.remoteBatch' -f 2 -wi 3 -i 5 -prof gc \
+    -rf json -rff "$B/jmh-span-wire.json" > "$B/jmh-span-wire.txt" 2>&1
+  python3 - "$B/jmh-span-wire.json" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1])):
+    name = r["benchmark"].rsplit(".", 1)[1]
+    ops = r["primaryMetric"]["score"]
+    alloc = r["secondaryMetrics"].get("gc.alloc.rate.norm", {}).get("score", float("nan"))
+    print(f"{name:28s} {1e9 / ops:8.0f} ns/span (one thread, load-dependent)  {alloc:8.0f} B/span")
+PY
+fi

@@ -4,6 +4,8 @@ package io.jaegerj.bench;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.proto.ProtoConverter;
+import io.jaegerj.model.proto.SpanProtoDecoder;
+import io.jaegerj.model.proto.SpanProtoEncoder;
 import io.jaegerj.proto.storage.ext.v1.WriteSpansRequest;
 import io.jaegerj.storage.kafka.SpanEncoding;
 import java.util.ArrayList;
@@ -30,10 +32,15 @@ import org.openjdk.jmh.infra.Blackhole;
  * <ul>
  *   <li>{@code kafkaProtobuf} / {@code kafkaJson}: the storage-kafka writer's message value per span (Jaeger's one
  *       message per span), key included; {@code kafkaProtobufViaProtos}: the protobuf value through the generated
- *       api_v2 objects, as the writer did before its direct encoder;
- *   <li>{@code remoteBatchEncode}: the grpc client's side of one {@code BatchSpanWriterPlugin/WriteSpans} call
- *       (model to api_v2 protos, then the request's bytes);
- *   <li>{@code remoteBatchDecode}: remote-storage's side of it (bytes to request, api_v2 protos to the model).
+ *       api_v2 objects, as the writer did before it used {@code SpanProtoEncoder};
+ *   <li>{@code remoteBatchEncodeDirect}: the grpc client's side of one {@code BatchSpanWriterPlugin/WriteSpans}
+ *       call as it is made now ({@code SpanProtoEncoder}: model straight to the request's bytes, one array);
+ *   <li>{@code remoteBatchDecodeDirect}: remote-storage's side of it ({@code SpanProtoDecoder}: bytes straight to
+ *       the model);
+ *   <li>{@code remoteBatchEncodeGenerated} / {@code remoteBatchDecodeGenerated}: the same through protobuf-java's
+ *       generated classes (model to api_v2 protos to bytes, and back), as both sides did before; the reference the
+ *       direct path is tested against. The same code encodes and decodes {@code GetTrace}/{@code FindTraces}
+ *       chunks, so these figures hold for the read path too.
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -103,13 +110,27 @@ public class SpanWireBenchmark {
 
   @Benchmark
   @OperationsPerInvocation(200)
-  public byte[] remoteBatchEncode() {
+  public byte[] remoteBatchEncodeDirect() {
+    List<Span> b = batch();
+    return new SpanProtoEncoder(b).encodeRepeated(1, 0, b.size());
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(200)
+  public List<Span> remoteBatchDecodeDirect() throws InvalidProtocolBufferException {
+    byte[] r = requests.get(next++ % POOL);
+    return SpanProtoDecoder.decodeRepeated(r, 0, r.length, 1);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(200)
+  public byte[] remoteBatchEncodeGenerated() {
     return encodeBatch(batch());
   }
 
   @Benchmark
   @OperationsPerInvocation(200)
-  public List<Span> remoteBatchDecode() throws InvalidProtocolBufferException {
+  public List<Span> remoteBatchDecodeGenerated() throws InvalidProtocolBufferException {
     WriteSpansRequest r = WriteSpansRequest.parseFrom(requests.get(next++ % POOL));
     List<Span> out = new ArrayList<>(r.getSpansCount());
     for (int i = 0, n = r.getSpansCount(); i < n; i++) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.storage.grpc;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -8,6 +9,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.AbstractStub;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.jaegerj.model.DependencyLink;
@@ -15,9 +17,9 @@ import io.jaegerj.model.Span;
 import io.jaegerj.model.Trace;
 import io.jaegerj.model.TraceId;
 import io.jaegerj.model.proto.ProtoConverter;
+import io.jaegerj.model.proto.SpanProtoDecoder;
+import io.jaegerj.model.proto.SpanProtoEncoder;
 import io.jaegerj.proto.storage.ext.v1.BatchSpanWriterPluginGrpc;
-import io.jaegerj.proto.storage.ext.v1.WriteSpansRequest;
-import io.jaegerj.proto.storage.ext.v1.WriteSpansResponse;
 import io.jaegerj.proto.storage.v1.ArchiveSpanReaderPluginGrpc;
 import io.jaegerj.proto.storage.v1.ArchiveSpanWriterPluginGrpc;
 import io.jaegerj.proto.storage.v1.CapabilitiesRequest;
@@ -34,7 +36,6 @@ import io.jaegerj.proto.storage.v1.GetTraceRequest;
 import io.jaegerj.proto.storage.v1.PluginCapabilitiesGrpc;
 import io.jaegerj.proto.storage.v1.SpanReaderPluginGrpc;
 import io.jaegerj.proto.storage.v1.SpanWriterPluginGrpc;
-import io.jaegerj.proto.storage.v1.SpansResponseChunk;
 import io.jaegerj.proto.storage.v1.StreamingSpanWriterPluginGrpc;
 import io.jaegerj.proto.storage.v1.WriteSpanRequest;
 import io.jaegerj.proto.storage.v1.WriteSpanResponse;
@@ -53,6 +54,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,6 +67,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -266,11 +270,7 @@ final class RemoteStorageClient implements AutoCloseable {
       result.complete(null);
       return result;
     }
-    List<io.jaegerj.proto.api_v2.Span> requests = new ArrayList<>(spans.size());
-    for (int i = 0, n = spans.size(); i < n; i++) {
-      requests.add(ProtoConverter.toProto(spans.get(i), true));
-    }
-    new WriteAttempts(tenant, requests, archive, result).run();
+    new WriteAttempts(tenant, spans, archive, result).run();
     return result;
   }
 
@@ -279,20 +279,26 @@ final class RemoteStorageClient implements AutoCloseable {
     return c == Status.Code.UNAVAILABLE || c == Status.Code.RESOURCE_EXHAUSTED;
   }
 
-  /** One batch's attempts: send what is left, keep what the server pushed back on, try again after a pause. */
+  /** Spans {@code from} to {@code to} of an encoded batch, sent as one batch-writer call. */
+  private record Chunk(SpanProtoEncoder encoder, int from, int to, List<Span> spans) {}
+
+  /**
+   * One batch's attempts: send what is left, keep what the server pushed back on, try again after a pause. Each
+   * attempt encodes what it sends, so a span stays a model span until it goes out.
+   */
   private final class WriteAttempts implements Runnable {
     private final String tenant;
     private final boolean archive;
     private final CompletableFuture<Void> result;
     private final long deadlineNanos = System.nanoTime() + WRITE_RETRY_BUDGET.toNanos();
-    private List<io.jaegerj.proto.api_v2.Span> remaining;
+    private List<Span> remaining;
     private long backoffMillis = INITIAL_BACKOFF_MILLIS;
     private int attempts;
+    private volatile Throwable lastSoft;
 
-    WriteAttempts(String tenant, List<io.jaegerj.proto.api_v2.Span> requests, boolean archive,
-        CompletableFuture<Void> result) {
+    WriteAttempts(String tenant, List<Span> spans, boolean archive, CompletableFuture<Void> result) {
       this.tenant = tenant;
-      this.remaining = requests;
+      this.remaining = spans;
       this.archive = archive;
       this.result = result;
     }
@@ -306,8 +312,12 @@ final class RemoteStorageClient implements AutoCloseable {
       }
       capabilities(tenant).whenComplete((caps, capsError) -> {
         if (capsError != null) {
-          // The server could not even be asked: the whole batch waits for it.
-          afterAttempt(remaining, capsError);
+          // The server could not even be asked: the whole batch waits for it. A server too busy to answer within
+          // the connection timeout is as good as unreachable for now: that is retried too.
+          afterAttempt(remaining, Status.fromThrowable(capsError).getCode() == Status.Code.DEADLINE_EXCEEDED
+              ? Status.UNAVAILABLE.withDescription("no capabilities answer within "
+                  + config.connectionTimeout().toMillis() + " ms").withCause(capsError).asRuntimeException()
+              : capsError);
         } else if (caps.batchWriter()) {
           sendBatches(remaining).whenComplete(this::afterAttempt);
         } else if (caps.response().getStreamingSpanWriter()) {
@@ -319,9 +329,9 @@ final class RemoteStorageClient implements AutoCloseable {
     }
 
     /**
-     * @param leftOver requests to send again (pushed back on), or null with {@code error} for a final failure
+     * @param leftOver spans to send again (pushed back on), or null with {@code error} for a final failure
      */
-    private void afterAttempt(List<io.jaegerj.proto.api_v2.Span> leftOver, Throwable error) {
+    private void afterAttempt(List<Span> leftOver, Throwable error) {
       if (error != null && !retryable(error)) {
         result.completeExceptionally(new RemoteStorageException("plugin error: " + describe(error), error));
         return;
@@ -347,24 +357,26 @@ final class RemoteStorageClient implements AutoCloseable {
       backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
     }
 
-    /** One unary call per span; completes with the spans that were pushed back, or the first hard failure. */
-    private CompletableFuture<List<io.jaegerj.proto.api_v2.Span>> sendUnary(
-        List<io.jaegerj.proto.api_v2.Span> requests) {
-      CompletableFuture<List<io.jaegerj.proto.api_v2.Span>> done = new CompletableFuture<>();
-      List<io.jaegerj.proto.api_v2.Span> pushedBack = java.util.Collections.synchronizedList(new ArrayList<>());
-      AtomicInteger pending = new AtomicInteger(requests.size());
+    /**
+     * Makes one call per element of {@code calls} and completes, once every call is answered, with the spans of the
+     * calls the server pushed back on ({@link #retryable}), or exceptionally with the first hard failure.
+     */
+    private <C, R> CompletableFuture<List<Span>> acknowledgeEach(List<C> calls, Function<C, List<Span>> spansOf,
+        BiConsumer<C, StreamObserver<R>> send) {
+      CompletableFuture<List<Span>> done = new CompletableFuture<>();
+      List<Span> pushedBack = Collections.synchronizedList(new ArrayList<>());
+      AtomicInteger pending = new AtomicInteger(calls.size());
       AtomicReference<Throwable> hard = new AtomicReference<>();
       AtomicReference<Throwable> soft = new AtomicReference<>();
-      for (io.jaegerj.proto.api_v2.Span span : requests) {
-        WriteSpanRequest r = WriteSpanRequest.newBuilder().setSpan(span).build();
-        StreamObserver<WriteSpanResponse> observer = new StreamObserver<>() {
+      for (C call : calls) {
+        send.accept(call, new StreamObserver<>() {
           @Override
-          public void onNext(WriteSpanResponse value) {}
+          public void onNext(R value) {}
 
           @Override
           public void onError(Throwable t) {
             if (retryable(t)) {
-              pushedBack.add(span);
+              pushedBack.addAll(spansOf.apply(call));
               soft.compareAndSet(null, t);
             } else {
               hard.compareAndSet(null, t);
@@ -390,7 +402,15 @@ final class RemoteStorageClient implements AutoCloseable {
               }
             }
           }
-        };
+        });
+      }
+      return done;
+    }
+
+    /** One unary call per span (Jaeger's API, through the generated messages). */
+    private CompletableFuture<List<Span>> sendUnary(List<Span> spans) {
+      return acknowledgeEach(spans, List::of, (Span span, StreamObserver<WriteSpanResponse> observer) -> {
+        WriteSpanRequest r = WriteSpanRequest.newBuilder().setSpan(ProtoConverter.toProto(span, true)).build();
         if (archive) {
           withMetadata(ArchiveSpanWriterPluginGrpc.newStub(channel), tenant)
               .withDeadlineAfter(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
@@ -400,107 +420,49 @@ final class RemoteStorageClient implements AutoCloseable {
               .withDeadlineAfter(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
               .writeSpan(r, observer);
         }
-      }
-      return done;
+      });
     }
 
-    private volatile Throwable lastSoft;
-
     /**
-     * The batch in calls of at most {@link #MAX_BATCH_BYTES} (a span larger than that goes alone); completes with
-     * the spans of the calls that were pushed back, or the first hard failure.
+     * The batch in calls of at most {@link #MAX_BATCH_BYTES} (a span larger than that goes alone), each request
+     * written by {@link SpanProtoEncoder} into one array.
      */
-    private CompletableFuture<List<io.jaegerj.proto.api_v2.Span>> sendBatches(
-        List<io.jaegerj.proto.api_v2.Span> spans) {
-      List<List<io.jaegerj.proto.api_v2.Span>> chunks = new ArrayList<>(1);
+    private CompletableFuture<List<Span>> sendBatches(List<Span> spans) {
+      SpanProtoEncoder encoder = new SpanProtoEncoder(spans);
+      List<Chunk> chunks = new ArrayList<>(1);
       int from = 0;
       long bytes = 0;
       for (int i = 0, n = spans.size(); i < n; i++) {
-        long size = spans.get(i).getSerializedSize() + 8L;
+        int size = encoder.fieldSize(DirectCalls.SPANS_FIELD, i);
         if (i > from && bytes + size > MAX_BATCH_BYTES) {
-          chunks.add(spans.subList(from, i));
+          chunks.add(new Chunk(encoder, from, i, spans.subList(from, i)));
           from = i;
           bytes = 0;
         }
         bytes += size;
       }
-      chunks.add(spans.subList(from, spans.size()));
-      CompletableFuture<List<io.jaegerj.proto.api_v2.Span>> done = new CompletableFuture<>();
-      List<io.jaegerj.proto.api_v2.Span> pushedBack = java.util.Collections.synchronizedList(new ArrayList<>());
-      AtomicInteger pending = new AtomicInteger(chunks.size());
-      AtomicReference<Throwable> hard = new AtomicReference<>();
-      AtomicReference<Throwable> soft = new AtomicReference<>();
+      chunks.add(new Chunk(encoder, from, spans.size(), spans.subList(from, spans.size())));
       BatchSpanWriterPluginGrpc.BatchSpanWriterPluginStub stub = withMetadata(
           BatchSpanWriterPluginGrpc.newStub(channel), tenant)
           .withDeadlineAfter(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      for (List<io.jaegerj.proto.api_v2.Span> chunk : chunks) {
-        stub.writeSpans(WriteSpansRequest.newBuilder().addAllSpans(chunk).build(), new StreamObserver<>() {
-          @Override
-          public void onNext(WriteSpansResponse value) {}
-
-          @Override
-          public void onError(Throwable t) {
-            if (retryable(t)) {
-              pushedBack.addAll(chunk);
-              soft.compareAndSet(null, t);
-            } else {
-              hard.compareAndSet(null, t);
-            }
-            finish();
-          }
-
-          @Override
-          public void onCompleted() {
-            finish();
-          }
-
-          private void finish() {
-            if (pending.decrementAndGet() == 0) {
-              if (hard.get() != null) {
-                done.completeExceptionally(hard.get());
-              } else if (!pushedBack.isEmpty()) {
-                lastSoft = soft.get();
-                done.complete(List.copyOf(pushedBack));
-              } else {
-                done.complete(List.of());
-              }
-            }
-          }
-        });
-      }
-      return done;
+      return acknowledgeEach(chunks, Chunk::spans, (Chunk chunk, StreamObserver<byte[]> observer) ->
+          ClientCalls.asyncUnaryCall(stub.getChannel().newCall(DirectCalls.WRITE_SPANS, stub.getCallOptions()),
+              chunk.encoder().encodeRepeated(DirectCalls.SPANS_FIELD, chunk.from(), chunk.to()), observer));
     }
 
     /** The batch as one client stream; the single response acknowledges all of it. */
-    private CompletableFuture<List<io.jaegerj.proto.api_v2.Span>> sendStream(
-        List<io.jaegerj.proto.api_v2.Span> requests) {
-      CompletableFuture<List<io.jaegerj.proto.api_v2.Span>> done = new CompletableFuture<>();
-      StreamObserver<WriteSpanRequest> stream = withMetadata(StreamingSpanWriterPluginGrpc.newStub(channel), tenant)
-          .withDeadlineAfter(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-          .writeSpanStream(new StreamObserver<>() {
-            @Override
-            public void onNext(WriteSpanResponse value) {}
-
-            @Override
-            public void onError(Throwable t) {
-              if (retryable(t)) {
-                lastSoft = t;
-                done.complete(requests);
-              } else {
-                done.completeExceptionally(t);
-              }
+    private CompletableFuture<List<Span>> sendStream(List<Span> spans) {
+      return acknowledgeEach(List.of(spans), Function.identity(),
+          (List<Span> all, StreamObserver<WriteSpanResponse> observer) -> {
+            StreamObserver<WriteSpanRequest> stream = withMetadata(StreamingSpanWriterPluginGrpc.newStub(channel),
+                tenant)
+                .withDeadlineAfter(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .writeSpanStream(observer);
+            for (Span span : all) {
+              stream.onNext(WriteSpanRequest.newBuilder().setSpan(ProtoConverter.toProto(span, true)).build());
             }
-
-            @Override
-            public void onCompleted() {
-              done.complete(List.of());
-            }
+            stream.onCompleted();
           });
-      for (io.jaegerj.proto.api_v2.Span span : requests) {
-        stream.onNext(WriteSpanRequest.newBuilder().setSpan(span).build());
-      }
-      stream.onCompleted();
-      return done;
     }
   }
 
@@ -535,16 +497,16 @@ final class RemoteStorageClient implements AutoCloseable {
     if (q.endTimeMicros() != 0) {
       b.setEndTime(ProtoConverter.toTimestamp(q.endTimeMicros()));
     }
-    Iterator<SpansResponseChunk> chunks = archive
+    AbstractStub<?> stub = archive
         ? withMetadata(ArchiveSpanReaderPluginGrpc.newBlockingStub(channel), tenant)
-            .withDeadlineAfter(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).getArchiveTrace(b.build())
-        : reader(tenant).getTrace(b.build());
+            .withDeadlineAfter(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        : reader(tenant);
     List<Span> spans = new ArrayList<>();
     try {
+      Iterator<byte[]> chunks = ClientCalls.blockingServerStreamingCall(stub.getChannel(),
+          archive ? DirectCalls.GET_ARCHIVE_TRACE : DirectCalls.GET_TRACE, stub.getCallOptions(), b.build());
       while (chunks.hasNext()) {
-        for (io.jaegerj.proto.api_v2.Span s : chunks.next().getSpansList()) {
-          spans.add(ProtoConverter.fromProto(s));
-        }
+        spans.addAll(decodeChunk("GetTrace", chunks.next()));
       }
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND || "trace not found".equals(
@@ -554,6 +516,16 @@ final class RemoteStorageClient implements AutoCloseable {
       throw readFailure("GetTrace", e);
     }
     return spans.isEmpty() ? Optional.empty() : Optional.of(Trace.of(spans));
+  }
+
+  /** The spans of one {@code SpansResponseChunk}, read by {@link SpanProtoDecoder}. */
+  private List<Span> decodeChunk(String call, byte[] chunk) {
+    try {
+      return SpanProtoDecoder.decodeRepeated(chunk, 0, chunk.length, DirectCalls.SPANS_FIELD);
+    } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+      throw new RemoteStorageException("plugin error: " + call + " on remote storage " + config.server()
+          + " answered a chunk that is not a SpansResponseChunk: " + e.getMessage(), e);
+    }
   }
 
   List<String> getServices(String tenant) {
@@ -590,11 +562,11 @@ final class RemoteStorageClient implements AutoCloseable {
     q.validate();
     Map<TraceId, List<Span>> byTrace = new LinkedHashMap<>();
     try {
-      Iterator<SpansResponseChunk> it = reader(tenant).findTraces(
-          FindTracesRequest.newBuilder().setQuery(Wire.toProto(q)).build());
+      SpanReaderPluginGrpc.SpanReaderPluginBlockingStub stub = reader(tenant);
+      Iterator<byte[]> it = ClientCalls.blockingServerStreamingCall(stub.getChannel(), DirectCalls.FIND_TRACES,
+          stub.getCallOptions(), FindTracesRequest.newBuilder().setQuery(Wire.toProto(q)).build());
       while (it.hasNext()) {
-        for (io.jaegerj.proto.api_v2.Span s : it.next().getSpansList()) {
-          Span span = ProtoConverter.fromProto(s);
+        for (Span span : decodeChunk("FindTraces", it.next())) {
           byTrace.computeIfAbsent(span.traceId(), k -> new ArrayList<>()).add(span);
         }
       }

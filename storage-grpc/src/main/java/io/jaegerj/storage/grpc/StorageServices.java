@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.storage.grpc;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.BindableService;
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -10,19 +11,22 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.jaegerj.model.DependencyLink;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.Trace;
 import io.jaegerj.model.TraceId;
 import io.jaegerj.model.proto.ProtoConverter;
+import io.jaegerj.model.proto.SpanProtoDecoder;
+import io.jaegerj.model.proto.SpanProtoEncoder;
 import io.jaegerj.proto.storage.ext.v1.BatchSpanWriterPluginGrpc;
-import io.jaegerj.proto.storage.ext.v1.WriteSpansRequest;
-import io.jaegerj.proto.storage.ext.v1.WriteSpansResponse;
 import io.jaegerj.proto.storage.v1.CapabilitiesRequest;
 import io.jaegerj.proto.storage.v1.CapabilitiesResponse;
 import io.jaegerj.proto.storage.v1.CloseWriterRequest;
@@ -41,7 +45,6 @@ import io.jaegerj.proto.storage.v1.GetTraceRequest;
 import io.jaegerj.proto.storage.v1.PluginCapabilitiesGrpc;
 import io.jaegerj.proto.storage.v1.SpanReaderPluginGrpc;
 import io.jaegerj.proto.storage.v1.SpanWriterPluginGrpc;
-import io.jaegerj.proto.storage.v1.SpansResponseChunk;
 import io.jaegerj.proto.storage.v1.StreamingSpanWriterPluginGrpc;
 import io.jaegerj.proto.storage.v1.WriteSpanRequest;
 import io.jaegerj.proto.storage.v1.WriteSpanResponse;
@@ -164,8 +167,10 @@ public final class StorageServices {
         }, headers);
       }
     });
-    return List.of(new Reader(), new Writer(), () -> capabilities, new Dependencies(), new StreamingWriter(),
-        new BatchWriter());
+    ServerServiceDefinition batch = batchWriter();
+    ServerServiceDefinition reader = readerService();
+    return List.of(() -> reader, new Writer(), () -> capabilities, new Dependencies(), new StreamingWriter(),
+        () -> batch);
   }
 
   /** The v2 trace and dependency readers and the OTLP trace writer. */
@@ -344,52 +349,113 @@ public final class StorageServices {
     }
   }
 
-  /** Our extension: a batch in one call, answered once the backend acknowledged every span of it. */
-  private final class BatchWriter extends BatchSpanWriterPluginGrpc.BatchSpanWriterPluginImplBase {
-    @Override
-    public void writeSpans(WriteSpansRequest request, StreamObserver<WriteSpansResponse> out) {
-      List<Span> spans = new ArrayList<>(request.getSpansCount());
-      for (int i = 0, n = request.getSpansCount(); i < n; i++) {
-        try {
-          spans.add(ProtoConverter.fromProto(request.getSpans(i)));
-        } catch (RuntimeException e) {
-          fail(out, new IllegalArgumentException("invalid span " + i + ": " + e.getMessage(), e));
-          return;
-        }
+  /**
+   * Our extension: a batch in one call, answered once the backend acknowledged every span of it. The request is
+   * read by {@link SpanProtoDecoder} from its bytes; the service descriptor is the generated one's (same name,
+   * method and schema, so reflection lists it as before).
+   */
+  private ServerServiceDefinition batchWriter() {
+    ServiceDescriptor generated = BatchSpanWriterPluginGrpc.getServiceDescriptor();
+    return ServerServiceDefinition.builder(ServiceDescriptor.newBuilder(generated.getName())
+            .setSchemaDescriptor(generated.getSchemaDescriptor())
+            .addMethod(DirectCalls.WRITE_SPANS)
+            .build())
+        .addMethod(DirectCalls.WRITE_SPANS, ServerCalls.asyncUnaryCall(this::writeSpans))
+        .build();
+  }
+
+  private void writeSpans(byte[] request, StreamObserver<byte[]> out) {
+    List<Span> spans;
+    try {
+      spans = SpanProtoDecoder.decodeRepeated(request, 0, request.length, DirectCalls.SPANS_FIELD);
+    } catch (InvalidProtocolBufferException e) {
+      fail(out, new IllegalArgumentException("invalid WriteSpansRequest: " + e.getMessage(), e));
+      return;
+    } catch (IllegalArgumentException e) {
+      fail(out, e);
+      return;
+    }
+    if (spans.isEmpty()) {
+      out.onNext(DirectCalls.EMPTY);
+      out.onCompleted();
+      return;
+    }
+    write(spans, () -> {
+      out.onNext(DirectCalls.EMPTY);
+      out.onCompleted();
+    }, e -> fail(out, e));
+  }
+
+  /**
+   * Jaeger's span reader, with {@code GetTrace} and {@code FindTraces} answering chunks that
+   * {@link SpanProtoEncoder} writes (the same bytes as the generated {@code SpansResponseChunk}); the other methods
+   * and the schema are the generated service's.
+   */
+  private ServerServiceDefinition readerService() {
+    ServerServiceDefinition generated = new Reader().bindService();
+    ServiceDescriptor g = generated.getServiceDescriptor();
+    ServiceDescriptor.Builder d =
+        ServiceDescriptor.newBuilder(g.getName()).setSchemaDescriptor(g.getSchemaDescriptor());
+    List<ServerMethodDefinition<?, ?>> kept = new ArrayList<>();
+    for (ServerMethodDefinition<?, ?> m : generated.getMethods()) {
+      String name = m.getMethodDescriptor().getFullMethodName();
+      if (name.equals(DirectCalls.GET_TRACE.getFullMethodName())) {
+        d.addMethod(DirectCalls.GET_TRACE);
+      } else if (name.equals(DirectCalls.FIND_TRACES.getFullMethodName())) {
+        d.addMethod(DirectCalls.FIND_TRACES);
+      } else {
+        d.addMethod(m.getMethodDescriptor());
+        kept.add(m);
       }
-      if (spans.isEmpty()) {
-        out.onNext(WriteSpansResponse.getDefaultInstance());
-        out.onCompleted();
+    }
+    ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(d.build())
+        .addMethod(DirectCalls.GET_TRACE, ServerCalls.asyncServerStreamingCall(this::getTrace))
+        .addMethod(DirectCalls.FIND_TRACES, ServerCalls.asyncServerStreamingCall(this::findTraces));
+    for (ServerMethodDefinition<?, ?> m : kept) {
+      b.addMethod(m);
+    }
+    return b.build();
+  }
+
+  private void getTrace(GetTraceRequest request, StreamObserver<byte[]> out) {
+    Optional<Trace> trace;
+    try {
+      TraceId id = Wire.traceId(request.getTraceId());
+      trace = reader.getTrace(new GetTraceQuery(TENANT.get(), id,
+          Wire.micros(request.hasStartTime(), request.getStartTime()),
+          Wire.micros(request.hasEndTime(), request.getEndTime())));
+    } catch (RuntimeException e) {
+      fail(out, e);
+      return;
+    }
+    if (trace.isEmpty() || trace.get().spans().isEmpty()) {
+      out.onError(Status.NOT_FOUND.withDescription("trace not found").asRuntimeException());
+      return;
+    }
+    sendChunks(trace.get().spans(), out);
+    out.onCompleted();
+  }
+
+  private void findTraces(FindTracesRequest request, StreamObserver<byte[]> out) {
+    List<Trace> traces;
+    try {
+      TraceQuery q = Wire.fromProto(request.getQuery());
+      q.validate();
+      traces = reader.findTraces(q);
+    } catch (RuntimeException e) {
+      fail(out, e);
+      return;
+    }
+    for (Trace t : traces) {
+      if (isCancelled(out)) {
         return;
       }
-      write(spans, () -> {
-        out.onNext(WriteSpansResponse.getDefaultInstance());
-        out.onCompleted();
-      }, e -> fail(out, e));
+      sendChunks(t.spans(), out);
     }
+    out.onCompleted();
   }
 
   private final class Reader extends SpanReaderPluginGrpc.SpanReaderPluginImplBase {
-    @Override
-    public void getTrace(GetTraceRequest request, StreamObserver<SpansResponseChunk> out) {
-      Optional<Trace> trace;
-      try {
-        TraceId id = Wire.traceId(request.getTraceId());
-        trace = reader.getTrace(new GetTraceQuery(TENANT.get(), id,
-            Wire.micros(request.hasStartTime(), request.getStartTime()),
-            Wire.micros(request.hasEndTime(), request.getEndTime())));
-      } catch (RuntimeException e) {
-        fail(out, e);
-        return;
-      }
-      if (trace.isEmpty() || trace.get().spans().isEmpty()) {
-        out.onError(Status.NOT_FOUND.withDescription("trace not found").asRuntimeException());
-        return;
-      }
-      sendChunks(trace.get().spans(), out);
-      out.onCompleted();
-    }
-
     @Override
     public void getServices(GetServicesRequest request, StreamObserver<GetServicesResponse> out) {
       try {
@@ -418,26 +484,6 @@ public final class StorageServices {
     }
 
     @Override
-    public void findTraces(FindTracesRequest request, StreamObserver<SpansResponseChunk> out) {
-      List<Trace> traces;
-      try {
-        TraceQuery q = Wire.fromProto(request.getQuery());
-        q.validate();
-        traces = reader.findTraces(q);
-      } catch (RuntimeException e) {
-        fail(out, e);
-        return;
-      }
-      for (Trace t : traces) {
-        if (isCancelled(out)) {
-          return;
-        }
-        sendChunks(t.spans(), out);
-      }
-      out.onCompleted();
-    }
-
-    @Override
     public void findTraceIDs(FindTraceIDsRequest request, StreamObserver<FindTraceIDsResponse> out) {
       try {
         TraceQuery q = Wire.fromProto(request.getQuery());
@@ -459,17 +505,10 @@ public final class StorageServices {
   }
 
   /** A trace's spans in chunks of at most {@link #CHUNK_SIZE}, each span with its process embedded. */
-  private static void sendChunks(List<Span> spans, StreamObserver<SpansResponseChunk> out) {
-    SpansResponseChunk.Builder b = SpansResponseChunk.newBuilder();
-    for (int i = 0, n = spans.size(); i < n; i++) {
-      b.addSpans(ProtoConverter.toProto(spans.get(i), true));
-      if (b.getSpansCount() == CHUNK_SIZE) {
-        out.onNext(b.build());
-        b = SpansResponseChunk.newBuilder();
-      }
-    }
-    if (b.getSpansCount() > 0) {
-      out.onNext(b.build());
+  private static void sendChunks(List<Span> spans, StreamObserver<byte[]> out) {
+    SpanProtoEncoder encoder = new SpanProtoEncoder(spans);
+    for (int from = 0, n = spans.size(); from < n; from += CHUNK_SIZE) {
+      out.onNext(encoder.encodeRepeated(DirectCalls.SPANS_FIELD, from, Math.min(n, from + CHUNK_SIZE)));
     }
   }
 
@@ -497,7 +536,7 @@ public final class StorageServices {
   /**
    * Jaeger's remote-storage advertises neither archive nor streaming: Jaeger's own client acknowledges a streamed
    * span before the server stored it, so unary writes are the safe default for it. Our client learns from
-   * {@link #CAPABILITIES_HEADER} (added in {@link #v1()}) that it may send whole batches to {@link BatchWriter}.
+   * {@link #CAPABILITIES_HEADER} (added in {@link #v1()}) that it may send whole batches to {@link #batchWriter()}.
    */
   private static final class Capabilities extends PluginCapabilitiesGrpc.PluginCapabilitiesImplBase {
     @Override

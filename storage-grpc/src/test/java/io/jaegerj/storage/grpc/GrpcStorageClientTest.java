@@ -122,6 +122,39 @@ class GrpcStorageClientTest {
   }
 
   @Test
+  void write_capabilitiesNotAnsweredInTime_isRetried_notFailed() throws Exception {
+    StorageFactory memory = TestServer.memory();
+    AtomicInteger asked = new AtomicInteger();
+    List<BindableService> services = new java.util.ArrayList<>();
+    for (BindableService s : new StorageServices(memory.spanReader(), memory.spanWriter(), memory.dependencyReader(),
+        1000).v1()) {
+      if (!PluginCapabilitiesGrpc.SERVICE_NAME.equals(s.bindService().getServiceDescriptor().getName())) {
+        services.add(s);
+      }
+    }
+    // a server too busy to answer the first two asks (the client's open and its first write) within the timeout
+    services.add(new PluginCapabilitiesGrpc.PluginCapabilitiesImplBase() {
+      @Override
+      public void capabilities(CapabilitiesRequest r, StreamObserver<CapabilitiesResponse> o) {
+        if (asked.incrementAndGet() > 2) {
+          o.onNext(CapabilitiesResponse.getDefaultInstance());
+          o.onCompleted();
+        }
+      }
+    });
+    try (TestServer server = new TestServer(0, services);
+        StorageFactory client = TestServer.client(server.address(),
+            Map.of("grpc-storage.connection-timeout", "200ms"))) {
+      TraceId id = newId();
+      client.spanWriter().write("", List.of(span(id, "patient"))).toCompletableFuture().get(20, TimeUnit.SECONDS);
+      assertThat(asked.get()).isGreaterThanOrEqualTo(3);
+      assertThat(client.spanReader().getTrace(GetTraceQuery.of(id))).isPresent();
+    } finally {
+      memory.close();
+    }
+  }
+
+  @Test
   void write_hardError_failsWithPluginErrorAndNoRetry() throws Exception {
     GatedWriter writer = new GatedWriter(Status.INTERNAL.withDescription("disk on fire"));
     try (TestServer server = new TestServer(0, List.of(writer));

@@ -4,7 +4,9 @@ package io.jaegerj.storage.kafka;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.jaegerj.model.Span;
+import io.jaegerj.model.TraceId;
 import io.jaegerj.model.proto.ProtoConverter;
+import io.jaegerj.model.proto.SpanProtoEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -18,6 +20,7 @@ public enum SpanEncoding {
 
   private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
   private static final JsonFormat.Parser PARSER = JsonFormat.parser();
+  private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   private final String flagValue;
 
@@ -39,15 +42,35 @@ public enum SpanEncoding {
     throw new IllegalArgumentException("kafka encoding is not one of 'json' or 'protobuf'");
   }
 
-  /** The message key of a span. */
+  /** The message key of a span: its trace ID as lower-case hex, written without an intermediate string. */
   public static byte[] key(Span span) {
-    return ProtoSpanEncoder.key(span.traceId());
+    TraceId id = span.traceId();
+    if (id.high() == 0) {
+      byte[] out = new byte[16];
+      hex(out, 0, id.low());
+      return out;
+    }
+    byte[] out = new byte[32];
+    hex(out, 0, id.high());
+    hex(out, 16, id.low());
+    return out;
   }
 
-  /** The message value of a span (protobuf: written directly, see {@link ProtoSpanEncoder}). */
+  private static void hex(byte[] out, int offset, long value) {
+    long v = value;
+    for (int i = 15; i >= 0; i--) {
+      out[offset + i] = HEX_DIGITS[(int) (v & 0xf)];
+      v >>>= 4;
+    }
+  }
+
+  /**
+   * The message value of a span (protobuf: written straight from the model by model's {@link SpanProtoEncoder}, the
+   * same encoder the remote-storage batch call uses).
+   */
   public byte[] encode(Span span) {
     if (this == PROTOBUF) {
-      return ProtoSpanEncoder.encode(span);
+      return SpanProtoEncoder.encode(span);
     }
     io.jaegerj.proto.api_v2.Span proto = ProtoConverter.toProto(span, true);
     try {

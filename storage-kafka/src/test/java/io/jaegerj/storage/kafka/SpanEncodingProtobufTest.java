@@ -18,13 +18,14 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The direct encoder against protobuf-java: for random spans, including every proto3 default that must be left out
+ * The protobuf message values and keys (model's {@code SpanProtoEncoder} behind {@link SpanEncoding#PROTOBUF}) against
+ * protobuf-java: for random spans, including every proto3 default that must be left out
  * (empty strings, zero numbers, {@code +0.0} but not {@code -0.0}, CHILD_OF, zero seconds or nanos), negative times
  * and durations (ten-byte varints), uint32 flags above 2^31, multi-byte UTF-8, surrogate pairs and unpaired
  * surrogates, the bytes equal {@code ProtoConverter.toProto(span, true).toByteArray()}, and the key equals the trace
  * ID's text form.
  */
-class ProtoSpanEncoderTest {
+class SpanEncodingProtobufTest {
   static final String[] PIECES = {"", "a", "GET /checkout", "é", "€", "中文", "\uD83D\uDE00", "\uD83D", "\uDE00",
       "x\uD83Dy", "\u007f", "\u0080", "\u07ff", "\u0800", "\uffff"};
   static final long[] LONGS = {0, 1, -1, 127, 128, 16_383, 16_384, Long.MAX_VALUE, Long.MIN_VALUE, 1_000_000,
@@ -103,8 +104,8 @@ class ProtoSpanEncoderTest {
     for (int i = 0; i < 2000; i++) {
       Span s = span();
       byte[] expected = ProtoConverter.toProto(s, true).toByteArray();
-      assertThat(ProtoSpanEncoder.encode(s)).as("span %d: %s", i, s).isEqualTo(expected);
-      assertThat(new String(ProtoSpanEncoder.key(s.traceId()), StandardCharsets.US_ASCII))
+      assertThat(SpanEncoding.PROTOBUF.encode(s)).as("span %d: %s", i, s).isEqualTo(expected);
+      assertThat(new String(SpanEncoding.key(s), StandardCharsets.US_ASCII))
           .isEqualTo(s.traceId().toString());
     }
   }
@@ -113,18 +114,9 @@ class ProtoSpanEncoderTest {
   void emptySpan_keepsTheMessagesProtobufAlwaysWrites() {
     Span s = new Span(TraceId.ZERO, 0, "", List.of(), 0, 0, 0, List.of(), List.of(new Log(0, List.of())),
         new Process("", List.of()), List.of(""));
-    byte[] bytes = ProtoSpanEncoder.encode(s);
+    byte[] bytes = SpanEncoding.PROTOBUF.encode(s);
     assertThat(bytes).isEqualTo(ProtoConverter.toProto(s, true).toByteArray());
     // ids (18 + 10), empty start_time, duration, log with its empty timestamp, process, one empty warning
     assertThat(bytes).hasSize(18 + 10 + 2 + 2 + 4 + 2 + 2);
-  }
-
-  @Test
-  void varintSizes() {
-    assertThat(ProtoSpanEncoder.varintSize(0)).isEqualTo(1);
-    assertThat(ProtoSpanEncoder.varintSize(127)).isEqualTo(1);
-    assertThat(ProtoSpanEncoder.varintSize(128)).isEqualTo(2);
-    assertThat(ProtoSpanEncoder.varintSize(-1)).isEqualTo(10);
-    assertThat(ProtoSpanEncoder.varintSize(Long.MAX_VALUE)).isEqualTo(9);
   }
 }
