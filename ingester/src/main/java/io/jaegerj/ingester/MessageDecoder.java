@@ -8,6 +8,7 @@ import io.jaegerj.model.Process;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.proto.ProtoConverter;
 import io.jaegerj.storage.kafka.SpanEncoding;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 
@@ -71,7 +72,7 @@ final class MessageDecoder {
     if (span.durationMicros() <= 0) {
       b = (b == null ? span.toBuilder() : b).durationMicros(1)
           .addTag(KeyValue.binary(NEGATIVE_DURATION_TAG,
-              NEGATIVE_DURATION_TEXT.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+              NEGATIVE_DURATION_TEXT.getBytes(StandardCharsets.UTF_8)));
     }
     return b == null ? span : b.build();
   }

@@ -9,6 +9,7 @@ import io.jaegerj.model.Span;
 import io.jaegerj.model.TraceId;
 import java.time.Clock;
 import java.util.List;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import zipkin2.Endpoint;
 import zipkin2.codec.SpanBytesEncoder;
@@ -43,9 +44,9 @@ class ZipkinThriftMessageTest {
     assertThat(s.startTimeMicros()).isEqualTo(1_700_000_000_000_000L);
     assertThat(s.durationMicros()).isEqualTo(2_500L);
     assertThat(s.tags()).extracting(KeyValue::key, KeyValue::asString)
-        .contains(org.assertj.core.groups.Tuple.tuple("http.method", "GET"),
-            org.assertj.core.groups.Tuple.tuple("http.path", "/api"),
-            org.assertj.core.groups.Tuple.tuple("span.kind", "client"));
+        .contains(Tuple.tuple("http.method", "GET"),
+            Tuple.tuple("http.path", "/api"),
+            Tuple.tuple("span.kind", "client"));
   }
 
   @Test

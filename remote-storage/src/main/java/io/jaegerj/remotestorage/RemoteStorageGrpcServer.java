@@ -4,6 +4,7 @@ package io.jaegerj.remotestorage;
 import io.grpc.BindableService;
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -113,7 +114,7 @@ final class RemoteStorageGrpcServer implements AutoCloseable {
   }
 
   static final class CredentialsListener<Q>
-      extends io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
+      extends ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
     private final CallerCredentials.Credentials credentials;
 
     CredentialsListener(ServerCall.Listener<Q> delegate, CallerCredentials.Credentials credentials) {

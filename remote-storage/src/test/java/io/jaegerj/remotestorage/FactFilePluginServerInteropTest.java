@@ -31,6 +31,7 @@ import io.jaegerj.storage.StorageFactory;
 import io.jaegerj.storage.TraceQuery;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -226,7 +227,7 @@ class FactFilePluginServerInteropTest {
       lastQuery.put("service", q.getServiceName());
       lastQuery.put("tags", q.getTagsMap().toString());
       lastQuery.put("num_traces", Integer.toString(q.getNumTraces()));
-      Map<ByteString, List<FactModel.Span>> byTrace = new java.util.LinkedHashMap<>();
+      Map<ByteString, List<FactModel.Span>> byTrace = new LinkedHashMap<>();
       for (FactModel.Span s : primary) {
         if (s.getProcess().getServiceName().equals(q.getServiceName())) {
           byTrace.computeIfAbsent(s.getTraceId(), k -> new ArrayList<>()).add(s);

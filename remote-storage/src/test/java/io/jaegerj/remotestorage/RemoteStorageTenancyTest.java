@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -125,10 +126,10 @@ class RemoteStorageTenancyTest {
     long now = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
     assertThat(client.dependencyReader().getDependencies(ACME, now + 60_000_000L, 3_600_000_000L))
         .extracting(DependencyLink::parent, DependencyLink::child)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("shop", "payments"));
+        .containsExactly(Tuple.tuple("shop", "payments"));
     assertThat(client.dependencyReader().getDependencies(GLOBEX, now + 60_000_000L, 3_600_000_000L))
         .extracting(DependencyLink::parent, DependencyLink::child)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("shop", "search"));
+        .containsExactly(Tuple.tuple("shop", "search"));
   }
 
   @Test

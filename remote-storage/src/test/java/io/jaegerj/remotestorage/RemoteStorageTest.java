@@ -4,6 +4,7 @@ package io.jaegerj.remotestorage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -77,9 +78,9 @@ class RemoteStorageTest {
         TraceReaderGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS)
             .getTraces(GetTracesRequest.newBuilder()
                 .addQuery(GetTraceParams.newBuilder().setTraceId(
-                    com.google.protobuf.ByteString.copyFrom(id.toBytes())))
+                    ByteString.copyFrom(id.toBytes())))
                 .addQuery(GetTraceParams.newBuilder().setTraceId(
-                    com.google.protobuf.ByteString.copyFrom(newTraceId().toBytes())))
+                    ByteString.copyFrom(newTraceId().toBytes())))
                 .build())
             .forEachRemaining(chunks::add);
         assertThat(chunks).as("one chunk per known trace, unknown IDs skipped").hasSize(1);

@@ -2,9 +2,11 @@
 package io.jaegerj.collector.otlp;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.Duration;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import com.google.rpc.RetryInfo;
+import com.google.rpc.Status;
 import io.jaegerj.collector.http.AckAnswer;
 import io.jaegerj.collector.http.Decompression;
 import io.jaegerj.collector.http.HttpHandler;
@@ -154,11 +156,11 @@ public final class OtlpHttpHandler implements HttpHandler {
 
   private static FullHttpResponse status(ByteBufAllocator alloc, boolean json, HttpResponseStatus http, int code,
       String message) {
-    com.google.rpc.Status.Builder s = com.google.rpc.Status.newBuilder().setCode(code)
+    Status.Builder s = Status.newBuilder().setCode(code)
         .setMessage(message == null ? "" : message);
     if (code == 14) {
       s.addDetails(Any.pack(RetryInfo.newBuilder()
-          .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(1)).build()));
+          .setRetryDelay(Duration.newBuilder().setSeconds(1)).build()));
     }
     if (!json) {
       return HttpResponses.bytes(alloc, http, PROTOBUF, s.build().toByteArray());

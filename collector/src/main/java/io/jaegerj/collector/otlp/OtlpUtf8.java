@@ -5,7 +5,13 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
+import io.jaegerj.model.otlp.OtlpToModel;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -289,14 +295,14 @@ final class OtlpUtf8 {
       if (anyValue == null) {
         return new byte[0];
       }
-      io.opentelemetry.proto.common.v1.AnyValue v =
-          io.opentelemetry.proto.common.v1.AnyValue.parseFrom(rewrite(anyValue, Type.ANY_VALUE, 1));
-      io.jaegerj.model.KeyValue tag = io.jaegerj.model.otlp.OtlpToModel.toModel(
-          ExportTraceServiceRequest.newBuilder().addResourceSpans(io.opentelemetry.proto.trace.v1.ResourceSpans
-              .newBuilder().setResource(io.opentelemetry.proto.resource.v1.Resource.newBuilder().addAttributes(
+      AnyValue v =
+          AnyValue.parseFrom(rewrite(anyValue, Type.ANY_VALUE, 1));
+      io.jaegerj.model.KeyValue tag = OtlpToModel.toModel(
+          ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans
+              .newBuilder().setResource(Resource.newBuilder().addAttributes(
                   io.opentelemetry.proto.common.v1.KeyValue.newBuilder().setKey("k").setValue(v)))
-              .addScopeSpans(io.opentelemetry.proto.trace.v1.ScopeSpans.newBuilder().addSpans(
-                  io.opentelemetry.proto.trace.v1.Span.getDefaultInstance()))).build())
+              .addScopeSpans(ScopeSpans.newBuilder().addSpans(
+                  Span.getDefaultInstance()))).build())
           .get(0).process().tags().get(0);
       return tag.asString().getBytes(StandardCharsets.UTF_8);
     }

@@ -2,8 +2,8 @@
 package io.jaegerj.collector.pipeline;
 
 import io.jaegerj.model.Span;
-import io.jaegerj.spm.SpanMetrics;
 import io.jaegerj.server.RateLimitedLog;
+import io.jaegerj.spm.SpanMetrics;
 import io.jaegerj.storage.SpanWriter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,8 +20,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,7 +80,7 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
   private final List<Thread> workers;
   private volatile boolean accepting = true;
   /** Adaptive sampling's aggregator, when on: sees every sanitized span of Jaeger's own protocols. */
-  private volatile java.util.function.Consumer<Span> jaegerPathObserver;
+  private volatile Consumer<Span> jaegerPathObserver;
   private volatile boolean running = true;
   private volatile long ackDeadlineNanos = DEFAULT_ACK_DEADLINE.toNanos();
 
@@ -104,7 +106,7 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
    * Hands every sanitized span of Jaeger's own protocols (Thrift over HTTP, gRPC, agent UDP; not OTLP or Zipkin over
    * HTTP, as in Jaeger 1.74) to {@code observer} on the worker threads, before downsampling; null stops it.
    */
-  public void observeJaegerPathSpans(java.util.function.Consumer<Span> observer) {
+  public void observeJaegerPathSpans(Consumer<Span> observer) {
     jaegerPathObserver = observer;
   }
 
@@ -175,7 +177,7 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
   }
 
   /** The storage write was not confirmed within the acknowledgement deadline: not acknowledged, retry. */
-  public static final class AckDeadlineException extends java.util.concurrent.TimeoutException {
+  public static final class AckDeadlineException extends TimeoutException {
     AckDeadlineException(Duration deadline) {
       super("storage did not confirm the write within " + deadline.toMillis() + " ms; retry later");
     }
@@ -419,7 +421,7 @@ public final class SpanPipeline implements SpanConsumer, AutoCloseable {
     List<Span> in = item.spans();
     String formatTag = formatTag(item.format(), item.transport());
     List<Span> out = new ArrayList<>(in.size());
-    java.util.function.Consumer<Span> observer = jaegerPath ? jaegerPathObserver : null;
+    Consumer<Span> observer = jaegerPath ? jaegerPathObserver : null;
     for (int i = 0, n = in.size(); i < n; i++) {
       Span s = sanitizer.sanitize(in.get(i), jaegerPath, formatTag);
       if (observer != null) {

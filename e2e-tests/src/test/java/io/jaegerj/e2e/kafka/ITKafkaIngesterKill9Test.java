@@ -15,6 +15,7 @@ import io.jaegerj.storage.kafka.KafkaTestServer;
 import io.jaegerj.testing.Poll;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -24,6 +25,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,6 +42,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -106,7 +109,7 @@ final class ITKafkaIngesterKill9Test {
   }
 
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }
@@ -182,7 +185,7 @@ final class ITKafkaIngesterKill9Test {
     return s.length() <= 4000 ? s : s.substring(s.length() - 4000);
   }
 
-  static BooleanSupplier quietly(java.util.concurrent.Callable<Boolean> c) {
+  static BooleanSupplier quietly(Callable<Boolean> c) {
     return () -> {
       try {
         return c.call();
@@ -278,7 +281,7 @@ final class ITKafkaIngesterKill9Test {
     }
 
     String trace(String name) {
-      io.opentelemetry.api.trace.Span root = tracer.spanBuilder(name).startSpan();
+      Span root = tracer.spanBuilder(name).startSpan();
       try (var scope = root.makeCurrent()) {
         for (int c = 1; c < SPANS_PER_TRACE; c++) {
           tracer.spanBuilder(name + "-child-" + c).startSpan().end();

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -121,7 +122,7 @@ public final class Browser implements AutoCloseable {
   /** Skips on a developer machine without the prerequisite; on CI (CI=true) a missing prerequisite fails. */
   private static void requireOrSkip(boolean present, String message) {
     if ("true".equals(System.getenv("CI"))) {
-      org.junit.jupiter.api.Assertions.assertTrue(present, message);
+      Assertions.assertTrue(present, message);
     } else {
       Assumptions.assumeTrue(present, message);
     }

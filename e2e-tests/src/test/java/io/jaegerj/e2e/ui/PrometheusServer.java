@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -44,7 +45,7 @@ final class PrometheusServer implements AutoCloseable {
     boolean present = new File(BINARY).canExecute();
     String message = "Prometheus is not installed (apt-get install -y prometheus; scripts/test.sh does it)";
     if ("true".equals(System.getenv("CI"))) {
-      org.junit.jupiter.api.Assertions.assertTrue(present, message);
+      Assertions.assertTrue(present, message);
     } else {
       Assumptions.assumeTrue(present, message);
     }

@@ -36,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -141,7 +142,7 @@ class SpmTenancyTest {
       assertThat(grpcRate(ch, "acme")).isCloseTo(ACME_CALLS / 60.0, within(1e-9));
       assertThat(grpcRate(ch, "globex")).isCloseTo(GLOBEX_CALLS / 60.0, within(1e-9));
       assertThat(grpcCalls(ch, "initech").getMetrics().getMetricsCount()).isZero();
-      StatusRuntimeException noTenant = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
+      StatusRuntimeException noTenant = Assertions.assertThrows(StatusRuntimeException.class,
           () -> MetricsQueryServiceGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS)
               .getCallRates(request()));
       assertThat(noTenant.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);

@@ -19,14 +19,18 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -335,7 +339,7 @@ final class UiEndToEndTest {
   void aboutMenu_showsTheBuildVersion() throws Exception {
     String index = HttpClient.newHttpClient()
         .send(HttpRequest.newBuilder(URI.create(url("search"))).build(), HttpResponse.BodyHandlers.ofString()).body();
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"gitVersion\":\"([^\"]+)\"").matcher(index);
+    Matcher m = Pattern.compile("\"gitVersion\":\"([^\"]+)\"").matcher(index);
     assertThat(m.find()).as("the served index.html carries the version").isTrue();
     browser.get(url("search"));
     browser.await(By.cssSelector("#about-menu summary")).click();
@@ -376,8 +380,8 @@ final class UiEndToEndTest {
       assertThat(wrap.getAttribute("data-scale")).as(page).isEqualTo("1.25");
       // Drag the background: the view moves, the zoom stays.
       WebElement svg = wrap.findElement(By.cssSelector("svg"));
-      org.openqa.selenium.Dimension size = svg.getSize();
-      new org.openqa.selenium.interactions.Actions(browser.driver)
+      Dimension size = svg.getSize();
+      new Actions(browser.driver)
           .moveToElement(svg, -size.getWidth() / 2 + 3, -size.getHeight() / 2 + 3).clickAndHold().moveByOffset(40, 20).release().perform();
       String panned = (String) browser.js("return document.querySelector('.graph-wrap.zoomable svg').getAttribute('viewBox')");
       assertThat(panned).as(page).isNotEqualTo(fitted);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One {@code cassandra.*} (or {@code cassandra-archive.*}) flag family, validated. Server lists tolerate spaces
@@ -54,7 +55,7 @@ record CassandraConfig(
       consistency = "LOCAL_ONE";
     } else if (!CONSISTENCY.contains(consistency)) {
       throw new IllegalArgumentException("--" + p + "consistency: " + consistency + " (expected one of "
-          + new java.util.TreeSet<>(CONSISTENCY) + ")");
+          + new TreeSet<>(CONSISTENCY) + ")");
     }
     int proto = s.getInt(p + "proto-version");
     if (proto < 3 || proto > 5) {

@@ -21,6 +21,7 @@ import io.jaegerj.storage.cassandra.dbmodel.SpanRows;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -182,7 +183,7 @@ final class CassandraSpanReader implements SpanReader {
       int c = Long.compare(b.getValue(), a.getValue());
       return c != 0 ? c : a.getKey().compareTo(b.getKey());
     });
-    Map<TraceId, Optional<Trace>> out = new java.util.LinkedHashMap<>();
+    Map<TraceId, Optional<Trace>> out = new LinkedHashMap<>();
     if (!load && !verify) {
       for (int j = 0; j < ordered.size() && out.size() < limit; j++) {
         out.put(ordered.get(j).getKey(), Optional.empty());

@@ -7,6 +7,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -19,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -264,7 +266,7 @@ public final class CassandraTestServer {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }
@@ -299,7 +301,7 @@ public final class CassandraTestServer {
   /** Skips on a developer machine without the prerequisite; on CI (CI=true) a missing prerequisite fails. */
   private static void requireOrSkip(boolean present, String message) {
     if ("true".equals(System.getenv("CI"))) {
-      org.junit.jupiter.api.Assertions.assertTrue(present, message);
+      Assertions.assertTrue(present, message);
     } else {
       Assumptions.assumeTrue(present, message);
     }

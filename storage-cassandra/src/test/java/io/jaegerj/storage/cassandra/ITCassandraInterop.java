@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,7 +87,7 @@ class ITCassandraInterop {
 
   @Test
   void open_missingKeyspaceWithoutSchemaCreate_failsClearly() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> CassandraTestSupport.open(
+    Assertions.assertThatThrownBy(() -> CassandraTestSupport.open(
             CassandraTestSupport.settings(server, "absent_ks", Map.of("cassandra.schema.create", "false"))))
         .hasMessageContaining("keyspace absent_ks (or its traces table) does not exist")
         .hasMessageContaining("--cassandra.schema.create=true");

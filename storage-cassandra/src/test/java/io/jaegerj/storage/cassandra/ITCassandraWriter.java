@@ -12,6 +12,7 @@ import io.jaegerj.storage.TraceQuery;
 import io.jaegerj.storage.cassandra.dbmodel.SpanRows;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +83,7 @@ class ITCassandraWriter {
         + " AND operation_name = ?", "batched-svc", "batched-op")).isEqualTo(250);
     assertThat(count(cql, "SELECT count(*) FROM " + ks + ".duration_index WHERE service_name = ?"
         + " AND operation_name = ? AND bucket = ?", "batched-svc", "",
-        java.time.Instant.ofEpochMilli(CassandraSpanWriter.roundToHour(start / 1000)))).isEqualTo(250);
+        Instant.ofEpochMilli(CassandraSpanWriter.roundToHour(start / 1000)))).isEqualTo(250);
     assertThat(factory.spanReader().findTraceIds(TraceQuery.builder("batched-svc").operationName("batched-op")
         .durationMinMicros(1250).startTimeMinMicros(start).startTimeMaxMicros(start + 1000).build()))
         .containsExactly(id);

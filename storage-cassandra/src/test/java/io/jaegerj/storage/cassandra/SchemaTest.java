@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -61,7 +62,7 @@ class SchemaTest {
   @Test
   void createSh_printsTheSameCqlAsTheJavaTool() throws Exception {
     Path script = CassandraTestServer.moduleDir().resolve("schema/create.sh");
-    for (Map<String, String> env : java.util.List.of(Map.of("MODE", "test"),
+    for (Map<String, String> env : List.of(Map.of("MODE", "test"),
         Map.of("MODE", "prod", "DATACENTER", "east", "KEYSPACE", "jaeger_x", "TRACE_TTL", "7200",
             "COMPACTION_WINDOW", "1d", "REPLICATION_FACTOR", "3"))) {
       ProcessBuilder pb = new ProcessBuilder("sh", script.toString());

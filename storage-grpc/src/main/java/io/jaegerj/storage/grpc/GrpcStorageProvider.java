@@ -5,6 +5,7 @@ import io.jaegerj.config.Flag;
 import io.jaegerj.config.Settings;
 import io.jaegerj.storage.StorageContext;
 import io.jaegerj.storage.StorageFactory;
+import io.jaegerj.storage.StorageProvider;
 import io.jaegerj.tls.ClientTlsConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import java.util.Optional;
  * plugin) over Jaeger's storage API v1. Flags {@code grpc-storage.*} and {@code grpc-storage-archive.*} as in Jaeger
  * 1.74. Discovered through {@link java.util.ServiceLoader}.
  */
-public final class GrpcStorageProvider implements io.jaegerj.storage.StorageProvider {
+public final class GrpcStorageProvider implements StorageProvider {
   static final String PRIMARY = "grpc-storage";
   static final String ARCHIVE = "grpc-storage-archive";
 

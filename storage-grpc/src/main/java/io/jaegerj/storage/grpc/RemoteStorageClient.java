@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.storage.grpc;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -584,7 +585,7 @@ final class RemoteStorageClient implements AutoCloseable {
     q.validate();
     try {
       List<TraceId> out = new ArrayList<>();
-      for (com.google.protobuf.ByteString b : reader(tenant).findTraceIDs(
+      for (ByteString b : reader(tenant).findTraceIDs(
           FindTraceIDsRequest.newBuilder().setQuery(Wire.toProto(q)).build()).getTraceIdsList()) {
         out.add(Wire.traceId(b));
       }

@@ -56,11 +56,16 @@ import io.jaegerj.storage.SpanReader;
 import io.jaegerj.storage.SpanWriter;
 import io.jaegerj.storage.TraceQuery;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,7 +110,7 @@ public final class StorageServices {
    * mixes them into the default tenant's data, even when the server does not check tenants.
    */
   public static ServerInterceptor tenantFromHeader(String header) {
-    Metadata.Key<String> key = Metadata.Key.of(header.toLowerCase(java.util.Locale.ROOT),
+    Metadata.Key<String> key = Metadata.Key.of(header.toLowerCase(Locale.ROOT),
         Metadata.ASCII_STRING_MARSHALLER);
     return new ServerInterceptor() {
       @Override
@@ -115,7 +120,7 @@ public final class StorageServices {
         if (values == null) {
           return next.startCall(call, headers);
         }
-        java.util.Iterator<String> it = values.iterator();
+        Iterator<String> it = values.iterator();
         String tenant = it.next();
         if (it.hasNext() || tenant.isEmpty()) {
           call.close(Status.PERMISSION_DENIED.withDescription("extra or empty tenant header"), new Metadata());
@@ -203,7 +208,7 @@ public final class StorageServices {
    * Writes spans for the current tenant and answers {@code done} once the backend acknowledged them; refuses with
    * {@code RESOURCE_EXHAUSTED} when too many spans already wait.
    */
-  void write(List<Span> spans, Runnable onStored, java.util.function.Consumer<Throwable> onFailed) {
+  void write(List<Span> spans, Runnable onStored, Consumer<Throwable> onFailed) {
     // a batch larger than the whole allowance waits for all of it rather than being refused forever
     int n = Math.min(maxSpansInFlight, Math.max(1, spans.size()));
     if (!inFlight.tryAcquire(n)) {
@@ -289,10 +294,10 @@ public final class StorageServices {
       return new StreamObserver<>() {
         private final List<Span> pending = new ArrayList<>();
         /** Batches written and not yet acknowledged, plus one for the open stream. */
-        private final java.util.concurrent.atomic.AtomicInteger outstanding =
-            new java.util.concurrent.atomic.AtomicInteger(1);
-        private final java.util.concurrent.atomic.AtomicBoolean failed =
-            new java.util.concurrent.atomic.AtomicBoolean();
+        private final AtomicInteger outstanding =
+            new AtomicInteger(1);
+        private final AtomicBoolean failed =
+            new AtomicBoolean();
 
         @Override
         public void onNext(WriteSpanRequest request) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.BindableService;
+import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -15,23 +16,32 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.jaegerj.config.Settings;
+import io.jaegerj.model.KeyValue;
 import io.jaegerj.model.Process;
 import io.jaegerj.model.Span;
+import io.jaegerj.model.Trace;
 import io.jaegerj.model.TraceId;
+import io.jaegerj.proto.storage.ext.v1.BatchSpanWriterPluginGrpc;
+import io.jaegerj.proto.storage.ext.v1.WriteSpansRequest;
+import io.jaegerj.proto.storage.ext.v1.WriteSpansResponse;
 import io.jaegerj.proto.storage.v1.CapabilitiesRequest;
 import io.jaegerj.proto.storage.v1.CapabilitiesResponse;
 import io.jaegerj.proto.storage.v1.PluginCapabilitiesGrpc;
 import io.jaegerj.proto.storage.v1.SpanWriterPluginGrpc;
 import io.jaegerj.proto.storage.v1.WriteSpanRequest;
 import io.jaegerj.proto.storage.v1.WriteSpanResponse;
+import io.jaegerj.storage.CallerCredentials;
 import io.jaegerj.storage.GetTraceQuery;
 import io.jaegerj.storage.StorageFactory;
 import io.jaegerj.storage.TraceQuery;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -112,7 +122,7 @@ class GrpcStorageClientTest {
       assertThat(stage).isNotDone();
       try (TestServer server = TestServer.over(memory, port, 1000)) {
         stage.get(20, TimeUnit.SECONDS);
-        Optional<io.jaegerj.model.Trace> t = client.spanReader().getTrace(GetTraceQuery.of(id));
+        Optional<Trace> t = client.spanReader().getTrace(GetTraceQuery.of(id));
         assertThat(t).isPresent();
         client.check();
       }
@@ -125,7 +135,7 @@ class GrpcStorageClientTest {
   void write_capabilitiesNotAnsweredInTime_isRetried_notFailed() throws Exception {
     StorageFactory memory = TestServer.memory();
     AtomicInteger asked = new AtomicInteger();
-    List<BindableService> services = new java.util.ArrayList<>();
+    List<BindableService> services = new ArrayList<>();
     for (BindableService s : new StorageServices(memory.spanReader(), memory.spanWriter(), memory.dependencyReader(),
         1000).v1()) {
       if (!PluginCapabilitiesGrpc.SERVICE_NAME.equals(s.bindService().getServiceDescriptor().getName())) {
@@ -190,13 +200,13 @@ class GrpcStorageClientTest {
       public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
           ServerCallHandler<Q, R> next) {
         seen.add(headers.get(tenantKey) + "|" + headers.get(RemoteStorageClient.BEARER_TOKEN));
-        return Contexts.interceptCall(io.grpc.Context.current(), call, headers, next);
+        return Contexts.interceptCall(Context.current(), call, headers, next);
       }
     };
     StorageFactory memory = TestServer.memory();
     StorageServices services = new StorageServices(memory.spanReader(), memory.spanWriter(),
         memory.dependencyReader(), 1000);
-    List<BindableService> intercepted = new java.util.ArrayList<>();
+    List<BindableService> intercepted = new ArrayList<>();
     for (BindableService s : services.v1()) {
       ServerServiceDefinition d = ServerInterceptors.intercept(s, capture);
       intercepted.add(() -> d);
@@ -206,7 +216,7 @@ class GrpcStorageClientTest {
         RemoteStorageClient client = new RemoteStorageClient(new GrpcStorageConfig(server.address(),
             Duration.ofSeconds(5), Optional.empty(), "X-Custom-Tenant"), scheduler)) {
       client.write("acme", List.of(span(newId(), "t")), false).toCompletableFuture().get(10, TimeUnit.SECONDS);
-      io.jaegerj.storage.CallerCredentials.callWith(new io.jaegerj.storage.CallerCredentials.Credentials("tok", ""),
+      CallerCredentials.callWith(new CallerCredentials.Credentials("tok", ""),
           () -> client.getServices("acme"));
       client.getServices("");
       assertThat(seen).contains("acme|null", "acme|tok", "null|null");
@@ -218,7 +228,7 @@ class GrpcStorageClientTest {
 
   /** Counts the calls of every method the server receives. */
   static final class CallCounter implements ServerInterceptor {
-    final Map<String, AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
@@ -240,7 +250,7 @@ class GrpcStorageClientTest {
   static List<BindableService> countedServices(StorageFactory memory, CallCounter counter, boolean asJaeger) {
     StorageServices services = new StorageServices(memory.spanReader(), memory.spanWriter(),
         memory.dependencyReader(), 10_000);
-    List<BindableService> out = new java.util.ArrayList<>();
+    List<BindableService> out = new ArrayList<>();
     for (BindableService s : services.v1()) {
       BindableService svc = s;
       if (asJaeger && PluginCapabilitiesGrpc.SERVICE_NAME.equals(s.bindService().getServiceDescriptor().getName())) {
@@ -259,7 +269,7 @@ class GrpcStorageClientTest {
   }
 
   static List<Span> batch(TraceId id, int n) {
-    List<Span> spans = new java.util.ArrayList<>(n);
+    List<Span> spans = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       spans.add(span(id, "batch"));
     }
@@ -296,9 +306,9 @@ class GrpcStorageClientTest {
         StorageFactory client = TestServer.client(server.address(), Map.of())) {
       TraceId id = newId();
       String big = "x".repeat(200 * 1024);
-      List<Span> spans = new java.util.ArrayList<>();
+      List<Span> spans = new ArrayList<>();
       for (int i = 0; i < 30; i++) { // ~6 MiB: more than one call may carry, and more than the server takes at once
-        spans.add(span(id, "big").toBuilder().tags(List.of(io.jaegerj.model.KeyValue.string("blob", big))).build());
+        spans.add(span(id, "big").toBuilder().tags(List.of(KeyValue.string("blob", big))).build());
       }
       client.spanWriter().write("", spans).toCompletableFuture().get(20, TimeUnit.SECONDS);
       assertThat(counter.count("WriteSpans")).as("calls of at most 2 MiB").isBetween(3, 4);
@@ -314,25 +324,25 @@ class GrpcStorageClientTest {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger refused = new AtomicInteger();
     ConcurrentLinkedQueue<Integer> stored = new ConcurrentLinkedQueue<>();
-    List<BindableService> services = new java.util.ArrayList<>();
+    List<BindableService> services = new ArrayList<>();
     for (BindableService s : new StorageServices(memory.spanReader(), memory.spanWriter(), memory.dependencyReader(),
         1000).v1()) {
-      if (!io.jaegerj.proto.storage.ext.v1.BatchSpanWriterPluginGrpc.SERVICE_NAME.equals(
+      if (!BatchSpanWriterPluginGrpc.SERVICE_NAME.equals(
           s.bindService().getServiceDescriptor().getName())) {
         services.add(s);
       }
     }
-    services.add(new io.jaegerj.proto.storage.ext.v1.BatchSpanWriterPluginGrpc.BatchSpanWriterPluginImplBase() {
+    services.add(new BatchSpanWriterPluginGrpc.BatchSpanWriterPluginImplBase() {
       @Override
-      public void writeSpans(io.jaegerj.proto.storage.ext.v1.WriteSpansRequest r,
-          StreamObserver<io.jaegerj.proto.storage.ext.v1.WriteSpansResponse> o) {
+      public void writeSpans(WriteSpansRequest r,
+          StreamObserver<WriteSpansResponse> o) {
         if (release.getCount() > 0) {
           refused.incrementAndGet();
           o.onError(Status.RESOURCE_EXHAUSTED.withDescription("busy").asRuntimeException());
           return;
         }
         stored.add(r.getSpansCount());
-        o.onNext(io.jaegerj.proto.storage.ext.v1.WriteSpansResponse.getDefaultInstance());
+        o.onNext(WriteSpansResponse.getDefaultInstance());
         o.onCompleted();
       }
     });
@@ -390,9 +400,9 @@ class GrpcStorageClientTest {
 
   @Test
   void flags_haveJaegersNamesAndDefaults() {
-    Map<String, String> flags = new java.util.TreeMap<>();
+    Map<String, String> flags = new TreeMap<>();
     new GrpcStorageProvider().flags().forEach(f -> flags.put(f.name(), f.defaultValue()));
-    Map<String, String> expected = new java.util.TreeMap<>();
+    Map<String, String> expected = new TreeMap<>();
     for (String p : List.of("grpc-storage", "grpc-storage-archive")) {
       expected.put(p + ".server", "");
       expected.put(p + ".connection-timeout", "5s");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Timestamp;
 import io.jaegerj.model.KeyValue;
 import io.jaegerj.model.Process;
 import io.jaegerj.model.Span;
@@ -139,8 +140,8 @@ class SpanWireTest {
     }
     o.writeMessage(10, p.getProcess());
     o.writeMessage(10, io.jaegerj.proto.api_v2.Process.newBuilder().setServiceName("merged").build());
-    o.writeMessage(6, com.google.protobuf.Timestamp.newBuilder().setSeconds(5).build());
-    o.writeMessage(6, com.google.protobuf.Timestamp.newBuilder().setNanos(7000).build());
+    o.writeMessage(6, Timestamp.newBuilder().setSeconds(5).build());
+    o.writeMessage(6, Timestamp.newBuilder().setNanos(7000).build());
     o.writeBytes(1, ByteString.copyFrom(new byte[5]));
     o.writeBytes(1, p.getTraceId());
     o.writeBytes(2, p.getSpanId());

@@ -3,6 +3,7 @@ package io.jaegerj.storage.grpc;
 
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
 import io.jaegerj.config.Settings;
 import io.jaegerj.storage.StorageContext;
@@ -10,8 +11,12 @@ import io.jaegerj.storage.StorageFactory;
 import io.jaegerj.storage.memory.MemoryStorageProvider;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +28,7 @@ final class TestServer implements AutoCloseable {
   TestServer(int port, List<BindableService> services) throws IOException {
     NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port));
     // as jaeger-remote-storage without multi-tenancy: a tenant named by the caller is kept apart
-    services.forEach(svc -> b.addService(io.grpc.ServerInterceptors.intercept(svc,
+    services.forEach(svc -> b.addService(ServerInterceptors.intercept(svc,
         StorageServices.tenantFromHeader(StorageServices.DEFAULT_TENANT_HEADER))));
     server = b.build().start();
   }
@@ -31,7 +36,7 @@ final class TestServer implements AutoCloseable {
   static TestServer over(StorageFactory backend, int port, int maxSpansInFlight) throws IOException {
     StorageServices s = new StorageServices(backend.spanReader(), backend.spanWriter(), backend.dependencyReader(),
         maxSpansInFlight);
-    List<BindableService> all = new java.util.ArrayList<>(s.v1());
+    List<BindableService> all = new ArrayList<>(s.v1());
     all.addAll(s.v2());
     return new TestServer(port, all);
   }
@@ -48,7 +53,7 @@ final class TestServer implements AutoCloseable {
   /** A {@code grpc} client of {@code host:port} with the given extra settings. */
   static StorageFactory client(String server, Map<String, String> extra) {
     GrpcStorageProvider p = new GrpcStorageProvider();
-    Map<String, String> m = new java.util.HashMap<>(extra);
+    Map<String, String> m = new HashMap<>(extra);
     m.put("grpc-storage.server", server);
     return p.open("grpc", Settings.defaults(p.flags(), m), context());
   }
@@ -62,7 +67,7 @@ final class TestServer implements AutoCloseable {
   }
 
   static int freePort() throws IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
@@ -169,7 +170,7 @@ public final class KafkaSpanWriter implements SpanWriter, AutoCloseable {
     if (refused == null) {
       return true;
     }
-    if (refused instanceof org.apache.kafka.common.errors.TimeoutException
+    if (refused instanceof TimeoutException
         && !closed && System.nanoTime() - p.writtenNanos < giveUpNanos) {
       return false;
     }

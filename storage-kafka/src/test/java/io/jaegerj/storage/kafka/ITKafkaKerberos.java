@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kerby.kerberos.kerb.server.SimpleKdcServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -167,7 +168,7 @@ class ITKafkaKerberos {
       } finally {
         w.close(Duration.ofSeconds(1));
       }
-    }).isInstanceOfAny(ExecutionException.class, org.apache.kafka.common.KafkaException.class);
+    }).isInstanceOfAny(ExecutionException.class, KafkaException.class);
   }
 
   private static int freePort() throws IOException {

@@ -2,6 +2,7 @@
 package io.jaegerj.storage.kafka;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -306,7 +308,7 @@ public final class KafkaTestServer {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }
@@ -341,7 +343,7 @@ public final class KafkaTestServer {
 
   private static void requireOrSkip(boolean present, String message) {
     if ("true".equals(System.getenv("CI"))) {
-      org.junit.jupiter.api.Assertions.assertTrue(present, message);
+      Assertions.assertTrue(present, message);
     } else {
       Assumptions.assumeTrue(present, message);
     }

@@ -15,6 +15,7 @@ import io.jaegerj.model.RefType;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.SpanRef;
 import io.jaegerj.model.TraceId;
+import io.jaegerj.proto.api_v2.SpanRefType;
 import io.jaegerj.proto.api_v2.ValueType;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +52,7 @@ class SpanEncodingInteropTest {
         .setOperationName("GET /checkout")
         .addReferences(io.jaegerj.proto.api_v2.SpanRef.newBuilder()
             .setTraceId(ByteString.copyFrom(bytes(HIGH, LOW))).setSpanId(ByteString.copyFrom(bytes(PARENT)))
-            .setRefType(io.jaegerj.proto.api_v2.SpanRefType.CHILD_OF))
+            .setRefType(SpanRefType.CHILD_OF))
         .setFlags(1)
         .setStartTime(Timestamp.newBuilder().setSeconds(1704164645L).setNanos(123456000))
         .setDuration(Duration.newBuilder().setNanos(2500000))

@@ -11,6 +11,7 @@ import io.jaegerj.model.RefType;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.SpanRef;
 import io.jaegerj.model.TraceId;
+import io.jaegerj.model.ValueType;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -177,7 +178,7 @@ public final class SpanRows {
     List<String> warnings = new ArrayList<>();
     for (UdtValue u : row.getList("tags", UdtValue.class)) {
       KeyValue kv = readKeyValue(u);
-      if (kv.key().startsWith(WARNING_PREFIX) && kv.type() == io.jaegerj.model.ValueType.STRING) {
+      if (kv.key().startsWith(WARNING_PREFIX) && kv.type() == ValueType.STRING) {
         warnings.add(kv.stringValue());
       } else {
         tags.add(kv);
