@@ -1,27 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.e2e.cassandra;
 
+import static io.jaegerj.e2e.backpressure.RefusalCountingSender.SPANS_PER_TRACE;
+import static io.jaegerj.e2e.backpressure.RefusalCountingSender.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.protobuf.ByteString;
 import io.jaegerj.allinone.AllInOneMain;
 import io.jaegerj.config.Flag;
+import io.jaegerj.e2e.backpressure.RefusalCountingSender;
 import io.jaegerj.server.JaegerMain;
 import io.jaegerj.storage.cassandra.CassandraTestServer;
 import io.micrometer.core.instrument.Counter;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.resource.v1.Resource;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
-import io.opentelemetry.proto.trace.v1.Span;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,12 +30,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,22 +48,9 @@ class ITCassandraOutageTest {
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int SPANS_PER_TRACE = 5;
-  private static final int TRACES_PER_REQUEST = 10;
   private static final int IN_FLIGHT = 16;
   private static final int REFUSALS_WHILE_OUT = 20;
   private static final int ACKS_BETWEEN_OUTAGES = 100;
-
-  /** What the senders saw. */
-  private static final class Seen {
-    final Set<String> acked = ConcurrentHashMap.newKeySet();
-    final AtomicLong refused = new AtomicLong();
-    final AtomicLong refusedWhileOut = new AtomicLong();
-    final AtomicLong refusedWithoutRetryAfter = new AtomicLong();
-    final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
-    final AtomicBoolean out = new AtomicBoolean();
-    final AtomicBoolean stop = new AtomicBoolean();
-  }
 
   /** One all-in-one on Cassandra with its sender. */
   private static final class Node implements AutoCloseable {
@@ -83,8 +59,7 @@ class ITCassandraOutageTest {
     final int queryPort;
     final int otlpPort;
     final JaegerMain.Running binary;
-    final Seen seen = new Seen();
-    final Thread sender;
+    final RefusalCountingSender load;
 
     Node(CassandraTestServer cassandra, String mode) throws Exception {
       this.mode = mode;
@@ -108,8 +83,7 @@ class ITCassandraOutageTest {
           "--cassandra.reconnect-interval=500ms", "--cassandra.timeout=3s", "--collector.queue-size=500",
           "--collector.num-workers=8", "--collector.acknowledge=" + mode));
       this.binary = JaegerMain.start(AllInOneMain.spec(), args.toArray(String[]::new), env);
-      this.sender = new Thread(() -> send(otlpPort, seen), "outage-sender-" + mode);
-      sender.start();
+      this.load = RefusalCountingSender.start(otlpPort, IN_FLIGHT, "outage-" + mode);
     }
 
     double counter(String name) {
@@ -118,15 +92,12 @@ class ITCassandraOutageTest {
 
     /** Stops the load and waits until every request is answered. */
     void stopSending() throws InterruptedException {
-      seen.stop.set(true);
-      sender.join(TimeUnit.SECONDS.toMillis(120));
-      assertThat(sender.isAlive()).as("%s sender finished", mode).isFalse();
+      load.stop(Duration.ofSeconds(120));
     }
 
     @Override
     public void close() throws InterruptedException {
-      seen.stop.set(true);
-      sender.join(TimeUnit.SECONDS.toMillis(30));
+      load.close();
       binary.close();
     }
   }
@@ -137,7 +108,7 @@ class ITCassandraOutageTest {
     try (Node queued = new Node(cassandra, "queued"); Node stored = new Node(cassandra, "stored")) {
       List<Node> nodes = List.of(queued, stored);
       for (Node n : nodes) {
-        awaitAcked(n, ACKS_BETWEEN_OUTAGES, Duration.ofSeconds(60));
+        n.load.awaitAcked(ACKS_BETWEEN_OUTAGES, Duration.ofSeconds(60));
       }
 
       // 1. frozen (SIGSTOP): connections stay open, nothing is answered
@@ -149,12 +120,12 @@ class ITCassandraOutageTest {
         cassandra.resume();
       }
       for (Node n : nodes) {
-        awaitAcked(n, n.seen.acked.size() + ACKS_BETWEEN_OUTAGES, Duration.ofSeconds(60));
+        n.load.awaitAcked(n.load.acked.size() + ACKS_BETWEEN_OUTAGES, Duration.ofSeconds(60));
       }
       Map<Node, Long> refusedWhileFrozen = new LinkedHashMap<>();
       for (Node n : nodes) {
-        refusedWhileFrozen.put(n, n.seen.refusedWhileOut.get());
-        assertThat(n.seen.refusedWhileOut.get()).as("%s: refusals while Cassandra was frozen", n.mode)
+        refusedWhileFrozen.put(n, n.load.refusedWhileStalled.get());
+        assertThat(n.load.refusedWhileStalled.get()).as("%s: refusals while Cassandra was frozen", n.mode)
             .isGreaterThanOrEqualTo(REFUSALS_WHILE_OUT);
       }
 
@@ -167,25 +138,25 @@ class ITCassandraOutageTest {
         cassandra.startProcess();
       }
       for (Node n : nodes) {
-        assertThat(n.seen.refusedWhileOut.get() - refusedWhileFrozen.get(n))
+        assertThat(n.load.refusedWhileStalled.get() - refusedWhileFrozen.get(n))
             .as("%s: refusals while Cassandra was down", n.mode).isGreaterThanOrEqualTo(REFUSALS_WHILE_OUT);
       }
       for (Node n : nodes) {
-        awaitAcked(n, n.seen.acked.size() + ACKS_BETWEEN_OUTAGES, Duration.ofSeconds(90));
+        n.load.awaitAcked(n.load.acked.size() + ACKS_BETWEEN_OUTAGES, Duration.ofSeconds(90));
       }
       for (Node n : nodes) {
         n.stopSending();
       }
 
       for (Node n : nodes) {
-        Seen seen = n.seen;
-        assertThat(seen.errors).as("%s: answers other than 200 and 503", n.mode).isEmpty();
-        assertThat(seen.refusedWithoutRetryAfter.get()).as("%s: 503 without Retry-After", n.mode).isZero();
+        RefusalCountingSender load = n.load;
+        assertThat(load.errors).as("%s: answers other than 200 and 503", n.mode).isEmpty();
+        assertThat(load.refusedWithoutRetryAfter.get()).as("%s: 503 without Retry-After", n.mode).isZero();
         // every acknowledged trace is stored whole (in queued mode the pipeline held what it took) ...
-        awaitStoredWhole(cassandra, n.keyspace, seen.acked, Duration.ofSeconds(120));
+        awaitStoredWhole(cassandra, n.keyspace, load.acked, Duration.ofSeconds(120));
         // ... and readable through the query API (a sample: the stored set is checked above)
         int checked = 0;
-        for (String id : seen.acked) {
+        for (String id : load.acked) {
           if (checked++ == 50) {
             break;
           }
@@ -198,7 +169,7 @@ class ITCassandraOutageTest {
         }
         System.out.printf(Locale.ROOT, "cassandra outage, acknowledge=%s: %d traces acknowledged, %d requests"
                 + " refused (%d while frozen or down), %.0f write requests retried, %.0f spans past the ack"
-                + " deadline%n", n.mode, seen.acked.size(), seen.refused.get(), seen.refusedWhileOut.get(),
+                + " deadline%n", n.mode, load.acked.size(), load.refused.get(), load.refusedWhileStalled.get(),
             n.counter("jaegerj_cassandra_write_retries"), n.counter("jaegerj_collector_spans_ack_deadline_passed"));
         assertThat(n.counter("jaegerj_collector_spans_dropped_after_ack")).as(n.mode).isZero();
         assertThat(n.counter("jaegerj_cassandra_write_retries")).as("%s: writes held and retried", n.mode)
@@ -213,81 +184,21 @@ class ITCassandraOutageTest {
    */
   private static void outage(List<Node> nodes, boolean out) throws InterruptedException {
     if (!out) {
-      nodes.forEach(n -> n.seen.out.set(false));
+      nodes.forEach(n -> n.load.stalled(false));
       return;
     }
     Map<Node, Long> before = new LinkedHashMap<>();
     for (Node n : nodes) {
-      before.put(n, n.seen.refusedWhileOut.get());
-      n.seen.out.set(true);
+      before.put(n, n.load.refusedWhileStalled.get());
+      n.load.stalled(true);
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     for (Node n : nodes) {
-      while (n.seen.refusedWhileOut.get() - before.get(n) < REFUSALS_WHILE_OUT && System.nanoTime() < deadline) {
+      while (n.load.refusedWhileStalled.get() - before.get(n) < REFUSALS_WHILE_OUT && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
     }
     Thread.sleep(1000);
-  }
-
-  /** Sends requests of fresh traces with up to {@link #IN_FLIGHT} outstanding, until told to stop. */
-  private static void send(int port, Seen seen) {
-    URI uri = URI.create("http://127.0.0.1:" + port + "/v1/traces");
-    Semaphore slots = new Semaphore(IN_FLIGHT);
-    AtomicLong refusedInARow = new AtomicLong();
-    try {
-      while (!seen.stop.get()) {
-        slots.acquire();
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < TRACES_PER_REQUEST; i++) {
-          ids.add(newTraceId());
-        }
-        HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-            .header("Content-Type", "application/x-protobuf")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(request(ids).toByteArray())).build();
-        boolean outAtSend = seen.out.get();
-        HTTP.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
-          long backoff = 0;
-          if (e != null) {
-            seen.errors.add(e.toString());
-          } else if (r.statusCode() == 200) {
-            seen.acked.addAll(ids);
-            refusedInARow.set(0);
-          } else if (r.statusCode() == 503) {
-            seen.refused.incrementAndGet();
-            if (outAtSend && seen.out.get()) {
-              seen.refusedWhileOut.incrementAndGet();
-            }
-            if (r.headers().firstValue("Retry-After").isEmpty()) {
-              seen.refusedWithoutRetryAfter.incrementAndGet();
-            }
-            // back off as exporters do, but shorter than Retry-After so that the test stays short
-            backoff = Math.min(200, 10L << Math.min(refusedInARow.getAndIncrement(), 4));
-          } else {
-            seen.errors.add("HTTP " + r.statusCode());
-          }
-          if (backoff > 0) {
-            CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS).execute(slots::release);
-          } else {
-            slots.release();
-          }
-        });
-      }
-      if (!slots.tryAcquire(IN_FLIGHT, 90, TimeUnit.SECONDS)) {
-        seen.errors.add("requests still outstanding 90 s after the load stopped");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void awaitAcked(Node n, long count, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (n.seen.acked.size() < count) {
-      assertThat(System.nanoTime()).as("%s: %d traces acknowledged within %s (have %d, errors %s)", n.mode, count,
-          timeout, n.seen.acked.size(), n.seen.errors).isLessThan(deadline);
-      Thread.sleep(20);
-    }
   }
 
   /** Polls with plain CQL until every acknowledged trace has all its spans in the traces table. */
@@ -307,7 +218,7 @@ class ITCassandraOutageTest {
         List<CompletableFuture<?>> counts = new ArrayList<>(missing.size());
         for (String id : missing) {
           inFlight.acquire();
-          counts.add(cql.executeAsync(count.bind(ByteBuffer.wrap(hex(id)))).toCompletableFuture()
+          counts.add(cql.executeAsync(count.bind(ByteBuffer.wrap(RefusalCountingSender.hex(id)))).toCompletableFuture()
               .whenComplete((rs, e) -> {
                 inFlight.release();
                 if (e == null && rs.one().getLong(0) == SPANS_PER_TRACE) {
@@ -323,56 +234,6 @@ class ITCassandraOutageTest {
         assertThat(System.nanoTime()).as("%d of %d acknowledged traces still not stored whole, e.g. %s",
             missing.size(), acked.size(), missing.iterator().next()).isLessThan(deadline);
         Thread.sleep(500);
-      }
-    }
-  }
-
-  /** 32 hex digits, the high half without a leading zero, as Jaeger prints 128-bit IDs. */
-  private static String newTraceId() {
-    ThreadLocalRandom r = ThreadLocalRandom.current();
-    long high = r.nextLong() | 0x1000_0000_0000_0000L;
-    high &= 0x7fff_ffff_ffff_ffffL;
-    return String.format(Locale.ROOT, "%016x%016x", high, r.nextLong());
-  }
-
-  private static ExportTraceServiceRequest request(List<String> traceIds) {
-    long now = System.currentTimeMillis() * 1_000_000L;
-    ScopeSpans.Builder scope = ScopeSpans.newBuilder();
-    for (String traceIdHex : traceIds) {
-      ByteString traceId = ByteString.copyFrom(hex(traceIdHex));
-      for (int i = 0; i < SPANS_PER_TRACE; i++) {
-        Span.Builder s = Span.newBuilder().setTraceId(traceId)
-            .setSpanId(ByteString.copyFrom(ByteBuffer.allocate(8).putLong(i + 1L).array()))
-            .setName("op-" + i).setStartTimeUnixNano(now + i * 1000L).setEndTimeUnixNano(now + i * 1000L + 500_000)
-            .addAttributes(KeyValue.newBuilder().setKey("i").setValue(AnyValue.newBuilder().setIntValue(i)));
-        if (i > 0) {
-          s.setParentSpanId(ByteString.copyFrom(ByteBuffer.allocate(8).putLong(1L).array()));
-        }
-        scope.addSpans(s);
-      }
-    }
-    return ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
-        .setResource(Resource.newBuilder().addAttributes(KeyValue.newBuilder().setKey("service.name")
-            .setValue(AnyValue.newBuilder().setStringValue("outage-svc"))))
-        .addScopeSpans(scope)).build();
-  }
-
-  private static byte[] hex(String s) {
-    byte[] out = new byte[s.length() / 2];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = (byte) Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
-    }
-    return out;
-  }
-
-  private static final Set<Integer> HANDED_OUT = new HashSet<>();
-
-  private static synchronized int freePort() throws IOException {
-    while (true) {
-      try (ServerSocket s = new ServerSocket(0)) {
-        if (HANDED_OUT.add(s.getLocalPort())) {
-          return s.getLocalPort();
-        }
       }
     }
   }
