@@ -9,14 +9,17 @@ import io.jaegerj.loadgen.Template;
 import io.jaegerj.loadgen.Workload;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.Trace;
+import io.jaegerj.model.TraceId;
 import io.jaegerj.model.otlp.OtlpJsonWriter;
 import io.jaegerj.model.otlp.OtlpToModel;
+import io.jaegerj.storage.SpanWriter;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.TracesData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -70,6 +73,26 @@ public final class Fixtures {
     Workload w = new Workload(20, 20, spans, 10, 1, 1, 100);
     List<Workload.GenTrace> traces = w.generate(new SplittableRandom(seed), BASE_MICROS);
     return Trace.of(OtlpToModel.toModel(Encoders.otlp(traces)));
+  }
+
+  /**
+   * Writes about {@code storedSpans} spans of {@link #REQUEST}-shaped requests (seeds from {@code seed} on, a thousand
+   * requests at a time) into the default tenant and returns the IDs of the traces written.
+   */
+  public static TraceId[] prefill(SpanWriter writer, int storedSpans, long seed) {
+    int requests = storedSpans / REQUEST.spansPerRequest();
+    TraceId[] ids = new TraceId[requests * REQUEST.tracesPerRequest()];
+    int n = 0;
+    int chunk = 1000;
+    for (int done = 0; done < requests; done += chunk) {
+      for (List<Span> batch : batches(Math.min(chunk, requests - done), seed + done)) {
+        writer.write("", batch).toCompletableFuture().join();
+        for (int i = 0; i < batch.size(); i += REQUEST.spansPerTrace()) {
+          ids[n++] = batch.get(i).traceId();
+        }
+      }
+    }
+    return n == ids.length ? ids : Arrays.copyOf(ids, n);
   }
 
   /** {@code requests} requests of {@link #REQUEST} decoded into model spans, each with fresh IDs. */

@@ -3,7 +3,6 @@ package io.jaegerj.bench;
 
 import io.jaegerj.config.Settings;
 import io.jaegerj.loadgen.Workload;
-import io.jaegerj.model.Span;
 import io.jaegerj.model.Trace;
 import io.jaegerj.model.TraceId;
 import io.jaegerj.storage.GetTraceQuery;
@@ -61,18 +60,9 @@ public class MemoryStoreBenchmark {
         new StorageContext(new SimpleMeterRegistry(), Clock.systemUTC()));
     writer = storage.spanWriter();
     reader = storage.spanReader();
+    ids = Fixtures.prefill(writer, storedSpans, 1000);
     int requests = storedSpans / Fixtures.REQUEST.spansPerRequest();
-    ids = new TraceId[requests * Fixtures.REQUEST.tracesPerRequest()];
-    int n = 0;
-    int chunk = 1000;
-    for (int done = 0; done < requests; done += chunk) {
-      for (List<Span> batch : Fixtures.batches(Math.min(chunk, requests - done), 1000 + done)) {
-        writer.write("", batch).toCompletableFuture().join();
-        for (int i = 0; i < batch.size(); i += Fixtures.REQUEST.spansPerTrace()) {
-          ids[n++] = batch.get(i).traceId();
-        }
-      }
-    }
+    int n = ids.length;
     nowMicros = Fixtures.BASE_MICROS + requests * 1000L + 10_000_000L;
     System.out.printf("%nprefilled %d spans in %d traces%n", (long) requests * Fixtures.REQUEST.spansPerRequest(), n);
   }

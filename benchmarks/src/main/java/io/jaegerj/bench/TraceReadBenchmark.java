@@ -3,7 +3,6 @@ package io.jaegerj.bench;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.jaegerj.config.Settings;
-import io.jaegerj.model.Span;
 import io.jaegerj.model.Trace;
 import io.jaegerj.model.TraceId;
 import io.jaegerj.model.adjust.Adjusters;
@@ -71,18 +70,9 @@ public class TraceReadBenchmark {
         new StorageContext(new SimpleMeterRegistry(), Clock.systemUTC()));
     writer = storage.spanWriter();
     reader = storage.spanReader();
+    ids = Fixtures.prefill(writer, storedSpans, 2000);
     int requests = storedSpans / Fixtures.REQUEST.spansPerRequest();
-    ids = new TraceId[requests * Fixtures.REQUEST.tracesPerRequest()];
-    int n = 0;
-    int chunk = 1000;
-    for (int done = 0; done < requests; done += chunk) {
-      for (List<Span> batch : Fixtures.batches(Math.min(chunk, requests - done), 2000 + done)) {
-        writer.write("", batch).toCompletableFuture().join();
-        for (int i = 0; i < batch.size(); i += Fixtures.REQUEST.spansPerTrace()) {
-          ids[n++] = batch.get(i).traceId();
-        }
-      }
-    }
+    int n = ids.length;
     int bytes = 0;
     for (int i = 0; i < 100; i++) {
       bytes += encoded();
