@@ -4,7 +4,7 @@ package io.jaegerj.model;
 import java.nio.charset.StandardCharsets;
 
 /** Go's two ways of quoting input inside error messages, so our error texts match Jaeger's byte for byte. */
-final class GoQuote {
+public final class GoQuote {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private GoQuote() {}
@@ -14,7 +14,7 @@ final class GoQuote {
    * other ASCII controls and DEL as {@code \xHH}, other unprintable characters as {@code \}{@code uXXXX} or
    * {@code \UXXXXXXXX}, and an unpaired surrogate as Go's escape of the replacement character.
    */
-  static String strconv(String s) {
+  public static String strconv(String s) {
     StringBuilder b = new StringBuilder(s.length() + 2).append('"');
     for (int i = 0; i < s.length(); ) {
       int cp = s.codePointAt(i);

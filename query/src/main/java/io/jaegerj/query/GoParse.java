@@ -2,6 +2,7 @@
 package io.jaegerj.query;
 
 import io.jaegerj.config.Settings;
+import io.jaegerj.model.GoQuote;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -25,24 +26,24 @@ final class GoParse {
   private static long parseInteger(String fn, String s, int bits) {
     String digits = s.startsWith("+") || s.startsWith("-") ? s.substring(1) : s;
     if (digits.isEmpty()) {
-      throw new IllegalArgumentException(fn + ": parsing " + quote(s) + ": invalid syntax");
+      throw new IllegalArgumentException(fn + ": parsing " + GoQuote.strconv(s) + ": invalid syntax");
     }
     for (int i = 0; i < digits.length(); i++) {
       char c = digits.charAt(i);
       if (c < '0' || c > '9') {
-        throw new IllegalArgumentException(fn + ": parsing " + quote(s) + ": invalid syntax");
+        throw new IllegalArgumentException(fn + ": parsing " + GoQuote.strconv(s) + ": invalid syntax");
       }
     }
     long v;
     try {
       v = Long.parseLong(s.startsWith("+") ? digits : s);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(fn + ": parsing " + quote(s) + ": value out of range");
+      throw new IllegalArgumentException(fn + ": parsing " + GoQuote.strconv(s) + ": value out of range");
     }
     if (bits < 64) {
       long max = (1L << (bits - 1)) - 1;
       if (v > max || v < -max - 1) {
-        throw new IllegalArgumentException(fn + ": parsing " + quote(s) + ": value out of range");
+        throw new IllegalArgumentException(fn + ": parsing " + GoQuote.strconv(s) + ": value out of range");
       }
     }
     return v;
@@ -53,7 +54,7 @@ final class GoParse {
     try {
       return Settings.parseBool(s);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("strconv.ParseBool: parsing " + quote(s) + ": invalid syntax");
+      throw new IllegalArgumentException("strconv.ParseBool: parsing " + GoQuote.strconv(s) + ": invalid syntax");
     }
   }
 
@@ -61,7 +62,7 @@ final class GoParse {
   static double parseFloat(String s) {
     String t = s.trim();
     if (t.isEmpty() || !t.equals(s) || t.endsWith("d") || t.endsWith("D") || t.endsWith("f") || t.endsWith("F")) {
-      throw new IllegalArgumentException("strconv.ParseFloat: parsing " + quote(s) + ": invalid syntax");
+      throw new IllegalArgumentException("strconv.ParseFloat: parsing " + GoQuote.strconv(s) + ": invalid syntax");
     }
     switch (t.toLowerCase(Locale.ROOT)) {
       case "nan":
@@ -76,7 +77,7 @@ final class GoParse {
     try {
       return Double.parseDouble(t);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("strconv.ParseFloat: parsing " + quote(s) + ": invalid syntax");
+      throw new IllegalArgumentException("strconv.ParseFloat: parsing " + GoQuote.strconv(s) + ": invalid syntax");
     }
   }
 
@@ -86,24 +87,8 @@ final class GoParse {
       Instant i = OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
       return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
     } catch (DateTimeException | ArithmeticException e) {
-      throw new IllegalArgumentException("parsing time " + quote(s)
-          + " as \"2006-01-02T15:04:05.999999999Z07:00\": cannot parse " + quote(s) + " as RFC 3339");
+      throw new IllegalArgumentException("parsing time " + GoQuote.strconv(s)
+          + " as \"2006-01-02T15:04:05.999999999Z07:00\": cannot parse " + GoQuote.strconv(s) + " as RFC 3339");
     }
-  }
-
-  /** Go's %q for plain ASCII text; other characters are escaped as \\uXXXX. */
-  static String quote(String s) {
-    StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '"' || c == '\\') {
-        b.append('\\').append(c);
-      } else if (c < 0x20 || c == 0x7f) {
-        b.append(String.format("\\x%02x", (int) c));
-      } else {
-        b.append(c);
-      }
-    }
-    return b.append('"').toString();
   }
 }
