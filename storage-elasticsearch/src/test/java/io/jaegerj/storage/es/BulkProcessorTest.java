@@ -153,7 +153,9 @@ class BulkProcessorTest {
         f.get(20, TimeUnit.SECONDS);
       }
     }
-    assertThat(bodies).extracting(b -> b.lines().count()).containsExactly(2L, 2L, 120L);
+    // two single writes and one coalesced bulk; the second committer's request may reach the server after the
+    // coalesced one when the first committer is released before the second one's request was read
+    assertThat(bodies).extracting(b -> b.lines().count()).containsExactlyInAnyOrder(2L, 2L, 120L);
     assertThat(meters.get("jaegerj.es.bulk.requests").counter().count()).isEqualTo(3);
     assertThat(meters.get("jaegerj.es.bulk.actions").counter().count()).isEqualTo(62);
   }
