@@ -17,14 +17,21 @@ Points:
                       stored span after a full GC;
   query-under-load    the same full store, queried while a second generator offers --background-rate spans/s;
   jmh                 the JMH benchmarks of --jmh (benchmarks/target/benchmarks.jar) with >= 2 forks, >= 5 measured
-                      iterations and -prof gc: score ± error and bytes allocated per operation.
+                      iterations and -prof gc: score ± error and bytes allocated per operation;
+  opensearch, kafka, remote, cassandra, ui
+                      the per-backend scripts (scripts/bench-<backend>.sh, which start their own servers), each run
+                      REPEATS times in a fresh session; the markdown table a script prints is read by its header
+                      names, every number of every cell is replaced by its median over the repeats (the lowest and
+                      highest in brackets for one-number cells), and a column "other load (cores)" is added: the
+                      machine's busy CPU minus the CPU of every process of the script's session (/proc), over the
+                      run. `--list` shows each point's settings and expected duration.
 
 --gc-log matches slow samples with the server's GC and safepoint pauses, --jfr keeps a profile of every server and
 the top three hot paths of each point (both written under --out, the hot paths also into the table).
 
 Usage:
-  ./mvnw -B -q -pl all-in-one,loadgen,benchmarks -am package -DskipTests
-  scripts/bench.py --jfr --gc-log       # every point, 3 repeats, writes docs/benchmarks.md
+  scripts/bench.py --build --jfr        # every point (about 90 minutes idle), writes docs/benchmarks.md
+  scripts/bench.py --list               # the points, their settings and expected duration
   scripts/bench.py ingest-otlp-grpc --repeats 1 --no-docs
   scripts/bench.py --quick              # every point once, short: checks the method end to end (~2 min idle)
 """
@@ -43,12 +50,13 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DOCS = os.path.join(ROOT, "docs", "benchmarks.md")
-BEGIN = "<!-- scripts/bench.py: begin (generated, do not edit by hand) -->"
-END = "<!-- scripts/bench.py: end -->"
 PROTOCOLS = ["otlp-http", "otlp-grpc", "jaeger-thrift", "zipkin-json"]
-ALL_POINTS = ["ingest-" + p for p in PROTOCOLS] + ["query-full", "query-under-load", "jmh"]
 TICK = os.sysconf("SC_CLK_TCK")
-JFR_SUMMARIES = {}  # point -> [(percent of samples, hot path)] of its first run with --jfr
+JFR_SUMMARIES = {}  # point -> hot paths of its first run with --jfr: [(percent, path)] or {process: (that, .jfr)}
+
+
+class BenchError(Exception):
+    """A point cannot be measured or its output cannot be read; the message says why."""
 
 
 def free_port():
@@ -81,7 +89,7 @@ class Server:
     def __init__(self, args, tag):
         jars = glob.glob(os.path.join(ROOT, "all-in-one", "target", "all-in-one-*-exec.jar"))
         if not jars:
-            sys.exit("build first: ./mvnw -B -q -pl all-in-one,loadgen -am package -DskipTests")
+            raise BenchError("build first: ./mvnw -B -q -pl all-in-one,loadgen -am package -DskipTests")
         self.ports = {k: free_port() for k in ["zipkin", "otlp_grpc", "otlp_http", "jaeger_http", "jaeger_grpc",
                                                 "query", "query_grpc", "admin", "agent"]}
         env = dict(os.environ)
@@ -113,14 +121,16 @@ class Server:
         deadline = time.time() + 120
         while time.time() < deadline:
             if self.proc.poll() is not None:
-                sys.exit("the server exited; see " + self.log.name)
+                raise BenchError("the server exited; see " + self.log.name)
             try:
                 with urllib.request.urlopen("http://127.0.0.1:%d/" % self.ports["admin"], timeout=1) as r:
                     if r.status == 200:
                         return
             except OSError:
                 time.sleep(0.1)
-        sys.exit("the server did not become healthy in 120 s; see " + self.log.name)
+        self.proc.kill()
+        self.proc.wait()
+        raise BenchError("the server did not become healthy in 120 s; see " + self.log.name)
 
     def endpoint(self, protocol):
         return {
@@ -185,7 +195,7 @@ def result_of(log):
         for line in f:
             if line.startswith("RESULT "):
                 return {k: float(v) for k, v in (kv.split("=", 1) for kv in line.split()[1:]) if _num(v)}
-    sys.exit("the load generator printed no RESULT line; see " + log.name)
+    raise BenchError("the load generator printed no RESULT line; see " + log.name)
 
 
 def _num(v):
@@ -437,7 +447,7 @@ def run_jmh(args):
     allocated per operation; one row per benchmark and parameter set."""
     jar = os.path.join(ROOT, "benchmarks", "target", "benchmarks.jar")
     if not os.path.exists(jar):
-        sys.exit("build first: ./mvnw -B -q -pl benchmarks -am package -DskipTests")
+        raise BenchError("build first: ./mvnw -B -q -pl benchmarks -am package -DskipTests")
     result = os.path.join(args.out, "jmh.json")
     cmd = [args.java] + (["-Djmh.ignoreLock=true"] if args.jmh_ignore_lock else []) + ["-jar", jar, args.jmh, "-f", str(max(2, args.jmh_forks)), "-wi", "3",
            "-i", str(max(5, args.jmh_iterations)), "-prof", "gc", "-rf", "json", "-rff", result] + args.jmh_arg
@@ -460,14 +470,415 @@ def run_jmh(args):
                max(5, args.jmh_iterations), "\n".join(rows)))
 
 
-def run_point(args, point, rep):
+
+# ---------------------------------------------------------------------------------------------------------------
+# Points that run a per-backend script. The script starts its own servers; bench.py runs it REPEATS times, each in a
+# fresh session, reads the markdown table it prints by its header names and takes the median of every number.
+
+OTHER_LOAD = "machine's other load over the run (cores)"
+
+
+class Backend:
+    def __init__(self, name, script, what, minutes, env, quick_env, required, headline, modules, pick=None,
+                 lines=None, legacy=None, repeats=3, timeout_min=30):
+        self.name = name
+        self.script = script
+        self.what = what  # what the point measures, for --list and the docs
+        self.minutes = minutes  # expected minutes per repeat on an idle machine (full, quick)
+        self.env = env  # the stated settings: environment of the script
+        self.quick_env = quick_env  # overrides of --quick
+        self.required = required  # {label: header regex}: the columns that must be there (headline figures)
+        self.headline = headline  # labels of required columns shown in the index of current figures
+        self.modules = modules  # Maven modules whose jars the script needs (--build)
+        self.pick = pick  # (headers, row) -> keep the row? None = every row
+        self.lines = lines  # regex of output lines that are the figures, for a script without a table
+        self.legacy = legacy  # text -> (headers, rows) for the script's output before it printed a table
+        self.repeats = repeats
+        self.timeout_min = timeout_min
+
+
+def _os_max_row(headers, row):
+    i = column(headers, r"^offered")
+    return i is not None and row[i].startswith("max")
+
+
+BACKENDS = {b.name: b for b in [
+    Backend("opensearch", "scripts/bench-opensearch.sh",
+            "all-in-one into one fresh OpenSearch 2.19.1 node (1 GB heap), recommended (tuned) flags, "
+            "acknowledgement = stored, closed loop (64 requests in flight, refused requests back off): the highest "
+            "sustained rate, every sampled acknowledged trace read back, our CPU and OpenSearch's per stored span",
+            (3.0, 1.5),
+            # MODES=" ": no fixed-rate points, only the warm-up and the closed-loop stored point (the script's loop
+            # over MODES is empty; an empty MODES would fall back to its default)
+            {"PROFILES": "tuned", "MODES": " ", "MAX_DURATION": "30", "MAX_INFLIGHT": "64", "WARMUP": "5",
+             "CHECK": "200", "HEAP": "1g", "OS_HEAP": "1g"},
+            {"MAX_DURATION": "5", "WARMUP": "2", "CHECK": "20"},
+            {"accepted spans/s": r"^accepted spans/s", "missing acked traces": r"^missing acked traces",
+             "dropped after ack": r"^dropped after ack", "our CPU µs/span": r"^our cpu",
+             "OpenSearch CPU µs/span": r"^opensearch cpu"},
+            ["accepted spans/s", "missing acked traces", "our CPU µs/span", "OpenSearch CPU µs/span"],
+            ["all-in-one", "loadgen"], pick=_os_max_row),
+    Backend("kafka", "scripts/bench-kafka.sh",
+            "collector (acknowledgement = stored) -> one fresh Kafka broker, OTLP/HTTP from the load generator; the "
+            "ingester's drain rate into memory storage; CPU per span of the collector and the broker",
+            (3.0, 1.5),
+            {"DUR": "20", "WARM": "20", "INFLIGHT": "32", "REPEATS": "1", "BUILD": "0"},
+            {"DUR": "5", "WARM": "3"},
+            {"collector -> Kafka spans/s": r"collector.*kafka.*spans/s|kafka.*spans/s|spans/s.*kafka",
+             "ingester spans/s": r"ingester|drain",
+             "collector CPU µs/span": r"collector.*(cpu|µs)|(cpu|µs).*collector"},
+            ["collector -> Kafka spans/s", "ingester spans/s", "collector CPU µs/span"],
+            ["collector", "ingester", "loadgen"], legacy=lambda text: legacy_kafka(text)),
+    Backend("remote", "scripts/bench-remote-storage.sh",
+            "the same load against A) all-in-one with memory storage in process and B) collector + query -> "
+            "remote-storage -> memory (fresh processes each): spans/s and the B/A ratio, trace by ID and search p99 "
+            "ratios, CPU per span of every process",
+            (2.5, 1.2),
+            {"ROUNDS": "1", "REPEATS": "1", "DUR": "20", "INFLIGHT": "16", "HEAP": "1g", "BUILD": "0", "JMH": "0"},
+            {"DUR": "5"},
+            {"B/A spans/s": r"b/a|ratio|hop", "trace by ID p99": r"(trace|by.id).*p99|p99.*(trace|by.id)",
+             "search p99": r"search.*p99|p99.*search"},
+            ["B/A spans/s", "trace by ID p99", "search p99"],
+            ["all-in-one", "collector", "query", "remote-storage", "loadgen"],
+            legacy=lambda text: legacy_remote(text)),
+    Backend("cassandra", "scripts/bench-cassandra.sh",
+            "one fresh Cassandra 5.0.4 node (1 GB heap): spans/s written with every write acknowledged by Cassandra, "
+            "getTrace and search p50/p99 on the full store, CPU per span of our process and of Cassandra",
+            (15.0, 3.0),
+            {"SPANS": "1000000"},
+            {"SPANS": "20000"},
+            {"spans/s": r"spans/s", "getTrace": r"gettrace|trace by id|by.id", "search": r"search"},
+            ["spans/s", "getTrace", "search"],
+            ["all-in-one", "collector", "query", "loadgen", "benchmarks"], repeats=1, timeout_min=60),
+    Backend("ui", "scripts/bench-ui.sh",
+            "query's cost of the first page of a 50,000-span trace, and the same trace and the System Architecture "
+            "layout in headless Chromium (e2e-tests)",
+            (4.0, 4.0), {}, {},
+            {"figure": r"^figure$"}, [], [], lines=r"^(Trace page cost|UI e2e|UI SA layout)"),
+]}
+
+MEMORY_POINTS = ["ingest-" + p for p in PROTOCOLS] + ["query-full", "query-under-load"]
+ALL_POINTS = MEMORY_POINTS + ["jmh"] + list(BACKENDS)
+MEMORY_HEADLINE = {
+    "ingest": ["spans/s", "slowest 1 s (spans)", "our CPU µs/span"],
+    "query-full": ["trace by ID p99 ms", "search p99 ms", "heap B/stored span"],
+    "query-under-load": ["trace by ID p99 ms", "search p99 ms"],
+}
+
+# A number inside a cell: 1,234,567.8 (thousands grouped), or 12.5, -3; not the 50 of "p50".
+NUMBER = re.compile(r"(?<![\w.])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\w])")
+
+
+def column(headers, pattern):
+    """Index of the first header matching the regex (case-insensitive), or None."""
+    rx = re.compile(pattern, re.I)
+    return next((i for i, h in enumerate(headers) if rx.search(h)), None)
+
+
+def parse_tables(text):
+    """Every markdown table of a text: [(headers, rows)], cells stripped; a table is a header line, a |---| line and
+    the rows under it."""
+    tables, lines = [], text.splitlines()
+    i = 0
+    while i < len(lines):
+        if (lines[i].strip().startswith("|") and i + 1 < len(lines)
+                and re.match(r"^\s*\|(\s*:?-+:?\s*\|)+\s*$", lines[i + 1])):
+            headers = _cells(lines[i])
+            rows = []
+            i += 2
+            while i < len(lines) and lines[i].strip().startswith("|"):
+                rows.append(_cells(lines[i]))
+                i += 1
+            tables.append((headers, rows))
+        else:
+            i += 1
+    return tables
+
+
+def _cells(line):
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def select_table(backend, text):
+    """The table of one run that has every required column; a clear error naming what is missing otherwise."""
+    if backend.lines:
+        rows = [[ln.strip()] for ln in text.splitlines() if re.search(backend.lines, ln.strip())]
+        if not rows:
+            raise BenchError("%s printed none of its figure lines (/%s/)" % (backend.script, backend.lines))
+        return ["figure"], rows
+    tables = parse_tables(text)
+    if not tables and backend.legacy:
+        legacy = backend.legacy(text)
+        if legacy:
+            tables = [legacy]
+    if not tables:
+        raise BenchError("%s printed no markdown table" % backend.script)
+    best = None
+    for headers, rows in tables:
+        missing = [label for label, rx in backend.required.items() if column(headers, rx) is None]
+        if not missing:
+            if backend.pick:
+                rows = [r for r in rows if backend.pick(headers, r)]
+                if not rows:
+                    raise BenchError("%s: no row of its table is the point's row" % backend.script)
+            return headers, [r + [""] * (len(headers) - len(r)) for r in rows]
+        if best is None or len(missing) < len(best[1]):
+            best = (headers, missing)
+    raise BenchError("%s: column(s) missing from its table: %s (patterns %s); its headers: %s" % (
+        backend.script, ", ".join(best[1]), ", ".join("/%s/" % backend.required[m] for m in best[1]),
+        " | ".join(best[0])))
+
+
+def template(cell):
+    """A cell with its numbers taken out: (text with {} for each number, [numbers], [how each was written])."""
+    nums, shapes = [], []
+
+    def take(m):
+        raw = m.group(0)
+        nums.append(float(raw.replace(",", "")))
+        shapes.append((("," in raw) or abs(float(raw.replace(",", ""))) >= 10000,
+                       len(raw.split(".", 1)[1]) if "." in raw else 0))
+        return "{}"
+
+    return NUMBER.sub(take, cell.replace("{", "(").replace("}", ")")), nums, shapes
+
+
+def write_number(v, grouped, decimals):
+    return ("{:,.%df}" if grouped else "{:.%df}") .replace("%d", str(decimals)).format(v)
+
+
+def median_cell(cells):
+    """One cell from the same cell of every repeat: each number replaced by its median (written as precisely as the
+    script wrote it); a one-number cell whose repeats differ gets (lowest–highest). Cells whose text differs beyond
+    their numbers are listed, separated by "; "."""
+    parts = [template(c) for c in cells]
+    if len({p[0] for p in parts}) != 1:
+        out = []
+        for c in cells:
+            if c not in out:
+                out.append(c)
+        return "; ".join(out)
+    text, first, _ = parts[0]
+    if not first:
+        return cells[0]
+    values = []
+    for k in range(len(first)):
+        column_values = [p[1][k] for p in parts]
+        grouped = any(p[2][k][0] for p in parts)
+        decimals = max(p[2][k][1] for p in parts)
+        med = statistics.median(column_values)
+        if len(first) == 1 and len(cells) > 1 and min(column_values) != max(column_values):
+            values.append("%s (%s–%s)" % (write_number(med, grouped, decimals),
+                                          write_number(min(column_values), grouped, decimals),
+                                          write_number(max(column_values), grouped, decimals)))
+        else:
+            values.append(write_number(med, grouped, decimals))
+    return text.format(*values)
+
+
+def median_table(runs):
+    """runs: [(headers, rows)] of the repeats -> (headers, rows) with every cell the median_cell of the repeats."""
+    headers = runs[0][0]
+    for h, rows in runs[1:]:
+        if h != headers:
+            raise BenchError("the repeats printed different columns: %s vs %s" % (" | ".join(headers),
+                                                                                  " | ".join(h)))
+        if len(rows) != len(runs[0][1]):
+            raise BenchError("the repeats printed %d and %d rows" % (len(runs[0][1]), len(rows)))
+    out = []
+    for i in range(len(runs[0][1])):
+        out.append([median_cell([rows[i][j] if j < len(rows[i]) else "" for _, rows in runs])
+                    for j in range(len(headers))])
+    return headers, out
+
+
+def render_table(headers, rows):
+    return "\n".join(["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+                     + ["| " + " | ".join(r) + " |" for r in rows])
+
+
+def legacy_kafka(text):
+    """scripts/bench-kafka.sh output before it printed a table: the load generator's RESULT line, the CPU line and
+    the busiest-interval lines -> a one-row table."""
+    res = re.search(r"^RESULT .*$", text, re.M)
+    cpu = re.search(r"CPU per span acknowledged by Kafka \((\d+) spans\): collector ([\d.]+) us, broker ([\d.]+) us",
+                    text)
+    prod = re.search(r"collector -> Kafka .*?: (\d+) spans/s", text)
+    ing = re.search(r"ingester -> storage .*?: (\d+) spans/s", text)
+    if not (res and cpu and ing):
+        return None
+    kv = dict(x.split("=", 1) for x in res.group(0).split()[1:] if "=" in x)
+    return (["collector -> Kafka spans/s (acknowledged, loadgen)", "slowest 1 s (spans)",
+             "collector -> Kafka spans/s (busiest 5 s, producer)", "ingester -> storage spans/s (busiest 5 s)",
+             "collector CPU µs/span", "broker CPU µs/span", "refused requests"],
+            [[write_number(float(kv.get("spans_per_sec", "nan")), True, 0),
+              write_number(float(kv.get("min_1s_spans", "nan")), True, 0),
+              write_number(float(prod.group(1)) if prod else float("nan"), True, 0),
+              write_number(float(ing.group(1)), True, 0), cpu.group(2), cpu.group(3),
+              kv.get("rejected_requests", "?")]])
+
+
+def legacy_remote(text):
+    """scripts/bench-remote-storage.sh output before it printed a table: the "== means" lines and the CPU lines ->
+    a one-row table."""
+    means = dict((m.group(1), (m.group(2), m.group(3), m.group(4))) for m in re.finditer(
+        r"^(\w+)\s+A\s+([\d.]+)\s+B\s+([\d.]+)\s+B/A (\S+)", text, re.M))
+    cpu = dict(((m.group(1), m.group(2)), m.group(3)) for m in re.finditer(
+        r"^([AB]) ([\w-]+)\s+([\d.]+)\s*$", text, re.M))
+    if "spans_per_sec" not in means:
+        return None
+
+    def ratio(k):
+        return means[k][2] if k in means else "?"
+
+    return (["in process spans/s", "through the hop spans/s", "B/A spans/s", "trace by ID p99 ms A / B",
+             "trace by ID p99 ratio", "search p99 ms A / B", "search p99 ratio", "CPU µs/span in process",
+             "CPU µs/span collector + remote-storage"],
+            [[write_number(float(means["spans_per_sec"][0]), True, 0),
+              write_number(float(means["spans_per_sec"][1]), True, 0), ratio("spans_per_sec"),
+              "%s / %s" % means.get("trace_p99_ms", ("?", "?"))[:2], ratio("trace_p99_ms"),
+              "%s / %s" % means.get("search_p99_ms", ("?", "?"))[:2], ratio("search_p99_ms"),
+              cpu.get(("A", "all-in-one"), "?"),
+              "%s + %s" % (cpu.get(("B", "collector"), "?"), cpu.get(("B", "remote-storage"), "?"))]])
+
+
+def session_cpu_seconds(sid, seen):
+    """Updates seen (pid -> CPU seconds) with every live process of session sid; returns their sum."""
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == sid:
+            seen[int(d)] = (int(fields[11]) + int(fields[12])) / TICK
+    return sum(seen.values())
+
+
+def session_pids(sid):
+    out = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open("/proc/%s/stat" % d) as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[3]) == sid:
+                        out.append(int(d))
+            except OSError:
+                pass
+    return out
+
+
+JFR_WRAPPER = """#!/bin/bash
+# scripts/bench.py --jfr: records a JFR profile of our servers started by a backend script, then runs java.
+for a in "$@"; do
+  case "$a" in
+    *-exec.jar|io.jaegerj.bench.StorageBenchmark)
+      name=$(basename "$a" | sed -e 's/-[0-9][0-9.]*\\(-SNAPSHOT\\)\\?-exec\\.jar$//' -e 's/.*\\.//')
+      exec %(java)s -XX:StartFlightRecording=filename=%(dir)s/$name-$$.jfr,settings=profile,dumponexit=true "$@";;
+  esac
+done
+exec %(java)s "$@"
+"""
+
+
+def backend_env_overrides(args, backend):
+    """--env BACKEND.VAR=value settings of this backend."""
+    out = {}
+    for kv in args.env:
+        name, _, value = kv.partition("=")
+        if name.startswith(backend.name + "."):
+            out[name.split(".", 1)[1]] = value
+    return out
+
+
+def run_backend(args, backend, rep):
+    """One run of a backend script in a fresh session: its table (headers, rows) with "other load (cores)" added."""
+    tag = "%s-%d" % (backend.name, rep)
+    out_dir = os.path.join(args.out, tag)
+    os.makedirs(out_dir, exist_ok=True)
+    env = dict(os.environ)
+    env.update(backend.env)
+    if args.quick:
+        env.update(backend.quick_env)
+    env.update(backend_env_overrides(args, backend))
+    env["OUT"] = env["BENCH_DIR"] = out_dir
+    jfr_dir = None
+    if args.jfr:
+        import shutil
+        jfr_dir = os.path.join(out_dir, "jfr")
+        wrapper_dir = os.path.join(out_dir, "jfr-bin")
+        os.makedirs(jfr_dir, exist_ok=True)
+        os.makedirs(wrapper_dir, exist_ok=True)
+        wrapper = os.path.join(wrapper_dir, "java")
+        with open(wrapper, "w") as f:
+            f.write(JFR_WRAPPER % {"java": shutil.which(args.java) or args.java, "dir": jfr_dir})
+        os.chmod(wrapper, 0o755)
+        env["PATH"] = wrapper_dir + os.pathsep + env["PATH"]
+        env["JAVA"] = wrapper
+    log_path = os.path.join(args.out, tag + ".log")
+    print("%s #%d: %s (log %s)" % (backend.name, rep, " ".join(
+        "%s=%r" % (k, env[k]) for k in sorted(set(backend.env) | set(backend_env_overrides(args, backend))
+                                              | (set(backend.quick_env) if args.quick else set()))),
+        log_path), flush=True)
+    load_before = open("/proc/loadavg").read().split()[:3]
+    with open(log_path, "w") as log:
+        t0, busy0 = time.time(), machine_busy_seconds()
+        proc = subprocess.Popen(["bash", os.path.join(ROOT, backend.script)], cwd=ROOT, env=env, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+        seen, deadline = {}, t0 + backend.timeout_min * 60
+        try:
+            while proc.poll() is None:
+                session_cpu_seconds(proc.pid, seen)
+                if time.time() > deadline:
+                    raise BenchError("%s ran longer than %d minutes" % (backend.script, backend.timeout_min))
+                time.sleep(0.5)
+        finally:
+            for pid in session_pids(proc.pid):  # what the script left running (it started them: same session)
+                try:
+                    os.kill(pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        ours = sum(seen.values())
+        elapsed, busy = time.time() - t0, machine_busy_seconds() - busy0
+    with open(log_path) as f:
+        text = f.read()
+    if proc.returncode != 0:
+        raise BenchError("%s exited with %d; last lines of %s:\n%s" % (
+            backend.script, proc.returncode, log_path, "\n".join(text.splitlines()[-15:])))
+    headers, rows = select_table(backend, text)
+    other = max(busy - ours, 0.0) / elapsed
+    headers = headers + [OTHER_LOAD]
+    rows = [r + ["%.2f" % other] for r in rows]
+    if jfr_dir:
+        deadline = time.time() + 30  # a JVM ended by the script's cleanup may still be writing its recording
+        while time.time() < deadline and any(os.path.getsize(p) == 0 for p in glob.glob(jfr_dir + "/*.jfr")):
+            time.sleep(0.5)
+        per_process = {}
+        for rec in sorted(glob.glob(jfr_dir + "/*.jfr"), key=os.path.getmtime):
+            hot = jfr_hot_paths(rec)
+            if hot:  # the last recording of each kind of process: a script's warm-up run comes first
+                per_process[os.path.basename(rec).rsplit("-", 1)[0]] = (hot, rec)
+        if per_process:
+            JFR_SUMMARIES.setdefault(backend.name, per_process)
+    print("%s #%d: %.0f s, load average %s before, other load %.2f cores; %s" % (
+        backend.name, rep, elapsed, " ".join(load_before), other,
+        "; ".join("%s %s" % (h, c) for h, c in zip(headers, rows[0])) if rows else "no rows"), flush=True)
+    return headers, rows
+
+
+def run_memory_point(args, point, rep):
     if point.startswith("ingest-"):
         return run_ingest(args, point[len("ingest-"):], rep)
     if point == "query-full":
         return run_query_full(args, rep)
     if point == "query-under-load":
         return run_query_under_load(args, rep)
-    sys.exit("unknown point " + point + "; known: " + ", ".join(ALL_POINTS))
+    raise BenchError("unknown point " + point + "; known: " + ", ".join(ALL_POINTS))
 
 
 def fmt(v):
@@ -480,21 +891,16 @@ def fmt(v):
     return "%.2f" % v
 
 
-def table(results):
-    out = []
-    for point, runs in results.items():
-        keys = list(runs[0].keys())
-        out.append("| %s | %s |" % ("point", " | ".join(keys)))
-        out.append("|" + "---|" * (len(keys) + 1))
-        cells = []
-        for k in keys:
-            values = [r.get(k, float("nan")) for r in runs]
-            med = statistics.median(values)
-            cells.append(fmt(med) if len(values) == 1 else "%s (%s–%s)" % (fmt(med), fmt(min(values)),
-                                                                            fmt(max(values))))
-        out.append("| `%s` | %s |" % (point, " | ".join(cells)))
-        out.append("")
-    return "\n".join(out)
+def memory_table(runs):
+    """The repeats of one memory-store point (dicts of figures) -> (headers, [row]) of medians (lowest–highest)."""
+    keys = list(runs[0].keys())
+    cells = []
+    for k in keys:
+        values = [r.get(k, float("nan")) for r in runs]
+        med = statistics.median(values)
+        cells.append(fmt(med) if len(values) == 1 else "%s (%s–%s)" % (fmt(med), fmt(min(values)),
+                                                                        fmt(max(values))))
+    return keys, [cells]
 
 
 def settings_line(args):
@@ -511,28 +917,187 @@ def settings_line(args):
                java_version(args.java)))
 
 
+def backend_settings(args, backend, repeats):
+    env = dict(backend.env)
+    if args.quick:
+        env.update(backend.quick_env)
+    env.update(backend_env_overrides(args, backend))
+    return ("%d repeat%s, each in a fresh session (fresh servers), median of every number (lowest–highest); "
+            "`%s` with %s; %d cores, JDK %s."
+            % (repeats, "" if repeats == 1 else "s", backend.script,
+               " ".join("`%s=%s`" % (k, shlex_quote(v)) for k, v in env.items()) or "its defaults",
+               os.cpu_count(), java_version(args.java)))
+
+
+def shlex_quote(v):
+    import shlex
+    return shlex.quote(v)
+
+
 def java_version(java):
     out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
     m = re.search(r'version "([^"]+)"', out)
     return m.group(1) if m else "?"
 
 
-def write_docs(text):
+# ---------------------------------------------------------------------------------------------------------------
+# docs/benchmarks.md: one generated block per point, and an index of the current figures built from the blocks.
+
+INDEX = "index"
+
+
+def markers(name):
+    return ("<!-- scripts/bench.py %s: begin (generated, do not edit by hand) -->" % name,
+            "<!-- scripts/bench.py %s: end -->" % name)
+
+
+def replace_block(doc, name, text):
+    """doc with the block of name replaced by text; a missing block is added at the end of the "One method"
+    section."""
+    begin, end = markers(name)
+    block = begin + "\n" + text.rstrip() + "\n" + end
+    if begin in doc and end in doc:
+        return doc[:doc.index(begin)] + block + doc[doc.index(end) + len(end):]
+    section = doc.find("## One method for the headline figures")
+    nxt = doc.find("\n## ", section + 1) if section >= 0 else -1
+    if nxt < 0:
+        return doc.rstrip() + "\n\n" + block + "\n"
+    return doc[:nxt] + "\n" + block + "\n" + doc[nxt:]
+
+
+def blocks(doc):
+    """{name: text} of every generated block."""
+    out = {}
+    for m in re.finditer(r"<!-- scripts/bench\.py ([\w-]+): begin \(generated, do not edit by hand\) -->\n(.*?)"
+                         r"<!-- scripts/bench\.py \1: end -->", doc, re.S):
+        out[m.group(1)] = m.group(2)
+    return out
+
+
+def index_text(doc):
+    """The index of current figures: the first line of every point's block (its date, command and headline)."""
+    found = blocks(doc)
+    lines = ["Current figures (each line is the first line of its point's generated block below; everything outside "
+             "the generated blocks in this file is dated history):", ""]
+    for point in ALL_POINTS:
+        text = found.get(point)
+        first = text.strip().splitlines()[0] if text and text.strip() else "not run yet"
+        lines.append("* `%s`: %s" % (point, first))
+    return "\n".join(lines)
+
+
+def write_docs(texts):
+    """texts: {point: block text}; rewrites those blocks and the index, nothing else."""
     with open(DOCS) as f:
         doc = f.read()
-    block = BEGIN + "\n" + text + "\n" + END
-    if BEGIN in doc and END in doc:
-        doc = doc[:doc.index(BEGIN)] + block + doc[doc.index(END) + len(END):]
-    else:
-        doc = doc.rstrip() + "\n\n## Headline figures (scripts/bench.py)\n\n" + block + "\n"
+    for point, text in texts.items():
+        doc = replace_block(doc, point, text)
+    doc = replace_block(doc, INDEX, index_text(doc))
     with open(DOCS, "w") as f:
         f.write(doc)
 
 
-def main():
+def headline(headers, row, labels, patterns=None):
+    out = []
+    for label in labels:
+        i = column(headers, patterns[label]) if patterns else (headers.index(label) if label in headers else None)
+        if i is not None and i < len(row):
+            out.append("%s **%s**" % (headers[i], row[i]))
+    return "; ".join(out)
+
+
+def profile_text(point, hot_by_process):
+    lines = ["Top three hot paths of `%s` (JFR execution samples of its first run; top frame ← the first of our "
+             "frames under it), per process of ours (its last recording when the script started it more than once: "
+             "a warm-up run comes first):" % point, ""]
+    for name, (hot, rec) in sorted(hot_by_process.items()):
+        lines.append("%s (%s):" % (name, os.path.basename(rec)))
+        lines += ["  %5.1f%%  %s" % h for h in hot] or ["  no samples"]
+        top = subprocess.run(["bash", os.path.join(ROOT, "scripts", "jfr-top.sh"), rec, "10"], capture_output=True,
+                             text=True, check=False).stdout
+        lines += ["", "  scripts/jfr-top.sh %s 10:" % os.path.basename(rec)] + ["    " + ln for ln in
+                                                                                 top.splitlines()] + [""]
+    return "\n".join(lines) + "\n"
+
+
+def keep_profile(args, point):
+    """Writes the hot paths of a point next to the docs (docs/profiles/<point>.txt, or under --out with --no-docs);
+    returns the link for the block."""
+    hot = JFR_SUMMARIES.get(point)
+    if not hot:
+        return ""
+    if not isinstance(hot, dict):
+        hot = {"server": (hot, os.path.join(args.out, point + "-1.jfr"))}
+    directory = os.path.join(args.out, "profiles") if args.no_docs else os.path.join(ROOT, "docs", "profiles")
+    os.makedirs(directory, exist_ok=True)
+    path = os.path.join(directory, point + ".txt")
+    with open(path, "w") as f:
+        f.write(profile_text(point, hot))
+    first = "; ".join("%s: %.1f%% `%s`" % (name, h[0][0], h[0][1]) for name, (h, _) in sorted(hot.items()) if h)
+    return "\nTop hot paths (JFR, first run): %s; the top three per process are in [profiles/%s.txt](profiles/%s.txt).\n" \
+        % (first, point, point)
+
+
+def command_line():
+    return "scripts/bench.py " + " ".join(sys.argv[1:])
+
+
+def plan(args):
+    """[(point, repeats, minutes per repeat, settings)] of the points asked for."""
+    out = []
+    for point in args.points:
+        if point in BACKENDS:
+            b = BACKENDS[point]
+            reps = args.repeats if args.repeats_set else (1 if args.quick else b.repeats)
+            env = dict(b.env)
+            if args.quick:
+                env.update(b.quick_env)
+            out.append((point, reps, b.minutes[1 if args.quick else 0],
+                        "%s; %s %s" % (b.what, b.script, " ".join("%s=%s" % (k, shlex_quote(v))
+                                                                  for k, v in env.items()))))
+        elif point == "jmh":
+            out.append((point, 1, 2 * len(args.jmh.split("|")) * 4.0,
+                        "JMH %s, %d forks x %d measured iterations (3 warm-up), -prof gc" % (
+                            args.jmh, max(2, args.jmh_forks), max(5, args.jmh_iterations))))
+        elif point.startswith("ingest-"):
+            out.append((point, args.repeats, (15 + args.warmup + args.duration) / 60.0,
+                        "all-in-one -Xmx%s, memory store, %s at full speed, %d s warm-up + %d s" % (
+                            args.heap, point[7:], args.warmup, args.duration)))
+        elif point == "query-full":
+            out.append((point, args.repeats, 1.0 + args.stored_spans / 200_000 / 60.0 * 1.5,
+                        "fill %s spans over OTLP/HTTP, then %d by-ID and %d search queries, heap per stored span" % (
+                            "{:,}".format(args.stored_spans), args.trace_queries, args.search_queries)))
+        elif point == "query-under-load":
+            out.append((point, args.repeats, 1.5 + args.stored_spans / 200_000 / 60.0 * 1.5,
+                        "the same queries under %s spans/s of background load" % "{:,}".format(args.background_rate)))
+        else:
+            raise BenchError("unknown point %s; known: %s" % (point, ", ".join(ALL_POINTS)))
+    return out
+
+
+def build(args):
+    modules = {"all-in-one", "loadgen"}
+    for point in args.points:
+        if point in BACKENDS:
+            modules |= set(BACKENDS[point].modules)
+        if point == "jmh":
+            modules.add("benchmarks")
+    cmd = ["./mvnw", "-o", "-B", "-q", "-pl", ",".join(sorted(modules)), "-am", "package", "-DskipTests"]
+    print("building: " + " ".join(cmd), flush=True)
+    subprocess.run(cmd, cwd=ROOT, check=True)
+
+
+def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("points", nargs="*", default=ALL_POINTS)
-    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("points", nargs="*", default=["all"], help="points (default all): " + ", ".join(ALL_POINTS))
+    p.add_argument("--list", action="store_true", help="print the points with their settings and expected duration")
+    p.add_argument("--build", action="store_true", help="first package the modules the points need (offline)")
+    p.add_argument("--repeats", type=int, default=None,
+                   help="repeats per point (default 3; 1 for the 1M-span cassandra point, 1 for every point with "
+                        "--quick)")
+    p.add_argument("--env", action="append", default=[],
+                   help="BACKEND.VAR=value: an environment variable of a backend script (repeatable), e.g. "
+                        "--env cassandra.SPANS=200000")
     p.add_argument("--duration", type=int, default=30)
     p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--heap", default="2g")
@@ -546,8 +1111,8 @@ def main():
     p.add_argument("--search-queries", type=int, default=100)
     p.add_argument("--background-rate", type=int, default=20_000)
     p.add_argument("--jfr", action="store_true",
-                   help="keep a JFR profile of every server and write the top three hot paths of each point "
-                        "(<out>/<run>.jfr.top.txt and the generated table)")
+                   help="keep a JFR profile of every server of ours and write the top three hot paths of each point "
+                        "to docs/profiles/<point>.txt (under --out with --no-docs), linked from its block")
     p.add_argument("--gc-log", action="store_true",
                    help="log the server's GC pauses and safepoints (<out>/<run>.gc.log) and, for query-full, say how "
                         "many of the slowest 1%% by-ID samples overlap a pause")
@@ -564,47 +1129,87 @@ def main():
     p.add_argument("--jmh-arg", action="append", default=[],
                    help="an extra JMH argument (repeatable), e.g. --jmh-arg=-p --jmh-arg=storedSpans=100000")
     p.add_argument("--jmh-iterations", type=int, default=5, help="JMH measured iterations (at least 5)")
-    p.add_argument("--no-docs", action="store_true", help="print the table only")
+    p.add_argument("--no-docs", action="store_true", help="print the tables only")
     p.add_argument("--java", default="java")
     p.add_argument("--out", default=os.path.join(ROOT, "target", "bench"))
     p.add_argument("--quick", action="store_true",
-                   help="a short check of the method: 1 repeat, 5 s measured, 200k stored spans, fewer queries; "
-                        "implies --no-docs (its figures are not the headline figures)")
-    args = p.parse_args()
+                   help="a short check of the method: 1 repeat, 5 s measured, 200k stored spans, fewer queries, small "
+                        "backend runs (see --list --quick); no jmh unless named; implies --no-docs (its figures are "
+                        "not the headline figures)")
+    args = p.parse_args(argv)
+    args.repeats_set = args.repeats is not None
+    if not args.repeats_set:
+        args.repeats = 3
+    if args.points == ["all"] or not args.points:
+        args.points = [x for x in ALL_POINTS if not (args.quick and x == "jmh")]
     if args.quick:
-        args.repeats, args.duration, args.warmup = 1, 5, 2
+        if not args.repeats_set:
+            args.repeats = 1
+        args.duration, args.warmup = 5, 2
         args.stored_spans, args.trace_queries, args.search_queries = 200_000, 100, 20
         args.no_docs = True
-        if "jmh" in args.points and len(args.points) == len(ALL_POINTS):
-            args.points = [x for x in args.points if x != "jmh"]
+    try:
+        steps = plan(args)
+    except BenchError as e:
+        sys.exit(str(e))
+    if args.list:
+        total = 0.0
+        print("| point | repeats | minutes (idle, all repeats) | settings |\n|---|---|---|---|")
+        for point, reps, minutes, settings in steps:
+            total += reps * minutes
+            print("| `%s` | %d | %.1f | %s |" % (point, reps, reps * minutes, settings))
+        print("\nabout %.0f minutes in all on an idle 2-core machine" % total)
+        return
+    if args.build:
+        build(args)
     os.makedirs(args.out, exist_ok=True)
-    started = datetime.datetime.now(datetime.timezone.utc)
-    results = {}
-    jmh_text = ""
-    for point in args.points:
-        if point == "jmh":
-            jmh_text = run_jmh(args)
-            print(jmh_text, flush=True)
+    texts, failed = {}, []
+    for point, reps, _, _ in steps:
+        started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")
+        load = " ".join(open("/proc/loadavg").read().split()[:3])
+        try:
+            if point == "jmh":
+                body = run_jmh(args)
+                first = "run %s UTC by `%s` (load average %s at the start); see the table" % (
+                    started, command_line(), load)
+                texts[point] = first + "\n\n" + body
+            elif point in BACKENDS:
+                b = BACKENDS[point]
+                runs = [run_backend(args, b, rep) for rep in range(1, reps + 1)]
+                headers, rows = median_table(runs)
+                first = "run %s UTC by `%s` (load average %s at the start): %s" % (
+                    started, command_line(), load,
+                    "; ".join(headline(headers, r, b.headline, b.required) for r in rows) if b.headline
+                    else "see the lines below")
+                texts[point] = "%s\n\n%s %s\n\n%s\n%s" % (first, b.what[0].upper() + b.what[1:] + ".",
+                                                          backend_settings(args, b, reps),
+                                                          render_table(headers, rows), keep_profile(args, point))
+            else:
+                args_reps, args.repeats = args.repeats, reps
+                runs = []
+                for rep in range(1, reps + 1):
+                    r = run_memory_point(args, point, rep)
+                    print("%s #%d: %s" % (point, rep, ", ".join("%s %s" % (k, fmt(v)) for k, v in r.items())),
+                          flush=True)
+                    runs.append(r)
+                headers, rows = memory_table(runs)
+                hl = MEMORY_HEADLINE["ingest" if point.startswith("ingest-") else point]
+                first = "run %s UTC by `%s` (load average %s at the start): %s" % (
+                    started, command_line(), load, headline(headers, rows[0], hl))
+                texts[point] = "%s\n\n%s\n\n%s\n%s" % (first, settings_line(args),
+                                                       render_table(["point"] + headers, [["`%s`" % point] + rows[0]]),
+                                                       keep_profile(args, point))
+                args.repeats = args_reps
+        except BenchError as e:
+            print("%s FAILED: %s" % (point, e), flush=True)
+            failed.append(point)
             continue
-        runs = []
-        for rep in range(1, args.repeats + 1):
-            r = run_point(args, point, rep)
-            print("%s #%d: %s" % (point, rep, ", ".join("%s %s" % (k, fmt(v)) for k, v in r.items())), flush=True)
-            runs.append(r)
-        results[point] = runs
-    text = ("Run %s UTC by `scripts/bench.py %s`. %s\n\n%s"
-            % (started.strftime("%Y-%m-%d %H:%M"), " ".join(sys.argv[1:]), settings_line(args), table(results)))
-    if JFR_SUMMARIES:
-        text += "\nTop three hot paths of our process (JFR execution samples of each point's first run; top frame ← " \
-                "the first of our frames under it):\n\n"
-        for point, hot in JFR_SUMMARIES.items():
-            text += "* `%s`: %s\n" % (point, "; ".join("%.1f%% `%s`" % h for h in hot) or "no samples")
-    if jmh_text:
-        text += "\n" + jmh_text
-    print(text)
-    if not args.no_docs:
-        write_docs(text)
-        print("written to " + DOCS)
+        print("\n" + texts[point], flush=True)
+        if not args.no_docs:
+            write_docs({point: texts[point]})  # after every point, so a later failure keeps what was measured
+            print("written to %s (block %s)" % (DOCS, point), flush=True)
+    if failed:
+        sys.exit("failed: " + ", ".join(failed))
 
 
 if __name__ == "__main__":
