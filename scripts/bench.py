@@ -904,12 +904,12 @@ def memory_table(runs):
 
 
 def settings_line(args):
-    return ("%d repeats per point, median (lowest–highest); all-in-one with `-Xmx%s`, memory storage, "
+    return ("%d repeat%s per point, median (lowest–highest); all-in-one with `-Xmx%s`, memory storage, "
             "`MEMORY_MAX_TRACES=%d` (%s spans of %d-span traces); load generator on the same machine: %d in-flight "
             "requests, %d gRPC channels, %d traces (%d spans) per request, %d attributes per span, %d s warmup, "
             "%d s measured; queries: %d by ID and %d searches on a store filled with %s spans; background load "
             "%s spans/s; server GC %s; %d cores, JDK %s."
-            % (args.repeats, args.heap, args.max_traces, "{:,}".format(args.max_traces * 10), 10, args.inflight,
+            % (args.repeats, "" if args.repeats == 1 else "s", args.heap, args.max_traces, "{:,}".format(args.max_traces * 10), 10, args.inflight,
                args.connections, args.traces_per_request, args.traces_per_request * 10, args.attributes,
                args.warmup, args.duration, args.trace_queries, args.search_queries,
                "{:,}".format(args.stored_spans), "{:,}".format(args.background_rate),
