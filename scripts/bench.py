@@ -524,8 +524,8 @@ BACKENDS = {b.name: b for b in [
             (3.0, 1.5),
             {"DUR": "20", "WARM": "20", "INFLIGHT": "32", "REPEATS": "1", "BUILD": "0"},
             {"DUR": "5", "WARM": "3"},
-            {"collector -> Kafka spans/s": r"collector.*kafka.*spans/s|kafka.*spans/s|spans/s.*kafka",
-             "ingester spans/s": r"ingester|drain",
+            {"collector -> Kafka spans/s": [r"collector.*kafka.*spans/s", r"kafka.*spans/s|spans/s.*kafka"],
+             "ingester spans/s": [r"ingester.*spans/s|drain.*spans/s", r"ingester|drain"],
              "collector CPU µs/span": r"collector.*(cpu|µs)|(cpu|µs).*collector"},
             ["collector -> Kafka spans/s", "ingester spans/s", "collector CPU µs/span"],
             ["collector", "ingester", "loadgen"], legacy=lambda text: legacy_kafka(text)),
@@ -536,8 +536,9 @@ BACKENDS = {b.name: b for b in [
             (2.5, 1.2),
             {"ROUNDS": "1", "REPEATS": "1", "DUR": "20", "INFLIGHT": "16", "HEAP": "1g", "BUILD": "0", "JMH": "0"},
             {"DUR": "5"},
-            {"B/A spans/s": r"b/a|ratio|hop", "trace by ID p99": r"(trace|by.id).*p99|p99.*(trace|by.id)",
-             "search p99": r"search.*p99|p99.*search"},
+            {"B/A spans/s": [r"b/a", r"spans.*ratio|ratio.*spans"],
+             "trace by ID p99": [r"(trace|by.id).*p99.*(ratio|b/a)", r"(trace|by.id).*p99|p99.*(trace|by.id)"],
+             "search p99": [r"search.*p99.*(ratio|b/a)", r"search.*p99|p99.*search"]},
             ["B/A spans/s", "trace by ID p99", "search p99"],
             ["all-in-one", "collector", "query", "remote-storage", "loadgen"],
             legacy=lambda text: legacy_remote(text)),
@@ -570,9 +571,14 @@ NUMBER = re.compile(r"(?<![\w.])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)
 
 
 def column(headers, pattern):
-    """Index of the first header matching the regex (case-insensitive), or None."""
-    rx = re.compile(pattern, re.I)
-    return next((i for i, h in enumerate(headers) if rx.search(h)), None)
+    """Index of the first header matching the regex (case-insensitive), or None; with a list of regexes, the first
+    regex that matches a header decides (most specific first)."""
+    for rx in ([pattern] if isinstance(pattern, str) else pattern):
+        rx = re.compile(rx, re.I)
+        i = next((i for i, h in enumerate(headers) if rx.search(h)), None)
+        if i is not None:
+            return i
+    return None
 
 
 def parse_tables(text):
@@ -625,7 +631,8 @@ def select_table(backend, text):
         if best is None or len(missing) < len(best[1]):
             best = (headers, missing)
     raise BenchError("%s: column(s) missing from its table: %s (patterns %s); its headers: %s" % (
-        backend.script, ", ".join(best[1]), ", ".join("/%s/" % backend.required[m] for m in best[1]),
+        backend.script, ", ".join(best[1]), ", ".join("/%s/" % "/ or /".join(
+            [backend.required[m]] if isinstance(backend.required[m], str) else backend.required[m]) for m in best[1]),
         " | ".join(best[0])))
 
 
@@ -1056,7 +1063,7 @@ def plan(args):
                         "%s; %s %s" % (b.what, b.script, " ".join("%s=%s" % (k, shlex_quote(v))
                                                                   for k, v in env.items()))))
         elif point == "jmh":
-            out.append((point, 1, 2 * len(args.jmh.split("|")) * 4.0,
+            out.append((point, 1, 10.0 if args.jmh == "TraceReadBenchmark|OtlpGrpcBenchmark" else 5.0,
                         "JMH %s, %d forks x %d measured iterations (3 warm-up), -prof gc" % (
                             args.jmh, max(2, args.jmh_forks), max(5, args.jmh_iterations))))
         elif point.startswith("ingest-"):
@@ -1170,8 +1177,10 @@ def main(argv=None):
         try:
             if point == "jmh":
                 body = run_jmh(args)
-                first = "run %s UTC by `%s` (load average %s at the start); see the table" % (
-                    started, command_line(), load)
+                jmh_rows = parse_tables(body)[0][1] if parse_tables(body) else []
+                first = "run %s UTC by `%s` (load average %s at the start): %s" % (
+                    started, command_line(), load,
+                    "; ".join("%s %s, **%s B/op**" % (r[0], r[1], r[2]) for r in jmh_rows) or "no results")
                 texts[point] = first + "\n\n" + body
             elif point in BACKENDS:
                 b = BACKENDS[point]

@@ -59,6 +59,15 @@ class ParseTest(unittest.TestCase):
         headers, rows = bench.select_table(bench.BACKENDS["remote"], text)
         self.assertEqual("0.52", rows[0][headers.index("B/A spans/s")])
 
+    def test_the_most_specific_pattern_decides_the_headline_column(self):
+        headers = ["in process spans/s", "through the hop spans/s", "B/A spans/s", "search p99 ms A / B",
+                   "search p99 ratio"]
+        b = bench.BACKENDS["remote"]
+        self.assertEqual(2, bench.column(headers, b.required["B/A spans/s"]))
+        self.assertEqual(4, bench.column(headers, b.required["search p99"]))
+        self.assertEqual("B/A spans/s **0.5**", bench.headline(headers, ["1", "2", "0.5", "3 / 6", "2.0"],
+                                                                ["B/A spans/s"], b.required))
+
     def test_figure_lines_of_a_script_without_a_table(self):
         text = "load average: 1 2 3\nTrace page cost: 40 MB, 32 ms\nnoise\nUI e2e: first paint 750 ms\n"
         headers, rows = bench.select_table(bench.BACKENDS["ui"], text)
