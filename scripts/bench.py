@@ -22,7 +22,8 @@ Points:
                       the per-backend scripts (scripts/bench-<backend>.sh, which start their own servers), each run
                       REPEATS times in a fresh session; the markdown table a script prints is read by its header
                       names, every number of every cell is replaced by its median over the repeats (the lowest and
-                      highest in brackets for one-number cells), and a column "other load (cores)" is added: the
+                      highest in brackets for one-number cells; the worst repeat for losses: missing traces,
+                      spans dropped after acknowledgement, errors), and a column "other load (cores)" is added: the
                       machine's busy CPU minus the CPU of every process of the script's session (/proc), over the
                       run. `--list` shows each point's settings and expected duration.
 
@@ -476,6 +477,9 @@ def run_jmh(args):
 # fresh session, reads the markdown table it prints by its header names and takes the median of every number.
 
 OTHER_LOAD = "machine's other load over the run (cores)"
+# Columns that count losses (anything not stored that was acknowledged, traces found incomplete, failed queries):
+# their worst repeat is reported, not the median.
+LOSS_COLUMNS = [r"missing", r"dropped after ack", r"lost", r"failures?\b", r"errors?\b"]
 
 
 class Backend:
@@ -654,7 +658,7 @@ def write_number(v, grouped, decimals):
     return ("{:,.%df}" if grouped else "{:.%df}") .replace("%d", str(decimals)).format(v)
 
 
-def median_cell(cells):
+def median_cell(cells, worst=False):
     """One cell from the same cell of every repeat: each number replaced by its median (written as precisely as the
     script wrote it); a one-number cell whose repeats differ gets (lowest–highest). Cells whose text differs beyond
     their numbers are listed, separated by "; "."""
@@ -668,13 +672,17 @@ def median_cell(cells):
     text, first, _ = parts[0]
     if not first:
         return cells[0]
+    if worst and len(cells) > 1:
+        text += " (worst of %d)" % len(cells)
     values = []
     for k in range(len(first)):
         column_values = [p[1][k] for p in parts]
         grouped = any(p[2][k][0] for p in parts)
         decimals = max(p[2][k][1] for p in parts)
-        med = statistics.median(column_values)
-        if len(first) == 1 and len(cells) > 1 and min(column_values) != max(column_values):
+        med = max(column_values) if worst else statistics.median(column_values)
+        if worst:
+            values.append(write_number(med, grouped, decimals))
+        elif len(first) == 1 and len(cells) > 1 and min(column_values) != max(column_values):
             values.append("%s (%s–%s)" % (write_number(med, grouped, decimals),
                                           write_number(min(column_values), grouped, decimals),
                                           write_number(max(column_values), grouped, decimals)))
@@ -683,9 +691,12 @@ def median_cell(cells):
     return text.format(*values)
 
 
-def median_table(runs):
-    """runs: [(headers, rows)] of the repeats -> (headers, rows) with every cell the median_cell of the repeats."""
+def median_table(runs, worst=()):
+    """runs: [(headers, rows)] of the repeats -> (headers, rows) with every cell the median_cell of the repeats; the
+    columns matching a regex of worst (losses: missing traces, spans dropped after acknowledgement) get the worst
+    repeat instead of the median, so one bad repeat is not hidden."""
     headers = runs[0][0]
+    worst_columns = {i for i, h in enumerate(headers) if any(re.search(rx, h, re.I) for rx in worst)}
     for h, rows in runs[1:]:
         if h != headers:
             raise BenchError("the repeats printed different columns: %s vs %s" % (" | ".join(headers),
@@ -694,7 +705,7 @@ def median_table(runs):
             raise BenchError("the repeats printed %d and %d rows" % (len(runs[0][1]), len(rows)))
     out = []
     for i in range(len(runs[0][1])):
-        out.append([median_cell([rows[i][j] if j < len(rows[i]) else "" for _, rows in runs])
+        out.append([median_cell([rows[i][j] if j < len(rows[i]) else "" for _, rows in runs], j in worst_columns)
                     for j in range(len(headers))])
     return headers, out
 
@@ -854,10 +865,16 @@ def run_backend(args, backend, rep):
         elapsed, busy = time.time() - t0, machine_busy_seconds() - busy0
     with open(log_path) as f:
         text = f.read()
-    if proc.returncode != 0:
-        raise BenchError("%s exited with %d; last lines of %s:\n%s" % (
-            backend.script, proc.returncode, log_path, "\n".join(text.splitlines()[-15:])))
-    headers, rows = select_table(backend, text)
+    try:
+        headers, rows = select_table(backend, text)
+    except BenchError as e:
+        if proc.returncode == 0:
+            raise
+        raise BenchError("%s exited with %d (%s); last lines of %s:\n%s" % (
+            backend.script, proc.returncode, e, log_path, "\n".join(text.splitlines()[-15:])))
+    if proc.returncode != 0:  # e.g. a cleanup trap's `wait` on a killed server under set -e
+        print("%s #%d: %s exited with %d after printing its table; the table is used" % (
+            backend.name, rep, backend.script, proc.returncode), flush=True)
     other = max(busy - ours, 0.0) / elapsed
     headers = headers + [OTHER_LOAD]
     rows = [r + ["%.2f" % other] for r in rows]
@@ -1185,7 +1202,7 @@ def main(argv=None):
             elif point in BACKENDS:
                 b = BACKENDS[point]
                 runs = [run_backend(args, b, rep) for rep in range(1, reps + 1)]
-                headers, rows = median_table(runs)
+                headers, rows = median_table(runs, LOSS_COLUMNS)
                 first = "run %s UTC by `%s` (load average %s at the start): %s" % (
                     started, command_line(), load,
                     "; ".join(headline(headers, r, b.headline, b.required) for r in rows) if b.headline

@@ -124,6 +124,12 @@ class MedianTest(unittest.TestCase):
         self.assertEqual("0/200", row["missing acked traces"])
         self.assertEqual("45 (44–50)", row["our CPU µs/span"])
 
+    def test_losses_report_the_worst_repeat_not_the_median(self):
+        runs = [bench.select_table(bench.BACKENDS["opensearch"], os_run(9000, m, 45)) for m in (0, 3, 0)]
+        headers, rows = bench.median_table(runs, bench.LOSS_COLUMNS)
+        self.assertEqual("3/200 (worst of 3)", dict(zip(headers, rows[0]))["missing acked traces"])
+        self.assertEqual("9000", dict(zip(headers, rows[0]))["accepted spans/s"])
+
     def test_repeats_with_different_columns_fail(self):
         with self.assertRaises(bench.BenchError):
             bench.median_table([(["a"], [["1"]]), (["b"], [["1"]])])
