@@ -484,7 +484,7 @@ LOSS_COLUMNS = [r"missing", r"dropped after ack", r"lost", r"failures?\b", r"err
 
 class Backend:
     def __init__(self, name, script, what, minutes, env, quick_env, required, headline, modules, pick=None,
-                 lines=None, legacy=None, repeats=3, timeout_min=30):
+                 lines=None, legacy=None, repeats=3, timeout_min=30, line_headline=()):
         self.name = name
         self.script = script
         self.what = what  # what the point measures, for --list and the docs
@@ -499,6 +499,7 @@ class Backend:
         self.legacy = legacy  # text -> (headers, rows) for the script's output before it printed a table
         self.repeats = repeats
         self.timeout_min = timeout_min
+        self.line_headline = line_headline  # [(label, regex with one group)] over the figure lines, for the index
 
 
 def _os_max_row(headers, row):
@@ -559,7 +560,12 @@ BACKENDS = {b.name: b for b in [
             "query's cost of the first page of a 50,000-span trace, and the same trace and the System Architecture "
             "layout in headless Chromium (e2e-tests)",
             (4.0, 4.0), {}, {},
-            {"figure": r"^figure$"}, [], [], lines=r"^(Trace page cost|UI e2e|UI SA layout)"),
+            {"figure": r"^figure$"}, [], [], lines=r"^(Trace page cost|UI e2e|UI SA layout)",
+            line_headline=[("first paint", r"first paint ([\d,.]+ ms)"),
+                           ("whole timeline painted", r"whole timeline painted ([\d,.]+ ms)"),
+                           ("scroll frame p99", r"frame time p50 [\d.]+ ms, p99 ([\d.]+ ms)"),
+                           ("query's first page CPU", r"whole answer \(choose and write JSON\) [\d,]+ B, ([\d.]+ ms) CPU"),
+                           ("SA layout crossings", r"(\d+) crossings")]),
 ]}
 
 MEMORY_POINTS = ["ingest-" + p for p in PROTOCOLS] + ["query-full", "query-under-load"]
@@ -1030,6 +1036,15 @@ def headline(headers, row, labels, patterns=None):
     return "; ".join(out)
 
 
+def line_headline(backend, rows):
+    text = "\n".join(r[0] for r in rows)
+    out = []
+    for label, rx in backend.line_headline:
+        m = re.search(rx, text)
+        out.append("%s **%s**" % (label, m.group(1)) if m else "%s: not printed" % label)
+    return "; ".join(out) or "see the lines below"
+
+
 def profile_text(point, hot_by_process):
     lines = ["Top three hot paths of `%s` (JFR execution samples of its first run; top frame ← the first of our "
              "frames under it), per process of ours (its last recording when the script started it more than once: "
@@ -1206,7 +1221,7 @@ def main(argv=None):
                 first = "run %s UTC by `%s` (load average %s at the start): %s" % (
                     started, command_line(), load,
                     "; ".join(headline(headers, r, b.headline, b.required) for r in rows) if b.headline
-                    else "see the lines below")
+                    else line_headline(b, rows))
                 texts[point] = "%s\n\n%s %s\n\n%s\n%s" % (first, b.what[0].upper() + b.what[1:] + ".",
                                                           backend_settings(args, b, reps),
                                                           render_table(headers, rows), keep_profile(args, point))

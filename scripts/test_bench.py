@@ -73,6 +73,15 @@ class ParseTest(unittest.TestCase):
         headers, rows = bench.select_table(bench.BACKENDS["ui"], text)
         self.assertEqual([["Trace page cost: 40 MB, 32 ms"], ["UI e2e: first paint 750 ms"]], rows)
 
+    def test_the_ui_headline_comes_from_its_figure_lines(self):
+        text = ("UI e2e: 50,000-span trace (load average 1.75): first paint 799 ms after navigation start; whole "
+                "timeline painted 2917 ms\nUI SA layout: 10 services, 27 links: 8 crossings, 0 curves\n")
+        headers, rows = bench.select_table(bench.BACKENDS["ui"], text)
+        line = bench.line_headline(bench.BACKENDS["ui"], rows)
+        self.assertIn("first paint **799 ms**", line)
+        self.assertIn("SA layout crossings **8**", line)
+        self.assertIn("scroll frame p99: not printed", line)
+
     def test_legacy_kafka_output(self):
         text = ("RESULT protocol=otlp-http seconds=20.000 spans_per_sec=134082.000 min_1s_spans=90000 "
                 "rejected_requests=3\nCPU per span acknowledged by Kafka (2681640 spans): collector 5.50 us, "
