@@ -564,7 +564,8 @@ BACKENDS = {b.name: b for b in [
             line_headline=[("first paint", r"first paint ([\d,.]+ ms)"),
                            ("whole timeline painted", r"whole timeline painted ([\d,.]+ ms)"),
                            ("scroll frame p99", r"frame time p50 [\d.]+ ms, p99 ([\d.]+ ms)"),
-                           ("query's first page CPU", r"whole answer \(choose and write JSON\) [\d,]+ B, ([\d.]+ ms) CPU"),
+                           ("query's first page CPU",
+                            r"whole answer \(choose and write JSON\) [\d,]+ B, ([\d.]+ ms) CPU"),
                            ("SA layout crossings", r"(\d+) crossings")]),
 ]}
 
@@ -939,7 +940,8 @@ def settings_line(args):
             "requests, %d gRPC channels, %d traces (%d spans) per request, %d attributes per span, %d s warmup, "
             "%d s measured; queries: %d by ID and %d searches on a store filled with %s spans; background load "
             "%s spans/s; server GC %s; %d cores, JDK %s."
-            % (args.repeats, "" if args.repeats == 1 else "s", args.heap, args.max_traces, "{:,}".format(args.max_traces * 10), 10, args.inflight,
+            % (args.repeats, "" if args.repeats == 1 else "s", args.heap, args.max_traces,
+               "{:,}".format(args.max_traces * 10), 10, args.inflight,
                args.connections, args.traces_per_request, args.traces_per_request * 10, args.attributes,
                args.warmup, args.duration, args.trace_queries, args.search_queries,
                "{:,}".format(args.stored_spans), "{:,}".format(args.background_rate),
@@ -1016,14 +1018,14 @@ def index_text(doc):
     return "\n".join(lines)
 
 
-def write_docs(texts):
-    """texts: {point: block text}; rewrites those blocks and the index, nothing else."""
-    with open(DOCS) as f:
+def write_docs(texts, path=DOCS):
+    """texts: {point: block text}; rewrites those blocks and the index of the file at path, nothing else."""
+    with open(path) as f:
         doc = f.read()
     for point, text in texts.items():
         doc = replace_block(doc, point, text)
     doc = replace_block(doc, INDEX, index_text(doc))
-    with open(DOCS, "w") as f:
+    with open(path, "w") as f:
         f.write(doc)
 
 
@@ -1067,13 +1069,15 @@ def keep_profile(args, point):
         return ""
     if not isinstance(hot, dict):
         hot = {"server": (hot, os.path.join(args.out, point + "-1.jfr"))}
-    directory = os.path.join(args.out, "profiles") if args.no_docs else os.path.join(ROOT, "docs", "profiles")
+    directory = os.path.join(args.out, "profiles") if args.no_docs else os.path.join(os.path.dirname(args.docs),
+                                                                                     "profiles")
     os.makedirs(directory, exist_ok=True)
     path = os.path.join(directory, point + ".txt")
     with open(path, "w") as f:
         f.write(profile_text(point, hot))
     first = "; ".join("%s: %.1f%% `%s`" % (name, h[0][0], h[0][1]) for name, (h, _) in sorted(hot.items()) if h)
-    return "\nTop hot paths (JFR, first run): %s; the top three per process are in [profiles/%s.txt](profiles/%s.txt).\n" \
+    return "\nTop hot paths (JFR, first run): %s; the top three per process are in " \
+        "[profiles/%s.txt](profiles/%s.txt).\n" \
         % (first, point, point)
 
 
@@ -1169,12 +1173,15 @@ def main(argv=None):
                    help="an extra JMH argument (repeatable), e.g. --jmh-arg=-p --jmh-arg=storedSpans=100000")
     p.add_argument("--jmh-iterations", type=int, default=5, help="JMH measured iterations (at least 5)")
     p.add_argument("--no-docs", action="store_true", help="print the tables only")
+    p.add_argument("--docs", default=DOCS, help="the file whose generated blocks are rewritten (default "
+                                                "docs/benchmarks.md; its profiles go to profiles/ beside it); "
+                                                "with --quick, only an explicit --docs is written")
     p.add_argument("--java", default="java")
     p.add_argument("--out", default=os.path.join(ROOT, "target", "bench"))
     p.add_argument("--quick", action="store_true",
                    help="a short check of the method: 1 repeat, 5 s measured, 200k stored spans, fewer queries, small "
-                        "backend runs (see --list --quick); no jmh unless named; implies --no-docs (its figures are "
-                        "not the headline figures)")
+                        "backend runs (see --list --quick); no jmh unless named; implies --no-docs unless --docs is "
+                        "given (its figures are not the headline figures)")
     args = p.parse_args(argv)
     args.repeats_set = args.repeats is not None
     if not args.repeats_set:
@@ -1186,7 +1193,7 @@ def main(argv=None):
             args.repeats = 1
         args.duration, args.warmup = 5, 2
         args.stored_spans, args.trace_queries, args.search_queries = 200_000, 100, 20
-        args.no_docs = True
+        args.no_docs = args.no_docs or args.docs == DOCS
     try:
         steps = plan(args)
     except BenchError as e:
@@ -1247,8 +1254,8 @@ def main(argv=None):
             continue
         print("\n" + texts[point], flush=True)
         if not args.no_docs:
-            write_docs({point: texts[point]})  # after every point, so a later failure keeps what was measured
-            print("written to %s (block %s)" % (DOCS, point), flush=True)
+            write_docs({point: texts[point]}, args.docs)  # after every point: a later failure keeps what was measured
+            print("written to %s (block %s)" % (args.docs, point), flush=True)
     if failed:
         sys.exit("failed: " + ", ".join(failed))
 
