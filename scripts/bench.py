@@ -41,6 +41,7 @@ import datetime
 import glob
 import os
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -831,7 +832,6 @@ def run_backend(args, backend, rep):
     env["OUT"] = env["BENCH_DIR"] = out_dir
     jfr_dir = None
     if args.jfr:
-        import shutil
         jfr_dir = os.path.join(out_dir, "jfr")
         wrapper_dir = os.path.join(out_dir, "jfr-bin")
         os.makedirs(jfr_dir, exist_ok=True)
@@ -872,6 +872,8 @@ def run_backend(args, backend, rep):
         elapsed, busy = time.time() - t0, machine_busy_seconds() - busy0
     with open(log_path) as f:
         text = f.read()
+    # a broker's log directory (bench-kafka.sh: BENCH_DIR/data) holds every span of the run: not kept
+    shutil.rmtree(os.path.join(out_dir, "data"), ignore_errors=True)
     try:
         headers, rows = select_table(backend, text)
     except BenchError as e:
