@@ -823,7 +823,8 @@ def run_backend(args, backend, rep):
     """One run of a backend script in a fresh session: its table (headers, rows) with "other load (cores)" added."""
     tag = "%s-%d" % (backend.name, rep)
     out_dir = os.path.join(args.out, tag)
-    os.makedirs(out_dir, exist_ok=True)
+    shutil.rmtree(out_dir, ignore_errors=True)  # nothing of an earlier run (recordings, data) is read again
+    os.makedirs(out_dir)
     env = dict(os.environ)
     env.update(backend.env)
     if args.quick:
