@@ -485,7 +485,7 @@ LOSS_COLUMNS = [r"missing", r"dropped after ack", r"lost", r"failures?\b", r"err
 
 class Backend:
     def __init__(self, name, script, what, minutes, env, quick_env, required, headline, modules, pick=None,
-                 lines=None, legacy=None, repeats=3, timeout_min=30, line_headline=()):
+                 lines=None, legacy=None, repeats=3, timeout_min=30, line_headline=(), optional=None):
         self.name = name
         self.script = script
         self.what = what  # what the point measures, for --list and the docs
@@ -500,6 +500,7 @@ class Backend:
         self.legacy = legacy  # text -> (headers, rows) for the script's output before it printed a table
         self.repeats = repeats
         self.timeout_min = timeout_min
+        self.optional = optional or {}  # {label: header regex}: columns shown in the index when they are there
         self.line_headline = line_headline  # [(label, regex with one group)] over the figure lines, for the index
 
 
@@ -554,9 +555,14 @@ BACKENDS = {b.name: b for b in [
             (15.0, 3.0),
             {"SPANS": "1000000"},
             {"SPANS": "20000"},
-            {"spans/s": r"spans/s", "getTrace": r"gettrace|trace by id|by.id", "search": r"search"},
-            ["spans/s", "getTrace", "search"],
-            ["all-in-one", "collector", "query", "loadgen", "benchmarks"], repeats=1, timeout_min=60),
+            {"spans/s": [r"^accepted spans/s", r"spans/s"],
+             "getTrace p99": [r"gettrace p99", r"gettrace|trace by id|by.id"],
+             "search p99": [r"search p99", r"search"]},
+            ["spans/s", "missing acked traces", "our CPU µs/span", "Cassandra CPU µs/span", "getTrace p99",
+             "search p99"],
+            ["all-in-one", "loadgen", "storage-cassandra", "benchmarks"], repeats=1, timeout_min=60,
+            optional={"missing acked traces": r"^missing", "our CPU µs/span": [r"^our cpu", r"write cpu"],
+                      "Cassandra CPU µs/span": r"^cassandra cpu"}),
     Backend("ui", "scripts/bench-ui.sh",
             "query's cost of the first page of a 50,000-span trace, and the same trace and the System Architecture "
             "layout in headless Chromium (e2e-tests)",
@@ -1041,6 +1047,14 @@ def headline(headers, row, labels, patterns=None):
     return "; ".join(out)
 
 
+def rows_headline(backend, headers, rows):
+    """The headline figures of a backend's table; with several rows, each led by its first cell (e.g. its profile)."""
+    patterns = dict(backend.optional, **backend.required)
+    if len(rows) == 1:
+        return headline(headers, rows[0], backend.headline, patterns)
+    return "; ".join("%s: %s" % (r[0], headline(headers, r, backend.headline, patterns)) for r in rows)
+
+
 def line_headline(backend, rows):
     text = "\n".join(r[0] for r in rows)
     out = []
@@ -1230,8 +1244,7 @@ def main(argv=None):
                 headers, rows = median_table(runs, LOSS_COLUMNS)
                 first = "run %s UTC by `%s` (load average %s at the start): %s" % (
                     started, command_line(), load,
-                    "; ".join(headline(headers, r, b.headline, b.required) for r in rows) if b.headline
-                    else line_headline(b, rows))
+                    rows_headline(b, headers, rows) if b.headline else line_headline(b, rows))
                 texts[point] = "%s\n\n%s %s\n\n%s\n%s" % (first, b.what[0].upper() + b.what[1:] + ".",
                                                           backend_settings(args, b, reps),
                                                           render_table(headers, rows), keep_profile(args, point))

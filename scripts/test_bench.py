@@ -73,6 +73,22 @@ class ParseTest(unittest.TestCase):
         headers, rows = bench.select_table(bench.BACKENDS["ui"], text)
         self.assertEqual([["Trace page cost: 40 MB, 32 ms"], ["UI e2e: first paint 750 ms"]], rows)
 
+    def test_cassandra_through_the_binary_two_profiles(self):
+        text = ("Cassandra 5.0.4 on :1 (heap 1g, single node)\n\n"
+                "| profile | spans | accepted spans/s | 503 answers | dropped after ack | missing acked traces | "
+                "rows/span | partitions/span | requests/span | our CPU µs/span | Cassandra CPU µs/span | "
+                "other load (cores) | getTrace p50 ms | getTrace p99 ms | search p50 ms | search p99 ms |\n"
+                "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+                "| default | 1000000 | 6100 | 3 | 0 | 0/200 | 12.00 | 3.00 | 0.10 | 90 | 700 | 0.10 | 2.1 | 9.5 | 30 | 80 |\n"
+                "| recommended | 1000000 | 8800 | 0 | 0 | 0/200 | 8.00 | 3.00 | 0.08 | 70 | 450 | 0.10 | 2.0 | 9.1 | 28 "
+                "| 70 |\n")
+        b = bench.BACKENDS["cassandra"]
+        headers, rows = bench.select_table(b, text)
+        line = bench.rows_headline(b, headers, rows)
+        self.assertIn("default: accepted spans/s **6100**; missing acked traces **0/200**; our CPU µs/span **90**; "
+                      "Cassandra CPU µs/span **700**; getTrace p99 ms **9.5**; search p99 ms **80**", line)
+        self.assertIn("recommended: accepted spans/s **8800**", line)
+
     def test_the_ui_headline_comes_from_its_figure_lines(self):
         text = ("UI e2e: 50,000-span trace (load average 1.75): first paint 799 ms after navigation start; whole "
                 "timeline painted 2917 ms\nUI SA layout: 10 services, 27 links: 8 crossings, 0 curves\n")
