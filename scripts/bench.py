@@ -553,8 +553,9 @@ BACKENDS = {b.name: b for b in [
             "one fresh Cassandra 5.0.4 node (1 GB heap): spans/s written with every write acknowledged by Cassandra, "
             "getTrace and search p50/p99 on the full store, CPU per span of our process and of Cassandra",
             (15.0, 3.0),
-            {"SPANS": "1000000"},
-            {"SPANS": "20000"},
+            {"SPANS": "1000000", "PROFILES": "default recommended", "INFLIGHT": "16", "CHECK": "200",
+             "TRACE_QUERIES": "500", "SEARCH_QUERIES": "100", "CASS_HEAP": "1g"},
+            {"SPANS": "20000", "TRACE_QUERIES": "50", "SEARCH_QUERIES": "20"},
             {"spans/s": [r"^accepted spans/s", r"spans/s"],
              "getTrace p99": [r"gettrace p99", r"gettrace|trace by id|by.id"],
              "search p99": [r"search p99", r"search"]},
