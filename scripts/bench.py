@@ -552,7 +552,7 @@ BACKENDS = {b.name: b for b in [
     Backend("cassandra", "scripts/bench-cassandra.sh",
             "one fresh Cassandra 5.0.4 node (1 GB heap): spans/s written with every write acknowledged by Cassandra, "
             "getTrace and search p50/p99 on the full store, CPU per span of our process and of Cassandra",
-            (15.0, 3.0),
+            (20.0, 4.0),
             {"SPANS": "1000000", "PROFILES": "default recommended", "INFLIGHT": "16", "CHECK": "200",
              "TRACE_QUERIES": "500", "SEARCH_QUERIES": "100", "CASS_HEAP": "1g"},
             {"SPANS": "20000", "TRACE_QUERIES": "50", "SEARCH_QUERIES": "20"},
@@ -561,7 +561,7 @@ BACKENDS = {b.name: b for b in [
              "search p99": [r"search p99", r"search"]},
             ["spans/s", "missing acked traces", "our CPU µs/span", "Cassandra CPU µs/span", "getTrace p99",
              "search p99"],
-            ["all-in-one", "loadgen", "storage-cassandra", "benchmarks"], repeats=1, timeout_min=60,
+            ["all-in-one", "loadgen", "storage-cassandra", "benchmarks"], repeats=1, timeout_min=90,
             optional={"missing acked traces": r"^missing", "our CPU µs/span": [r"^our cpu", r"write cpu"],
                       "Cassandra CPU µs/span": r"^cassandra cpu"}),
     Backend("ui", "scripts/bench-ui.sh",
