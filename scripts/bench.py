@@ -860,10 +860,17 @@ def run_backend(args, backend, rep):
         t0, busy0 = time.time(), machine_busy_seconds()
         proc = subprocess.Popen(["bash", os.path.join(ROOT, backend.script)], cwd=ROOT, env=env, stdout=log,
                                 stderr=subprocess.STDOUT, start_new_session=True)
-        seen, deadline = {}, t0 + backend.timeout_min * 60
+        seen, deadline, reaped_cpu = {}, t0 + backend.timeout_min * 60, 0.0
         try:
-            while proc.poll() is None:
+            while True:
                 session_cpu_seconds(proc.pid, seen)
+                # the script's rusage once it ends: its CPU and that of every descendant it (or they) waited for,
+                # including processes that ended between two polls
+                pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+                if pid == proc.pid:
+                    proc.returncode = os.waitstatus_to_exitcode(status)
+                    reaped_cpu = usage.ru_utime + usage.ru_stime
+                    break
                 if time.time() > deadline:
                     raise BenchError("%s ran longer than %d minutes" % (backend.script, backend.timeout_min))
                 time.sleep(0.5)
@@ -876,7 +883,9 @@ def run_backend(args, backend, rep):
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
-        ours = sum(seen.values())
+        # both are lower bounds of our CPU: polling misses the last moments of each process, rusage misses
+        # processes nobody waited for (left to init)
+        ours = max(sum(seen.values()), reaped_cpu)
         elapsed, busy = time.time() - t0, machine_busy_seconds() - busy0
     with open(log_path) as f:
         text = f.read()
