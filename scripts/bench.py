@@ -655,6 +655,27 @@ def select_table(backend, text):
         " | ".join(best[0])))
 
 
+def select_tables(backend, text):
+    """The tables of one run to keep: the one table with every required column, or else every table, when the
+    required columns are spread over several (e.g. one table per phase); a clear error otherwise."""
+    try:
+        return [select_table(backend, text)]
+    except BenchError as single:
+        tables = parse_tables(text) if not backend.lines else []
+        if len(tables) < 2:
+            raise
+        missing = [label for label, rx in backend.required.items()
+                   if all(column(h, rx) is None for h, _ in tables)]
+        if missing:
+            raise BenchError("%s (nor in its other tables: %s)" % (single, ", ".join(missing)))
+        out = []
+        for headers, rows in tables:
+            if backend.pick and column(headers, r"^offered") is not None:
+                rows = [r for r in rows if backend.pick(headers, r)]
+            out.append((headers, [r + [""] * (len(headers) - len(r)) for r in rows]))
+        return out
+
+
 def template(cell):
     """A cell with its numbers taken out: (text with {} for each number, [numbers], [how each was written])."""
     nums, shapes = [], []
@@ -827,7 +848,8 @@ def backend_env_overrides(args, backend):
 
 
 def run_backend(args, backend, rep):
-    """One run of a backend script in a fresh session: its table (headers, rows) with "other load (cores)" added."""
+    """One run of a backend script in a fresh session: its tables [(headers, rows)], the machine's other load added
+    to the first."""
     tag = "%s-%d" % (backend.name, rep)
     out_dir = os.path.join(args.out, tag)
     shutil.rmtree(out_dir, ignore_errors=True)  # nothing of an earlier run (recordings, data) is read again
@@ -892,7 +914,7 @@ def run_backend(args, backend, rep):
     # a broker's log directory (bench-kafka.sh: BENCH_DIR/data) holds every span of the run: not kept
     shutil.rmtree(os.path.join(out_dir, "data"), ignore_errors=True)
     try:
-        headers, rows = select_table(backend, text)
+        tables = select_tables(backend, text)
     except BenchError as e:
         if proc.returncode == 0:
             raise
@@ -902,8 +924,9 @@ def run_backend(args, backend, rep):
         print("%s #%d: %s exited with %d after printing its table; the table is used" % (
             backend.name, rep, backend.script, proc.returncode), flush=True)
     other = max(busy - ours, 0.0) / elapsed
-    headers = headers + [OTHER_LOAD]
-    rows = [r + ["%.2f" % other] for r in rows]
+    headers, rows = tables[0]
+    tables[0] = (headers + [OTHER_LOAD], [r + ["%.2f" % other] for r in rows])
+    headers, rows = tables[0]
     if jfr_dir:
         deadline = time.time() + 30  # a JVM ended by the script's cleanup may still be writing its recording
         while time.time() < deadline and any(os.path.getsize(p) == 0 for p in glob.glob(jfr_dir + "/*.jfr")):
@@ -918,7 +941,7 @@ def run_backend(args, backend, rep):
     print("%s #%d: %.0f s, load average %s before, other load %.2f cores; %s" % (
         backend.name, rep, elapsed, " ".join(load_before), other,
         "; ".join("%s %s" % (h, c) for h, c in zip(headers, rows[0])) if rows else "no rows"), flush=True)
-    return headers, rows
+    return tables
 
 
 def run_memory_point(args, point, rep):
@@ -1059,10 +1082,24 @@ def headline(headers, row, labels, patterns=None):
 
 def rows_headline(backend, headers, rows):
     """The headline figures of a backend's table; with several rows, each led by its first cell (e.g. its profile)."""
+    return tables_headline(backend, [(headers, rows)])
+
+
+def tables_headline(backend, tables):
+    """The headline figures of a backend's tables, each label from the first table that has its column; a table of
+    several rows gives one part per row, led by its first cell (e.g. its profile)."""
     patterns = dict(backend.optional, **backend.required)
-    if len(rows) == 1:
-        return headline(headers, rows[0], backend.headline, patterns)
-    return "; ".join("%s: %s" % (r[0], headline(headers, r, backend.headline, patterns)) for r in rows)
+    parts, done = [], set()
+    for headers, rows in tables:
+        labels = [lb for lb in backend.headline if lb not in done and column(headers, patterns[lb]) is not None]
+        done.update(labels)
+        if not labels or not rows:
+            continue
+        if len(rows) == 1:
+            parts.append(headline(headers, rows[0], labels, patterns))
+        else:
+            parts += ["%s: %s" % (r[0], headline(headers, r, labels, patterns)) for r in rows]
+    return "; ".join(parts)
 
 
 def line_headline(backend, rows):
@@ -1251,13 +1288,18 @@ def main(argv=None):
             elif point in BACKENDS:
                 b = BACKENDS[point]
                 runs = [run_backend(args, b, rep) for rep in range(1, reps + 1)]
-                headers, rows = median_table(runs, LOSS_COLUMNS)
+                if len({len(r) for r in runs}) != 1:
+                    raise BenchError("the repeats of %s printed %s tables" % (b.script, " and ".join(
+                        sorted({str(len(r)) for r in runs}))))
+                tables = [median_table([r[k] for r in runs], LOSS_COLUMNS) for k in range(len(runs[0]))]
+                headers, rows = tables[0]
                 first = "run %s UTC by `%s` (load average %s at the start): %s" % (
                     started, command_line(), load,
-                    rows_headline(b, headers, rows) if b.headline else line_headline(b, rows))
+                    tables_headline(b, tables) if b.headline else line_headline(b, rows))
                 texts[point] = "%s\n\n%s %s\n\n%s\n%s" % (first, b.what[0].upper() + b.what[1:] + ".",
                                                           backend_settings(args, b, reps),
-                                                          render_table(headers, rows), keep_profile(args, point))
+                                                          "\n\n".join(render_table(h, r) for h, r in tables),
+                                                          keep_profile(args, point))
             else:
                 args_reps, args.repeats = args.repeats, reps
                 runs = []

@@ -89,6 +89,24 @@ class ParseTest(unittest.TestCase):
                       "Cassandra CPU µs/span **700**; getTrace p99 ms **9.5**; search p99 ms **80**", line)
         self.assertIn("recommended: accepted spans/s **8800**", line)
 
+    def test_required_columns_spread_over_one_table_per_phase(self):
+        text = ("Phase 1\n\n| repeat | collector -> Kafka spans/s | collector CPU µs/span |\n|---|---|---|\n"
+                "| 1 | 150,000 | 5.5 |\n\nPhase 2\n\n| ingester -> storage spans/s | lag peak |\n|---|---|\n"
+                "| 200,000 | 3,000,000 |\n")
+        b = bench.BACKENDS["kafka"]
+        tables = bench.select_tables(b, text)
+        self.assertEqual(2, len(tables))
+        line = bench.tables_headline(b, tables)
+        self.assertEqual("collector -> Kafka spans/s **150,000**; collector CPU µs/span **5.5**; "
+                         "ingester -> storage spans/s **200,000**", line)
+        with self.assertRaises(bench.BenchError) as e:
+            bench.select_tables(b, text.replace("ingester -> storage", "consumer"))
+        self.assertIn("ingester spans/s", str(e.exception))
+
+    def test_one_table_with_every_required_column_is_kept_alone(self):
+        text = "| x |\n|---|\n| 1 |\n\n" + os_run(9000, 0, 45)
+        self.assertEqual(1, len(bench.select_tables(bench.BACKENDS["opensearch"], text)))
+
     def test_the_ui_headline_comes_from_its_figure_lines(self):
         text = ("UI e2e: 50,000-span trace (load average 1.75): first paint 799 ms after navigation start; whole "
                 "timeline painted 2917 ms\nUI SA layout: 10 services, 27 links: 8 crossings, 0 curves\n")
