@@ -485,7 +485,8 @@ LOSS_COLUMNS = [r"missing", r"dropped after ack", r"lost", r"failures?\b", r"err
 
 class Backend:
     def __init__(self, name, script, what, minutes, env, quick_env, required, headline, modules, pick=None,
-                 lines=None, legacy=None, repeats=3, timeout_min=30, line_headline=(), optional=None):
+                 lines=None, legacy=None, repeats=3, timeout_min=30, line_headline=(), optional=None,
+                 headline_rows=None):
         self.name = name
         self.script = script
         self.what = what  # what the point measures, for --list and the docs
@@ -500,6 +501,7 @@ class Backend:
         self.legacy = legacy  # text -> (headers, rows) for the script's output before it printed a table
         self.repeats = repeats
         self.timeout_min = timeout_min
+        self.headline_rows = headline_rows  # regex of the first cell of the rows shown in the index (None: all)
         self.optional = optional or {}  # {label: header regex}: columns shown in the index when they are there
         self.line_headline = line_headline  # [(label, regex with one group)] over the figure lines, for the index
 
@@ -564,6 +566,19 @@ BACKENDS = {b.name: b for b in [
             ["all-in-one", "loadgen", "storage-cassandra", "benchmarks"], repeats=1, timeout_min=90,
             optional={"missing acked traces": r"^missing", "our CPU µs/span": [r"^our cpu", r"write cpu"],
                       "Cassandra CPU µs/span": r"^cassandra cpu"}),
+    Backend("zipkin", "scripts/bench-vs-zipkin.sh",
+            "A/B on one machine: our all-in-one (memory storage) against the Zipkin 3.5.1 server (in memory), both "
+            "with the same heap, driven by the same load generator with Zipkin JSON v2 at full speed and the same "
+            "queries afterwards: ingest spans/s, trace by ID and search p50/p99, heap per stored span, CPU per "
+            "million spans, ours / Zipkin",
+            (4.0, 1.5),
+            {"ROUNDS": "1", "DURATION": "60", "WARMUP": "10", "HEAP": "2g", "MAX_SPANS": "500000", "INFLIGHT": "16",
+             "TRACE_QUERIES": "1000", "SEARCH_QUERIES": "200", "CHECK_TRACES": "500", "ZIPKIN_VERSION": "3.5.1"},
+            {"DURATION": "5", "WARMUP": "2", "MAX_SPANS": "100000", "TRACE_QUERIES": "100", "SEARCH_QUERIES": "20",
+             "CHECK_TRACES": "50"},
+            {"jaegerj": r"^jaegerj$", "zipkin": r"^zipkin$", "ours/zipkin": r"ours/zipkin"},
+            ["jaegerj", "zipkin", "ours/zipkin"], ["all-in-one", "loadgen"],
+            headline_rows=r"^(ingest spans/s|trace by ID p99|search p99|server CPU)"),
     Backend("ui", "scripts/bench-ui.sh",
             "query's cost of the first page of a 50,000-span trace, and the same trace and the System Architecture "
             "layout in headless Chromium (e2e-tests)",
@@ -828,6 +843,7 @@ JFR_WRAPPER = """#!/bin/bash
 # scripts/bench.py --jfr: records a JFR profile of our servers started by a backend script, then runs java.
 for a in "$@"; do
   case "$a" in
+    *zipkin-server-*) break;;
     *-exec.jar|io.jaegerj.bench.StorageBenchmark)
       name=$(basename "$a" | sed -e 's/-[0-9][0-9.]*\\(-SNAPSHOT\\)\\?-exec\\.jar$//' -e 's/.*\\.//')
       exec %(java)s -XX:StartFlightRecording=filename=%(dir)s/$name-$$.jfr,settings=profile,dumponexit=true "$@";;
@@ -1091,6 +1107,8 @@ def tables_headline(backend, tables):
     patterns = dict(backend.optional, **backend.required)
     parts, done = [], set()
     for headers, rows in tables:
+        if backend.headline_rows:
+            rows = [r for r in rows if re.search(backend.headline_rows, r[0])]
         labels = [lb for lb in backend.headline if lb not in done and column(headers, patterns[lb]) is not None]
         done.update(labels)
         if not labels or not rows:
