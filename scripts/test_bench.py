@@ -107,6 +107,18 @@ class ParseTest(unittest.TestCase):
         text = "| x |\n|---|\n| 1 |\n\n" + os_run(9000, 0, 45)
         self.assertEqual(1, len(bench.select_tables(bench.BACKENDS["opensearch"], text)))
 
+    def test_zipkin_ab_rows_in_the_index_are_the_chosen_measures(self):
+        text = ("| measure                                  |      jaegerj |       zipkin | ours/zipkin |\n"
+                "|------------------------------------------|--------------|--------------|-------------|\n"
+                "| ingest spans/s (higher is better)        |     44990.33 |     10612.68 |        4.24 |\n"
+                "| rejected requests (429/503)              |         0.00 |         0.00 |         nan |\n"
+                "| search p99 ms                            |        11.45 |       167.85 |        0.07 |\n")
+        b = bench.BACKENDS["zipkin"]
+        line = bench.tables_headline(b, bench.select_tables(b, text))
+        self.assertEqual("ingest spans/s (higher is better): jaegerj **44990.33**; zipkin **10612.68**; "
+                         "ours/zipkin **4.24**; search p99 ms: jaegerj **11.45**; zipkin **167.85**; "
+                         "ours/zipkin **0.07**", line)
+
     def test_the_ui_headline_comes_from_its_figure_lines(self):
         text = ("UI e2e: 50,000-span trace (load average 1.75): first paint 799 ms after navigation start; whole "
                 "timeline painted 2917 ms\nUI SA layout: 10 services, 27 links: 8 crossings, 0 curves\n")
