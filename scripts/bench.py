@@ -698,7 +698,7 @@ def template(cell):
     def take(m):
         raw = m.group(0)
         nums.append(float(raw.replace(",", "")))
-        shapes.append((("," in raw) or abs(float(raw.replace(",", ""))) >= 10000,
+        shapes.append(("," in raw,  # grouped as the script wrote it
                        len(raw.split(".", 1)[1]) if "." in raw else 0))
         return "{}"
 
