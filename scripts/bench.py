@@ -18,23 +18,25 @@ Points:
   query-under-load    the same full store, queried while a second generator offers --background-rate spans/s;
   jmh                 the JMH benchmarks of --jmh (benchmarks/target/benchmarks.jar) with >= 2 forks, >= 5 measured
                       iterations and -prof gc: score ± error and bytes allocated per operation;
-  opensearch, kafka, remote, cassandra, ui
-                      the per-backend scripts (scripts/bench-<backend>.sh, which start their own servers), each run
-                      REPEATS times in a fresh session; the markdown table a script prints is read by its header
-                      names, every number of every cell is replaced by its median over the repeats (the lowest and
+  opensearch, kafka, remote, cassandra, zipkin, ui
+                      the per-backend scripts (scripts/bench-<backend>.sh, bench-vs-zipkin.sh; they start their own
+                      servers), each run REPEATS times in a fresh session; the markdown table a script prints is read
+                      by its header names, every number of every cell is replaced by its median over the repeats (the lowest and
                       highest in brackets for one-number cells; the worst repeat for losses: missing traces,
-                      spans dropped after acknowledgement, errors), and a column "other load (cores)" is added: the
-                      machine's busy CPU minus the CPU of every process of the script's session (/proc), over the
-                      run. `--list` shows each point's settings and expected duration.
+                      spans dropped after acknowledgement, errors), and a column "machine's other load over the
+                      run (cores)" is added: the machine's busy CPU minus the CPU of the script's processes (/proc
+                      and the script's rusage). `--list` shows each point's settings and expected duration.
 
---gc-log matches slow samples with the server's GC and safepoint pauses, --jfr keeps a profile of every server and
-the top three hot paths of each point (both written under --out, the hot paths also into the table).
+--gc-log matches slow samples with the server's GC and safepoint pauses, --jfr keeps a profile of every server of ours
+(under --out) and writes the top three hot paths of each point, per process, to docs/profiles/<point>.txt, linked from
+the point's block. docs/benchmarks.md gets one generated block per point and an index of the current figures; a run
+rewrites only the blocks of its points.
 
 Usage:
-  scripts/bench.py --build --jfr        # every point (about 90 minutes idle), writes docs/benchmarks.md
+  scripts/bench.py --build --jfr        # every point (about 100 minutes idle), writes docs/benchmarks.md
   scripts/bench.py --list               # the points, their settings and expected duration
   scripts/bench.py ingest-otlp-grpc --repeats 1 --no-docs
-  scripts/bench.py --quick              # every point once, short: checks the method end to end (~2 min idle)
+  scripts/bench.py --quick              # every point once, short: checks the method end to end (~18 min idle)
 """
 import argparse
 import datetime
