@@ -21,9 +21,9 @@ Points:
   opensearch, kafka, remote, cassandra, zipkin, ui
                       the per-backend scripts (scripts/bench-<backend>.sh, bench-vs-zipkin.sh; they start their own
                       servers), each run REPEATS times in a fresh session; the markdown table a script prints is read
-                      by its header names, every number of every cell is replaced by its median over the repeats (the lowest and
-                      highest in brackets for one-number cells; the worst repeat for losses: missing traces,
-                      spans dropped after acknowledgement, errors), and a column "machine's other load over the
+                      by its header names, every number of every cell is replaced by its median over the repeats
+                      (the lowest and highest in brackets for one-number cells; the worst repeat for losses: missing
+                      traces, spans dropped after acknowledgement, errors), and a column "machine's other load over the
                       run (cores)" is added: the machine's busy CPU minus the CPU of the script's processes (/proc
                       and the script's rusage). `--list` shows each point's settings and expected duration.
 
