@@ -216,6 +216,12 @@ class DocsTest(unittest.TestCase):
         self.assertIn("* `cassandra`: not run yet", index)
         self.assertEqual(len(bench.ALL_POINTS), index.count("\n* "))
 
+    def test_the_repository_docs_have_a_block_for_every_point_and_a_current_index(self):
+        with open(bench.DOCS) as f:
+            doc = f.read()
+        self.assertEqual(set(bench.ALL_POINTS) | {bench.INDEX}, set(bench.blocks(doc)))
+        self.assertEqual(doc, bench.replace_block(doc, bench.INDEX, bench.index_text(doc)))
+
 
 if __name__ == "__main__":
     unittest.main()
