@@ -3,8 +3,8 @@
 #
 # Runs the whole test suite on a fresh Debian machine: installs what the tests need when it is missing
 # (a JDK 17, curl and unzip for the Maven wrapper, Chromium and chromedriver for the UI tests, Prometheus for the
-# SPM tests)
-# then `./mvnw -B verify`. Extra arguments go to Maven, e.g. `scripts/test.sh -pl query -am`.
+# SPM tests, Python 3 for the benchmark script's own tests)
+# then the benchmark script's unit tests and `./mvnw -B verify`. Extra arguments go to Maven, e.g. `scripts/test.sh -pl query -am`.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -18,6 +18,7 @@ command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || packages+=(chromium-driver)
 command -v prometheus >/dev/null 2>&1 || packages+=(prometheus)
 command -v openssl >/dev/null 2>&1 || packages+=(openssl)
+command -v python3 >/dev/null 2>&1 || packages+=(python3)
 
 if [ "${#packages[@]}" -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
@@ -34,5 +35,8 @@ if [ "${#packages[@]}" -gt 0 ]; then
     echo "WARNING: missing ${packages[*]} and no apt-get; tests that need them will be skipped or fail" >&2
   fi
 fi
+
+# scripts/bench.py's table parsing, medians and generated blocks (under a second)
+python3 -m unittest discover -s scripts -p 'test_bench.py'
 
 exec ./mvnw -B verify "$@"
