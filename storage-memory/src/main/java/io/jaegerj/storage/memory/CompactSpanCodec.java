@@ -71,6 +71,15 @@ final class CompactSpanCodec {
    * that is equal for equal encodings.
    */
   byte[] encode(Span span, Encoder enc) {
+    encodeInto(span, enc);
+    return Arrays.copyOf(enc.buf, enc.pos);
+  }
+
+  /**
+   * Encodes one span into {@code enc}'s buffer only, without copying it out: the caller copies
+   * {@link Encoder#length()} bytes with {@link Encoder#copyTo}. Otherwise as {@link #encode(Span, Encoder)}.
+   */
+  void encodeInto(Span span, Encoder enc) {
     enc.reset();
     Process process = span.process();
     String service = process.serviceName();
@@ -131,7 +140,6 @@ final class CompactSpanCodec {
     // Equal encodings have equal span IDs, times and lengths; a collision only costs an Arrays.equals.
     long h = span.spanId() * 0x9E3779B97F4A7C15L + start * 0xC2B2AE3D27D4EB4FL + span.durationMicros() + enc.pos;
     enc.dedupeHash = (int) (h ^ (h >>> 32));
-    return Arrays.copyOf(enc.buf, enc.pos);
   }
 
   private void writeSymbol(Encoder out, String s) {
@@ -206,7 +214,12 @@ final class CompactSpanCodec {
   // ------------------------------------------------------------------------------------------------- decoding
 
   Span decode(TraceId traceId, byte[] bytes) {
-    In in = new In(bytes);
+    return decode(traceId, bytes, 0);
+  }
+
+  /** Decodes the span encoded at {@code offset} of {@code buf} (a slab holding many spans). */
+  Span decode(TraceId traceId, byte[] buf, int offset) {
+    In in = new In(buf, offset);
     skipSymbol(in); // the service, also held by the process
     String operation = readSymbol(in);
     long start = in.zigzag();
@@ -315,7 +328,12 @@ final class CompactSpanCodec {
 
   /** True when this one span satisfies every part of the condition. Decodes only what the check needs. */
   boolean matches(byte[] bytes, Condition c) {
-    In in = new In(bytes);
+    return matches(bytes, 0, c);
+  }
+
+  /** {@link #matches(byte[], Condition)} for the span encoded at {@code offset} of {@code buf}. */
+  boolean matches(byte[] buf, int offset, Condition c) {
+    In in = new In(buf, offset);
     if (!symbolEquals(in, c.serviceId, c.service)) {
       return false;
     }
@@ -434,7 +452,11 @@ final class CompactSpanCodec {
   record Link(String service, long spanId, long parentSpanId, long start) {}
 
   Link readLink(byte[] bytes) {
-    In in = new In(bytes);
+    return readLink(bytes, 0);
+  }
+
+  Link readLink(byte[] buf, int offset) {
+    In in = new In(buf, offset);
     String service = readSymbol(in);
     skipSymbol(in);
     long start = in.zigzag();
@@ -515,6 +537,16 @@ final class CompactSpanCodec {
     /** The {@link #KINDS} index of the span last encoded (of its first span.kind tag), 0 when it has none. */
     int kind() {
       return kind < 0 ? 0 : kind;
+    }
+
+    /** Length in bytes of the span last encoded. */
+    int length() {
+      return pos;
+    }
+
+    /** Copies the encoding of the span last encoded to {@code dst} at {@code offset}. */
+    void copyTo(byte[] dst, int offset) {
+      System.arraycopy(buf, 0, dst, offset, pos);
     }
 
     /** A hash of the span last encoded that is equal for equal encodings. */
@@ -662,7 +694,12 @@ final class CompactSpanCodec {
     private int pos;
 
     In(byte[] buf) {
+      this(buf, 0);
+    }
+
+    In(byte[] buf, int offset) {
       this.buf = buf;
+      this.pos = offset;
     }
 
     int raw() {

@@ -34,7 +34,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * nothing here is shared between tenants (not even the intern tables of the codec), and the tenant components of
  * the queries passed in are not looked at.
  *
- * <p>Spans are kept encoded by {@link CompactSpanCodec}, grouped per trace in arrival order. Two indexes narrow
+ * <p>Spans are kept encoded by {@link CompactSpanCodec}, grouped per trace in arrival order. The encoded bytes are
+ * appended to large shared slabs rather than kept as one array per span: a store that retains nearly every span it
+ * receives would otherwise hand each young collection millions of small live arrays to copy. A slab grows to
+ * {@link #SLAB_MAX} bytes, which G1 allocates outside the young generation (a humongous object for regions of up to
+ * 4 MiB, that is heaps below 16 GiB); a trace refers to its slabs and offsets, and a slab is garbage once every trace
+ * with a span in it is evicted. A span too large for a slab's tail gets an array of its own. Two indexes narrow
  * searches: service → traces that have a span of that service, and (service, operation) → traces, both in trace arrival
  * order. A search reads only the candidates of one index list, prunes them by the trace's span start-time range and
  * by the trace's {@link TagFilter}, and only then checks the encoded spans; only the traces it returns are
@@ -51,6 +56,12 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
   private static final int STRING_TABLE_CAPACITY = 1 << 20;
   private static final int PROCESS_TABLE_CAPACITY = 1 << 16;
   private static final String[] KINDS = CompactSpanCodec.KINDS;
+  /** Largest slab: 4 MiB less the array header, so that it fills whole G1 regions. */
+  static final int SLAB_MAX = (4 << 20) - 16;
+  /** First slab of a store; each next one doubles up to {@link #SLAB_MAX}, so small stores stay small. */
+  private static final int SLAB_MIN = 4096;
+  /** Spans larger than this get an array of their own instead of a slab's tail. */
+  private static final int SLAB_SPAN_MAX = 64 << 10;
 
   private final int maxTraces;
   private final CompactSpanCodec codec = new CompactSpanCodec(STRING_TABLE_CAPACITY, PROCESS_TABLE_CAPACITY);
@@ -64,6 +75,10 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
   private final TraceEntry[] ring;
   private int ringIndex;
   private long spanCount;
+  /** The slab spans are appended to, its first free byte, and the size of the next slab. */
+  private byte[] slab;
+  private int slabPos;
+  private int nextSlabSize = SLAB_MIN;
   /** Without a ring (unbounded store): traces in arrival order, for the {@link HeapGuard}. */
   private final ArrayDeque<TraceEntry> arrivals;
   /** Encoded bytes of the stored spans; written under the lock. */
@@ -91,7 +106,8 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
     CompactSpanCodec.Encoder enc = w.encoder;
     for (int i = 0; i < n; i++) {
       Span s = Objects.requireNonNull(spans.get(i), "span");
-      w.encoded[i] = codec.encode(s, enc);
+      codec.encodeInto(s, enc);
+      w.append(i, enc);
       w.dedupe[i] = enc.dedupeHash();
       w.kinds[i] = enc.kind();
       w.addHashes(i, enc.hashes(), enc.hashCount());
@@ -99,12 +115,13 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
     lock.writeLock().lock();
     try {
       for (int i = 0; i < n; i++) {
-        insert(spans.get(i), w.encoded[i], w.dedupe[i], w.kinds[i], w.hashes, i == 0 ? 0 : w.hashEnds[i - 1],
-            w.hashEnds[i]);
+        int from = i == 0 ? 0 : w.ends[i - 1];
+        insert(spans.get(i), w.batch, from, w.ends[i] - from, w.dedupe[i], w.kinds[i], w.hashes,
+            i == 0 ? 0 : w.hashEnds[i - 1], w.hashEnds[i]);
       }
     } finally {
       lock.writeLock().unlock();
-      w.clear(n);
+      w.trim();
     }
     return DONE;
   }
@@ -114,7 +131,8 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
     return KINDS[CompactSpanCodec.kindIndex(s.spanKind())];
   }
 
-  private void insert(Span s, byte[] bytes, int dedupeHash, int kind, short[] hashes, int from, int to) {
+  private void insert(Span s, byte[] src, int srcOffset, int length, int dedupeHash, int kind, short[] hashes,
+      int from, int to) {
     String service = s.process().serviceName();
     String operation = s.operationName();
     ServiceIndex svc = byService.get(service);
@@ -146,11 +164,28 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
         arrivals.addLast(e);
       }
     }
-    if (!e.add(bytes, s.startTimeMicros(), dedupeHash)) {
+    if (e.contains(src, srcOffset, length, dedupeHash)) {
       return;
     }
-    e.bytes += bytes.length;
-    storedBytes += bytes.length;
+    byte[] target;
+    int offset;
+    if (length > SLAB_SPAN_MAX) {
+      target = new byte[length];
+      offset = 0;
+    } else {
+      if (slab == null || slab.length - slabPos < length) {
+        slab = new byte[nextSlabSize];
+        slabPos = 0;
+        nextSlabSize = Math.min(SLAB_MAX, nextSlabSize * 2);
+      }
+      target = slab;
+      offset = slabPos;
+      slabPos += length;
+    }
+    System.arraycopy(src, srcOffset, target, offset, length);
+    e.append(target, offset, length, s.startTimeMicros(), dedupeHash);
+    e.bytes += length;
+    storedBytes += length;
     e.tags = TagFilter.addAll(e.tags, hashes, from, to);
     spanCount++;
     e.index(svc.traces);
@@ -170,6 +205,8 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
     }
     // Index lists may still point at the entry until they are compacted; free its spans now.
     e.spans = null;
+    e.offsets = null;
+    e.lengths = null;
     e.hashes = null;
     e.lookup = null;
     e.tags = null;
@@ -190,6 +227,9 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
       ringIndex = 0;
       spanCount = 0;
       storedBytes = 0;
+      slab = null;
+      slabPos = 0;
+      nextSlabSize = SLAB_MIN;
       if (arrivals != null) {
         arrivals.clear();
       }
@@ -351,7 +391,7 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
     for (Snapshot s : candidates) {
       for (int i = 0; i < s.count; i++) {
         checked++;
-        if (codec.matches(s.spans[i], c)) {
+        if (codec.matches(s.spans[i], s.offsets[i], c)) {
           matched.add(s);
           break;
         }
@@ -390,7 +430,7 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
       boolean hit = false;
       for (int k = 0; k < e.count && !hit; k++) {
         checked++;
-        hit = codec.matches(e.spans[k], c);
+        hit = codec.matches(e.spans[k], e.offsets[k], c);
       }
       if (!hit) {
         continue;
@@ -449,7 +489,7 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
   private Trace decode(Snapshot s) {
     List<Span> spans = new ArrayList<>(s.count);
     for (int i = 0; i < s.count; i++) {
-      spans.add(codec.decode(s.id, s.spans[i]));
+      spans.add(codec.decode(s.id, s.spans[i], s.offsets[i]));
     }
     return Trace.of(spans);
   }
@@ -482,7 +522,7 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
       serviceOf.clear();
       links.clear();
       for (int i = 0; i < s.count; i++) {
-        CompactSpanCodec.Link l = codec.readLink(s.spans[i]);
+        CompactSpanCodec.Link l = codec.readLink(s.spans[i], s.offsets[i]);
         inWindow |= l.start() >= from && l.start() <= endTsMicros;
         serviceOf.putIfAbsent(l.spanId(), l.service());
         links.add(l);
@@ -543,7 +583,7 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
       long total = 0;
       for (TraceEntry e : traces.values()) {
         for (int i = 0; i < e.count; i++) {
-          total += e.spans[i].length;
+          total += e.lengths[i];
         }
       }
       return total;
@@ -572,14 +612,17 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
   // ------------------------------------------------------------------------------------------------- structures
 
   /** An immutable view of a trace's spans taken under the lock; the arrays' first {@code count} slots never change. */
-  private record Snapshot(TraceId id, byte[][] spans, int count, long minStart) {}
+  private record Snapshot(TraceId id, byte[][] spans, int[] offsets, int count, long minStart) {}
 
   /** One stored trace. Guarded by the store's lock. */
   private static final class TraceEntry {
     private static final int LOOKUP_THRESHOLD = 256;
 
     final TraceId id;
+    /** Span i is encoded at offsets[i] of spans[i] (a slab, or an array of its own), lengths[i] bytes long. */
     byte[][] spans = new byte[2][];
+    int[] offsets = new int[2];
+    int[] lengths = new int[2];
     int[] hashes = new int[2];
     /** Span index + 1 by hash, open addressing; only for traces of at least LOOKUP_THRESHOLD spans. */
     int[] lookup;
@@ -598,29 +641,43 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
       this.id = id;
     }
 
-    /** Appends an encoded span unless an identical one is stored; false for a duplicate. */
-    boolean add(byte[] bytes, long start, int h) {
+    /** True when a span with exactly these encoded bytes is stored. */
+    boolean contains(byte[] src, int offset, int length, int h) {
       if (lookup != null) {
         int mask = lookup.length - 1;
         for (int i = mix(h) & mask; lookup[i] != 0; i = (i + 1) & mask) {
           int idx = lookup[i] - 1;
-          if (hashes[idx] == h && Arrays.equals(spans[idx], bytes)) {
-            return false;
+          if (hashes[idx] == h && same(idx, src, offset, length)) {
+            return true;
           }
         }
       } else {
         for (int i = 0; i < count; i++) {
-          if (hashes[i] == h && Arrays.equals(spans[i], bytes)) {
-            return false;
+          if (hashes[i] == h && same(i, src, offset, length)) {
+            return true;
           }
         }
       }
+      return false;
+    }
+
+    private boolean same(int idx, byte[] src, int offset, int length) {
+      return lengths[idx] == length
+          && Arrays.equals(spans[idx], offsets[idx], offsets[idx] + length, src, offset, offset + length);
+    }
+
+    /** Appends a span encoded at {@code offset} of {@code buf}; the caller checked {@link #contains} first. */
+    void append(byte[] buf, int offset, int length, long start, int h) {
       if (count == spans.length) {
         int cap = count + (count >> 1) + 1;
         spans = Arrays.copyOf(spans, cap);
+        offsets = Arrays.copyOf(offsets, cap);
+        lengths = Arrays.copyOf(lengths, cap);
         hashes = Arrays.copyOf(hashes, cap);
       }
-      spans[count] = bytes;
+      spans[count] = buf;
+      offsets[count] = offset;
+      lengths[count] = length;
       hashes[count] = h;
       count++;
       minStart = Math.min(minStart, start);
@@ -630,7 +687,6 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
       } else if (count >= LOOKUP_THRESHOLD) {
         rebuildLookup();
       }
-      return true;
     }
 
     /** Large traces get a hash table over their span hashes so that deduplication stays O(1) per span. */
@@ -671,7 +727,7 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
     }
 
     Snapshot snapshot() {
-      return new Snapshot(id, spans, count, minStart);
+      return new Snapshot(id, spans, offsets, count, minStart);
     }
   }
 
@@ -693,15 +749,17 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
   /** What {@link #write} keeps between encoding a batch and inserting it, reused by each writer thread. */
   private static final class WriteScratch {
     final CompactSpanCodec.Encoder encoder = new CompactSpanCodec.Encoder();
-    byte[][] encoded = new byte[256][];
+    /** The batch's encoded spans back to back; span i ends at ends[i]. */
+    byte[] batch = new byte[16 << 10];
+    int[] ends = new int[256];
     int[] dedupe = new int[256];
     int[] kinds = new int[256];
     int[] hashEnds = new int[256];
     short[] hashes = new short[4096];
 
     void prepare(int n) {
-      if (n > encoded.length) {
-        encoded = new byte[n][];
+      if (n > ends.length) {
+        ends = new int[n];
         dedupe = new int[n];
         kinds = new int[n];
         hashEnds = new int[n];
@@ -717,9 +775,21 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
       hashEnds[i] = from + count;
     }
 
-    /** Drops the references to the stored bytes so that evicted spans are not kept alive by a writer thread. */
-    void clear(int n) {
-      Arrays.fill(encoded, 0, n, null);
+    /** A batch of unusually large spans does not leave a large buffer behind on its thread. */
+    void trim() {
+      if (batch.length > (1 << 20)) {
+        batch = new byte[16 << 10];
+      }
+    }
+
+    void append(int i, CompactSpanCodec.Encoder enc) {
+      int from = i == 0 ? 0 : ends[i - 1];
+      int len = enc.length();
+      if (from + len > batch.length) {
+        batch = Arrays.copyOf(batch, Math.max(batch.length * 2, from + len));
+      }
+      enc.copyTo(batch, from);
+      ends[i] = from + len;
     }
   }
 

@@ -276,6 +276,47 @@ class MemorySpanStoreTest {
   }
 
   @Test
+  void write_spansFillingSeveralSlabs_readBackEqual_andRewritesAreDropped() {
+    // 400 traces of 5 spans of ~4 kB: about 8 MB of encoded spans, more than the doubling slabs up to and past
+    // SLAB_MAX hold, so spans land at slab tails, slab starts and in slabs of every size; one span per trace is
+    // larger than a slab tail may take and gets an array of its own.
+    MemorySpanStore store = new MemorySpanStore(300);
+    List<List<Span>> batches = new ArrayList<>();
+    for (int t = 1; t <= 400; t++) {
+      List<Span> batch = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        int size = i == 4 && t % 2 == 0 ? 100_000 : 3_000 + (t * 31 + i * 7) % 2_000;
+        batch.add(span(t, t * 10L + i, "svc-" + (t % 3), "op-" + i, T0 + t * 100L + i).toBuilder()
+            .addTag(KeyValue.string("payload", ("t" + t + "s" + i + "-").repeat(size / 6)))
+            .addLog(new Log(T0 + t, List.of(KeyValue.int64("n", t * 10L + i))))
+            .build());
+      }
+      batches.add(batch);
+      store.write(batch).toCompletableFuture().join();
+    }
+    // Every span again, split differently: all of them are duplicates of stored spans.
+    for (int t = 101; t <= 400; t++) {
+      List<Span> b = batches.get(t - 1);
+      write(store, b.get(4), b.get(0));
+      store.write(b.subList(1, 4)).toCompletableFuture().join();
+    }
+
+    assertThat(store.traceCount()).isEqualTo(300);
+    assertThat(store.spanCount()).isEqualTo(300 * 5);
+    for (int t = 1; t <= 400; t++) {
+      if (t <= 100) {
+        assertThat(stored(store, t)).as("trace %d evicted", t).isFalse();
+      } else {
+        assertThat(store.getTrace(GetTraceQuery.of(new TraceId(0, t))).orElseThrow().spans())
+            .as("trace %d", t).containsExactlyElementsOf(batches.get(t - 1));
+      }
+    }
+    assertThat(store.findTraces(TraceQuery.builder("svc-0").tag("n", "3992")
+        .startTimeMinMicros(T0 - 1_000_000).startTimeMaxMicros(T0 + 1_000_000_000L).numTraces(20).build()))
+        .singleElement().satisfies(tr -> assertThat(tr.spans()).containsExactlyElementsOf(batches.get(398)));
+  }
+
+  @Test
   void concurrentWritesWithEviction_readersSeeWholeTracesOrNothing() throws Exception {
     MemorySpanStore store = new MemorySpanStore(50);
     int writers = 3;
