@@ -39,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * bounds how many stages are outstanding and refuses clients meanwhile). A batch fails only when Kafka did not take
  * a record of it within {@code delivery.timeout.ms} of the write, the same bound the producer applies to records it
  * already holds.
+ *
+ * <p>Completion: the producer's network thread only counts a batch's acknowledged records down; the last one hands the
+ * batch to the {@code kafka-span-acks} thread, which counts its spans and completes its stage (running the caller's
+ * dependent work, e.g. the collector acknowledging its clients) off the network thread, once per batch.
  */
 public final class KafkaSpanWriter implements SpanWriter, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSpanWriter.class);
@@ -60,6 +64,10 @@ public final class KafkaSpanWriter implements SpanWriter, AutoCloseable {
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   private final Thread sender;
+  /** Batches whose every record is acknowledged or failed, waiting for {@link #completer} to complete them. */
+  private final ConcurrentLinkedQueue<Pending> finished = new ConcurrentLinkedQueue<>();
+  private final Thread completer;
+  private volatile boolean producerClosed;
   private volatile boolean closed;
   /**
    * Set by the sender thread around {@code send}: the producer reports a refusal inside {@code send} (no buffer room
@@ -95,6 +103,9 @@ public final class KafkaSpanWriter implements SpanWriter, AutoCloseable {
     this.sender = new Thread(this::run, "kafka-span-sender");
     this.sender.setDaemon(true);
     this.sender.start();
+    this.completer = new Thread(this::complete, "kafka-span-acks");
+    this.completer.setDaemon(true);
+    this.completer.start();
   }
 
   @Override
@@ -151,6 +162,19 @@ public final class KafkaSpanWriter implements SpanWriter, AutoCloseable {
     }
   }
 
+  private void complete() {
+    while (true) {
+      Pending p = finished.poll();
+      if (p != null) {
+        p.finish();
+      } else if (producerClosed) {
+        return;
+      } else {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+      }
+    }
+  }
+
   /**
    * Hands one record to the producer. False when the producer had no room (or no metadata) for {@code max.block.ms}
    * and the record should be offered again; true when it was taken or its failure was reported to the batch.
@@ -194,7 +218,17 @@ public final class KafkaSpanWriter implements SpanWriter, AutoCloseable {
       Thread.currentThread().interrupt();
     }
     producer.close(timeout);
+    producerClosed = true; // no callback runs after close: the completer finishes what is left, and stops
+    LockSupport.unpark(completer);
+    try {
+      completer.join(timeout.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     Pending p;
+    while ((p = finished.poll()) != null) {
+      p.finish();
+    }
     while ((p = queue.poll()) != null) {
       p.done.completeExceptionally(new IllegalStateException("kafka span writer closed before the batch was sent"));
     }
@@ -206,6 +240,7 @@ public final class KafkaSpanWriter implements SpanWriter, AutoCloseable {
     final CompletableFuture<Void> done = new CompletableFuture<>();
     final long writtenNanos = System.nanoTime();
     final AtomicInteger remaining;
+    final AtomicInteger failures = new AtomicInteger();
     final AtomicReference<Exception> firstError = new AtomicReference<>();
 
     Pending(ProducerRecord<byte[], byte[]>[] records) {
@@ -223,21 +258,30 @@ public final class KafkaSpanWriter implements SpanWriter, AutoCloseable {
     }
 
     void record(Exception e) {
-      if (e == null) {
-        written.increment();
-      } else {
+      if (e != null) {
+        failures.incrementAndGet();
         failed.increment();
         if (firstError.compareAndSet(null, e)) {
           LOG.error("kafka did not take a span: {}", e.toString());
         }
       }
       if (remaining.decrementAndGet() == 0) {
-        Exception err = firstError.get();
-        if (err == null) {
-          done.complete(null);
-        } else {
-          done.completeExceptionally(err);
-        }
+        finished.add(this);
+        LockSupport.unpark(completer);
+      }
+    }
+
+    /** On the completer thread (or in {@link #close}): counts the batch's acknowledged spans, completes its stage. */
+    void finish() {
+      int ok = records.length - failures.get();
+      if (ok > 0) {
+        written.increment(ok);
+      }
+      Exception err = firstError.get();
+      if (err == null) {
+        done.complete(null);
+      } else {
+        done.completeExceptionally(err);
       }
     }
   }

@@ -18,9 +18,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -114,6 +117,35 @@ class ITKafkaSpanWriter {
       decoded.add(SpanEncoding.JSON.decode(r.value()));
     }
     assertThat(decoded).containsExactlyInAnyOrderElementsOf(spans);
+  }
+
+  /**
+   * The caller's dependent work (the collector acknowledging its clients) runs once per batch and never on the
+   * producer's network thread, and every acknowledged span is counted.
+   */
+  @Test
+  void completion_runsOffTheNetworkThread() throws Exception {
+    kafka.createTopic("w-acks", 2);
+    Map<String, Object> props = ProducerOptions.producerProperties(Settings.defaults(ProducerOptions.flags(),
+        Map.of("kafka.producer.brokers", kafka.brokers())));
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    KafkaSpanWriter w = new KafkaSpanWriter(new KafkaProducer<>(props), "w-acks", SpanEncoding.PROTOBUF, meters);
+    Set<String> threads = ConcurrentHashMap.newKeySet();
+    AtomicInteger runs = new AtomicInteger();
+    List<CompletableFuture<Void>> stages = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      stages.add(w.write("", spans(30)).thenRun(() -> {
+        threads.add(Thread.currentThread().getName());
+        runs.incrementAndGet();
+      }).toCompletableFuture());
+    }
+    CompletableFuture.allOf(stages.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    w.close();
+    assertThat(runs.get()).isEqualTo(20);
+    assertThat(threads).noneMatch(n -> n.startsWith("kafka-producer-network-thread"));
+    assertThat(meters.get("jaeger_storage_kafka_spans_written").tag("status", "success").counter().count())
+        .isEqualTo(20 * 30);
+    assertThat(readAll("w-acks", 20 * 30)).hasSize(20 * 30);
   }
 
   /**
