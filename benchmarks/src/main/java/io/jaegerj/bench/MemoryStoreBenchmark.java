@@ -1,21 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.bench;
 
-import io.jaegerj.config.Settings;
 import io.jaegerj.loadgen.Workload;
 import io.jaegerj.model.Trace;
 import io.jaegerj.model.TraceId;
 import io.jaegerj.storage.GetTraceQuery;
 import io.jaegerj.storage.SpanReader;
 import io.jaegerj.storage.SpanWriter;
-import io.jaegerj.storage.StorageContext;
 import io.jaegerj.storage.StorageFactory;
 import io.jaegerj.storage.TraceQuery;
-import io.jaegerj.storage.memory.MemoryStorageProvider;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -56,8 +50,7 @@ public class MemoryStoreBenchmark {
 
   @Setup(Level.Trial)
   public void setup() throws Exception {
-    storage = new MemoryStorageProvider().open("memory", new Settings(Map.of("memory.max-traces", "0")),
-        new StorageContext(new SimpleMeterRegistry(), Clock.systemUTC()));
+    storage = Fixtures.memoryStore(0);
     writer = storage.spanWriter();
     reader = storage.spanReader();
     ids = Fixtures.prefill(writer, storedSpans, 1000);

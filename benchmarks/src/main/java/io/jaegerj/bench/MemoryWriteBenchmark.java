@@ -1,18 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.bench;
 
-import io.jaegerj.config.Settings;
 import io.jaegerj.model.Span;
 import io.jaegerj.storage.SpanWriter;
-import io.jaegerj.storage.StorageContext;
 import io.jaegerj.storage.StorageFactory;
-import io.jaegerj.storage.memory.MemoryStorageProvider;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -61,28 +55,10 @@ public class MemoryWriteBenchmark {
   long spans;
   long cpuNanos;
 
-  /** One freshly decoded request per call. */
-  @State(Scope.Thread)
-  public static class Fresh {
-    Fixtures.FreshBatches source;
-    List<Span> batch;
-
-    @Setup(Level.Trial)
-    public void setup() {
-      source = new Fixtures.FreshBatches(6);
-    }
-
-    @Setup(Level.Invocation)
-    public void decode() {
-      batch = source.next();
-    }
-  }
 
   @Setup(Level.Trial)
   public void setup() throws Exception {
-    storage = new MemoryStorageProvider().open("memory",
-        new Settings(Map.of("memory.max-traces", Integer.toString(MAX_TRACES))),
-        new StorageContext(new SimpleMeterRegistry(), Clock.systemUTC()));
+    storage = Fixtures.memoryStore(MAX_TRACES);
     writer = storage.spanWriter();
     batches = Fixtures.batches(POOL, 5);
   }
@@ -113,7 +89,7 @@ public class MemoryWriteBenchmark {
 
   @Benchmark
   @OperationsPerInvocation(200)
-  public void writeFreshBatchOf200(Fresh fresh) {
+  public void writeFreshBatchOf200(Fixtures.FreshRequest fresh) {
     write(fresh.batch);
   }
 

@@ -1,18 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.bench;
 
-import io.jaegerj.config.Settings;
 import io.jaegerj.model.Span;
 import io.jaegerj.storage.SpanWriter;
-import io.jaegerj.storage.StorageContext;
 import io.jaegerj.storage.StorageFactory;
-import io.jaegerj.storage.memory.MemoryStorageProvider;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -54,28 +48,10 @@ public class RetainedStoreGcBenchmark {
   long gcCount;
   long gcMillis;
 
-  /** One freshly decoded request per call (not measured). */
-  @State(Scope.Thread)
-  public static class Fresh {
-    Fixtures.FreshBatches source;
-    List<Span> batch;
-
-    @Setup(Level.Trial)
-    public void setup() {
-      source = new Fixtures.FreshBatches(7);
-    }
-
-    @Setup(Level.Invocation)
-    public void decode() {
-      batch = source.next();
-    }
-  }
 
   @Setup(Level.Trial)
   public void setup() {
-    storage = new MemoryStorageProvider().open("memory",
-        new Settings(Map.of("memory.max-traces", Integer.toString(MAX_TRACES))),
-        new StorageContext(new SimpleMeterRegistry(), Clock.systemUTC()));
+    storage = Fixtures.memoryStore(MAX_TRACES);
     writer = storage.spanWriter();
     Fixtures.prefill(writer, STORED_SPANS, 1_000_000L);
   }
@@ -102,7 +78,7 @@ public class RetainedStoreGcBenchmark {
 
   @Benchmark
   @OperationsPerInvocation(200)
-  public void writeFreshBatchOf200(Fresh fresh) {
+  public void writeFreshBatchOf200(Fixtures.FreshRequest fresh) {
     writer.write("", fresh.batch).toCompletableFuture().join();
     spans += fresh.batch.size();
   }

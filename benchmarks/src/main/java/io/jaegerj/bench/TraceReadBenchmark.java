@@ -2,7 +2,6 @@
 package io.jaegerj.bench;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.jaegerj.config.Settings;
 import io.jaegerj.model.Trace;
 import io.jaegerj.model.TraceId;
 import io.jaegerj.model.adjust.Adjusters;
@@ -10,19 +9,14 @@ import io.jaegerj.model.json.UiJsonWriter;
 import io.jaegerj.storage.GetTraceQuery;
 import io.jaegerj.storage.SpanReader;
 import io.jaegerj.storage.SpanWriter;
-import io.jaegerj.storage.StorageContext;
 import io.jaegerj.storage.StorageFactory;
-import io.jaegerj.storage.memory.MemoryStorageProvider;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -66,8 +60,7 @@ public class TraceReadBenchmark {
 
   @Setup(Level.Trial)
   public void setup() throws Exception {
-    storage = new MemoryStorageProvider().open("memory", new Settings(Map.of("memory.max-traces", "0")),
-        new StorageContext(new SimpleMeterRegistry(), Clock.systemUTC()));
+    storage = Fixtures.memoryStore(0);
     writer = storage.spanWriter();
     reader = storage.spanReader();
     ids = Fixtures.prefill(writer, storedSpans, 2000);
