@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -64,10 +66,12 @@ public final class KafkaSpanWriter implements SpanWriter, AutoCloseable {
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   private final Thread sender;
-  /** Batches whose every record is acknowledged or failed, waiting for {@link #completer} to complete them. */
-  private final ConcurrentLinkedQueue<Pending> finished = new ConcurrentLinkedQueue<>();
-  private final Thread completer;
-  private volatile boolean producerClosed;
+  /** Completes the batches whose every record is acknowledged or failed, off the producer's network thread. */
+  private final ExecutorService acks = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "kafka-span-acks");
+    t.setDaemon(true);
+    return t;
+  });
   private volatile boolean closed;
   /**
    * Set by the sender thread around {@code send}: the producer reports a refusal inside {@code send} (no buffer room
@@ -103,9 +107,6 @@ public final class KafkaSpanWriter implements SpanWriter, AutoCloseable {
     this.sender = new Thread(this::run, "kafka-span-sender");
     this.sender.setDaemon(true);
     this.sender.start();
-    this.completer = new Thread(this::complete, "kafka-span-acks");
-    this.completer.setDaemon(true);
-    this.completer.start();
   }
 
   @Override
@@ -162,19 +163,6 @@ public final class KafkaSpanWriter implements SpanWriter, AutoCloseable {
     }
   }
 
-  private void complete() {
-    while (true) {
-      Pending p = finished.poll();
-      if (p != null) {
-        p.finish();
-      } else if (producerClosed) {
-        return;
-      } else {
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-      }
-    }
-  }
-
   /**
    * Hands one record to the producer. False when the producer had no room (or no metadata) for {@code max.block.ms}
    * and the record should be offered again; true when it was taken or its failure was reported to the batch.
@@ -218,17 +206,15 @@ public final class KafkaSpanWriter implements SpanWriter, AutoCloseable {
       Thread.currentThread().interrupt();
     }
     producer.close(timeout);
-    producerClosed = true; // no callback runs after close: the completer finishes what is left, and stops
-    LockSupport.unpark(completer);
+    // no callback runs after the producer's close: the acks thread finishes what was handed to it, and stops
+    acks.shutdown();
     try {
-      completer.join(timeout.toMillis());
+      acks.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    acks.shutdownNow().forEach(Runnable::run);
     Pending p;
-    while ((p = finished.poll()) != null) {
-      p.finish();
-    }
     while ((p = queue.poll()) != null) {
       p.done.completeExceptionally(new IllegalStateException("kafka span writer closed before the batch was sent"));
     }
@@ -266,12 +252,11 @@ public final class KafkaSpanWriter implements SpanWriter, AutoCloseable {
         }
       }
       if (remaining.decrementAndGet() == 0) {
-        finished.add(this);
-        LockSupport.unpark(completer);
+        acks.execute(this::finish);
       }
     }
 
-    /** On the completer thread (or in {@link #close}): counts the batch's acknowledged spans, completes its stage. */
+    /** On the acks thread (or in {@link #close}): counts the batch's acknowledged spans, completes its stage. */
     void finish() {
       int ok = records.length - failures.get();
       if (ok > 0) {
