@@ -11,7 +11,6 @@ import io.jaegerj.allinone.AllInOneMain;
 import io.jaegerj.config.Flag;
 import io.jaegerj.server.JaegerMain;
 import io.jaegerj.storage.es.EsTestServer;
-import io.jaegerj.testing.Poll;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -139,11 +138,8 @@ class ITOpenSearchBackpressureTest {
   /** Span documents per trace ID in the span indices, once their count reached the acknowledged spans. */
   private Map<String, Long> awaitStored(String prefix, Set<String> acked, Duration timeout) throws Exception {
     long expected = (long) acked.size() * SPANS_PER_TRACE;
-    long count = Poll.read(timeout, () -> {
-      es("POST", "/" + prefix + "-jaeger-span-*/_refresh", null);
-      return es("GET", "/" + prefix + "-jaeger-span-*/_count", null).path("count").asLong();
-    }, c -> c >= expected);
-    assertThat(count).as("span documents stored").isEqualTo(expected);
+    assertThat(opensearch.awaitCount(prefix + "-jaeger-span-*", expected, timeout))
+        .as("span documents stored (or the last answer of _count)").isEqualTo(Long.toString(expected));
     Map<String, Long> perTrace = new LinkedHashMap<>();
     JsonNode after = null;
     while (true) {
@@ -166,10 +162,7 @@ class ITOpenSearchBackpressureTest {
   }
 
   private JsonNode es(String method, String path, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(opensearch.url() + path))
-        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json");
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = opensearch.request(method, path, body);
     assertThat(r.statusCode()).as("%s %s: %s", method, path, r.body()).isEqualTo(200);
     return JSON.readTree(r.body());
   }

@@ -12,10 +12,6 @@ import io.jaegerj.query.QueryMain;
 import io.jaegerj.server.BinarySpec;
 import io.jaegerj.server.JaegerMain;
 import io.jaegerj.storage.es.EsTestServer;
-import io.jaegerj.testing.Poll;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +42,6 @@ import org.openqa.selenium.WebElement;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ITDependencyAggregatorOpenSearchTest {
-  private static final HttpClient HTTP = AggregatorTraffic.HTTP;
   private static final ObjectMapper JSON = AggregatorTraffic.JSON;
   private static final String PREFIX = "deps";
 
@@ -184,11 +179,8 @@ class ITDependencyAggregatorOpenSearchTest {
   }
 
   private void awaitSpanDocuments(long expected, Duration timeout) throws Exception {
-    long count = Poll.read(timeout, () -> {
-      es("POST", "/" + PREFIX + "-jaeger-span-*/_refresh", null);
-      return es("GET", "/" + PREFIX + "-jaeger-span-*/_count", null).path("count").asLong();
-    }, c -> c >= expected);
-    assertThat(count).as("span documents stored").isEqualTo(expected);
+    assertThat(opensearch.awaitCount(PREFIX + "-jaeger-span-*", expected, timeout))
+        .as("span documents stored (or the last answer of _count)").isEqualTo(Long.toString(expected));
   }
 
   private Map<String, Long> awaitDependencies(int port, Map<String, Long> expected) throws Exception {
@@ -197,10 +189,7 @@ class ITDependencyAggregatorOpenSearchTest {
   }
 
   private JsonNode es(String method, String path, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(opensearch.url() + path))
-        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json");
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = opensearch.request(method, path, body);
     assertThat(r.statusCode()).as("%s %s: %s", method, path, r.body()).isEqualTo(200);
     return JSON.readTree(r.body());
   }

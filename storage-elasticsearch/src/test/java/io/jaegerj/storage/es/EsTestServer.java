@@ -1,18 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.jaegerj.storage.es;
 
+import io.jaegerj.testing.Poll;
 import java.io.File;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -39,6 +46,10 @@ public final class EsTestServer {
       this.javaHome = javaHome;
     }
   }
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(10)).build();
+  private static final Pattern COUNT = Pattern.compile("\"count\"\\s*:\\s*(\\d+)");
 
   private final Kind kind;
   private final Path home;
@@ -115,6 +126,29 @@ public final class EsTestServer {
 
   public String url() {
     return "http://127.0.0.1:" + httpPort;
+  }
+
+  /** One HTTP request to the server with a JSON body (or none); the answer whatever its status. */
+  public HttpResponse<String> request(String method, String path, String json) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path))
+        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json");
+    b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Refreshes and counts the documents of the indices matching {@code indexPattern} until the count is
+   * {@code expected} or {@code timeout} passes; returns the last answer: the count, or the status and body of a
+   * count that failed. Right after a writer creates a daily index its shard may not have started, and the server
+   * answers the count with 503 "all shards failed": that means "not yet", so it is polled again, not failed.
+   */
+  public String awaitCount(String indexPattern, long expected, Duration timeout) throws Exception {
+    return Poll.read(timeout, () -> {
+      request("POST", "/" + indexPattern + "/_refresh?ignore_unavailable=true&allow_no_indices=true", null);
+      HttpResponse<String> r = request("GET", "/" + indexPattern + "/_count", null);
+      Matcher m = COUNT.matcher(r.body());
+      return r.statusCode() == 200 && m.find() ? m.group(1) : r.statusCode() + " " + r.body();
+    }, answer -> answer.equals(Long.toString(expected)));
   }
 
   /** Freezes the server's JVM (SIGSTOP): connections stay open, nothing is answered until {@link #resume()}. */
