@@ -38,7 +38,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * appended to large shared slabs rather than kept as one array per span: a store that retains nearly every span it
  * receives would otherwise hand each young collection millions of small live arrays to copy. A slab grows to
  * {@link #SLAB_MAX} bytes, which G1 allocates outside the young generation (a humongous object for regions of up to
- * 4 MiB, that is heaps below 16 GiB); a trace refers to its slabs and offsets, and a slab is garbage once every trace
+ * 4 MiB, that is heaps from 1 GiB to below 16 GiB; smaller heaps get smaller slabs); a trace refers to its slabs and offsets, and a slab is garbage once every trace
  * with a span in it is evicted. A span too large for a slab's tail gets an array of its own. Two indexes narrow
  * searches: service → traces that have a span of that service, and (service, operation) → traces, both in trace arrival
  * order. A search reads only the candidates of one index list, prunes them by the trace's span start-time range and
@@ -56,12 +56,12 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
   private static final int STRING_TABLE_CAPACITY = 1 << 20;
   private static final int PROCESS_TABLE_CAPACITY = 1 << 16;
   private static final String[] KINDS = CompactSpanCodec.KINDS;
-  /** Largest slab: 4 MiB less the array header, so that it fills whole G1 regions. */
-  static final int SLAB_MAX = (4 << 20) - 16;
-  /** First slab of a store; each next one doubles up to {@link #SLAB_MAX}, so small stores stay small. */
-  private static final int SLAB_MIN = 4096;
   /** Spans larger than this get an array of their own instead of a slab's tail. */
   private static final int SLAB_SPAN_MAX = 64 << 10;
+  /** Largest slab in this JVM, see {@link #slabMax(long)}. */
+  static final int SLAB_MAX = slabMax(Runtime.getRuntime().maxMemory());
+  /** First slab of a store; each next one doubles up to {@link #SLAB_MAX}, so small stores stay small. */
+  private static final int SLAB_MIN = 4096;
 
   private final int maxTraces;
   private final CompactSpanCodec codec = new CompactSpanCodec(STRING_TABLE_CAPACITY, PROCESS_TABLE_CAPACITY);
@@ -89,6 +89,17 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
 
   /** service → operations; never evicted, so kept outside the lock. */
   private final ConcurrentHashMap<String, Set<Operation>> operations = new ConcurrentHashMap<>();
+
+  /**
+   * The largest slab for a heap of {@code maxHeap} bytes: 4 MiB less the array header, so that it fills whole G1
+   * regions, but at most 1/256 of the heap (and at least {@link #SLAB_SPAN_MAX}). A humongous slab needs several free
+   * regions side by side; in a small heap (96 MiB has 96 regions of 1 MiB) that risks an {@link OutOfMemoryError}
+   * while free memory is scattered, so small heaps get slabs below half a region, which G1 allocates as ordinary
+   * objects.
+   */
+  static int slabMax(long maxHeap) {
+    return (int) Math.max(SLAB_SPAN_MAX, Math.min((4L << 20) - 16, maxHeap / 256));
+  }
 
   MemorySpanStore(int maxTraces) {
     this.maxTraces = Math.max(0, maxTraces);
@@ -174,9 +185,10 @@ final class MemorySpanStore implements Purgeable, HeapGuard.Evictable {
       offset = 0;
     } else {
       if (slab == null || slab.length - slabPos < length) {
-        slab = new byte[nextSlabSize];
+        // a span may be larger than the next slab size (at most SLAB_SPAN_MAX <= SLAB_MAX)
+        slab = new byte[Math.max(nextSlabSize, length)];
         slabPos = 0;
-        nextSlabSize = Math.min(SLAB_MAX, nextSlabSize * 2);
+        nextSlabSize = Math.min(SLAB_MAX, slab.length * 2);
       }
       target = slab;
       offset = slabPos;

@@ -317,6 +317,29 @@ class MemorySpanStoreTest {
   }
 
   @Test
+  void write_firstSpanLargerThanTheFirstSlab_isStored() {
+    // A fresh store's first slab is 4 kB; spans of 6 kB and 60 kB (still slab-sized) must get a slab that holds them.
+    for (int size : new int[] {6_000, 60_000}) {
+      MemorySpanStore store = new MemorySpanStore(0);
+      List<Span> batch = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        batch.add(span(1, 10 + i, "svc", "op", T0 + i).toBuilder()
+            .addTag(KeyValue.string("payload", "x".repeat(size))).build());
+      }
+      store.write(batch).toCompletableFuture().join();
+      assertThat(store.getTrace(GetTraceQuery.of(new TraceId(0, 1))).orElseThrow().spans())
+          .as("%d-byte spans", size).containsExactlyElementsOf(batch);
+    }
+  }
+
+  @Test
+  void slabMax_isAtMostA256thOfTheHeap_within64kBAnd4MiB() {
+    assertThat(MemorySpanStore.slabMax(2L << 30)).isEqualTo((4 << 20) - 16);
+    assertThat(MemorySpanStore.slabMax(96L << 20)).isEqualTo(384 << 10);
+    assertThat(MemorySpanStore.slabMax(8L << 20)).isEqualTo(64 << 10);
+  }
+
+  @Test
   void concurrentWritesWithEviction_readersSeeWholeTracesOrNothing() throws Exception {
     MemorySpanStore store = new MemorySpanStore(50);
     int writers = 3;
