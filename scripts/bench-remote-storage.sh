@@ -1,15 +1,15 @@
 #!/bin/bash
-# One command: BUILD=1 JMH=1 ROUNDS=2 DUR=20 scripts/bench-remote-storage.sh (BUILD=1 first runs
+# One command: BUILD=1 JMH=1 REPEATS=3 DUR=20 scripts/bench-remote-storage.sh (BUILD=1 first runs
 #   ./mvnw -o -B -q -pl all-in-one,collector,query,remote-storage,loadgen[,benchmarks] -am package -DskipTests;
 #   JMH=1 then runs SpanWireBenchmark's remoteBatch* benchmarks with -prof gc after the load runs and prints
 #   the wire cost per span of both sides of the hop, direct and through the generated classes: ns and B per span).
 # The cost of the remote-storage hop: the same load generator settings against
 #   A) all-in-one, SPAN_STORAGE_TYPE=memory (the store in process), and
 #   B) collector + query with SPAN_STORAGE_TYPE=grpc -> remote-storage with SPAN_STORAGE_TYPE=memory,
-# alternating A B A B ... (ROUNDS rounds, DUR measured seconds of OTLP/HTTP ingest each, then trace-by-ID and search
+# alternating A B A B ... (REPEATS rounds, DUR measured seconds of OTLP/HTTP ingest each, then trace-by-ID and search
 # queries through the query's /api). Every server gets the same heap (HEAP). Prints one RESULT line per run, the
-# means per mode, and the CPU seconds per accepted span of each process (from /proc, so independent of the machine's
-# load to first order). Settings: ROUNDS (2), DUR (20), INFLIGHT (16), HEAP (1g), BENCH_DIR, JAR_DIR, LOADGEN, BUILD,
+# medians per mode, and the CPU seconds per accepted span of each process (from /proc, so independent of the machine's
+# load to first order). Settings: REPEATS (3), DUR (20), INFLIGHT (16), HEAP (1g), BENCH_DIR, JAR_DIR, LOADGEN, BUILD,
 # JMH, BENCH_JAR.
 # Every listener (the legacy agent UDP/5778 ports included) is on a free loopback port.
 set -u
@@ -87,17 +87,56 @@ run() { # mode round
   cleanup
 }
 
+# the medians over the repeats of each mode: the "== medians" lines (name A x B y B/A r), the CPU lines, and a
+# markdown table (scripts/bench.py's remote point reads it; columns may only be added at the end)
+summary() {
+  echo "== medians over $REPEATS repeat(s) (A = all-in-one with memory in process, B = collector/query -> remote-storage -> memory); $(uptime)"
+  python3 - "$B/results.txt" "$B/cpu.txt" <<'PY'
+import statistics, sys
+runs = {"A": [], "B": []}
+for line in open(sys.argv[1]):
+    f = line.split()
+    if len(f) > 1 and f[0] in runs:
+        runs[f[0]].append(dict(kv.split("=", 1) for kv in f[1:] if "=" in kv))
+def med(mode, key):
+    vals = [float(r[key]) for r in runs[mode] if key in r]
+    return statistics.median(vals) if vals else float("nan")
+def ratio(key):
+    a, b = med("A", key), med("B", key)
+    return "%.2f" % (b / a) if a > 0 else "-"
+for k in ["spans_per_sec", "req_p50_ms", "req_p99_ms", "missing_spans", "trace_p50_ms", "trace_p99_ms",
+          "search_p50_ms", "search_p99_ms"]:
+    print("%-14s A %10.1f  B %10.1f  B/A %s" % (k, med("A", k), med("B", k), ratio(k)))
+cpu = {}
+for line in open(sys.argv[2]):
+    f = line.split()
+    if len(f) == 3 and "=" in f[2]:
+        name, v = f[2].split("=", 1)
+        cpu.setdefault((f[0], name), []).append(float(v))
+print("== CPU µs per accepted span (median over repeats; warm-up and queries included)")
+for (mode, name), vals in sorted(cpu.items()):
+    print("%-22s %8.1f" % (mode + " " + name, statistics.median(vals)))
+def c(mode, name):
+    return "%.1f" % statistics.median(cpu[(mode, name)]) if (mode, name) in cpu else "?"
+print()
+print("| in process spans/s | through the hop spans/s | B/A spans/s | trace by ID p99 ms A / B | trace by ID p99 ratio "
+      "| search p99 ms A / B | search p99 ratio | CPU µs/span in process | CPU µs/span collector + remote-storage "
+      "| repeats |")
+print("|---|---|---|---|---|---|---|---|---|---|")
+print("| {:,.0f} | {:,.0f} | {} | {:.2f} / {:.2f} | {} | {:.2f} / {:.2f} | {} | {} | {} + {} | {} |".format(
+    med("A", "spans_per_sec"), med("B", "spans_per_sec"), ratio("spans_per_sec"),
+    med("A", "trace_p99_ms"), med("B", "trace_p99_ms"), ratio("trace_p99_ms"),
+    med("A", "search_p99_ms"), med("B", "search_p99_ms"), ratio("search_p99_ms"),
+    c("A", "all-in-one"), c("B", "collector"), c("B", "remote-storage"), min(len(runs["A"]), len(runs["B"]))))
+PY
+}
+
+# REPEATS (default 3; ROUNDS is its older name) rounds of A then B; SUMMARY_ONLY=1 reprints the summary of BENCH_DIR
+REPEATS=${REPEATS:-${ROUNDS:-3}}
+if [ "${SUMMARY_ONLY:-0}" = 1 ]; then summary; exit 0; fi
 : > "$B/results.txt"; : > "$B/cpu.txt"
-for r in $(seq 1 "${ROUNDS:-2}"); do run A "$r"; run B "$r"; done
-echo "== means (A = all-in-one with memory in process, B = collector/query -> remote-storage -> memory); $(uptime)"
-for k in spans_per_sec req_p50_ms req_p99_ms missing_spans trace_p50_ms trace_p99_ms search_p50_ms search_p99_ms; do
-  awk -v k=$k '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) { s[$1] += kv[2]; n[$1]++ } } }
-    END { a = s["A"] / n["A"]; b = s["B"] / n["B"];
-          printf "%-14s A %10.1f  B %10.1f  B/A %s\n", k, a, b, (a > 0 ? sprintf("%.2f", b / a) : "-") }' "$B/results.txt"
-done
-echo "== CPU µs per accepted span (mean over rounds; warm-up and queries included)"
-awk '{ split($3, kv, "="); k = $1 " " kv[1]; s[k] += kv[2]; n[k]++ } END { for (k in s) printf "%-22s %8.1f\n", k, s[k] / n[k] }' \
-  "$B/cpu.txt" | sort
+for r in $(seq 1 "$REPEATS"); do run A "$r"; run B "$r"; done
+summary
 
 if [ "${JMH:-0}" = 1 ]; then
   echo "== SpanWireBenchmark: wire cost per span of the hop (2 forks x 5 x 2 s; $(uptime))"

@@ -140,6 +140,31 @@ class ParseTest(unittest.TestCase):
         self.assertEqual("200,000", row["ingester -> storage spans/s (busiest 5 s)"])
         self.assertEqual("5.50", row["collector CPU µs/span"])
 
+    def test_remote_script_prints_the_medians_of_its_repeats_as_a_table(self):
+        import subprocess
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "results.txt"), "w") as f:
+                for a, b, sa, sb in [(270000, 90000, 10, 30), (280000, 80000, 11, 25), (100000, 85000, 12, 24)]:
+                    f.write("A RESULT spans_per_sec=%d trace_p99_ms=4.0 search_p99_ms=%d\n" % (a, sa))
+                    f.write("B RESULT spans_per_sec=%d trace_p99_ms=8.0 search_p99_ms=%d\n" % (b, sb))
+            with open(os.path.join(d, "cpu.txt"), "w") as f:
+                f.write("A cpu_us_per_span all-in-one=7.0\nA cpu_us_per_span all-in-one=9.0\n"
+                        "B cpu_us_per_span collector=12.0\nB cpu_us_per_span remote-storage=11.0\n")
+            out = subprocess.run(["bash", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                       "bench-remote-storage.sh")],
+                                 env=dict(os.environ, SUMMARY_ONLY="1", BENCH_DIR=d, REPEATS="3"),
+                                 capture_output=True, text=True, check=True).stdout
+        headers, rows = bench.select_table(bench.BACKENDS["remote"], out)
+        row = dict(zip(headers, rows[0]))
+        self.assertEqual("270,000", row["in process spans/s"])
+        self.assertEqual("85,000", row["through the hop spans/s"])
+        self.assertEqual("0.31", row["B/A spans/s"])
+        self.assertEqual("2.27", row["search p99 ratio"])
+        self.assertEqual("8.0", row["CPU µs/span in process"])
+        self.assertEqual("12.0 + 11.0", row["CPU µs/span collector + remote-storage"])
+        self.assertEqual("3", row["repeats"])
+
     def test_legacy_remote_output(self):
         text = ("== means (A = ..., B = ...); load\n"
                 "spans_per_sec  A   276697.0  B    86279.0  B/A 0.31\n"
