@@ -37,6 +37,11 @@ import java.util.concurrent.TimeUnit;
 final class RemoteStorageGrpcServer implements AutoCloseable {
   /** Requests are single spans (v1) or OTLP batches (v2 writes); 4 MiB is gRPC's and Jaeger's default bound. */
   static final int MAX_INBOUND_MESSAGE_BYTES = 4 * 1024 * 1024;
+  /**
+   * HTTP/2 flow-control window per stream and connection: gRPC's 1 MiB default makes a 2 MiB {@code WriteSpans}
+   * call wait for window updates from us mid-message; 8 MiB lets a few calls in flight arrive without stalls.
+   */
+  static final int FLOW_CONTROL_WINDOW_BYTES = 8 * 1024 * 1024;
   static final Metadata.Key<String> BEARER_TOKEN = Metadata.Key.of("bearer.token", Metadata.ASCII_STRING_MARSHALLER);
 
   private final Server server;
@@ -58,6 +63,7 @@ final class RemoteStorageGrpcServer implements AutoCloseable {
         .workerEventLoopGroup(transport.workers())
         .channelType(transport.serverChannelClass())
         .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+        .flowControlWindow(FLOW_CONTROL_WINDOW_BYTES)
         .maxInboundMetadataSize(64 * 1024);
     List<BindableService> all = new ArrayList<>(services.v1());
     all.addAll(services.v2());

@@ -107,6 +107,11 @@ final class RemoteStorageClient implements AutoCloseable {
    * that framing and a few large spans never push a call over it.
    */
   static final int MAX_BATCH_BYTES = 2 * 1024 * 1024;
+  /**
+   * HTTP/2 flow-control window of our channel: gRPC's 1 MiB default stalls a streamed search or trace answer (chunks
+   * of up to 1000 spans) on window updates; 8 MiB lets the server send ahead.
+   */
+  static final int FLOW_CONTROL_WINDOW_BYTES = 8 * 1024 * 1024;
   static final Metadata.Key<String> BEARER_TOKEN = Metadata.Key.of("bearer.token", Metadata.ASCII_STRING_MARSHALLER);
 
   private final GrpcStorageConfig config;
@@ -124,6 +129,7 @@ final class RemoteStorageClient implements AutoCloseable {
     this.tenantKey = Metadata.Key.of(header.toLowerCase(Locale.ROOT), Metadata.ASCII_STRING_MARSHALLER);
     NettyChannelBuilder b = NettyChannelBuilder.forTarget(config.server())
         .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+        .flowControlWindow(FLOW_CONTROL_WINDOW_BYTES)
         .keepAliveTime(30, TimeUnit.SECONDS)
         .keepAliveWithoutCalls(false);
     if (config.tls().isPresent()) {
