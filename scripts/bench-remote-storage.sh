@@ -8,9 +8,11 @@
 #   B) collector + query with SPAN_STORAGE_TYPE=grpc -> remote-storage with SPAN_STORAGE_TYPE=memory,
 # alternating A B A B ... (REPEATS rounds, DUR measured seconds of OTLP/HTTP ingest each, then trace-by-ID and search
 # queries through the query's /api). Every server gets the same heap (HEAP). Prints one RESULT line per run, the
-# medians per mode, and the CPU seconds per accepted span of each process (from /proc, so independent of the machine's
-# load to first order). Settings: REPEATS (3), DUR (20), INFLIGHT (16), HEAP (1g), BENCH_DIR, JAR_DIR, LOADGEN, BUILD,
-# JMH, BENCH_JAR.
+# medians per mode, and the CPU µs per span of each process over the measured window (from /proc, so independent of
+# the machine's load to first order; WARM seconds of warm-up first, so that the JIT compilation of the first seconds,
+# paid once per JVM and so three times in B, is not counted as the cost of the hop). Settings: REPEATS (3), WARM (30),
+# DUR (20), INFLIGHT (16), HEAP (1g), QUERY_WARMUP (1000 unmeasured queries of each kind before the 500 by ID and
+# 200 searches: a long-running query server is warm, and B has two cold JVMs on the read path), BENCH_DIR, JAR_DIR, LOADGEN, BUILD, JMH, BENCH_JAR.
 # Every listener (the legacy agent UDP/5778 ports included) is on a free loopback port.
 set -u
 W=$(cd "$(dirname "$0")/.." && pwd)
@@ -71,19 +73,26 @@ start_b() {
 run() { # mode round
   if [ "$1" = A ]; then start_a "$2"; else start_b "$2"; fi
   echo "== $1 round $2, $(uptime)"
-  local before=() after=() i
-  for i in "${!PIDS[@]}"; do before[$i]=$(cpu "${PIDS[$i]}"); done
+  local warm=${WARM:-30} dur=${DUR:-20} i
   java -jar "${LOADGEN:-$W/loadgen/target/loadgen.jar}" --protocol otlp-http --endpoint "http://127.0.0.1:$OH/v1/traces" \
-    --query-endpoint "http://127.0.0.1:$QH" --duration "${DUR:-20}" --warmup 5 --inflight "${INFLIGHT:-16}" \
-    --check-traces 200 --trace-queries 500 --search-queries 200 > "$B/loadgen-$1-$2.txt" 2>&1
-  for i in "${!PIDS[@]}"; do after[$i]=$(cpu "${PIDS[$i]}"); done
+    --query-endpoint "http://127.0.0.1:$QH" --duration "$dur" --warmup "$warm" --inflight "${INFLIGHT:-16}" \
+    --check-traces 200 --trace-queries 500 --search-queries 200 --query-warmup "${QUERY_WARMUP:-1000}" \
+    > "$B/loadgen-$1-$2.txt" 2>&1 &
+  local lg=$!
+  # CPU of every process over the measured window only (from 1 s after the warm-up to 1 s before the end): the
+  # steady state, without the JIT compilation of the first seconds, which three JVMs pay three times
+  sleep $((warm + 1)); for i in "${!PIDS[@]}"; do cpu "${PIDS[$i]}"; echo; done > "$B/cpu-from"
+  sleep $((dur - 2)); for i in "${!PIDS[@]}"; do cpu "${PIDS[$i]}"; echo; done > "$B/cpu-to"
+  wait $lg
   echo "$1 $(grep '^RESULT' "$B/loadgen-$1-$2.txt")" | tee -a "$B/results.txt"
-  # CPU per accepted span (warm-up and queries included in the CPU, so an upper bound): per process, in µs
-  local n; n=$(grep -o 'accepted_spans_total=[0-9]*' "$B/loadgen-$1-$2.txt" | cut -d= -f2)
-  for i in "${!PIDS[@]}"; do
-    awk -v m="$1" -v p="${NAMES[$i]}" -v a="${before[$i]}" -v b="${after[$i]}" -v n="${n:-0}" \
-      'BEGIN { if (n > 0) printf "%s cpu_us_per_span %s=%.1f\n", m, p, (b - a) * 1e6 / n }'
-  done | tee -a "$B/cpu.txt"
+  local rate; rate=$(grep -o 'spans_per_sec=[0-9.]*' "$B/loadgen-$1-$2.txt" | head -1 | cut -d= -f2)
+  paste "$B/cpu-from" "$B/cpu-to" | while read -r a b; do echo "$a $b"; done > "$B/cpu-pairs"
+  i=0
+  while read -r a b; do
+    awk -v m="$1" -v p="${NAMES[$i]}" -v a="$a" -v b="$b" -v r="${rate:-0}" -v w=$((dur - 2)) \
+      'BEGIN { if (r > 0) printf "%s cpu_us_per_span %s=%.1f\n", m, p, (b - a) * 1e6 / (r * w) }'
+    i=$((i + 1))
+  done < "$B/cpu-pairs" | tee -a "$B/cpu.txt"
   cleanup
 }
 
@@ -113,7 +122,7 @@ for line in open(sys.argv[2]):
     if len(f) == 3 and "=" in f[2]:
         name, v = f[2].split("=", 1)
         cpu.setdefault((f[0], name), []).append(float(v))
-print("== CPU µs per accepted span (median over repeats; warm-up and queries included)")
+print("== CPU µs per accepted span (median over repeats; measured window only, after the warm-up)")
 for (mode, name), vals in sorted(cpu.items()):
     print("%-22s %8.1f" % (mode + " " + name, statistics.median(vals)))
 def c(mode, name):

@@ -36,8 +36,19 @@ final class Queries {
     }
   }
 
+  /**
+   * @param warmupQueries unmeasured queries of each kind before the measured ones; -1 for the default (50 by ID, 20
+   *     searches), too few for the JIT to compile the query path, so a cold server's interpreted reads are measured
+   */
   record Config(String baseUrl, Api api, Workload workload, int checkTraces, Duration checkDeadline,
-      int traceQueries, int searchQueries, int searchLimit, long searchStartMicros, long seed, Path samplesFile) {
+      int traceQueries, int searchQueries, int searchLimit, long searchStartMicros, long seed, Path samplesFile,
+      int warmupQueries) {
+    Config(String baseUrl, Api api, Workload workload, int checkTraces, Duration checkDeadline, int traceQueries,
+        int searchQueries, int searchLimit, long searchStartMicros, long seed, Path samplesFile) {
+      this(baseUrl, api, workload, checkTraces, checkDeadline, traceQueries, searchQueries, searchLimit,
+          searchStartMicros, seed, samplesFile, -1);
+    }
+
     Config(String baseUrl, Api api, Workload workload, int checkTraces, Duration checkDeadline, int traceQueries,
         int searchQueries, int searchLimit, long searchStartMicros, long seed) {
       this(baseUrl, api, workload, checkTraces, checkDeadline, traceQueries, searchQueries, searchLimit,
@@ -95,7 +106,7 @@ final class Queries {
     List<String> ids = reservoir.latest(Integer.MAX_VALUE);
     Samples samples = new Samples();
     Latencies byId = new Latencies();
-    int warm = Math.min(50, c.traceQueries());
+    int warm = c.warmupQueries() >= 0 ? c.warmupQueries() : Math.min(50, c.traceQueries());
     for (int i = 0; i < c.traceQueries() + warm && !ids.isEmpty(); i++) {
       String id = ids.get(rnd.nextInt(ids.size()));
       long t0 = System.nanoTime();
@@ -113,7 +124,7 @@ final class Queries {
     Latencies search = new Latencies();
     long results = 0;
     int counted = 0;
-    warm = Math.min(20, c.searchQueries());
+    warm = c.warmupQueries() >= 0 ? c.warmupQueries() : Math.min(20, c.searchQueries());
     for (int i = 0; i < c.searchQueries() + warm; i++) {
       String svc = Workload.serviceName(rnd.nextInt(c.workload().services()));
       String customer = c.workload().customer(rnd.nextInt(c.workload().customers()));

@@ -28,6 +28,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,6 +48,12 @@ final class RemoteStorageGrpcServer implements AutoCloseable {
 
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
+  private final ForkJoinPool executor = new ForkJoinPool(Math.max(4, Runtime.getRuntime().availableProcessors() * 2),
+      pool -> {
+        ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+        t.setName("remote-storage-call-" + t.getPoolIndex());
+        return t;
+      }, null, true);
 
   RemoteStorageGrpcServer(RemoteStorageOptions options, StorageServices services, Optional<SslContext> tls)
       throws IOException {
@@ -64,7 +72,10 @@ final class RemoteStorageGrpcServer implements AutoCloseable {
         .channelType(transport.serverChannelClass())
         .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
         .flowControlWindow(FLOW_CONTROL_WINDOW_BYTES)
-        .maxInboundMetadataSize(64 * 1024);
+        .maxInboundMetadataSize(64 * 1024)
+        // Calls run on a work-stealing pool rather than gRPC's default cached pool: backends may block (badger's
+        // writes, reads of any backend), so not on the event loops, but the hand-off per message is cheaper.
+        .executor(executor);
     List<BindableService> all = new ArrayList<>(services.v1());
     all.addAll(services.v2());
     for (BindableService s : all) {
@@ -98,6 +109,7 @@ final class RemoteStorageGrpcServer implements AutoCloseable {
     if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
       server.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
     }
+    executor.shutdown();
   }
 
   /** Metadata {@code bearer.token}: at most one, bound to {@link CallerCredentials} while the call runs. */

@@ -131,7 +131,11 @@ final class RemoteStorageClient implements AutoCloseable {
         .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
         .flowControlWindow(FLOW_CONTROL_WINDOW_BYTES)
         .keepAliveTime(30, TimeUnit.SECONDS)
-        .keepAliveWithoutCalls(false);
+        .keepAliveWithoutCalls(false)
+        // Answers only complete futures (and schedule retries on the scheduler): they run on the event loop that
+        // read them instead of being handed to a pool thread per call. Reads use blocking stubs, which run their
+        // callbacks on the calling thread whatever this executor is.
+        .directExecutor();
     if (config.tls().isPresent()) {
       ClientTlsConfig tls = config.tls().get();
       b.sslContext(nettyContext(tls));
