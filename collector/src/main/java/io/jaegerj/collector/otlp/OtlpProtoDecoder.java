@@ -117,6 +117,7 @@ public final class OtlpProtoDecoder {
   private AnyValue valueMessage;
 
   private final StringCache cache = CACHES.get();
+  private final ArrayList<KeyValue> tagScratch = new ArrayList<>(32);
 
   private OtlpProtoDecoder(byte[] body) {
     this.body = body;
@@ -390,6 +391,9 @@ public final class OtlpProtoDecoder {
         skip(in, t);
       }
     }
+    // Every span of the scope carries the same two tags: build them once.
+    KeyValue scopeNameTag = scopeName.isEmpty() ? null : KeyValue.string("otel.scope.name", scopeName);
+    KeyValue scopeVersionTag = scopeVersion.isEmpty() ? null : KeyValue.string("otel.scope.version", scopeVersion);
     in = CodedInputStream.newInstance(body, pos, n);
     while (true) {
       int t = in.readTag();
@@ -397,14 +401,14 @@ public final class OtlpProtoDecoder {
         break;
       }
       if (t == SS_SPANS) {
-        out.add(span(in, pos, scopeName, scopeVersion, process));
+        out.add(span(in, pos, scopeNameTag, scopeVersionTag, process));
       } else {
         in.skipField(t);
       }
     }
   }
 
-  private Span span(CodedInputStream in, int base, String scopeName, String scopeVersion, Process process)
+  private Span span(CodedInputStream in, int base, KeyValue scopeNameTag, KeyValue scopeVersionTag, Process process)
       throws IOException {
     int old = in.pushLimit(in.readRawVarint32());
     int traceIdPos = 0;
@@ -421,12 +425,14 @@ public final class OtlpProtoDecoder {
     boolean statusSeen = false;
     int statusCode = 0;
     String statusMessage = "";
-    List<KeyValue> tags = new ArrayList<>(16);
-    if (!scopeName.isEmpty()) {
-      tags.add(KeyValue.string("otel.scope.name", scopeName));
+    // One scratch list per request: the span keeps an exact-size immutable copy (which Span does not copy again).
+    ArrayList<KeyValue> tags = tagScratch;
+    tags.clear();
+    if (scopeNameTag != null) {
+      tags.add(scopeNameTag);
     }
-    if (!scopeVersion.isEmpty()) {
-      tags.add(KeyValue.string("otel.scope.version", scopeVersion));
+    if (scopeVersionTag != null) {
+      tags.add(scopeVersionTag);
     }
     List<Log> logs = null;
     List<long[]> links = null;
@@ -523,7 +529,7 @@ public final class OtlpProtoDecoder {
     }
     OtlpToModel.addSpanFieldTags(tags, OtlpToModel.kind(kind), statusCode, statusMessage, traceState);
     return new Span(traceId, spanId, name, references(traceId, parent, links), 0, start / 1000,
-        (end - start) / 1000, tags, logs == null ? List.of() : logs, process, warnings);
+        (end - start) / 1000, List.copyOf(tags), logs == null ? List.of() : logs, process, warnings);
   }
 
   /** Each link is {trace high, trace low, span, child_of ? 1 : 0}. */

@@ -424,16 +424,35 @@ public final class OtlpToModel {
    * @param kindName the Jaeger name of the span kind, or null for unspecified
    * @param statusCode the OTLP status code number (1 = OK, 2 = ERROR)
    */
+  // Tags every span of a kind or status shares; KeyValue is immutable, so one instance serves them all.
+  private static final KeyValue[] KIND_TAGS = {
+    KeyValue.string("span.kind", "internal"), KeyValue.string("span.kind", "server"),
+    KeyValue.string("span.kind", "client"), KeyValue.string("span.kind", "producer"),
+    KeyValue.string("span.kind", "consumer"),
+  };
+  private static final KeyValue STATUS_OK_TAG = KeyValue.string("otel.status_code", "OK");
+  private static final KeyValue STATUS_ERROR_TAG = KeyValue.string("otel.status_code", "ERROR");
+  private static final KeyValue ERROR_TAG = KeyValue.bool("error", true);
+
+  private static KeyValue kindTag(String kindName) {
+    for (KeyValue t : KIND_TAGS) {
+      if (t.stringValue().equals(kindName)) {
+        return t;
+      }
+    }
+    return KeyValue.string("span.kind", kindName);
+  }
+
   public static void addSpanFieldTags(List<KeyValue> tags, String kindName, int statusCode, String statusMessage,
       String traceState) {
     if (kindName != null) {
-      tags.add(KeyValue.string("span.kind", kindName));
+      tags.add(kindTag(kindName));
     }
     if (statusCode == Status.StatusCode.STATUS_CODE_OK_VALUE) {
-      tags.add(KeyValue.string("otel.status_code", "OK"));
+      tags.add(STATUS_OK_TAG);
     } else if (statusCode == Status.StatusCode.STATUS_CODE_ERROR_VALUE) {
-      tags.add(KeyValue.string("otel.status_code", "ERROR"));
-      tags.add(KeyValue.bool("error", true));
+      tags.add(STATUS_ERROR_TAG);
+      tags.add(ERROR_TAG);
     }
     if (!statusMessage.isEmpty()) {
       tags.add(KeyValue.string("otel.status_description", statusMessage));
