@@ -26,21 +26,51 @@ class LoadGenSmokeTest {
   static JaegerMain.Running server;
   static Map<String, String> env = new HashMap<>();
 
-  static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+  /**
+   * Distinct free ports: the sockets stay open until all are chosen, so the system cannot hand out the same port
+   * twice (it did: two listeners on one port failed the start in CI).
+   */
+  static int[] freePorts(int n) throws Exception {
+    ServerSocket[] open = new ServerSocket[n];
+    try {
+      int[] ports = new int[n];
+      for (int i = 0; i < n; i++) {
+        open[i] = new ServerSocket(0);
+        ports[i] = open[i].getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket s : open) {
+        if (s != null) {
+          s.close();
+        }
+      }
     }
   }
 
   @BeforeAll
   static void start() throws Exception {
-    for (String v : new String[] {"COLLECTOR_GRPC_SERVER_HOST_PORT", "COLLECTOR_HTTP_SERVER_HOST_PORT",
+    String[] vars = {"COLLECTOR_GRPC_SERVER_HOST_PORT", "COLLECTOR_HTTP_SERVER_HOST_PORT",
         "COLLECTOR_OTLP_GRPC_HOST_PORT", "COLLECTOR_OTLP_HTTP_HOST_PORT", "COLLECTOR_ZIPKIN_HOST_PORT",
-        "QUERY_GRPC_SERVER_HOST_PORT", "QUERY_HTTP_SERVER_HOST_PORT"}) {
-      env.put(v, "127.0.0.1:" + freePort());
+        "QUERY_GRPC_SERVER_HOST_PORT", "QUERY_HTTP_SERVER_HOST_PORT", "AGENT_HTTP_SERVER_HOST_PORT",
+        "PROCESSOR_JAEGER_COMPACT_SERVER_HOST_PORT", "PROCESSOR_JAEGER_BINARY_SERVER_HOST_PORT",
+        "PROCESSOR_ZIPKIN_COMPACT_SERVER_HOST_PORT"};
+    // a port chosen free can still be taken by another process before the server binds it: choose again then
+    for (int attempt = 1; ; attempt++) {
+      int[] ports = freePorts(vars.length);
+      for (int i = 0; i < vars.length; i++) {
+        env.put(vars[i], "127.0.0.1:" + ports[i]);
+      }
+      env.put("SPAN_STORAGE_TYPE", "memory");
+      try {
+        server = JaegerMain.start(AllInOneMain.spec(), new String[] {"--admin.http.host-port=127.0.0.1:0"}, env);
+        return;
+      } catch (IllegalArgumentException e) {
+        if (attempt == 3 || !String.valueOf(e.getMessage()).contains("cannot listen")) {
+          throw e;
+        }
+      }
     }
-    env.put("SPAN_STORAGE_TYPE", "memory");
-    server = JaegerMain.start(AllInOneMain.spec(), new String[] {"--admin.http.host-port=127.0.0.1:0"}, env);
   }
 
   @AfterAll
