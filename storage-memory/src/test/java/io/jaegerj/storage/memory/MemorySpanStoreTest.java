@@ -18,6 +18,7 @@ import io.jaegerj.storage.OperationQuery;
 import io.jaegerj.storage.TraceQuery;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -346,11 +347,15 @@ class MemorySpanStoreTest {
     int tracesPerWriter = 2000;
     ExecutorService pool = Executors.newFixedThreadPool(writers + 2);
     AtomicBoolean done = new AtomicBoolean();
+    CountDownLatch readersStarted = new CountDownLatch(2);
     try {
       List<Future<?>> tasks = new ArrayList<>();
       for (int w = 0; w < writers; w++) {
         long base = (w + 1) * 1_000_000L;
         tasks.add(pool.submit(() -> {
+          // the readers must be reading while the writers evict; on a busy machine the writers could otherwise
+          // finish before a reader thread first ran (a CI rehearsal saw a reader with 0 reads)
+          assertThat(readersStarted.await(30, TimeUnit.SECONDS)).isTrue();
           for (int t = 0; t < tracesPerWriter; t++) {
             long id = base + t;
             write(store, span(id, 1, "svc", "op", T0 + t),
@@ -358,6 +363,7 @@ class MemorySpanStoreTest {
                     .process(new Process("other", List.of()))
                     .addReference(SpanRef.childOf(new TraceId(0, id), 1)).build());
           }
+          return null;
         }));
       }
       List<Future<Integer>> readers = new ArrayList<>();
@@ -372,6 +378,9 @@ class MemorySpanStoreTest {
               assertThat(l.parent()).isEqualTo("svc");
             }
             reads++;
+            if (reads == 1) {
+              readersStarted.countDown(); // this reader has made a whole pass: the writers may start
+            }
           }
           return reads;
         }));
