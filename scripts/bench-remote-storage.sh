@@ -12,7 +12,8 @@
 # the machine's load to first order; WARM seconds of warm-up first, so that the JIT compilation of the first seconds,
 # paid once per JVM and so three times in B, is not counted as the cost of the hop). Settings: REPEATS (3), WARM (30),
 # DUR (20), INFLIGHT (16), HEAP (1g), QUERY_WARMUP (1000 unmeasured queries of each kind before the 500 by ID and
-# 200 searches: a long-running query server is warm, and B has two cold JVMs on the read path), BENCH_DIR, JAR_DIR, LOADGEN, BUILD, JMH, BENCH_JAR.
+# 200 searches: a long-running query server is warm, and B has two cold JVMs on the read path), BENCH_DIR, JAR_DIR,
+# LOADGEN, BUILD, JMH, BENCH_JAR.
 # Every listener (the legacy agent UDP/5778 ports included) is on a free loopback port.
 set -u
 W=$(cd "$(dirname "$0")/.." && pwd)
@@ -86,13 +87,12 @@ run() { # mode round
   wait $lg
   echo "$1 $(grep '^RESULT' "$B/loadgen-$1-$2.txt")" | tee -a "$B/results.txt"
   local rate; rate=$(grep -o 'spans_per_sec=[0-9.]*' "$B/loadgen-$1-$2.txt" | head -1 | cut -d= -f2)
-  paste "$B/cpu-from" "$B/cpu-to" | while read -r a b; do echo "$a $b"; done > "$B/cpu-pairs"
   i=0
-  while read -r a b; do
+  paste "$B/cpu-from" "$B/cpu-to" | while read -r a b; do
     awk -v m="$1" -v p="${NAMES[$i]}" -v a="$a" -v b="$b" -v r="${rate:-0}" -v w=$((dur - 2)) \
       'BEGIN { if (r > 0) printf "%s cpu_us_per_span %s=%.1f\n", m, p, (b - a) * 1e6 / (r * w) }'
     i=$((i + 1))
-  done < "$B/cpu-pairs" | tee -a "$B/cpu.txt"
+  done | tee -a "$B/cpu.txt"
   cleanup
 }
 

@@ -42,19 +42,7 @@ final class Queries {
    */
   record Config(String baseUrl, Api api, Workload workload, int checkTraces, Duration checkDeadline,
       int traceQueries, int searchQueries, int searchLimit, long searchStartMicros, long seed, Path samplesFile,
-      int warmupQueries) {
-    Config(String baseUrl, Api api, Workload workload, int checkTraces, Duration checkDeadline, int traceQueries,
-        int searchQueries, int searchLimit, long searchStartMicros, long seed, Path samplesFile) {
-      this(baseUrl, api, workload, checkTraces, checkDeadline, traceQueries, searchQueries, searchLimit,
-          searchStartMicros, seed, samplesFile, -1);
-    }
-
-    Config(String baseUrl, Api api, Workload workload, int checkTraces, Duration checkDeadline, int traceQueries,
-        int searchQueries, int searchLimit, long searchStartMicros, long seed) {
-      this(baseUrl, api, workload, checkTraces, checkDeadline, traceQueries, searchQueries, searchLimit,
-          searchStartMicros, seed, null);
-    }
-  }
+      int warmupQueries) {}
 
   /**
    * @param checked traces whose span count was checked

@@ -416,14 +416,6 @@ public final class OtlpToModel {
     return b.append(" +0000 UTC").toString();
   }
 
-  /**
-   * Appends the tags Jaeger derives from an OTLP span's own fields, in Jaeger's order: {@code span.kind} (when the
-   * kind has a name), {@code otel.status_code} (and {@code error=true} for ERROR), {@code otel.status_description},
-   * {@code w3c.tracestate}. Shared by every path that turns OTLP-shaped spans into the model.
-   *
-   * @param kindName the Jaeger name of the span kind, or null for unspecified
-   * @param statusCode the OTLP status code number (1 = OK, 2 = ERROR)
-   */
   // Tags every span of a kind or status shares; KeyValue is immutable, so one instance serves them all.
   private static final KeyValue[] KIND_TAGS = {
     KeyValue.string("span.kind", "internal"), KeyValue.string("span.kind", "server"),
@@ -443,6 +435,14 @@ public final class OtlpToModel {
     return KeyValue.string("span.kind", kindName);
   }
 
+  /**
+   * Appends the tags Jaeger derives from an OTLP span's own fields, in Jaeger's order: {@code span.kind} (when the
+   * kind has a name), {@code otel.status_code} (and {@code error=true} for ERROR), {@code otel.status_description},
+   * {@code w3c.tracestate}. Shared by every path that turns OTLP-shaped spans into the model.
+   *
+   * @param kindName the Jaeger name of the span kind, or null for unspecified
+   * @param statusCode the OTLP status code number (1 = OK, 2 = ERROR)
+   */
   public static void addSpanFieldTags(List<KeyValue> tags, String kindName, int statusCode, String statusMessage,
       String traceState) {
     if (kindName != null) {
