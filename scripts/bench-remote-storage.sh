@@ -11,9 +11,10 @@
 # medians per mode, and the CPU µs per span of each process over the measured window (from /proc, so independent of
 # the machine's load to first order; WARM seconds of warm-up first, so that the JIT compilation of the first seconds,
 # paid once per JVM and so three times in B, is not counted as the cost of the hop). Settings: REPEATS (3), WARM (30),
-# DUR (20), INFLIGHT (16), HEAP (1g), QUERY_WARMUP (1000 unmeasured queries of each kind before the 500 by ID and
-# 200 searches: a long-running query server is warm, and B has two cold JVMs on the read path), BENCH_DIR, JAR_DIR,
-# LOADGEN, BUILD, JMH, BENCH_JAR.
+# DUR (20), INFLIGHT (16), HEAP (1g), QUERY_WARMUP (1000) and QUERY_WARMUP_SECONDS (30): unmeasured queries of each
+# kind before the 500 by ID and 200 searches, at least that many and for at least that long (a long-running query
+# server is warm; B has two JVMs on the read path, and on 2 cores their JIT was still compiling it after 5,000 by-ID
+# queries, which tripled B's by-ID p50), BENCH_DIR, JAR_DIR, LOADGEN, BUILD, JMH, BENCH_JAR.
 # Every listener (the legacy agent UDP/5778 ports included) is on a free loopback port.
 set -u
 W=$(cd "$(dirname "$0")/.." && pwd)
@@ -78,6 +79,7 @@ run() { # mode round
   java -jar "${LOADGEN:-$W/loadgen/target/loadgen.jar}" --protocol otlp-http --endpoint "http://127.0.0.1:$OH/v1/traces" \
     --query-endpoint "http://127.0.0.1:$QH" --duration "$dur" --warmup "$warm" --inflight "${INFLIGHT:-16}" \
     --check-traces 200 --trace-queries 500 --search-queries 200 --query-warmup "${QUERY_WARMUP:-1000}" \
+    --query-warmup-seconds "${QUERY_WARMUP_SECONDS:-30}" \
     > "$B/loadgen-$1-$2.txt" 2>&1 &
   local lg=$!
   # CPU of every process over the measured window only (from 1 s after the warm-up to 1 s before the end): the

@@ -99,6 +99,10 @@ public final class LoadGen implements Callable<Integer> {
       + "the measured ones (default: 50 by ID, 20 searches)")
   int queryWarmup;
 
+  @Option(names = "--query-warmup-seconds", defaultValue = "0", description = "keep each kind's unmeasured queries "
+      + "going for at least this long (a count alone can end while the JIT is still compiling the read path)")
+  int queryWarmupSeconds;
+
   @Option(names = "--search-limit", defaultValue = "20")
   int searchLimit;
 
@@ -180,7 +184,8 @@ public final class LoadGen implements Callable<Integer> {
     if (checkTraces > 0 || traceQueries > 0 || searchQueries > 0) {
       q = Queries.run(new Queries.Config(queryEndpoint, Queries.Api.parse(queryApi), w, checkTraces,
           Duration.ofSeconds(checkDeadlineSeconds), traceQueries, searchQueries, searchLimit,
-          startMicros - 60_000_000L, seed, querySamples, queryWarmup), reservoir, log);
+          startMicros - 60_000_000L, seed, querySamples, queryWarmup,
+          Duration.ofSeconds(queryWarmupSeconds)), reservoir, log);
       log.printf(Locale.ROOT, "query: trace by ID p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d); search p50 %.2f ms, "
               + "p99 %.2f ms, max %.2f ms (%d, %.1f traces each); errors %d%n",
           q.traceP50Millis(), q.traceP99Millis(), q.traceMaxMillis(), q.traceQueries(), q.searchP50Millis(),

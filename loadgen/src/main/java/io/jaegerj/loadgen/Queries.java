@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * The query phase: readability check of the latest accepted traces, then trace-by-ID and search latencies, one query
@@ -39,10 +40,11 @@ final class Queries {
   /**
    * @param warmupQueries unmeasured queries of each kind before the measured ones; -1 for the default (50 by ID, 20
    *     searches), too few for the JIT to compile the query path, so a cold server's interpreted reads are measured
+   * @param warmupTime the unmeasured queries of each kind go on until this much time has passed too
    */
   record Config(String baseUrl, Api api, Workload workload, int checkTraces, Duration checkDeadline,
       int traceQueries, int searchQueries, int searchLimit, long searchStartMicros, long seed, Path samplesFile,
-      int warmupQueries) {}
+      int warmupQueries, Duration warmupTime) {}
 
   /**
    * @param checked traces whose span count was checked
@@ -94,15 +96,18 @@ final class Queries {
     List<String> ids = reservoir.latest(Integer.MAX_VALUE);
     Samples samples = new Samples();
     Latencies byId = new Latencies();
-    int warm = c.warmupQueries() >= 0 ? c.warmupQueries() : Math.min(50, c.traceQueries());
-    for (int i = 0; i < c.traceQueries() + warm && !ids.isEmpty(); i++) {
+    if (!ids.isEmpty()) {
+      warmUp(c, Math.min(50, c.traceQueries()), () -> traceUrl(base, c.api(), ids.get(rnd.nextInt(ids.size()))),
+          http, errors);
+    }
+    for (int i = 0; i < c.traceQueries() && !ids.isEmpty(); i++) {
       String id = ids.get(rnd.nextInt(ids.size()));
       long t0 = System.nanoTime();
       QueryClient.Answer r = get(http, traceUrl(base, c.api(), id));
       long t1 = System.nanoTime();
       if (r == null || r.status() != 200) {
         errors[0]++;
-      } else if (i >= warm) {
+      } else {
         byId.record(t1 - t0);
         samples.add("trace", t0, t1);
       }
@@ -112,8 +117,10 @@ final class Queries {
     Latencies search = new Latencies();
     long results = 0;
     int counted = 0;
-    warm = c.warmupQueries() >= 0 ? c.warmupQueries() : Math.min(20, c.searchQueries());
-    for (int i = 0; i < c.searchQueries() + warm; i++) {
+    warmUp(c, Math.min(20, c.searchQueries()), () -> searchUrl(base, c,
+        Workload.serviceName(rnd.nextInt(c.workload().services())),
+        c.workload().customer(rnd.nextInt(c.workload().customers()))), http, errors);
+    for (int i = 0; i < c.searchQueries(); i++) {
       String svc = Workload.serviceName(rnd.nextInt(c.workload().services()));
       String customer = c.workload().customer(rnd.nextInt(c.workload().customers()));
       String url = searchUrl(base, c, svc, customer);
@@ -124,14 +131,12 @@ final class Queries {
         errors[0]++;
         continue;
       }
-      if (i >= warm) {
-        search.record(t1 - t0);
-        samples.add("search", t0, t1);
-        JsonNode root = JSON.readTree(r.body());
-        JsonNode list = c.api() == Api.JAEGER ? root.path("data") : root;
-        results += list.size();
-        counted++;
-      }
+      search.record(t1 - t0);
+      samples.add("search", t0, t1);
+      JsonNode root = JSON.readTree(r.body());
+      JsonNode list = c.api() == Api.JAEGER ? root.path("data") : root;
+      results += list.size();
+      counted++;
     }
     if (c.samplesFile() != null) {
       samples.write(c.samplesFile());
@@ -184,6 +189,22 @@ final class Queries {
       return data.size() == 0 ? 0 : data.get(0).path("spans").size();
     }
     return root.size();
+  }
+
+  /**
+   * Unmeasured queries of one kind: {@code warmupQueries} of them ({@code defaultCount} when -1), and then more until
+   * {@code warmupTime} has passed since the first.
+   */
+  private static void warmUp(Config c, int defaultCount, Supplier<String> nextUrl,
+      QueryClient http, int[] errors) {
+    int count = c.warmupQueries() >= 0 ? c.warmupQueries() : defaultCount;
+    long until = System.nanoTime() + c.warmupTime().toNanos();
+    for (int i = 0; i < count || System.nanoTime() < until; i++) {
+      QueryClient.Answer r = get(http, nextUrl.get());
+      if (r == null || r.status() != 200) {
+        errors[0]++;
+      }
+    }
   }
 
   private static QueryClient.Answer get(QueryClient http, String url) {
