@@ -15,14 +15,10 @@ import io.jaegerj.model.Span;
 import io.jaegerj.model.SpanRef;
 import io.jaegerj.model.TraceId;
 import io.jaegerj.model.otlp.OtlpToModel;
+import io.jaegerj.model.proto.Utf8Strings;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -116,7 +112,7 @@ public final class OtlpProtoDecoder {
   private int valueLen;
   private AnyValue valueMessage;
 
-  private final StringCache cache = CACHES.get();
+  private final Utf8Strings cache = Utf8Strings.forThread();
   private final ArrayList<KeyValue> tagScratch = new ArrayList<>(32);
 
   private OtlpProtoDecoder(byte[] body) {
@@ -181,26 +177,17 @@ public final class OtlpProtoDecoder {
     return pos;
   }
 
-  /** Validated UTF-8; invalid text leaves the direct path (the reference path sanitizes it). */
-  private String string(int pos, int n) throws IOException {
-    if (n == 0) {
-      return "";
-    }
-    String s = new String(body, pos, n, StandardCharsets.UTF_8);
-    // The JDK decoder turns every ill-formed sequence into U+FFFD; only then is a real check needed.
-    if (s.indexOf('\uFFFD') >= 0 && !validUtf8(pos, n)) {
-      throw new InvalidProtocolBufferException("invalid UTF-8");
-    }
-    return s;
-  }
-
   private boolean validUtf8(int pos, int n) {
     return UnsafeByteOperations.unsafeWrap(body, pos, n).isValidUtf8();
   }
 
-  /** A key or name: when short, from the thread's cache if seen before. */
+  /**
+   * A key or name: when short, from the thread's cache if seen before. Invalid UTF-8 leaves the direct path (the
+   * reference path sanitizes it).
+   */
   private String readString(CodedInputStream in, int base) throws IOException {
-    return readString(in, base, StringCache.MAX_BYTES);
+    int p = lengthDelimited(in, base);
+    return cache.get(body, p, len, Utf8Strings.MAX_KEY_BYTES);
   }
 
   /**
@@ -208,70 +195,9 @@ public final class OtlpProtoDecoder {
    * customers), since longer values (URLs, messages) are mostly distinct and would only evict the keys.
    */
   private String readValue(CodedInputStream in, int base) throws IOException {
-    return readString(in, base, StringCache.MAX_VALUE_BYTES);
-  }
-
-  private String readString(CodedInputStream in, int base, int maxCached) throws IOException {
     int p = lengthDelimited(in, base);
-    int n = len;
-    if (n == 0) {
-      return "";
-    }
-    if (n > maxCached) {
-      return string(p, n);
-    }
-    StringCache c = cache;
-    // Hash and compare eight bytes at a time: these strings are short, and this lookup is the decoder's hottest code.
-    long h = n;
-    int i = p;
-    int e = p + n;
-    for (; i + 8 <= e; i += 8) {
-      h = (h ^ (long) LONGS.get(body, i)) * 0x9E3779B97F4A7C15L;
-    }
-    for (; i < e; i++) {
-      h = (h ^ body[i]) * 0x100000001B3L;
-    }
-    int slot = (int) (h ^ (h >>> 32) ^ (h >>> 17)) & (StringCache.SIZE - 1);
-    byte[] k = c.bytes[slot];
-    if (k != null && k.length == n && sameBytes(k, p, n)) {
-      return c.strings[slot];
-    }
-    String s = string(p, n);
-    c.bytes[slot] = Arrays.copyOfRange(body, p, p + n);
-    c.strings[slot] = s;
-    return s;
+    return cache.get(body, p, len, Utf8Strings.MAX_VALUE_BYTES);
   }
-
-  private boolean sameBytes(byte[] k, int p, int n) {
-    int j = 0;
-    for (; j + 8 <= n; j += 8) {
-      if ((long) LONGS.get(k, j) != (long) LONGS.get(body, p + j)) {
-        return false;
-      }
-    }
-    for (; j < n; j++) {
-      if (k[j] != body[p + j]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /**
-   * Recently decoded short strings by their UTF-8 bytes (direct-mapped, a newer entry replaces an older one). Attribute
-   * keys, span and service names and most short values repeat from span to span: a hit costs no allocation and no
-   * decoding, and hands the same String instance (hash code already computed) to the storage writer.
-   */
-  static final class StringCache {
-    static final int SIZE = 2048;
-    static final int MAX_BYTES = 48;
-    static final int MAX_VALUE_BYTES = 16;
-    final byte[][] bytes = new byte[SIZE][];
-    final String[] strings = new String[SIZE];
-  }
-
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final ThreadLocal<StringCache> CACHES = ThreadLocal.withInitial(StringCache::new);
 
   private void validateString(CodedInputStream in, int base) throws IOException {
     int p = lengthDelimited(in, base);

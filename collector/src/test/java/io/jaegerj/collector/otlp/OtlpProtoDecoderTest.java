@@ -11,6 +11,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.jaegerj.model.KeyValue;
 import io.jaegerj.model.Span;
 import io.jaegerj.model.otlp.OtlpToModel;
+import io.jaegerj.model.proto.Utf8Strings;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.ArrayValue;
@@ -174,7 +175,7 @@ class OtlpProtoDecoderTest {
     assertThat(b).isEqualTo(a);
     assertThat(b.get(0).tags().get(2).key()).isEqualTo("customer").isSameAs(a.get(0).tags().get(2).key());
     assertThat(b.get(0).operationName()).isSameAs(a.get(0).operationName());
-    String longName = "x".repeat(OtlpProtoDecoder.StringCache.MAX_BYTES + 1);
+    String longName = "x".repeat(Utf8Strings.MAX_KEY_BYTES + 1);
     byte[] body = request(null, null, validSpan().str(5, longName));
     assertThat(OtlpProtoDecoder.decode(body).get(0).operationName()).isEqualTo(longName)
         .isNotSameAs(OtlpProtoDecoder.decode(body).get(0).operationName());

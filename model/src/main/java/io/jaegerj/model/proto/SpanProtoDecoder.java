@@ -28,7 +28,8 @@ import java.util.List;
  * protobuf would merge, an ID of a length the converter refuses, malformed bytes) is decoded again by the reference
  * path, which then decides, so errors and protobuf's merge rules come out exactly as there.
  *
- * <p>Stateless and thread-safe; every call uses its own small state object.
+ * <p>Thread-safe: every call uses its own small state object, and the calling thread's {@link Utf8Strings} cache, so
+ * that the short strings that repeat from span to span (keys, names, short values) come out as shared instances.
  */
 public final class SpanProtoDecoder {
   /** protobuf-java's default recursion limit. */
@@ -202,9 +203,15 @@ public final class SpanProtoDecoder {
     private byte[] lastProcessBytes;
     private int lastProcessOffset;
     private int lastProcessLength = -1;
+    private final Utf8Strings strings = Utf8Strings.forThread();
+    /** The bytes the current span is read from, and where its stream's position 0 is in them. */
+    private byte[] buf;
+    private int base;
 
     Span span(byte[] b, int off, int len, int depth) throws InvalidProtocolBufferException {
       try {
+        buf = b;
+        base = off;
         return direct(b, off, off + len, CodedInputStream.newInstance(b, off, len));
       } catch (IOException | RuntimeException e) {
         return ProtoConverter.fromProto(parseReference(CodedInputStream.newInstance(b, off, len), depth));
@@ -240,7 +247,7 @@ public final class SpanProtoDecoder {
             spanId = spanId(in);
             break;
           case SPAN_OPERATION:
-            operation = in.readStringRequireUtf8();
+            operation = text(in, Utf8Strings.MAX_KEY_BYTES);
             break;
           case SPAN_REFERENCES:
             refs.add(ref(in));
@@ -284,6 +291,17 @@ public final class SpanProtoDecoder {
             throw FALLBACK;
         }
       }
+    }
+
+    /**
+     * A string field as {@code readStringRequireUtf8} reads it (same text, same refusal of bad UTF-8 or a truncated
+     * field), from the thread's cache when at most {@code maxCached} bytes long and seen before.
+     */
+    private String text(CodedInputStream in, int maxCached) throws IOException {
+      int n = in.readRawVarint32();
+      int at = base + in.getTotalBytesRead();
+      in.skipRawBytes(n);
+      return strings.get(buf, at, n, maxCached);
     }
 
     private static TraceId traceId(CodedInputStream in) throws IOException {
@@ -422,7 +440,7 @@ public final class SpanProtoDecoder {
           break;
         }
         if (tag == PROCESS_SERVICE) {
-          service = in.readStringRequireUtf8();
+          service = text(in, Utf8Strings.MAX_KEY_BYTES);
         } else if (tag == PROCESS_TAGS) {
           processTags.add(keyValue(in));
         } else {
@@ -449,13 +467,13 @@ public final class SpanProtoDecoder {
         }
         switch (tag) {
           case KV_KEY:
-            key = in.readStringRequireUtf8();
+            key = text(in, Utf8Strings.MAX_KEY_BYTES);
             break;
           case KV_TYPE:
             type = in.readEnum();
             break;
           case KV_STR:
-            str = in.readStringRequireUtf8();
+            str = text(in, Utf8Strings.MAX_VALUE_BYTES);
             break;
           case KV_BOOL:
             bool = in.readBool();

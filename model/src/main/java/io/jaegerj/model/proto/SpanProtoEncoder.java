@@ -56,9 +56,12 @@ public final class SpanProtoEncoder {
   /** Where writing reads the next nested size. */
   private int cursor;
   private final byte[] id = new byte[16];
+  /** The calling thread's cache while a public method runs (an instance may move between threads between calls). */
+  private Utf8Bytes utf8;
 
   public SpanProtoEncoder(List<Span> spans) {
     this.spans = spans;
+    this.utf8 = Utf8Bytes.forThread();
     int n = spans.size();
     this.spanSizes = new int[n];
     this.firstNested = new int[n];
@@ -94,6 +97,7 @@ public final class SpanProtoEncoder {
   public byte[] encodeSpan(int i) {
     byte[] out = new byte[spanSizes[i]];
     CodedOutputStream o = CodedOutputStream.newInstance(out);
+    utf8 = Utf8Bytes.forThread();
     try {
       writeSpan(o, i);
       o.checkNoSpaceLeft();
@@ -117,6 +121,7 @@ public final class SpanProtoEncoder {
     }
     byte[] out = new byte[(int) total];
     CodedOutputStream o = CodedOutputStream.newInstance(out);
+    utf8 = Utf8Bytes.forThread();
     try {
       for (int i = from; i < to; i++) {
         o.writeTag(fieldNumber, LEN);
@@ -146,7 +151,7 @@ public final class SpanProtoEncoder {
   private int measureSpan(Span s, int index) {
     int size = TRACE_ID_FIELD_SIZE + SPAN_ID_FIELD_SIZE;
     if (!s.operationName().isEmpty()) {
-      size += CodedOutputStream.computeStringSize(3, s.operationName());
+      size += stringSize(s.operationName());
     }
     List<SpanRef> refs = s.references();
     for (int i = 0, n = refs.size(); i < n; i++) {
@@ -183,7 +188,7 @@ public final class SpanProtoEncoder {
 
   private void measureProcess(Process p) {
     int slot = push();
-    int size = p.serviceName().isEmpty() ? 0 : CodedOutputStream.computeStringSize(1, p.serviceName());
+    int size = p.serviceName().isEmpty() ? 0 : stringSize(p.serviceName());
     size += measureKeyValues(p.tags());
     nested[slot] = size;
   }
@@ -200,12 +205,12 @@ public final class SpanProtoEncoder {
     return size;
   }
 
-  private static int keyValueSize(KeyValue kv) {
-    int size = kv.key().isEmpty() ? 0 : CodedOutputStream.computeStringSize(1, kv.key());
+  private int keyValueSize(KeyValue kv) {
+    int size = kv.key().isEmpty() ? 0 : stringSize(kv.key());
     switch (kv.type()) {
       case STRING: {
         String v = kv.stringValue();
-        return size + (v.isEmpty() ? 0 : CodedOutputStream.computeStringSize(3, v));
+        return size + (v.isEmpty() ? 0 : stringSize(v));
       }
       case BOOL:
         return size + 2 + (kv.boolValue() ? 2 : 0);
@@ -220,6 +225,17 @@ public final class SpanProtoEncoder {
       default:
         throw new AssertionError(kv.type());
     }
+  }
+
+  /**
+   * A string field with its tag (every string field number here is below 16: a one-byte tag): the same size as
+   * {@link CodedOutputStream#computeStringSize}, from the cached bytes when the string is short.
+   */
+  private int stringSize(String s) {
+    if (s.length() > Utf8Bytes.MAX_CHARS) {
+      return 1 + CodedOutputStream.computeStringSizeNoTag(s);
+    }
+    return lengthDelimited(utf8.get(s).length);
   }
 
   private static int refSize(SpanRef ref) {
@@ -248,7 +264,7 @@ public final class SpanProtoEncoder {
     writeTraceId(o, 1, s.traceId());
     writeSpanId(o, 2, s.spanId());
     if (!s.operationName().isEmpty()) {
-      o.writeString(3, s.operationName());
+      writeString(o, 3, s.operationName());
     }
     List<SpanRef> refs = s.references();
     for (int r = 0, n = refs.size(); r < n; r++) {
@@ -299,11 +315,20 @@ public final class SpanProtoEncoder {
     CodedOutputStream o = CodedOutputStream.newInstance(out);
     cursor = at + 1;
     if (!p.serviceName().isEmpty()) {
-      o.writeString(1, p.serviceName());
+      writeString(o, 1, p.serviceName());
     }
     writeKeyValues(o, 2, p.tags());
     o.checkNoSpaceLeft();
     return out;
+  }
+
+  /** The same bytes as {@link CodedOutputStream#writeString}. */
+  private void writeString(CodedOutputStream o, int field, String s) throws IOException {
+    if (s.length() > Utf8Bytes.MAX_CHARS) {
+      o.writeString(field, s);
+    } else {
+      o.writeByteArray(field, utf8.get(s));
+    }
   }
 
   private void writeTraceId(CodedOutputStream o, int field, TraceId traceId) throws IOException {
@@ -338,13 +363,13 @@ public final class SpanProtoEncoder {
       o.writeTag(field, LEN);
       o.writeUInt32NoTag(nested[cursor++]);
       if (!kv.key().isEmpty()) {
-        o.writeString(1, kv.key());
+        writeString(o, 1, kv.key());
       }
       switch (kv.type()) {
         case STRING: {
           String v = kv.stringValue();
           if (!v.isEmpty()) {
-            o.writeString(3, v);
+            writeString(o, 3, v);
           }
           break;
         }

@@ -99,6 +99,40 @@ class SpanWireTest {
   }
 
   @Test
+  void encoder_unpairedSurrogatesAndStringsSeenBefore_sameBytesAsTheGeneratedClasses() {
+    String lone = "a\uD800b"; // not UTF-8 encodable: protobuf writes '?' for the surrogate
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      spans.add(new Span(new TraceId(1, i), i + 1, lone, List.of(), 0, 10, 5,
+          List.of(KeyValue.string("http.method", lone), KeyValue.string(lone, "v".repeat(60)),
+              KeyValue.string("\uDC00", "é")),
+          List.of(), Process.of("svc\uD83D", KeyValue.string("host", "h" + i)), List.of(lone)));
+    }
+    // twice: the second encoder finds every short string in the thread's cache of UTF-8 bytes
+    for (int round = 0; round < 2; round++) {
+      SpanProtoEncoder encoder = new SpanProtoEncoder(spans);
+      assertThat(encoder.encodeRepeated(1, 0, spans.size())).as("round %d", round).isEqualTo(generated(spans));
+      assertThat(encoder.encodeSpan(2)).isEqualTo(ProtoConverter.toProto(spans.get(2), true).toByteArray());
+    }
+  }
+
+  @Test
+  void decoder_shortStringsSeenBefore_comeOutAsTheSameInstance_longValuesDoNot() throws Exception {
+    String longValue = "u".repeat(40);
+    byte[] data = generated(List.of(new Span(new TraceId(1, 2), 3, "GET /dispatch", List.of(), 0, 10, 5,
+        List.of(KeyValue.string("customer", "123"), KeyValue.string("http.url", longValue)), List.of(),
+        Process.of("frontend", KeyValue.string("hostname", "host-1")), List.of())));
+    Span a = SpanProtoDecoder.decodeRepeated(data, 0, data.length, 1).get(0);
+    Span b = SpanProtoDecoder.decodeRepeated(data.clone(), 0, data.length, 1).get(0);
+    assertThat(b).isEqualTo(a);
+    assertThat(b.operationName()).isSameAs(a.operationName());
+    assertThat(b.process().serviceName()).isSameAs(a.process().serviceName());
+    assertThat(b.tags().get(0).key()).isSameAs(a.tags().get(0).key());
+    assertThat(b.tags().get(0).stringValue()).isSameAs(a.tags().get(0).stringValue());
+    assertThat(b.tags().get(1).stringValue()).isEqualTo(longValue).isNotSameAs(a.tags().get(1).stringValue());
+  }
+
+  @Test
   void decoder_readsRandomRequests_asTheGeneratedClasses_andGivesBackTheSpans() {
     RandomSpans random = new RandomSpans(3);
     for (int round = 0; round < 300; round++) {
